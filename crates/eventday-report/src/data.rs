@@ -1,0 +1,327 @@
+//! The report's input: plain values the caller (the store, a fixture, a test) fills in. No I/O here.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Everything one campaign summary report says, already in the requested language where it is prose.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportData {
+    /// The organizing body, e.g. "xx区消费者协会".
+    pub organization: String,
+    /// Campaign year, e.g. 2013.
+    pub year: i32,
+    /// The event day.
+    pub date: Option<NaiveDate>,
+    /// Campaign title, e.g. "3·15国际消费者权益日宣传咨询活动".
+    pub title: String,
+    /// The year's theme, e.g. "消费与服务".
+    pub theme: String,
+    /// Name of the main venue, e.g. "二七航天双城".
+    pub main_venue: String,
+    /// One row per venue (main first is nice but not required).
+    pub venues: Vec<VenueRow>,
+    /// Campaign totals, computed once by the domain crate.
+    pub totals: Totals,
+    /// Participating units grouped by kind.
+    pub units: Vec<UnitGroup>,
+    /// Names of the reconciliation-platform member enterprises.
+    pub reconciliation_members: Vec<String>,
+    /// Themed booths.
+    pub booths: Vec<BoothRow>,
+    /// Outreach activities (community, school lectures, demonstrations ...).
+    pub activities: Vec<ActivityRow>,
+    /// Officials who attended; the display name is already masked by the caller.
+    pub officials: Vec<OfficialRow>,
+    /// Publicity materials, planned vs handed out.
+    pub materials: Vec<MaterialRow>,
+    /// Media coverage.
+    pub media: Vec<MediaRow>,
+    /// Consumer disputes handled on the reconciliation platform.
+    pub disputes: DisputeSummary,
+    /// Narrative sections written by the organizers in the report's language.
+    pub sections: Vec<NarrativeSection>,
+    /// The same organization's earlier campaigns, any order.
+    pub previous: Vec<PreviousCampaign>,
+}
+
+/// Main venue or sub-venue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VenueKind {
+    /// The main venue (主会场).
+    Main,
+    /// A sub-venue (分会场).
+    #[default]
+    Sub,
+}
+
+/// One venue's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VenueRow {
+    /// Venue name, e.g. "后湖分会（后湖中百仓储）".
+    pub name: String,
+    /// Main or sub.
+    pub kind: VenueKind,
+    /// Host unit (branch office, street office).
+    pub host_unit: String,
+    /// Visitors received.
+    pub visitors: u64,
+    /// Consultations given.
+    pub consultations: u64,
+    /// Complaints received.
+    pub complaints_received: u64,
+    /// Complaints settled on site.
+    pub complaints_settled: u64,
+    /// Money recovered for consumers, in fen.
+    pub money_recovered_fen: i64,
+    /// Number of log entries sent from the venue.
+    pub log_entries: u64,
+    /// Whether the organizer approved the venue's figures.
+    pub accepted: bool,
+}
+
+/// Campaign totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Totals {
+    /// Visitors received.
+    pub visitors: u64,
+    /// Consultations given.
+    pub consultations: u64,
+    /// Complaints received.
+    pub complaints_received: u64,
+    /// Complaints settled on site.
+    pub complaints_settled: u64,
+    /// Money recovered, in fen.
+    pub money_recovered_fen: i64,
+    /// Log entries.
+    pub log_entries: u64,
+    /// Themed booths.
+    pub booths: u64,
+    /// Activities.
+    pub activities: u64,
+    /// Participating units.
+    pub units: u64,
+}
+
+/// Kind of a participating unit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// Government agency (职能部门).
+    Agency,
+    /// Enterprise.
+    Enterprise,
+    /// Media.
+    Media,
+    /// School.
+    School,
+    /// Community.
+    Community,
+    /// Association.
+    Association,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// The participating units of one kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UnitGroup {
+    /// Their kind.
+    pub kind: UnitKind,
+    /// Their names.
+    pub names: Vec<String>,
+}
+
+/// A themed booth.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BoothRow {
+    /// Venue name.
+    pub venue: String,
+    /// Topic, e.g. "烟草识别专题咨询".
+    pub topic: String,
+    /// Units staffing the booth.
+    pub units: Vec<String>,
+}
+
+/// Kind of an outreach activity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Consultation.
+    Consultation,
+    /// Community outreach.
+    Community,
+    /// Lecture at a school.
+    Lecture,
+    /// Fake-spotting demonstration.
+    Demonstration,
+    /// Product exhibition.
+    Exhibition,
+    /// Ceremony.
+    Ceremony,
+    /// Other.
+    #[default]
+    Other,
+}
+
+/// An outreach activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityRow {
+    /// Venue name.
+    pub venue: String,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Title, e.g. "维权活动进社区".
+    pub title: String,
+    /// Where, e.g. "同庆阁社区".
+    pub place: String,
+    /// Participants.
+    pub participants: u64,
+}
+
+/// An official who attended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfficialRow {
+    /// Display name, already masked (e.g. "xx").
+    pub name: String,
+    /// Title, e.g. "副秘书长".
+    pub title: String,
+    /// Organization, e.g. "省消协".
+    pub organization: String,
+}
+
+/// A publicity material.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MaterialRow {
+    /// Name, e.g. "宣传标语".
+    pub name: String,
+    /// Unit label, e.g. "幅".
+    pub unit: String,
+    /// Quantity planned.
+    pub planned: u64,
+    /// Quantity handed out (from the logs).
+    pub handed_out: u64,
+}
+
+/// Media channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Television.
+    Tv,
+    /// Radio.
+    Radio,
+    /// Newspaper.
+    Newspaper,
+    /// Online news.
+    #[default]
+    Online,
+    /// Social media.
+    Social,
+}
+
+/// Coverage format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaFormat {
+    /// Live broadcast.
+    Live,
+    /// News report.
+    #[default]
+    Report,
+    /// Interview.
+    Interview,
+    /// Feature.
+    Feature,
+}
+
+/// One piece of media coverage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MediaRow {
+    /// Outlet, e.g. "湖北经视".
+    pub outlet: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Format.
+    pub format: MediaFormat,
+    /// Date.
+    pub date: Option<NaiveDate>,
+    /// Headline.
+    pub headline: String,
+}
+
+/// Disputes on the reconciliation platform.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DisputeSummary {
+    /// Received.
+    pub received: u64,
+    /// Settled.
+    pub settled: u64,
+    /// Referred to another body.
+    pub referred: u64,
+    /// Closed without settlement.
+    pub closed: u64,
+    /// Amount claimed, fen.
+    pub amount_claimed_fen: i64,
+    /// Amount recovered, fen.
+    pub amount_recovered_fen: i64,
+}
+
+/// A narrative section written by the organizers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NarrativeSection {
+    /// Heading without numbering, e.g. "突出和谐消费".
+    pub heading: String,
+    /// Paragraphs.
+    pub paragraphs: Vec<String>,
+    /// Goes into the closing "next steps" part.
+    pub next_steps: bool,
+}
+
+/// Figures of an earlier campaign of the same organization.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PreviousCampaign {
+    /// Its year.
+    pub year: i32,
+    /// Its totals.
+    pub totals: Totals,
+}
+
+/// Header of a roll-up report (an organization with all its descendants).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RollupHeader {
+    /// The organization the roll-up is for, e.g. "湖北省消费者委员会".
+    pub organization: String,
+    /// Year.
+    pub year: i32,
+    /// How many bars the top-N chart shows (0 = 10).
+    pub top_n: usize,
+}
+
+/// One district's campaign in a roll-up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RollupDistrict {
+    /// District organization name.
+    pub name: String,
+    /// Its parent (city) name.
+    pub parent: String,
+    /// District totals.
+    pub totals: Totals,
+    /// Its venues.
+    pub venues: Vec<VenueRow>,
+}

@@ -1,0 +1,152 @@
+//! The campaign summary report: `data` (plain values) -> `layout` (pages of positioned items) -> `pdf` (bytes).
+//!
+//! ```no_run
+//! # fn main() -> Result<(), eventday_report::ReportError> {
+//! let fonts = eventday_report::FontSet::bundled()?;
+//! let data = eventday_report::ReportData::default();
+//! let out = eventday_report::render(&data, &eventday_report::RenderOptions::default(), &fonts)?;
+//! std::fs::write("report.pdf", &out.pdf)?;
+//! # Ok(()) }
+//! ```
+
+pub mod data;
+pub mod fmt;
+pub mod layout;
+mod pdf;
+
+use std::str::FromStr;
+
+pub use data::*;
+pub use pdf::FontSet;
+use serde::{Deserialize, Serialize};
+
+/// Report language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Chinese (default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl FromStr for Lang {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" => Ok(Self::Zh),
+            "en" => Ok(Self::En),
+            other => Err(ReportError::BadOption(format!("unknown language {other:?} (zh or en)"))),
+        }
+    }
+}
+
+/// Page layout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// Clean A4 layout with a cover block of key figures (default).
+    #[default]
+    Modern,
+    /// GB/T 9704 official-document conventions.
+    Gbt9704,
+}
+
+impl FromStr for Style {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace(['/', '-', ' '], "").as_str() {
+            "modern" => Ok(Self::Modern),
+            "gbt9704" | "gb9704" => Ok(Self::Gbt9704),
+            other => Err(ReportError::BadOption(format!("unknown style {other:?} (modern or gbt9704)"))),
+        }
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderOptions {
+    /// Language.
+    pub lang: Lang,
+    /// Layout style.
+    pub style: Style,
+    /// Fixed creation date and document id, so the same input gives the same bytes.
+    pub deterministic: bool,
+}
+
+/// A rendered report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The PDF file.
+    pub pdf: Vec<u8>,
+    /// Characters no font has; drawn as boxes.
+    pub missing_chars: Vec<char>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// A rendered roll-up (the bytes went to the writer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupRendered {
+    /// Bytes written.
+    pub bytes: u64,
+    /// Characters no font has; drawn as boxes.
+    pub missing_chars: Vec<char>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Districts read from the iterator.
+    pub districts: usize,
+}
+
+/// What can go wrong while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A font could not be parsed.
+    #[error("font {0} could not be parsed")]
+    Font(String),
+    /// An option string was not understood.
+    #[error("{0}")]
+    BadOption(String),
+    /// Writing the output failed.
+    #[error("writing the report failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The PDF stage failed.
+    #[error("PDF generation failed: {0}")]
+    Pdf(String),
+}
+
+/// Lays out and renders one campaign's summary report.
+///
+/// # Errors
+/// Only when the PDF stage fails (it does not for valid fonts); bad data never makes it fail or panic.
+pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Result<Rendered, ReportError> {
+    let (pages, missing) = layout::layout_report(data, opts.lang, opts.style, fonts)?;
+    let n = pages.len();
+    let meta = pdf::Meta {
+        title: layout::title_text(data, opts.lang),
+        author: data.organization.clone(),
+        subject: match opts.lang {
+            Lang::Zh => "“3·15”活动总结".to_string(),
+            Lang::En => "“3·15” campaign summary".to_string(),
+        },
+        deterministic: opts.deterministic,
+        date: data.date,
+    };
+    let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
+    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
+}
+
+/// Renders a roll-up of many districts, streaming pages to `out`.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn render_rollup<W: std::io::Write>(
+    header: &RollupHeader,
+    districts: impl Iterator<Item = RollupDistrict>,
+    opts: &RenderOptions,
+    fonts: &FontSet,
+    out: W,
+) -> Result<RollupRendered, ReportError> {
+    pdf::render_rollup(header, districts, opts, fonts, out)
+}
