@@ -33,8 +33,16 @@ pub fn money(fen: i64, lang: Lang) -> String {
             let h = (abs + 5_000) / 10_000;
             format!("{sign}{}.{:02}万元", group(&(h / 100).to_string()), h % 100)
         }
-        Lang::Zh => format!("{sign}{}.{:02}元", group(&(abs / 100).to_string()), abs % 100),
-        Lang::En => format!("{sign}¥{}.{:02}", group(&(abs / 100).to_string()), abs % 100),
+        Lang::Zh => format!(
+            "{sign}{}.{:02}元",
+            group(&(abs / 100).to_string()),
+            abs % 100
+        ),
+        Lang::En => format!(
+            "{sign}¥{}.{:02}",
+            group(&(abs / 100).to_string()),
+            abs % 100
+        ),
     }
 }
 
@@ -46,7 +54,13 @@ pub fn change(now: i128, before: i128, money_lang: Option<Lang>) -> String {
         Some(l) => money(i64::try_from(d.unsigned_abs()).unwrap_or(i64::MAX), l),
         None => group(&d.unsigned_abs().to_string()),
     };
-    let sign = if d > 0 { "+" } else if d < 0 { "−" } else { "±" };
+    let sign = if d > 0 {
+        "+"
+    } else if d < 0 {
+        "−"
+    } else {
+        "±"
+    };
     if before > 0 {
         let pct = (d as f64) / (before as f64) * 100.0;
         format!("{sign}{abs}（{sign}{:.1}%）", pct.abs())

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point as PPoint, Pt, Rect, Rgb as PRgb, TextItem, TextMatrix,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PPoint, Pt, Rect, Rgb as PRgb, TextItem,
+    TextMatrix,
 };
 
 use crate::layout::{Face, Item, Metrics, Page, Rgb, TextLine};
-use crate::{Lang, ReportError, RollupDistrict, RollupHeader, RollupRendered, RenderOptions};
+use crate::{Lang, RenderOptions, ReportError, RollupDistrict, RollupHeader, RollupRendered};
 
 static SONG_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/FandolSong-Regular.otf");
 static SONG_BOLD: &[u8] = include_bytes!("../../../assets/fonts/FandolSong-Bold.otf");
@@ -23,7 +24,10 @@ const NOTO_PATHS: &[(&str, usize)] = &[
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc", 2),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
+        2,
+    ),
 ];
 
 enum FallbackSource {
@@ -42,13 +46,16 @@ pub struct FontSet {
 
 impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FontSet").field("faces", &self.faces.iter().filter(|x| x.is_some()).count()).finish()
+        f.debug_struct("FontSet")
+            .field("faces", &self.faces.iter().filter(|x| x.is_some()).count())
+            .finish()
     }
 }
 
 fn parse(name: &str, bytes: &[u8], index: usize) -> Result<(ParsedFont, f32), ReportError> {
     let mut warnings = Vec::new();
-    let f = ParsedFont::from_bytes(bytes, index, &mut warnings).ok_or_else(|| ReportError::Font(name.to_string()))?;
+    let f = ParsedFont::from_bytes(bytes, index, &mut warnings)
+        .ok_or_else(|| ReportError::Font(name.to_string()))?;
     let upem = f32::from(f.pdf_font_metrics.units_per_em.max(1));
     Ok((f, upem))
 }
@@ -59,8 +66,16 @@ impl FontSet {
     /// # Errors
     /// When a bundled font does not parse (it does).
     pub fn bundled() -> Result<Self, ReportError> {
-        let mut set = Self::from_bytes(SONG_REGULAR, SONG_BOLD, FANG, Some((LATIN_REGULAR, LATIN_BOLD)))?;
-        if let Some((p, i)) = NOTO_PATHS.iter().find(|(p, _)| std::path::Path::new(p).exists()) {
+        let mut set = Self::from_bytes(
+            SONG_REGULAR,
+            SONG_BOLD,
+            FANG,
+            Some((LATIN_REGULAR, LATIN_BOLD)),
+        )?;
+        if let Some((p, i)) = NOTO_PATHS
+            .iter()
+            .find(|(p, _)| std::path::Path::new(p).exists())
+        {
             set.fallback_src = FallbackSource::File(PathBuf::from(p), *i);
         }
         Ok(set)
@@ -70,13 +85,27 @@ impl FontSet {
     ///
     /// # Errors
     /// When a font does not parse.
-    pub fn from_bytes(song: &[u8], song_bold: &[u8], fang: &[u8], latin: Option<(&[u8], &[u8])>) -> Result<Self, ReportError> {
+    pub fn from_bytes(
+        song: &[u8],
+        song_bold: &[u8],
+        fang: &[u8],
+        latin: Option<(&[u8], &[u8])>,
+    ) -> Result<Self, ReportError> {
         let (lr, lb) = match latin {
-            Some((r, b)) => (Some(parse("latin regular", r, 0)?), Some(parse("latin bold", b, 0)?)),
+            Some((r, b)) => (
+                Some(parse("latin regular", r, 0)?),
+                Some(parse("latin bold", b, 0)?),
+            ),
             None => (None, None),
         };
         Ok(Self {
-            faces: [Some(parse("song regular", song, 0)?), Some(parse("song bold", song_bold, 0)?), Some(parse("fangsong", fang, 0)?), lr, lb],
+            faces: [
+                Some(parse("song regular", song, 0)?),
+                Some(parse("song bold", song_bold, 0)?),
+                Some(parse("fangsong", fang, 0)?),
+                lr,
+                lb,
+            ],
             fallback_src: FallbackSource::None,
             fallback: OnceLock::new(),
         })
@@ -117,7 +146,9 @@ impl FontSet {
                 .fallback
                 .get_or_init(|| match &self.fallback_src {
                     FallbackSource::None => None,
-                    FallbackSource::File(p, i) => std::fs::read(p).ok().and_then(|b| parse("fallback", &b, *i).ok()),
+                    FallbackSource::File(p, i) => std::fs::read(p)
+                        .ok()
+                        .and_then(|b| parse("fallback", &b, *i).ok()),
                     FallbackSource::Bytes(b, i) => parse("fallback", b, *i).ok(),
                 })
                 .as_ref(),
@@ -133,7 +164,14 @@ impl Metrics for FontSet {
     }
 }
 
-const ALL_FACES: [Face; 6] = [Face::SongRegular, Face::SongBold, Face::Fang, Face::LatinRegular, Face::LatinBold, Face::Fallback];
+const ALL_FACES: [Face; 6] = [
+    Face::SongRegular,
+    Face::SongBold,
+    Face::Fang,
+    Face::LatinRegular,
+    Face::LatinBold,
+    Face::Fallback,
+];
 
 /// Fixed resource names: their first six letters become the subset tag, so output stays deterministic.
 fn font_id(face: Face) -> FontId {
@@ -160,25 +198,51 @@ pub(crate) struct Meta {
 }
 
 fn color(c: Rgb) -> Color {
-    Color::Rgb(PRgb::new(c.0.clamp(0.0, 1.0), c.1.clamp(0.0, 1.0), c.2.clamp(0.0, 1.0), None))
+    Color::Rgb(PRgb::new(
+        c.0.clamp(0.0, 1.0),
+        c.1.clamp(0.0, 1.0),
+        c.2.clamp(0.0, 1.0),
+        None,
+    ))
 }
 
 fn pt_rect(x: f32, y_top: f32, w: f32, h: f32, page_h: f32, mode: PaintMode) -> Rect {
-    Rect { x: Pt(x), y: Pt(page_h - y_top - h), width: Pt(w), height: Pt(h), mode: Some(mode), winding_order: None }
+    Rect {
+        x: Pt(x),
+        y: Pt(page_h - y_top - h),
+        width: Pt(w),
+        height: Pt(h),
+        mode: Some(mode),
+        winding_order: None,
+    }
 }
 
-fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, line: &TextLine, page_h: f32, used: &mut BTreeSet<Face>) {
+fn text_ops(
+    ops: &mut Vec<Op>,
+    x: f32,
+    y: f32,
+    line: &TextLine,
+    page_h: f32,
+    used: &mut BTreeSet<Face>,
+) {
     let mut boxes = Vec::new();
     ops.push(Op::StartTextSection);
-    ops.push(Op::SetFillColor { col: color(line.color) });
+    ops.push(Op::SetFillColor {
+        col: color(line.color),
+    });
     for r in &line.runs {
         let Some(face) = r.face else {
             boxes.push(r);
             continue;
         };
         used.insert(face);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(face)), size: Pt(r.size) });
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x + r.x), Pt(page_h - y)) });
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font_id(face)),
+            size: Pt(r.size),
+        });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x + r.x), Pt(page_h - y)),
+        });
         let items = if r.gap.abs() < 1e-4 {
             vec![TextItem::Text(r.text.clone())]
         } else {
@@ -202,10 +266,19 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, line: &TextLine, page_h: f32, use
         let cw = r.width / n;
         for k in 0..r.text.chars().count() {
             let bx = x + r.x + k as f32 * cw + r.size * 0.08;
-            ops.push(Op::SetOutlineColor { col: color(line.color) });
+            ops.push(Op::SetOutlineColor {
+                col: color(line.color),
+            });
             ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
             ops.push(Op::DrawRectangle {
-                rectangle: pt_rect(bx, y - r.size * 0.78, (cw - r.size * 0.16).max(1.0), r.size * 0.86, page_h, PaintMode::Stroke),
+                rectangle: pt_rect(
+                    bx,
+                    y - r.size * 0.78,
+                    (cw - r.size * 0.16).max(1.0),
+                    r.size * 0.86,
+                    page_h,
+                    PaintMode::Stroke,
+                ),
             });
         }
     }
@@ -218,7 +291,12 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
     for (p, item) in &page.items {
         match item {
             Item::Line(l) | Item::Folio(l) => text_ops(&mut ops, p.x, p.y, l, h, used),
-            Item::Rect { w, h: rh, fill, stroke } => {
+            Item::Rect {
+                w,
+                h: rh,
+                fill,
+                stroke,
+            } => {
                 let mode = match (fill, stroke) {
                     (Some(_), Some(_)) => PaintMode::FillStroke,
                     (Some(_), None) => PaintMode::Fill,
@@ -232,17 +310,35 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
                     ops.push(Op::SetOutlineColor { col: color(*c) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
                 }
-                ops.push(Op::DrawRectangle { rectangle: pt_rect(p.x, p.y, *w, *rh, h, mode) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: pt_rect(p.x, p.y, *w, *rh, h, mode),
+                });
             }
-            Item::Rule { w, thickness, color: c } => {
+            Item::Rule {
+                w,
+                thickness,
+                color: c,
+            } => {
                 ops.push(Op::SetOutlineColor { col: color(*c) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
                 let y = h - p.y;
                 ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![
-                            LinePoint { p: PPoint { x: Pt(p.x), y: Pt(y) }, bezier: false },
-                            LinePoint { p: PPoint { x: Pt(p.x + w), y: Pt(y) }, bezier: false },
+                            LinePoint {
+                                p: PPoint {
+                                    x: Pt(p.x),
+                                    y: Pt(y),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: PPoint {
+                                    x: Pt(p.x + w),
+                                    y: Pt(y),
+                                },
+                                bezier: false,
+                            },
                         ],
                         is_closed: false,
                     },
@@ -250,7 +346,11 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
             }
         }
     }
-    PdfPage::new(Mm(page.width * 25.4 / 72.0), Mm(page.height * 25.4 / 72.0), ops)
+    PdfPage::new(
+        Mm(page.width * 25.4 / 72.0),
+        Mm(page.height * 25.4 / 72.0),
+        ops,
+    )
 }
 
 fn fnv(bytes: &[u8], mut h: u64) -> u64 {
@@ -262,12 +362,21 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 }
 
 /// Builds the document from printpdf pages and writes it.
-fn finish_doc<W: std::io::Write>(pages: Vec<PdfPage>, used: &BTreeSet<Face>, meta: &Meta, fonts: &FontSet, out: &mut W) -> Result<(), ReportError> {
+fn finish_doc<W: std::io::Write>(
+    pages: Vec<PdfPage>,
+    used: &BTreeSet<Face>,
+    meta: &Meta,
+    fonts: &FontSet,
+    out: &mut W,
+) -> Result<(), ReportError> {
     let mut doc = PdfDocument::new(&meta.title);
     for face in ALL_FACES {
         if used.contains(&face) {
             if let Some((f, _)) = fonts.face(face) {
-                doc.resources.fonts.map.insert(font_id(face), PdfFont::new(f.clone()));
+                doc.resources
+                    .fonts
+                    .map
+                    .insert(font_id(face), PdfFont::new(f.clone()));
             }
         }
     }
@@ -277,20 +386,42 @@ fn finish_doc<W: std::io::Write>(pages: Vec<PdfPage>, used: &BTreeSet<Face>, met
     info.creator = "eventday".to_string();
     info.producer = "eventday-report (printpdf 0.12)".to_string();
     let ts = if meta.deterministic {
-        meta.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(946_684_800, |t| t.and_utc().timestamp())
+        meta.date
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(946_684_800, |t| t.and_utc().timestamp())
     } else {
         chrono::Utc::now().timestamp()
     };
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(ts).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    let when = printpdf::OffsetDateTime::from_unix_timestamp(ts)
+        .map_err(|e| ReportError::Pdf(e.to_string()))?;
     info.creation_date = when.clone();
     info.modification_date = when.clone();
     info.metadata_date = when;
-    let id_seed = fnv(meta.title.as_bytes(), fnv(meta.author.as_bytes(), 0xcbf2_9ce4_8422_2325));
-    let id = format!("{:016x}{:016x}", id_seed, if meta.deterministic { id_seed.rotate_left(17) } else { ts as u64 ^ u64::from(std::process::id()) });
+    let id_seed = fnv(
+        meta.title.as_bytes(),
+        fnv(meta.author.as_bytes(), 0xcbf2_9ce4_8422_2325),
+    );
+    let id = format!(
+        "{:016x}{:016x}",
+        id_seed,
+        if meta.deterministic {
+            id_seed.rotate_left(17)
+        } else {
+            ts as u64 ^ u64::from(std::process::id())
+        }
+    );
     info.identifier = id.clone();
     doc.pages = pages;
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None }, &mut warnings);
+    let mut lo = doc.to_lopdf_document(
+        &PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: None,
+        },
+        &mut warnings,
+    );
     lo.trailer.set(
         "ID",
         lopdf::Object::Array(vec![
@@ -299,12 +430,17 @@ fn finish_doc<W: std::io::Write>(pages: Vec<PdfPage>, used: &BTreeSet<Face>, met
         ]),
     );
     lo.compress();
-    lo.save_to(out).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    lo.save_to(out)
+        .map_err(|e| ReportError::Pdf(e.to_string()))?;
     Ok(())
 }
 
 /// Renders laid-out pages to PDF bytes.
-pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn write_pdf(
+    pages: &[Page],
+    meta: &Meta,
+    fonts: &FontSet,
+) -> Result<Vec<u8>, ReportError> {
     let mut used = BTreeSet::new();
     let pp: Vec<PdfPage> = pages.iter().map(|p| page_to_pdf(p, &mut used)).collect();
     let mut out = Vec::new();
@@ -327,7 +463,8 @@ pub(crate) fn render_rollup<W: std::io::Write>(
         pp.push(page_to_pdf(&p, &mut used));
         Ok(())
     };
-    let (pages, missing, n) = crate::layout::layout_rollup(header, districts, opts.lang, opts.style, fonts, &mut sink)?;
+    let (pages, missing, n) =
+        crate::layout::layout_rollup(header, districts, opts.lang, opts.style, fonts, &mut sink)?;
     let meta = Meta {
         title: crate::layout::rollup_title(header, opts.lang),
         author: header.organization.clone(),
@@ -338,10 +475,18 @@ pub(crate) fn render_rollup<W: std::io::Write>(
         deterministic: opts.deterministic,
         date: None,
     };
-    let mut counter = CountingWriter { inner: &mut out, n: 0 };
+    let mut counter = CountingWriter {
+        inner: &mut out,
+        n: 0,
+    };
     finish_doc(pp, &used, &meta, fonts, &mut counter)?;
     let bytes = counter.n;
-    Ok(RollupRendered { bytes, missing_chars: missing.into_iter().collect(), pages, districts: n })
+    Ok(RollupRendered {
+        bytes,
+        missing_chars: missing.into_iter().collect(),
+        pages,
+        districts: n,
+    })
 }
 
 struct CountingWriter<'w, W: std::io::Write> {

@@ -1,0 +1,296 @@
+//! Layout-level tests: geometry, line breaking, tables and content, without looking at PDF bytes.
+
+use std::sync::OnceLock;
+
+use eventday_report::layout::{ASCENT, DESCENT, Item, NO_END, NO_START, Page, layout_report};
+use eventday_report::{FontSet, Lang, ReportData, Style, VenueKind, VenueRow, fmt};
+
+fn fonts() -> &'static FontSet {
+    static F: OnceLock<FontSet> = OnceLock::new();
+    F.get_or_init(|| FontSet::bundled().expect("bundled fonts parse"))
+}
+
+fn demo() -> ReportData {
+    serde_json::from_str(include_str!("fixtures/demo-2013.json")).expect("fixture parses")
+}
+
+fn hostile() -> ReportData {
+    let mut d = demo();
+    let long: String = "消费维权，人人有责；Consumer-rights（权益）“保护”。"
+        .chars()
+        .cycle()
+        .take(10_000)
+        .collect();
+    d.sections[0].paragraphs.push(long);
+    d.sections[1].paragraphs.push("😀😀 emoji 与生僻字𠀀𠀁，还有一个极长的英文单词Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis结束。".into());
+    d.venues.push(VenueRow {
+        name: "一个名字非常非常长的分会场名称用来测试表格单元格内换行是否正确而且不会溢出到相邻的列里面去WithAVeryLongLatinNameThatCannotBreak".into(),
+        kind: VenueKind::Sub,
+        host_unit: "某某街道办事处某某社区居民委员会".into(),
+        visitors: 4_000_000_000,
+        consultations: 2_500_000_000,
+        complaints_received: 1_000_000_000,
+        complaints_settled: 999_999_999,
+        money_recovered_fen: 9_000_000_000_000_000,
+        log_entries: 1,
+        accepted: false,
+    });
+    d.totals.visitors = 9_000_000_000;
+    d.totals.money_recovered_fen = i64::MAX;
+    d.organization = "xx区消费者协会😀".into();
+    d
+}
+
+fn all_cases() -> Vec<(String, Vec<Page>)> {
+    let mut v = Vec::new();
+    for (name, d) in [
+        ("demo", demo()),
+        ("hostile", hostile()),
+        ("empty", ReportData::default()),
+    ] {
+        for lang in [Lang::Zh, Lang::En] {
+            for style in [Style::Modern, Style::Gbt9704] {
+                let (pages, _) = layout_report(&d, lang, style, fonts()).expect("layout");
+                v.push((format!("{name}/{lang:?}/{style:?}"), pages));
+            }
+        }
+    }
+    v
+}
+
+fn cases() -> &'static [(String, Vec<Page>)] {
+    static C: OnceLock<Vec<(String, Vec<Page>)>> = OnceLock::new();
+    C.get_or_init(all_cases)
+}
+
+fn page_text(p: &Page) -> String {
+    p.items
+        .iter()
+        .filter_map(|(_, i)| match i {
+            Item::Line(l) => Some(l.text()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn all_text(pages: &[Page]) -> String {
+    pages.iter().map(page_text).collect()
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_type_area() {
+    for (name, pages) in cases() {
+        for p in pages {
+            let a = p.area;
+            let (x0, y0, x1, y1) = (a.x - 0.01, a.y - 0.01, a.x + a.w + 0.01, a.y + a.h + 0.01);
+            for (pt, item) in &p.items {
+                let (l, t, r, b) = match item {
+                    Item::Line(line) => (
+                        pt.x,
+                        pt.y - line.size * ASCENT,
+                        pt.x + line.width,
+                        pt.y + line.size * DESCENT,
+                    ),
+                    Item::Rect { w, h, .. } => (pt.x, pt.y, pt.x + w, pt.y + h),
+                    Item::Rule { w, .. } => (pt.x, pt.y, pt.x + w, pt.y),
+                    Item::Folio(_) => continue,
+                };
+                assert!(
+                    l >= x0 && r <= x1 && t >= y0 && b <= y1,
+                    "{name} page {}: {item:?} at {pt:?} leaves {a:?}",
+                    p.number
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
+    for (name, pages) in cases() {
+        for p in pages {
+            for (_, item) in &p.items {
+                if let Item::Line(l) = item {
+                    let t = l.text();
+                    if let (Some(f), Some(e)) = (t.chars().next(), t.chars().last()) {
+                        assert!(
+                            !NO_START.contains(f) || t.chars().count() == 1,
+                            "{name}: line starts with {f}: {t}"
+                        );
+                        assert!(
+                            !NO_END.contains(e) || t.chars().count() == 1,
+                            "{name}: line ends with {e}: {t}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gbt9704_body_lines_hold_28_characters() {
+    let (pages, _) = layout_report(&demo(), Lang::Zh, Style::Gbt9704, fonts()).expect("layout");
+    let full = pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|(_, i)| if let Item::Line(l) = i { Some(l) } else { None })
+        .filter(|l| l.size == 16.0 && l.text().chars().all(|c| !c.is_ascii()) && l.width > 440.0)
+        .map(|l| l.text().chars().count())
+        .collect::<Vec<_>>();
+    assert!(full.len() > 20);
+    assert!(
+        full.iter().filter(|n| **n == 28).count() * 2 > full.len(),
+        "{full:?}"
+    );
+}
+
+#[test]
+fn table_rows_stay_on_one_page_and_the_header_repeats() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let zh = name.contains("Zh");
+        let header = if zh { "接待人次" } else { "Visitors" };
+        let (start, end) = if zh {
+            ("各会场情况", "图1")
+        } else {
+            ("By venue", "Figure 1")
+        };
+        let first = pages
+            .iter()
+            .position(|p| page_text(p).contains(start))
+            .expect("venue table");
+        let last = pages
+            .iter()
+            .position(|p| page_text(p).contains(end))
+            .expect("chart");
+        let table = &pages[first..=last];
+        for p in table {
+            assert!(
+                page_text(p).contains(header),
+                "{name}: page {} has venue rows but no header",
+                p.number
+            );
+        }
+        for v in demo().venues {
+            // A row split over two pages would cut its name in two.
+            assert!(
+                table.iter().any(|p| page_text(p).contains(&v.name)),
+                "{name}: venue {} is missing or split",
+                v.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_venue_unit_medium_and_figure_appears() {
+    let d = demo();
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let text = all_text(pages);
+        let lang = if name.contains("Zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        };
+        let mut want: Vec<String> = Vec::new();
+        want.extend(d.venues.iter().map(|v| v.name.clone()));
+        want.extend(d.units.iter().flat_map(|g| g.names.clone()));
+        want.extend(d.reconciliation_members.clone());
+        want.extend(d.media.iter().map(|m| m.outlet.clone()));
+        want.extend(d.materials.iter().map(|m| m.name.clone()));
+        for v in &d.venues {
+            want.push(fmt::count(v.visitors));
+            want.push(fmt::money(v.money_recovered_fen, lang));
+        }
+        let t = &d.totals;
+        for n in [
+            t.visitors,
+            t.consultations,
+            t.complaints_received,
+            t.complaints_settled,
+            t.units,
+            t.booths,
+            t.activities,
+        ] {
+            want.push(fmt::count(n));
+        }
+        want.push(fmt::money(t.money_recovered_fen, lang));
+        want.push(fmt::money(d.disputes.amount_claimed_fen, lang));
+        for w in want {
+            assert!(text.contains(&w), "{name}: {w} not in the report");
+        }
+        assert!(
+            text.contains(if lang == Lang::Zh {
+                "创历史新高"
+            } else {
+                "record high"
+            }),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_totals_row_equals_the_domain_totals() {
+    let d = demo();
+    let sum: u64 = d.venues.iter().map(|v| v.visitors).sum();
+    assert_eq!(sum, d.totals.visitors);
+    let (pages, _) = layout_report(&d, Lang::Zh, Style::Modern, fonts()).expect("layout");
+    let text = all_text(&pages);
+    let row = format!(
+        "合计{}{}{}{}{}",
+        fmt::count(d.totals.visitors),
+        fmt::count(d.totals.consultations),
+        fmt::count(d.totals.complaints_received),
+        fmt::count(d.totals.complaints_settled),
+        fmt::money(d.totals.money_recovered_fen, Lang::Zh)
+    );
+    assert!(text.contains(&row), "{row}");
+}
+
+#[test]
+fn an_empty_campaign_says_there_is_no_data() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("empty")) {
+        let text = all_text(pages);
+        assert!(!pages.is_empty());
+        assert!(
+            text.contains("尚无数据") || text.contains("no data"),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn missing_characters_are_reported_and_drawn_as_boxes() {
+    let (pages, missing) =
+        layout_report(&hostile(), Lang::Zh, Style::Modern, fonts()).expect("layout");
+    assert!(missing.contains(&'😀'), "{missing:?}");
+    let boxed = pages.iter().flat_map(|p| p.items.iter()).any(|(_, i)| matches!(i, Item::Line(l) if l.runs.iter().any(|r| r.face.is_none() && r.text.contains('😀') && r.width > 0.0)));
+    assert!(boxed);
+}
+
+#[test]
+fn page_numbers_are_dashed_and_on_the_outside_edge_in_gbt9704() {
+    let (pages, _) = layout_report(&demo(), Lang::Zh, Style::Gbt9704, fonts()).expect("layout");
+    assert!(pages.len() >= 2);
+    for p in &pages {
+        let (pt, f) = p
+            .items
+            .iter()
+            .find_map(|(pt, i)| {
+                if let Item::Folio(l) = i {
+                    Some((pt, l))
+                } else {
+                    None
+                }
+            })
+            .expect("folio");
+        assert_eq!(f.text(), format!("— {} —", p.number));
+        let mid = p.area.x + p.area.w / 2.0;
+        if p.number % 2 == 1 {
+            assert!(pt.x > mid)
+        } else {
+            assert!(pt.x + f.width < mid)
+        }
+    }
+}
