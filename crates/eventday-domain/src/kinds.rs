@@ -1,0 +1,256 @@
+//! The closed vocabularies of the domain, stored as lowercase text in the database.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An unknown value for a closed vocabulary; names the accepted values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?}; expected one of: {expected}")]
+pub struct UnknownKind {
+    /// Which vocabulary.
+    pub what: &'static str,
+    /// What was given.
+    pub value: String,
+    /// The accepted values, comma separated.
+    pub expected: String,
+}
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal / $zh:literal / $en:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored (and JSON) spelling.
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The Chinese label shown to people.
+            #[must_use]
+            pub const fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            /// The English label shown to people.
+            #[must_use]
+            pub const fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownKind;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownKind {
+                        what: $what,
+                        value: s.chars().take(40).collect(),
+                        expected: [$($text),+].join(", "),
+                    }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Where a campaign is in its life.
+    CampaignStatus, "campaign status" {
+        /// Being planned.
+        Planning => "planning" / "筹备中" / "planning",
+        /// The event day is running.
+        Live => "live" / "进行中" / "live",
+        /// Over; figures are final.
+        Closed => "closed" / "已结束" / "closed",
+    }
+);
+
+vocabulary!(
+    /// Main venue or sub-venue.
+    VenueKind, "venue kind" {
+        /// The main venue (one per campaign).
+        Main => "main" / "主会场" / "main venue",
+        /// A sub-venue run by a branch or street office.
+        Sub => "sub" / "分会场" / "sub-venue",
+    }
+);
+
+vocabulary!(
+    /// What kind of body a unit is.
+    UnitKind, "unit kind" {
+        /// A government agency.
+        Agency => "agency" / "职能部门" / "agency",
+        /// An enterprise.
+        Enterprise => "enterprise" / "企业" / "enterprise",
+        /// A media outlet.
+        Media => "media" / "媒体" / "media",
+        /// A school or university.
+        School => "school" / "学校" / "school",
+        /// A residents' community.
+        Community => "community" / "社区" / "community",
+        /// An association.
+        Association => "association" / "协会" / "association",
+        /// Anything else.
+        Other => "other" / "其他" / "other",
+    }
+);
+
+vocabulary!(
+    /// What a booth is for.
+    BoothKind, "booth kind" {
+        /// Advisory desk.
+        Consultation => "consultation" / "咨询" / "consultation",
+        /// Exhibition of products.
+        Exhibition => "exhibition" / "展示" / "exhibition",
+        /// Demonstration (e.g. spotting fakes).
+        Demonstration => "demonstration" / "演示" / "demonstration",
+        /// Stage.
+        Stage => "stage" / "舞台" / "stage",
+        /// Information desk.
+        Info => "info" / "服务台" / "information",
+    }
+);
+
+vocabulary!(
+    /// What kind of activity.
+    ActivityKind, "activity kind" {
+        /// Consultation session.
+        Consultation => "consultation" / "咨询活动" / "consultation",
+        /// Outreach into a residents' community.
+        CommunityOutreach => "community_outreach" / "进社区" / "community outreach",
+        /// Lecture at a school.
+        SchoolLecture => "school_lecture" / "进校园" / "school lecture",
+        /// Demonstration of spotting fakes.
+        FakeSpotting => "fake_spotting" / "识假辨假" / "fake-spotting demonstration",
+        /// Product exhibition.
+        ProductExhibition => "product_exhibition" / "产品展示" / "product exhibition",
+        /// Ceremony.
+        Ceremony => "ceremony" / "仪式" / "ceremony",
+        /// Anything else.
+        Other => "other" / "其他" / "other",
+    }
+);
+
+vocabulary!(
+    /// How a medium reaches people.
+    MediaChannel, "media channel" {
+        /// Television.
+        Tv => "tv" / "电视" / "TV",
+        /// Radio.
+        Radio => "radio" / "广播" / "radio",
+        /// Newspaper.
+        Newspaper => "newspaper" / "报纸" / "newspaper",
+        /// Online news.
+        Online => "online" / "网络" / "online",
+        /// Social media.
+        Social => "social" / "新媒体" / "social media",
+    }
+);
+
+vocabulary!(
+    /// The form of a media item.
+    MediaFormat, "media format" {
+        /// Live broadcast.
+        Live => "live" / "直播" / "live",
+        /// News report.
+        Report => "report" / "报道" / "report",
+        /// Interview.
+        Interview => "interview" / "专访" / "interview",
+        /// Feature.
+        Feature => "feature" / "专题" / "feature",
+    }
+);
+
+vocabulary!(
+    /// Where a consumer dispute stands.
+    DisputeStatus, "dispute status" {
+        /// Received.
+        Received => "received" / "已受理" / "received",
+        /// Being mediated.
+        Mediating => "mediating" / "调解中" / "mediating",
+        /// Settled (money may have been recovered).
+        Settled => "settled" / "已和解" / "settled",
+        /// Referred to another body.
+        Referred => "referred" / "已移交" / "referred",
+        /// Closed without settlement.
+        Closed => "closed" / "已结案" / "closed",
+    }
+);
+
+vocabulary!(
+    /// What a user may do.
+    Role, "role" {
+        /// Plans everything in their organization.
+        Organizer => "organizer" / "组织者" / "organizer",
+        /// Logs the day at their venue(s).
+        Lead => "lead" / "分会场负责人" / "venue lead",
+        /// Reads only.
+        Viewer => "viewer" / "观察员" / "viewer",
+    }
+);
+
+impl DisputeStatus {
+    /// Whether a dispute may move from `self` to `next`
+    /// (received -> mediating -> settled/referred/closed; received may also go straight to an end).
+    #[must_use]
+    pub fn can_move_to(self, next: DisputeStatus) -> bool {
+        use DisputeStatus::*;
+        matches!(
+            (self, next),
+            (Received, Mediating | Settled | Referred | Closed) | (Mediating, Settled | Referred | Closed)
+        )
+    }
+
+    /// Whether this status ends the dispute.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(self, DisputeStatus::Settled | DisputeStatus::Referred | DisputeStatus::Closed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary_round_trips_through_text_and_json() {
+        for kind in UnitKind::ALL {
+            assert_eq!(kind.as_str().parse::<UnitKind>(), Ok(*kind));
+            let json = serde_json::to_string(kind).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!("community_outreach".parse::<ActivityKind>(), Ok(ActivityKind::CommunityOutreach));
+    }
+
+    #[test]
+    fn unknown_kind_names_the_accepted_values() {
+        let err = "stadium".parse::<VenueKind>().err();
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("main, sub"), "{msg}");
+    }
+
+    #[test]
+    fn dispute_moves_forward_only() {
+        assert!(DisputeStatus::Received.can_move_to(DisputeStatus::Mediating));
+        assert!(DisputeStatus::Mediating.can_move_to(DisputeStatus::Settled));
+        assert!(!DisputeStatus::Settled.can_move_to(DisputeStatus::Mediating));
+        assert!(!DisputeStatus::Closed.can_move_to(DisputeStatus::Received));
+    }
+}

@@ -1,0 +1,163 @@
+//! Opening the database (SQLite by default, PostgreSQL by URL) and running migrations.
+
+use crate::error::StoreError;
+use eventday_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// The application's handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+/// How long a SQLite writer waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Connects to `url` (`sqlite://file.db?mode=rwc` or `postgres://...`).
+    ///
+    /// SQLite is opened in WAL mode with foreign keys on, `synchronous=FULL` (an acknowledged
+    /// write survives a crash) and a busy timeout; statement logging is off on both engines.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidUrl`] for a URL that names no supported database,
+    /// [`StoreError::Connect`] when it cannot be opened or reached.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            url.parse::<SqliteConnectOptions>().map_err(|e| StoreError::InvalidUrl(format!("{e}")))?;
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::InvalidUrl(
+                "expected a URL starting with sqlite:, postgres:// or postgresql://".into(),
+            ));
+        };
+        if backend == Backend::Postgres {
+            check_reachable(url).await?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        match backend {
+            Backend::Sqlite => {
+                opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                });
+            }
+            Backend::Postgres => {
+                opts.max_connections(16);
+            }
+        }
+        let db =
+            Database::connect(opts).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?;
+        Ok(Self { db, backend })
+    }
+
+    /// Brings the schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Migrate`] when a migration fails.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await.map_err(|e| StoreError::Migrate(e.to_string()))
+    }
+
+    /// The engine behind this store.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for the queries in this crate.
+    #[must_use]
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`)
+    /// so that two writers queue on the busy timeout instead of failing on lock upgrade.
+    ///
+    /// # Errors
+    /// A database error when the transaction cannot start.
+    pub async fn write_tx(&self) -> Result<DatabaseTransaction, StoreError> {
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: (self.db.get_database_backend() == DbBackend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.db.begin_with_options(opts).await?)
+    }
+
+    /// Checks the database answers.
+    ///
+    /// # Errors
+    /// A database error when it does not.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        Ok(self.db.ping().await?)
+    }
+}
+
+/// Fails fast, naming the cause, when nothing listens at a PostgreSQL URL's address (the
+/// pool would otherwise only report a timeout).
+async fn check_reachable(url: &str) -> Result<(), StoreError> {
+    use sea_orm::sqlx::postgres::PgConnectOptions;
+    let opts: PgConnectOptions =
+        url.parse().map_err(|e| StoreError::InvalidUrl(redact(&format!("{e}"), url)))?;
+    let (host, port) = (opts.get_host().to_owned(), opts.get_port());
+    if host.starts_with('/') {
+        return Ok(()); // a Unix socket directory: let the driver report
+    }
+    let attempt =
+        tokio::time::timeout(Duration::from_secs(5), tokio::net::TcpStream::connect((host.as_str(), port)));
+    match attempt.await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(StoreError::Connect(format!("cannot reach PostgreSQL at {host}:{port}: {e}"))),
+        Err(_) => Err(StoreError::Connect(format!(
+            "cannot reach PostgreSQL at {host}:{port}: no answer within 5 s"
+        ))),
+    }
+}
+
+/// Removes a password from any URL echoed in an error message.
+fn redact(message: &str, url: &str) -> String {
+    match url.split_once("://").and_then(|(_, rest)| rest.split_once('@')) {
+        Some((userinfo, _)) if userinfo.contains(':') => {
+            let password = userinfo.split_once(':').map_or("", |(_, p)| p);
+            if password.is_empty() { message.to_owned() } else { message.replace(password, "***") }
+        }
+        _ => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_from_messages() {
+        assert_eq!(
+            redact("failed for postgres://u:s3cret@h/db", "postgres://u:s3cret@h/db"),
+            "failed for postgres://u:***@h/db"
+        );
+        assert_eq!(redact("plain", "sqlite://x.db"), "plain");
+    }
+}

@@ -1,0 +1,620 @@
+//! One sea-orm entity per table: plain models; the store writes its joins explicitly.
+//! Enumerated columns are text here and parsed into `eventday_domain` kinds at the edges.
+
+/// Table `organizations`.
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `organizations`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub name: String,
+        pub parent_id: Option<i32>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `campaigns`.
+pub mod campaign {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `campaigns`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "campaigns")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub organization_id: i32,
+        pub year: i32,
+        pub date: Date,
+        pub timezone: String,
+        pub title: String,
+        pub theme: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `narrative_sections`.
+pub mod narrative_section {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `narrative_sections`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "narrative_sections")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub lang: String,
+        pub key: String,
+        pub position: i32,
+        pub heading: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub next_steps: bool,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `units`.
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `units`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub name: String,
+        pub kind: String,
+        pub contact: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `venues`.
+pub mod venue {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `venues`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "venues")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub kind: String,
+        pub name: String,
+        pub host_unit: String,
+        pub address: String,
+        pub lead_name: String,
+        pub width_m: f64,
+        pub depth_m: f64,
+        pub opens_at: String,
+        pub closes_at: String,
+        pub position: i32,
+        pub day_status: String,
+        pub accepted_at: Option<DateTimeUtc>,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `participations`.
+pub mod participation {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `participations`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "participations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub unit_id: i32,
+        pub staffs_booth: bool,
+        pub reconciliation_member: bool,
+        pub media: bool,
+        pub sponsor: bool,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `booths`.
+pub mod booth {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `booths`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "booths")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub venue_id: i32,
+        pub topic: String,
+        pub kind: String,
+        pub x: f64,
+        pub y: f64,
+        pub w: f64,
+        pub h: f64,
+        pub rotation_deg: f64,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `booth_units`.
+pub mod booth_unit {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `booth_units`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "booth_units")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub booth_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub unit_id: i32,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `activities`.
+pub mod activity {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `activities`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "activities")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub venue_id: i32,
+        pub kind: String,
+        pub title: String,
+        pub place: String,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub participants: i64,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `materials`.
+pub mod material {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `materials`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "materials")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub name: String,
+        pub unit_label: String,
+        pub planned: i64,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `material_allocations`.
+pub mod material_allocation {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `material_allocations`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "material_allocations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub material_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub venue_id: i32,
+        pub quantity: i64,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `users`.
+pub mod user {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `users`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub login: String,
+        pub password_hash: String,
+        pub display_name: String,
+        pub role: String,
+        pub organization_id: i32,
+        pub disabled: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `user_venues`.
+pub mod user_venue {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `user_venues`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "user_venues")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub venue_id: i32,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `log_entries`.
+pub mod log_entry {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `log_entries`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "log_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub campaign_id: i32,
+        pub venue_id: i32,
+        pub booth_id: Option<i32>,
+        pub activity_id: Option<i32>,
+        pub recorded_at: DateTimeUtc,
+        pub author_user_id: Option<i32>,
+        pub author_name: String,
+        pub visitors: i64,
+        pub consultations: i64,
+        pub complaints_received: i64,
+        pub complaints_settled: i64,
+        pub money_recovered_fen: i64,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        pub content_hash: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `log_entry_materials`.
+pub mod log_entry_material {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `log_entry_materials`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "log_entry_materials")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub log_entry_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub material_id: i32,
+        pub quantity: i64,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `log_photos`.
+pub mod log_photo {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `log_photos`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "log_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub log_entry_id: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        #[serde(skip)]
+        pub bytes: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `media_coverage`.
+pub mod media_coverage {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `media_coverage`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "media_coverage")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub outlet_unit_id: i32,
+        pub channel: String,
+        pub format: String,
+        pub date: Date,
+        pub headline: String,
+        pub link: Option<String>,
+        pub estimated_reach: Option<i64>,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `media_coverage_venues`.
+pub mod media_coverage_venue {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `media_coverage_venues`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "media_coverage_venues")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub coverage_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub venue_id: i32,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `officials`.
+pub mod official {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `officials`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "officials")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub name: String,
+        pub title: String,
+        pub organization: String,
+        pub venue_id: Option<i32>,
+        pub role: String,
+        pub masked: bool,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `disputes`.
+pub mod dispute {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `disputes`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "disputes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub venue_id: i32,
+        pub booth_id: Option<i32>,
+        pub enterprise_unit_id: Option<i32>,
+        pub category: String,
+        #[sea_orm(column_type = "Text")]
+        pub summary: String,
+        pub amount_claimed_fen: i64,
+        pub status: String,
+        pub amount_recovered_fen: i64,
+        pub received_on: Date,
+        pub closed_on: Option<Date>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `sessions`.
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `sessions`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: i32,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `api_tokens`.
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `api_tokens`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub user_id: i32,
+        pub name: String,
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+        pub revoked: bool,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `invitations`.
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `invitations`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub token_hash: String,
+        pub venue_id: i32,
+        pub created_by: i32,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+        pub user_id: Option<i32>,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `audit_events`.
+pub mod audit_event {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `audit_events`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub user_id: Option<i32>,
+        pub action: String,
+        pub entity: String,
+        pub entity_id: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub before: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub after: Option<String>,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,13 @@
+//! Database access for eventday: entities, queries and transactions on SQLite and PostgreSQL.
+//!
+//! Every query lives here; handlers and commands call these functions and never build SQL.
+
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod queries;
+
+mod db;
+
+pub use db::{Backend, Store};
+pub use error::{ConstraintKind, StoreError};

@@ -1,0 +1,98 @@
+//! One error type for every handler, rendered as `{"error":{"code","message","fields"}}`.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use eventday_domain::FieldErrors;
+use eventday_store::{ConstraintKind, StoreError};
+use serde_json::json;
+use std::sync::Arc;
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request could not be read (malformed JSON, bad path or query).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404: nothing here.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422: well-formed but invalid; names every bad field.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// 500: our fault; the cause is logged once by middleware, never shown.
+    #[error("internal error")]
+    Internal(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { entity, id } => AppError::NotFound(format!("{entity} {id} not found")),
+            StoreError::Invalid(v) => AppError::Invalid(v.fields),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Constraint { kind: ConstraintKind::Unique, detail } => {
+                AppError::Conflict(format!("already exists ({detail})"))
+            }
+            StoreError::Constraint { kind, detail } => {
+                let mut f = FieldErrors::new();
+                f.insert("_".into(), format!("{kind:?} constraint violated: {detail}"));
+                AppError::Invalid(f)
+            }
+            other => AppError::Internal(Arc::new(other)),
+        }
+    }
+}
+
+/// Carries the cause of a 500 from the handler to the logging middleware.
+#[derive(Clone)]
+struct InternalCause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message, fields) = match &self {
+            AppError::BadRequest(m) => {
+                (StatusCode::BAD_REQUEST, "bad_request", m.clone(), FieldErrors::new())
+            }
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone(), FieldErrors::new()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone(), FieldErrors::new()),
+            AppError::Invalid(f) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "some fields are invalid".to_owned(), f.clone())
+            }
+            AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on our side".to_owned(),
+                FieldErrors::new(),
+            ),
+        };
+        let mut response =
+            (status, Json(json!({"error": {"code": code, "message": message, "fields": fields}})))
+                .into_response();
+        if let AppError::Internal(cause) = self {
+            response.extensions_mut().insert(InternalCause(cause));
+        }
+        response
+    }
+}
+
+/// Logs the cause of every 500 once, at error level.
+pub async fn log_server_errors(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    if let Some(InternalCause(cause)) = response.extensions().get::<InternalCause>() {
+        tracing::error!(%method, %path, error = %cause, "request failed");
+    }
+    response
+}
+
+/// 404 for any unknown path, in the JSON envelope.
+pub async fn not_found() -> AppError {
+    AppError::NotFound("no such page or endpoint".into())
+}

@@ -1,0 +1,16 @@
+//! Schema migrations for eventday, written once in backend-neutral statements for SQLite and
+//! PostgreSQL. An applied migration is never edited; changes come as new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_initial;
+
+/// Runs every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_initial::Migration)]
+    }
+}

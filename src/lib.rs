@@ -1,0 +1,191 @@
+//! The `eventday` command line: configuration and the commands behind `serve`, `migrate` and
+//! `demo`. `main.rs` only parses flags and calls [`run`].
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use eventday_store::Store;
+use eventday_store::demo::{self, LoadOutcome};
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+/// The 2013 demo campaign, shipped as data in `assets/demo/` and compiled into the binary.
+pub const DEMO_CAMPAIGN_JSON: &str = include_str!("../assets/demo/campaign-2013.json");
+
+/// Plan, run and report a one-day “3·15” campaign across a main venue and many sub-venues.
+#[derive(Debug, Parser)]
+#[command(name = "eventday", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Log filter, e.g. `info` or `eventday_web=debug` [env: EVENTDAY_LOG]
+    #[arg(long, global = true, env = "EVENTDAY_LOG", default_value = "info")]
+    pub log: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the web pages and the JSON API.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate(DbArgs),
+    /// Load the 2013 demo campaign (running it twice changes nothing).
+    Demo(DbArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Database URL: `sqlite://FILE?mode=rwc` (default) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "EVENTDAY_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://eventday.db?mode=rwc"
+    )]
+    pub database_url: DatabaseUrl,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "EVENTDAY_BIND", default_value = "127.0.0.1:8315")]
+    pub bind: SocketAddr,
+    /// Load the 2013 demo campaign before serving.
+    #[arg(long, env = "EVENTDAY_DEMO")]
+    pub demo: bool,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// A database URL whose password never shows in `Debug` output or logs.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            return Err("the database URL is empty".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => write!(f, "{scheme}://***@{host}"),
+                None => write!(f, "{scheme}://{rest}"),
+            },
+            None => f.write_str("***"),
+        }
+    }
+}
+
+/// Opens the database and brings its schema up to date.
+///
+/// # Errors
+/// An unusable URL, an unreachable database, or a failed migration.
+pub async fn open(db: &DbArgs) -> Result<Store> {
+    let store = Store::connect(&db.database_url.0).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Loads the demo campaign and says what happened.
+///
+/// # Errors
+/// A demo file that fails validation, or a database error.
+pub async fn load_demo(store: &Store) -> Result<LoadOutcome> {
+    let file = demo::parse(DEMO_CAMPAIGN_JSON).context("the demo campaign file is invalid")?;
+    let outcome = demo::load(store, &file).await?;
+    match outcome {
+        LoadOutcome::Created(id) => println!(
+            "demo campaign loaded: id {id}, {} venues, {} log entries",
+            file.venues.len(),
+            file.log_entries.len()
+        ),
+        LoadOutcome::AlreadyLoaded(id) => println!("demo campaign already loaded (id {id}); nothing changed"),
+    }
+    Ok(outcome)
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// Whatever the command fails with; `main` prints it on one line.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Migrate(db) => {
+            open(&db).await?;
+            println!("database is up to date");
+        }
+        Command::Demo(db) => {
+            let store = open(&db).await?;
+            load_demo(&store).await?;
+        }
+        Command::Serve(args) => serve(args).await?,
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let store = open(&args.db).await?;
+    if args.demo {
+        load_demo(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr().context("cannot read the listening address")?;
+    println!("eventday is serving on http://{addr}");
+    tracing::info!(%addr, "serving");
+    let app = eventday_web::router(eventday_web::AppState { store });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_debug_hides_the_password() {
+        let url = DatabaseUrl("postgres://app:hunter2@db.example/eventday".into());
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("db.example/eventday"));
+    }
+}
