@@ -6,6 +6,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod queries;
+pub mod report_facts;
 
 mod db;
 
