@@ -53,14 +53,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else if inner.is_syntax() {
             format!("malformed JSON at line {}, column {}: {inner}", inner.line(), inner.column())
         } else {
-            // Unknown fields are reported at the object's path; name the field itself.
+            // serde_path_to_error's path already ends with an unknown field's name.
             let text = inner.to_string();
-            let field = match text.strip_prefix("unknown field `").and_then(|r| r.split_once('`')) {
-                Some((name, _)) if path == "." => name.to_owned(),
-                Some((name, _)) => format!("{path}.{name}"),
-                None if path == "." => "_".to_owned(),
-                None => path.clone(),
-            };
+            let field = if path == "." { "_".to_owned() } else { path.clone() };
             fields.insert(field, text.clone());
             format!("the JSON body does not match the expected shape: {text}")
         };
