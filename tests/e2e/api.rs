@@ -314,7 +314,9 @@ async fn every_error_class_answers_in_the_envelope_and_never_5xx() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let units = "/api/v1/units";
-    let cases: Vec<(&str, &str, Vec<u8>, u16, Option<&str>)> = vec![
+    // (what, content type, body, expected status, field that must be named)
+    type Case<'a> = (&'a str, &'a str, Vec<u8>, u16, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("malformed", "application/json", b"{\"name\": \"a\",, }".to_vec(), 400, None),
         ("truncated", "application/json", b"{\"name\": \"a\", \"kind\": \"med".to_vec(), 400, None),
         ("wrong type", "application/json", br#"{"name": 5, "kind": "media"}"#.to_vec(), 400, Some("name")),

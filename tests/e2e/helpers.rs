@@ -48,16 +48,16 @@ impl TestDb {
     pub async fn cleanup(self) {
         let TestDb { store, pg_admin, .. } = self;
         store.conn().clone().close().await.ok();
-        if let Some((admin_url, name)) = pg_admin {
-            if let Ok(admin) = Store::connect(&admin_url).await {
-                use sea_orm::ConnectionTrait;
-                admin
-                    .conn()
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok();
-                admin.conn().clone().close().await.ok();
-            }
+        if let Some((admin_url, name)) = pg_admin
+            && let Ok(admin) = Store::connect(&admin_url).await
+        {
+            use sea_orm::ConnectionTrait;
+            admin
+                .conn()
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok();
+            admin.conn().clone().close().await.ok();
         }
     }
 }

@@ -279,7 +279,7 @@ impl Cursor {
     /// Reads a cursor made by [`Cursor::encode`]; `None` for anything else.
     #[must_use]
     pub fn decode(s: &str) -> Option<Self> {
-        if s.len() % 2 != 0 || s.len() > 256 {
+        if !s.len().is_multiple_of(2) || s.len() > 256 {
             return None;
         }
         let bytes: Option<Vec<u8>> =
