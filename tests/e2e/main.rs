@@ -4,6 +4,8 @@
 // Tests fail loudly: panicking on an unexpected error is the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api;
 mod cli;
 mod foundation;
 mod helpers;
+mod report;

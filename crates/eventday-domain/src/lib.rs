@@ -6,8 +6,10 @@
 pub mod demo;
 pub mod error;
 pub mod geometry;
+pub mod inputs;
 pub mod kinds;
 pub mod money;
+pub mod photo;
 pub mod totals;
 pub mod validate;
 

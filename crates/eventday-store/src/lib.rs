@@ -2,9 +2,12 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod audit;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod log;
+pub mod planning;
 pub mod queries;
 pub mod report_facts;
 
