@@ -1,6 +1,8 @@
 //! The `eventday` command line: configuration and the commands behind `serve`, `migrate` and
 //! `demo`. `main.rs` only parses flags and calls [`run`].
 
+pub mod csv_cmd;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use eventday_store::Store;
@@ -33,6 +35,10 @@ pub enum Command {
     Migrate(DbArgs),
     /// Load the 2013 demo campaign (running it twice changes nothing).
     Demo(DbArgs),
+    /// Import a CSV file of one kind into a campaign (all rows or none).
+    Import(csv_cmd::ImportArgs),
+    /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
+    Export(csv_cmd::ExportArgs),
 }
 
 /// Where the database is.
@@ -131,6 +137,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             load_demo(&store).await?;
         }
         Command::Serve(args) => serve(args).await?,
+        Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
+        Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
     Ok(())
 }

@@ -33,16 +33,8 @@ pub fn money(fen: i64, lang: Lang) -> String {
             let h = (abs + 5_000) / 10_000;
             format!("{sign}{}.{:02}万元", group(&(h / 100).to_string()), h % 100)
         }
-        Lang::Zh => format!(
-            "{sign}{}.{:02}元",
-            group(&(abs / 100).to_string()),
-            abs % 100
-        ),
-        Lang::En => format!(
-            "{sign}¥{}.{:02}",
-            group(&(abs / 100).to_string()),
-            abs % 100
-        ),
+        Lang::Zh => format!("{sign}{}.{:02}元", group(&(abs / 100).to_string()), abs % 100),
+        Lang::En => format!("{sign}¥{}.{:02}", group(&(abs / 100).to_string()), abs % 100),
     }
 }
 

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point as PPoint, Pt, Rect, Rgb as PRgb, TextItem,
-    TextMatrix,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point as PPoint, Pt, Rect, Rgb as PRgb, TextItem, TextMatrix,
 };
 
 use crate::layout::{Face, Item, Metrics, Page, Rgb, TextLine};
@@ -24,10 +23,7 @@ const NOTO_PATHS: &[(&str, usize)] = &[
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc", 2),
-    (
-        "/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
-        2,
-    ),
+    ("/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc", 2),
 ];
 
 enum FallbackSource {
@@ -46,9 +42,7 @@ pub struct FontSet {
 
 impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FontSet")
-            .field("faces", &self.faces.iter().filter(|x| x.is_some()).count())
-            .finish()
+        f.debug_struct("FontSet").field("faces", &self.faces.iter().filter(|x| x.is_some()).count()).finish()
     }
 }
 
@@ -66,16 +60,8 @@ impl FontSet {
     /// # Errors
     /// When a bundled font does not parse (it does).
     pub fn bundled() -> Result<Self, ReportError> {
-        let mut set = Self::from_bytes(
-            SONG_REGULAR,
-            SONG_BOLD,
-            FANG,
-            Some((LATIN_REGULAR, LATIN_BOLD)),
-        )?;
-        if let Some((p, i)) = NOTO_PATHS
-            .iter()
-            .find(|(p, _)| std::path::Path::new(p).exists())
-        {
+        let mut set = Self::from_bytes(SONG_REGULAR, SONG_BOLD, FANG, Some((LATIN_REGULAR, LATIN_BOLD)))?;
+        if let Some((p, i)) = NOTO_PATHS.iter().find(|(p, _)| std::path::Path::new(p).exists()) {
             set.fallback_src = FallbackSource::File(PathBuf::from(p), *i);
         }
         Ok(set)
@@ -92,10 +78,7 @@ impl FontSet {
         latin: Option<(&[u8], &[u8])>,
     ) -> Result<Self, ReportError> {
         let (lr, lb) = match latin {
-            Some((r, b)) => (
-                Some(parse("latin regular", r, 0)?),
-                Some(parse("latin bold", b, 0)?),
-            ),
+            Some((r, b)) => (Some(parse("latin regular", r, 0)?), Some(parse("latin bold", b, 0)?)),
             None => (None, None),
         };
         Ok(Self {
@@ -146,9 +129,9 @@ impl FontSet {
                 .fallback
                 .get_or_init(|| match &self.fallback_src {
                     FallbackSource::None => None,
-                    FallbackSource::File(p, i) => std::fs::read(p)
-                        .ok()
-                        .and_then(|b| parse("fallback", &b, *i).ok()),
+                    FallbackSource::File(p, i) => {
+                        std::fs::read(p).ok().and_then(|b| parse("fallback", &b, *i).ok())
+                    }
                     FallbackSource::Bytes(b, i) => parse("fallback", b, *i).ok(),
                 })
                 .as_ref(),
@@ -164,14 +147,8 @@ impl Metrics for FontSet {
     }
 }
 
-const ALL_FACES: [Face; 6] = [
-    Face::SongRegular,
-    Face::SongBold,
-    Face::Fang,
-    Face::LatinRegular,
-    Face::LatinBold,
-    Face::Fallback,
-];
+const ALL_FACES: [Face; 6] =
+    [Face::SongRegular, Face::SongBold, Face::Fang, Face::LatinRegular, Face::LatinBold, Face::Fallback];
 
 /// Fixed resource names: their first six letters become the subset tag, so output stays deterministic.
 fn font_id(face: Face) -> FontId {
@@ -198,12 +175,7 @@ pub(crate) struct Meta {
 }
 
 fn color(c: Rgb) -> Color {
-    Color::Rgb(PRgb::new(
-        c.0.clamp(0.0, 1.0),
-        c.1.clamp(0.0, 1.0),
-        c.2.clamp(0.0, 1.0),
-        None,
-    ))
+    Color::Rgb(PRgb::new(c.0.clamp(0.0, 1.0), c.1.clamp(0.0, 1.0), c.2.clamp(0.0, 1.0), None))
 }
 
 fn pt_rect(x: f32, y_top: f32, w: f32, h: f32, page_h: f32, mode: PaintMode) -> Rect {
@@ -217,32 +189,18 @@ fn pt_rect(x: f32, y_top: f32, w: f32, h: f32, page_h: f32, mode: PaintMode) -> 
     }
 }
 
-fn text_ops(
-    ops: &mut Vec<Op>,
-    x: f32,
-    y: f32,
-    line: &TextLine,
-    page_h: f32,
-    used: &mut BTreeSet<Face>,
-) {
+fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, line: &TextLine, page_h: f32, used: &mut BTreeSet<Face>) {
     let mut boxes = Vec::new();
     ops.push(Op::StartTextSection);
-    ops.push(Op::SetFillColor {
-        col: color(line.color),
-    });
+    ops.push(Op::SetFillColor { col: color(line.color) });
     for r in &line.runs {
         let Some(face) = r.face else {
             boxes.push(r);
             continue;
         };
         used.insert(face);
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font_id(face)),
-            size: Pt(r.size),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x + r.x), Pt(page_h - y)),
-        });
+        ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(face)), size: Pt(r.size) });
+        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x + r.x), Pt(page_h - y)) });
         let items = if r.gap.abs() < 1e-4 {
             vec![TextItem::Text(r.text.clone())]
         } else {
@@ -266,9 +224,7 @@ fn text_ops(
         let cw = r.width / n;
         for k in 0..r.text.chars().count() {
             let bx = x + r.x + k as f32 * cw + r.size * 0.08;
-            ops.push(Op::SetOutlineColor {
-                col: color(line.color),
-            });
+            ops.push(Op::SetOutlineColor { col: color(line.color) });
             ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
             ops.push(Op::DrawRectangle {
                 rectangle: pt_rect(
@@ -291,12 +247,7 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
     for (p, item) in &page.items {
         match item {
             Item::Line(l) | Item::Folio(l) => text_ops(&mut ops, p.x, p.y, l, h, used),
-            Item::Rect {
-                w,
-                h: rh,
-                fill,
-                stroke,
-            } => {
+            Item::Rect { w, h: rh, fill, stroke } => {
                 let mode = match (fill, stroke) {
                     (Some(_), Some(_)) => PaintMode::FillStroke,
                     (Some(_), None) => PaintMode::Fill,
@@ -310,35 +261,17 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
                     ops.push(Op::SetOutlineColor { col: color(*c) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
                 }
-                ops.push(Op::DrawRectangle {
-                    rectangle: pt_rect(p.x, p.y, *w, *rh, h, mode),
-                });
+                ops.push(Op::DrawRectangle { rectangle: pt_rect(p.x, p.y, *w, *rh, h, mode) });
             }
-            Item::Rule {
-                w,
-                thickness,
-                color: c,
-            } => {
+            Item::Rule { w, thickness, color: c } => {
                 ops.push(Op::SetOutlineColor { col: color(*c) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
                 let y = h - p.y;
                 ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![
-                            LinePoint {
-                                p: PPoint {
-                                    x: Pt(p.x),
-                                    y: Pt(y),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: PPoint {
-                                    x: Pt(p.x + w),
-                                    y: Pt(y),
-                                },
-                                bezier: false,
-                            },
+                            LinePoint { p: PPoint { x: Pt(p.x), y: Pt(y) }, bezier: false },
+                            LinePoint { p: PPoint { x: Pt(p.x + w), y: Pt(y) }, bezier: false },
                         ],
                         is_closed: false,
                     },
@@ -346,11 +279,7 @@ fn page_to_pdf(page: &Page, used: &mut BTreeSet<Face>) -> PdfPage {
             }
         }
     }
-    PdfPage::new(
-        Mm(page.width * 25.4 / 72.0),
-        Mm(page.height * 25.4 / 72.0),
-        ops,
-    )
+    PdfPage::new(Mm(page.width * 25.4 / 72.0), Mm(page.height * 25.4 / 72.0), ops)
 }
 
 fn fnv(bytes: &[u8], mut h: u64) -> u64 {
@@ -373,10 +302,7 @@ fn finish_doc<W: std::io::Write>(
     for face in ALL_FACES {
         if used.contains(&face) {
             if let Some((f, _)) = fonts.face(face) {
-                doc.resources
-                    .fonts
-                    .map
-                    .insert(font_id(face), PdfFont::new(f.clone()));
+                doc.resources.fonts.map.insert(font_id(face), PdfFont::new(f.clone()));
             }
         }
     }
@@ -386,40 +312,26 @@ fn finish_doc<W: std::io::Write>(
     info.creator = "eventday".to_string();
     info.producer = "eventday-report (printpdf 0.12)".to_string();
     let ts = if meta.deterministic {
-        meta.date
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map_or(946_684_800, |t| t.and_utc().timestamp())
+        meta.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(946_684_800, |t| t.and_utc().timestamp())
     } else {
         chrono::Utc::now().timestamp()
     };
-    let when = printpdf::OffsetDateTime::from_unix_timestamp(ts)
-        .map_err(|e| ReportError::Pdf(e.to_string()))?;
+    let when =
+        printpdf::OffsetDateTime::from_unix_timestamp(ts).map_err(|e| ReportError::Pdf(e.to_string()))?;
     info.creation_date = when.clone();
     info.modification_date = when.clone();
     info.metadata_date = when;
-    let id_seed = fnv(
-        meta.title.as_bytes(),
-        fnv(meta.author.as_bytes(), 0xcbf2_9ce4_8422_2325),
-    );
+    let id_seed = fnv(meta.title.as_bytes(), fnv(meta.author.as_bytes(), 0xcbf2_9ce4_8422_2325));
     let id = format!(
         "{:016x}{:016x}",
         id_seed,
-        if meta.deterministic {
-            id_seed.rotate_left(17)
-        } else {
-            ts as u64 ^ u64::from(std::process::id())
-        }
+        if meta.deterministic { id_seed.rotate_left(17) } else { ts as u64 ^ u64::from(std::process::id()) }
     );
     info.identifier = id.clone();
     doc.pages = pages;
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(
-        &PdfSaveOptions {
-            optimize: true,
-            subset_fonts: true,
-            secure: true,
-            image_optimization: None,
-        },
+        &PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None },
         &mut warnings,
     );
     lo.trailer.set(
@@ -430,17 +342,12 @@ fn finish_doc<W: std::io::Write>(
         ]),
     );
     lo.compress();
-    lo.save_to(out)
-        .map_err(|e| ReportError::Pdf(e.to_string()))?;
+    lo.save_to(out).map_err(|e| ReportError::Pdf(e.to_string()))?;
     Ok(())
 }
 
 /// Renders laid-out pages to PDF bytes.
-pub(crate) fn write_pdf(
-    pages: &[Page],
-    meta: &Meta,
-    fonts: &FontSet,
-) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<Vec<u8>, ReportError> {
     let mut used = BTreeSet::new();
     let pp: Vec<PdfPage> = pages.iter().map(|p| page_to_pdf(p, &mut used)).collect();
     let mut out = Vec::new();
@@ -475,18 +382,10 @@ pub(crate) fn render_rollup<W: std::io::Write>(
         deterministic: opts.deterministic,
         date: None,
     };
-    let mut counter = CountingWriter {
-        inner: &mut out,
-        n: 0,
-    };
+    let mut counter = CountingWriter { inner: &mut out, n: 0 };
     finish_doc(pp, &used, &meta, fonts, &mut counter)?;
     let bytes = counter.n;
-    Ok(RollupRendered {
-        bytes,
-        missing_chars: missing.into_iter().collect(),
-        pages,
-        districts: n,
-    })
+    Ok(RollupRendered { bytes, missing_chars: missing.into_iter().collect(), pages, districts: n })
 }
 
 struct CountingWriter<'w, W: std::io::Write> {

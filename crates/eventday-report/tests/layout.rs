@@ -16,11 +16,8 @@ fn demo() -> ReportData {
 
 fn hostile() -> ReportData {
     let mut d = demo();
-    let long: String = "消费维权，人人有责；Consumer-rights（权益）“保护”。"
-        .chars()
-        .cycle()
-        .take(10_000)
-        .collect();
+    let long: String =
+        "消费维权，人人有责；Consumer-rights（权益）“保护”。".chars().cycle().take(10_000).collect();
     d.sections[0].paragraphs.push(long);
     d.sections[1].paragraphs.push("😀😀 emoji 与生僻字𠀀𠀁，还有一个极长的英文单词Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis结束。".into());
     d.venues.push(VenueRow {
@@ -43,11 +40,7 @@ fn hostile() -> ReportData {
 
 fn all_cases() -> Vec<(String, Vec<Page>)> {
     let mut v = Vec::new();
-    for (name, d) in [
-        ("demo", demo()),
-        ("hostile", hostile()),
-        ("empty", ReportData::default()),
-    ] {
+    for (name, d) in [("demo", demo()), ("hostile", hostile()), ("empty", ReportData::default())] {
         for lang in [Lang::Zh, Lang::En] {
             for style in [Style::Modern, Style::Gbt9704] {
                 let (pages, _) = layout_report(&d, lang, style, fonts()).expect("layout");
@@ -85,12 +78,9 @@ fn nothing_is_drawn_outside_the_type_area() {
             let (x0, y0, x1, y1) = (a.x - 0.01, a.y - 0.01, a.x + a.w + 0.01, a.y + a.h + 0.01);
             for (pt, item) in &p.items {
                 let (l, t, r, b) = match item {
-                    Item::Line(line) => (
-                        pt.x,
-                        pt.y - line.size * ASCENT,
-                        pt.x + line.width,
-                        pt.y + line.size * DESCENT,
-                    ),
+                    Item::Line(line) => {
+                        (pt.x, pt.y - line.size * ASCENT, pt.x + line.width, pt.y + line.size * DESCENT)
+                    }
                     Item::Rect { w, h, .. } => (pt.x, pt.y, pt.x + w, pt.y + h),
                     Item::Rule { w, .. } => (pt.x, pt.y, pt.x + w, pt.y),
                     Item::Folio(_) => continue,
@@ -139,10 +129,7 @@ fn gbt9704_body_lines_hold_28_characters() {
         .map(|l| l.text().chars().count())
         .collect::<Vec<_>>();
     assert!(full.len() > 20);
-    assert!(
-        full.iter().filter(|n| **n == 28).count() * 2 > full.len(),
-        "{full:?}"
-    );
+    assert!(full.iter().filter(|n| **n == 28).count() * 2 > full.len(), "{full:?}");
 }
 
 #[test]
@@ -150,26 +137,12 @@ fn table_rows_stay_on_one_page_and_the_header_repeats() {
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
         let zh = name.contains("Zh");
         let header = if zh { "接待人次" } else { "Visitors" };
-        let (start, end) = if zh {
-            ("各会场情况", "图1")
-        } else {
-            ("By venue", "Figure 1")
-        };
-        let first = pages
-            .iter()
-            .position(|p| page_text(p).contains(start))
-            .expect("venue table");
-        let last = pages
-            .iter()
-            .position(|p| page_text(p).contains(end))
-            .expect("chart");
+        let (start, end) = if zh { ("各会场情况", "图1") } else { ("By venue", "Figure 1") };
+        let first = pages.iter().position(|p| page_text(p).contains(start)).expect("venue table");
+        let last = pages.iter().position(|p| page_text(p).contains(end)).expect("chart");
         let table = &pages[first..=last];
         for p in table {
-            assert!(
-                page_text(p).contains(header),
-                "{name}: page {} has venue rows but no header",
-                p.number
-            );
+            assert!(page_text(p).contains(header), "{name}: page {} has venue rows but no header", p.number);
         }
         for v in demo().venues {
             // A row split over two pages would cut its name in two.
@@ -187,11 +160,7 @@ fn every_venue_unit_medium_and_figure_appears() {
     let d = demo();
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
         let text = all_text(pages);
-        let lang = if name.contains("Zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        };
+        let lang = if name.contains("Zh") { Lang::Zh } else { Lang::En };
         let mut want: Vec<String> = Vec::new();
         want.extend(d.venues.iter().map(|v| v.name.clone()));
         want.extend(d.units.iter().flat_map(|g| g.names.clone()));
@@ -219,14 +188,7 @@ fn every_venue_unit_medium_and_figure_appears() {
         for w in want {
             assert!(text.contains(&w), "{name}: {w} not in the report");
         }
-        assert!(
-            text.contains(if lang == Lang::Zh {
-                "创历史新高"
-            } else {
-                "record high"
-            }),
-            "{name}"
-        );
+        assert!(text.contains(if lang == Lang::Zh { "创历史新高" } else { "record high" }), "{name}");
     }
 }
 
@@ -253,17 +215,13 @@ fn an_empty_campaign_says_there_is_no_data() {
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("empty")) {
         let text = all_text(pages);
         assert!(!pages.is_empty());
-        assert!(
-            text.contains("尚无数据") || text.contains("no data"),
-            "{name}: {text}"
-        );
+        assert!(text.contains("尚无数据") || text.contains("no data"), "{name}: {text}");
     }
 }
 
 #[test]
 fn missing_characters_are_reported_and_drawn_as_boxes() {
-    let (pages, missing) =
-        layout_report(&hostile(), Lang::Zh, Style::Modern, fonts()).expect("layout");
+    let (pages, missing) = layout_report(&hostile(), Lang::Zh, Style::Modern, fonts()).expect("layout");
     assert!(missing.contains(&'😀'), "{missing:?}");
     let boxed = pages.iter().flat_map(|p| p.items.iter()).any(|(_, i)| matches!(i, Item::Line(l) if l.runs.iter().any(|r| r.face.is_none() && r.text.contains('😀') && r.width > 0.0)));
     assert!(boxed);
@@ -277,20 +235,10 @@ fn page_numbers_are_dashed_and_on_the_outside_edge_in_gbt9704() {
         let (pt, f) = p
             .items
             .iter()
-            .find_map(|(pt, i)| {
-                if let Item::Folio(l) = i {
-                    Some((pt, l))
-                } else {
-                    None
-                }
-            })
+            .find_map(|(pt, i)| if let Item::Folio(l) = i { Some((pt, l)) } else { None })
             .expect("folio");
         assert_eq!(f.text(), format!("— {} —", p.number));
         let mid = p.area.x + p.area.w / 2.0;
-        if p.number % 2 == 1 {
-            assert!(pt.x > mid)
-        } else {
-            assert!(pt.x + f.width < mid)
-        }
+        if p.number % 2 == 1 { assert!(pt.x > mid) } else { assert!(pt.x + f.width < mid) }
     }
 }

@@ -11,11 +11,7 @@ fn demo() -> ReportData {
 #[test]
 fn deterministic_output_is_byte_identical() {
     let fonts = FontSet::bundled().expect("fonts");
-    let opts = RenderOptions {
-        lang: Lang::Zh,
-        style: Style::Gbt9704,
-        deterministic: true,
-    };
+    let opts = RenderOptions { lang: Lang::Zh, style: Style::Gbt9704, deterministic: true };
     let a = render(&demo(), &opts, &fonts).expect("render");
     let b = render(&demo(), &opts, &fonts).expect("render");
     assert!(a.pdf.starts_with(b"%PDF-"));
@@ -27,30 +23,15 @@ fn deterministic_output_is_byte_identical() {
 fn pdftotext_shows_venues_figures_and_headings_in_order() {
     let fonts = FontSet::bundled().expect("fonts");
     let d = demo();
-    let out = render(
-        &d,
-        &RenderOptions {
-            lang: Lang::Zh,
-            style: Style::Modern,
-            deterministic: true,
-        },
-        &fonts,
-    )
-    .expect("render");
+    let out =
+        render(&d, &RenderOptions { lang: Lang::Zh, style: Style::Modern, deterministic: true }, &fonts)
+            .expect("render");
     let dir = std::env::temp_dir().join(format!("eventday-report-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let pdf = dir.join("demo.pdf");
     std::fs::write(&pdf, &out.pdf).expect("write");
-    let txt = match Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-    {
-        Ok(o) if o.status.success() => {
-            String::from_utf8_lossy(&o.stdout).replace([' ', '\n', '\u{c}'], "")
-        }
+    let txt = match Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output() {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).replace([' ', '\n', '\u{c}'], ""),
         _ => {
             println!("pdftotext is not installed; skipping the extraction check");
             return;
@@ -67,11 +48,7 @@ fn pdftotext_shows_venues_figures_and_headings_in_order() {
     ];
     expect.extend(d.venues.iter().map(|v| v.name.clone()));
     expect.push(eventday_report::fmt::count(d.totals.visitors));
-    expect.extend([
-        "与往年比较".into(),
-        "创历史新高".into(),
-        "下一步工作".into(),
-    ]);
+    expect.extend(["与往年比较".into(), "创历史新高".into(), "下一步工作".into()]);
     for e in expect {
         let e = e.replace(' ', "");
         match txt[at..].find(&e) {
@@ -83,10 +60,7 @@ fn pdftotext_shows_venues_figures_and_headings_in_order() {
     if let Ok(o) = fonts_out {
         let s = String::from_utf8_lossy(&o.stdout);
         for line in s.lines().skip(2) {
-            assert!(
-                line.contains('+') && line.contains(" yes yes "),
-                "not an embedded subset: {line}"
-            );
+            assert!(line.contains('+') && line.contains(" yes yes "), "not an embedded subset: {line}");
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

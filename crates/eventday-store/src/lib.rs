@@ -2,6 +2,7 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod csv_io;
 pub mod demo;
 pub mod entities;
 pub mod error;

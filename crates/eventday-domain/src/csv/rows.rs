@@ -403,7 +403,7 @@ pub trait CsvRow: Sized {
 ///
 /// # Errors
 /// Every problem found, each naming its line and column.
-pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Vec<(u64, R)>, Vec<RowError>> {
+pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<(Vec<(u64, R)>, Headers), Vec<RowError>> {
     let text = decode(bytes).map_err(|e| vec![e])?;
     let table = parse_table(R::KIND, &text)?;
     let mut out = Vec::with_capacity(table.rows.len());
@@ -417,7 +417,32 @@ pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Vec<(u64, R)>, Vec<RowError
             errors.append(&mut c.errors);
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    let headers = Headers {
+        names: R::KIND
+            .columns()
+            .iter()
+            .zip(&table.columns)
+            .map(|(c, found)| (c.key, found.as_ref().map_or_else(|| c.zh.to_owned(), |(_, h)| h.clone())))
+            .collect(),
+    };
+    if errors.is_empty() { Ok((out, headers)) } else { Err(errors) }
+}
+
+/// The header names a file used, so that later checks (references, geometry, conflicts with
+/// stored data) name the column as the user wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct Headers {
+    names: Vec<(&'static str, String)>,
+}
+
+impl Headers {
+    /// An error for the cell of column `key` on `line`.
+    #[must_use]
+    pub fn error(&self, line: u64, key: &str, message: impl Into<String>) -> RowError {
+        let column =
+            self.names.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, h)| h.clone());
+        RowError { line, column, field: key.to_owned(), message: message.into() }
+    }
 }
 
 /// A unit taking part in the campaign.
@@ -886,7 +911,7 @@ mod tests {
     #[test]
     fn chinese_labels_and_machine_names_are_both_accepted() {
         let file = "名称,类型,参与本次活动\n区工商局,职能部门,是\nShop,enterprise,no\n";
-        let rows = parse_rows::<UnitRow>(file.as_bytes()).unwrap_or_default();
+        let rows = parse_rows::<UnitRow>(file.as_bytes()).map(|r| r.0).unwrap_or_default();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].1.kind, UnitKind::Agency);
         assert_eq!(rows[0].0, 2);
@@ -906,7 +931,7 @@ mod tests {
     fn log_entry_rows_round_trip_through_their_cells() {
         let file = "编号,会场,时间,填报人,发放物资,受理投诉,现场调解\n\
                     886af8bd-f671-5ad4-ad27-b7f6351aa76d,主会场,2013-03-15 09:05,xx,横幅=8;气球=6,2,1\n";
-        let rows = parse_rows::<LogEntryRow>(file.as_bytes()).unwrap_or_default();
+        let rows = parse_rows::<LogEntryRow>(file.as_bytes()).map(|r| r.0).unwrap_or_default();
         assert_eq!(rows.len(), 1);
         let cells = rows[0].1.cells(Lang::Zh);
         assert_eq!(cells[4], "2013-03-15 09:05:00");
