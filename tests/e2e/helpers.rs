@@ -29,7 +29,8 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.conn().clone().close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
+                let base =
+                    admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
                 (format!("{base}/{name}"), None, Some((admin_url, name)))
             }
             _ => {
@@ -50,7 +51,11 @@ impl TestDb {
         if let Some((admin_url, name)) = pg_admin {
             if let Ok(admin) = Store::connect(&admin_url).await {
                 use sea_orm::ConnectionTrait;
-                admin.conn().execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+                admin
+                    .conn()
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok();
                 admin.conn().clone().close().await.ok();
             }
         }

@@ -2,5 +2,6 @@
 //! SQLite file, or a fresh PostgreSQL database when `EVENTDAY_TEST_DATABASE_URL` is set).
 
 mod cli;
+mod csv;
 mod foundation;
 mod helpers;

@@ -544,7 +544,10 @@ async fn allocations(
         .map(|a| ((a.material_id, a.venue_id), a.quantity))
         .collect();
     // Material name -> (unit label, planned, line that set them) as the file wants them.
-    let mut wanted: BTreeMap<String, (String, i64, u64)> = BTreeMap::new();
+    let mut wanted: HashMap<String, (String, i64, u64)> = HashMap::new();
+    // Materials are created in the order the file first names them, so that ids (and exports)
+    // follow the file.
+    let mut order: Vec<String> = Vec::new();
     let mut seen = HashMap::new();
     let mut plan = Vec::new();
     for (line, row) in rows {
@@ -587,6 +590,7 @@ async fn allocations(
             Some(_) => {}
             None => {
                 wanted.insert(row.material.clone(), (label.clone(), planned, line));
+                order.push(row.material.clone());
             }
         }
         let material_same = old.is_some_and(|m| m.unit_label == label && m.planned == planned);
@@ -602,7 +606,8 @@ async fn allocations(
         return Ok(());
     }
     let mut ids: HashMap<String, i32> = HashMap::new();
-    for (name, (label, planned, _)) in wanted {
+    for name in order {
+        let Some((label, planned, _)) = wanted.remove(&name) else { continue };
         let id = match materials.get(&name) {
             Some(m) if m.unit_label == label && m.planned == planned => m.id,
             Some(m) => {

@@ -301,6 +301,9 @@ pub struct Table {
 /// Every header and row-shape problem found.
 pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
     let spec = kind.columns();
+    // The csv crate counts a CRLF line end differently from LF; normalising keeps the line
+    // numbers in errors equal to what a spreadsheet or editor shows.
+    let text = text.replace("\r\n", "\n");
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();

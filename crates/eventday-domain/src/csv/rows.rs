@@ -938,3 +938,13 @@ mod tests {
         assert_eq!(cells[11], "横幅=8;气球=6");
     }
 }
+#[cfg(test)]
+mod crlf_tests {
+    use super::*;
+    #[test]
+    fn lines_are_counted_in_crlf_files() {
+        let file = "\u{feff}name,kind\r\nA,agency\r\nB,castle\r\n";
+        let errs = parse_rows::<UnitRow>(file.as_bytes()).err().unwrap_or_default();
+        assert_eq!(errs.first().map(|e| e.line), Some(3), "{errs:?}");
+    }
+}
