@@ -1,4 +1,5 @@
 //! CSV import and export: every kind, encodings, bad files, atomicity, round trips, HTTP, CLI.
+#![expect(clippy::expect_used, reason = "a test stops at its first failed step")]
 
 use crate::helpers::{TestDb, spawn_app};
 use chrono::{NaiveDate, Utc};

@@ -62,7 +62,7 @@ impl Ctx<'_> {
     }
     fn tick(&self, done: usize, total: usize) {
         if let Some(p) = self.opts.progress
-            && (done % 200 == 0 || done == total)
+            && (done.is_multiple_of(200) || done == total)
         {
             p(done as u64, total as u64);
         }

@@ -399,11 +399,14 @@ pub trait CsvRow: Sized {
     fn cells(&self, lang: Lang) -> Vec<String>;
 }
 
+/// Rows with their line numbers, and the headers the file used.
+pub type Parsed<R> = (Vec<(u64, R)>, Headers);
+
 /// Decodes and parses a whole file into rows with their line numbers.
 ///
 /// # Errors
 /// Every problem found, each naming its line and column.
-pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<(Vec<(u64, R)>, Headers), Vec<RowError>> {
+pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Parsed<R>, Vec<RowError>> {
     let text = decode(bytes).map_err(|e| vec![e])?;
     let table = parse_table(R::KIND, &text)?;
     let mut out = Vec::with_capacity(table.rows.len());
