@@ -1,6 +1,8 @@
 //! The `eventday` command line: configuration and the commands behind `serve`, `migrate` and
 //! `demo`. `main.rs` only parses flags and calls [`run`].
 
+pub mod csv_cmd;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use eventday_store::Store;
@@ -35,6 +37,10 @@ pub enum Command {
     Demo(DbArgs),
     /// Write a campaign's summary report as PDF.
     Report(ReportArgs),
+    /// Import a CSV file of one kind into a campaign (all rows or none).
+    Import(csv_cmd::ImportArgs),
+    /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
+    Export(csv_cmd::ExportArgs),
 }
 
 /// Options of `report`.
@@ -157,6 +163,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve(args) => serve(args).await?,
         Command::Report(args) => report(args).await?,
+        Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
+        Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod cli;
+mod csv;
 mod foundation;
 mod helpers;
 mod report;

@@ -3,6 +3,7 @@
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
 pub mod audit;
+pub mod csv_io;
 pub mod demo;
 pub mod entities;
 pub mod error;

@@ -4,6 +4,7 @@
 //! maps every failure to a status and the JSON error envelope.
 
 pub mod api;
+pub mod csv;
 mod error;
 pub mod extract;
 mod html;

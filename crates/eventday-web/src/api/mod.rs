@@ -101,6 +101,15 @@ pub fn routes() -> Vec<Route> {
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(log::PHOTO_BODY_LIMIT))
                 .layer(RequestBodyLimitLayer::new(log::PHOTO_BODY_LIMIT)),
         },
+        Route {
+            method: Post,
+            path: "/api/v1/campaigns/{id}/import/{kind}",
+            // Spreadsheets are bigger than JSON bodies.
+            handler: routing::post(crate::csv::import)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(crate::csv::UPLOAD_LIMIT))
+                .layer(RequestBodyLimitLayer::new(crate::csv::UPLOAD_LIMIT)),
+        },
+        r(Get, "/api/v1/campaigns/{id}/export/{file}", crate::csv::export),
     ];
     crud_routes!(v, organizations, "/api/v1/organizations", "/api/v1/organizations/{id}");
     crud_routes!(v, units, "/api/v1/units", "/api/v1/units/{id}");
@@ -175,7 +184,15 @@ async fn list_audit(
 /// This API's OpenAPI 3 document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "meta", responses((status = 200, description = "this document")))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(openapi())
+}
+
+/// The whole OpenAPI document: this module's paths and the CSV routes'.
+#[must_use]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::csv::openapi());
+    doc
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.
@@ -277,7 +294,7 @@ mod tests {
 
     #[test]
     fn every_route_of_the_router_is_in_the_openapi_document() {
-        let doc = ApiDoc::openapi();
+        let doc = openapi();
         let mut missing = Vec::new();
         let all = routes();
         assert!(all.len() > 60, "the route list is suspiciously short: {}", all.len());
@@ -298,7 +315,7 @@ mod tests {
 
     #[test]
     fn the_error_envelope_is_described() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
         assert!(doc["components"]["schemas"]["LogEntryInput"].is_object());
     }
