@@ -18,5 +18,6 @@ pub use error::{FieldErrors, ValidationError};
 pub use geometry::Rect;
 pub use kinds::*;
 pub use totals::*;
+pub mod live;
 pub mod log;
 pub mod time;

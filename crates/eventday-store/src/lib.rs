@@ -11,6 +11,7 @@ pub mod log;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;
+pub mod views;
 
 mod db;
 

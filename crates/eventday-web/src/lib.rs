@@ -7,9 +7,9 @@ pub mod api;
 pub mod csv;
 mod error;
 pub mod extract;
-mod html;
 mod pages;
 pub mod report;
+pub mod web;
 
 pub use error::{AppError, ErrorBody, ErrorDetail};
 
@@ -30,6 +30,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(web::router())
         .merge(api::router())
         .fallback(error::not_found)
         // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.

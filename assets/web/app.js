@@ -1,0 +1,89 @@
+// Shared by every page: the one fetch helper (JSON, same-origin cookies, CSRF header) and the
+// page's strings. Plain ES module, no build step.
+
+const CSRF_KEY = 'eventday.csrf';
+
+/** The page's i18n table (rendered by the server into #i18n). */
+const strings = (() => {
+  try { return JSON.parse(document.getElementById('i18n')?.textContent || '{}'); } catch { return {}; }
+})();
+
+/** One string of the page's language (the key when missing). */
+export function t(key) { return strings[key] ?? key; }
+
+/** The page language, `zh` or `en`. */
+export const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
+
+/** Formats a count per language (both group by three). */
+export function fmt(n) { return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN').format(n); }
+
+/** The CSRF token: from the page's meta tag, else from the last sign-in response. */
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]')?.content;
+  return meta || sessionStorage.getItem(CSRF_KEY) || localStorage.getItem(CSRF_KEY) || '';
+}
+
+/** Remembers the CSRF token handed out at sign-in (kept across reloads; the cookie is the secret). */
+export function rememberCsrf(token) {
+  if (token) { sessionStorage.setItem(CSRF_KEY, token); localStorage.setItem(CSRF_KEY, token); }
+}
+
+/**
+ * Every request the pages make goes through here. Returns {ok, status, data, error, network}:
+ * `network` is true when the request never got an answer (offline, server down, timeout).
+ */
+export async function api(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json', ...(opts.headers || {}) };
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = csrfToken();
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  let payload = body;
+  if (body !== undefined && !(body instanceof Blob) && !(body instanceof FormData)) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), opts.timeout || 15000);
+  let resp;
+  try {
+    resp = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: ctl.signal, cache: 'no-store' });
+  } catch (e) {
+    return { ok: false, status: 0, network: true, error: { message: t('network_error') } };
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  const ctype = resp.headers.get('Content-Type') || '';
+  if (ctype.includes('json')) { try { data = await resp.json(); } catch { data = null; } }
+  if (resp.ok) return { ok: true, status: resp.status, data };
+  const err = data?.error || { message: `HTTP ${resp.status}` };
+  return { ok: false, status: resp.status, data, error: err };
+}
+
+/** One readable line from an API error: its message and every named field. */
+export function errorText(error) {
+  if (!error) return '';
+  const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${v}`);
+  return fields.length ? fields.join('; ') : (error.message || '');
+}
+
+/** Shows a message in a status element; `kind` is 'ok' or 'error'. */
+export function say(el, text, kind) {
+  if (!el) return;
+  el.textContent = text;
+  el.className = `msg ${kind || ''}`;
+}
+
+// Who is signed in (the endpoint exists once accounts are enabled; a 404 just leaves the link).
+(async () => {
+  const who = document.getElementById('whoami');
+  if (!who) return;
+  const r = await api('GET', '/api/v1/auth/me');
+  if (r.ok && r.data) {
+    const user = r.data.user || r.data;
+    who.textContent = t('signed_in_as') + (user.display_name || user.login || '');
+    who.hidden = false;
+    if (r.data.csrf_token) rememberCsrf(r.data.csrf_token);
+  }
+})();

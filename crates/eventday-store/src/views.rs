@@ -1,0 +1,106 @@
+//! Reads that shape data for the web pages: the last log time per venue, booths with their
+//! staffing units, and a campaign's whole allocation grid.
+
+use crate::Store;
+use crate::entities::*;
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// The latest `recorded_at` of each venue of a campaign that has any log entry.
+///
+/// # Errors
+/// Database errors.
+pub async fn last_log_times(
+    store: &Store,
+    campaign_id: i32,
+) -> Result<HashMap<i32, DateTime<Utc>>, StoreError> {
+    let rows: Vec<(i32, Option<DateTime<Utc>>)> = log_entry::Entity::find()
+        .select_only()
+        .column(log_entry::Column::VenueId)
+        .column_as(log_entry::Column::RecordedAt.max(), "last")
+        .filter(log_entry::Column::CampaignId.eq(campaign_id))
+        .group_by(log_entry::Column::VenueId)
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    Ok(rows.into_iter().filter_map(|(v, t)| t.map(|t| (v, t))).collect())
+}
+
+/// A booth with the ids and names of the units that staff it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BoothView {
+    /// The booth row.
+    #[serde(flatten)]
+    pub booth: booth::Model,
+    /// Staffing unit ids, in id order.
+    pub unit_ids: Vec<i32>,
+    /// Staffing unit names, in the same order.
+    pub unit_names: Vec<String>,
+}
+
+/// A venue's booths with their staffing units, in id order.
+///
+/// # Errors
+/// Database errors.
+pub async fn booths_with_units(store: &Store, venue_id: i32) -> Result<Vec<BoothView>, StoreError> {
+    let db = store.conn();
+    let booths = booth::Entity::find()
+        .filter(booth::Column::VenueId.eq(venue_id))
+        .order_by_asc(booth::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = booths.iter().map(|b| b.id).collect();
+    let links = booth_unit::Entity::find()
+        .filter(booth_unit::Column::BoothId.is_in(ids))
+        .order_by_asc(booth_unit::Column::UnitId)
+        .all(db)
+        .await?;
+    let unit_ids: Vec<i32> = links.iter().map(|l| l.unit_id).collect();
+    let names: HashMap<i32, String> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(unit_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(booths
+        .into_iter()
+        .map(|b| {
+            let mine: Vec<i32> = links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
+            let unit_names = mine.iter().map(|u| names.get(u).cloned().unwrap_or_default()).collect();
+            BoothView { booth: b, unit_ids: mine, unit_names }
+        })
+        .collect())
+}
+
+/// Every allocation of every material of a campaign.
+///
+/// # Errors
+/// Database errors.
+pub async fn campaign_allocations(
+    store: &Store,
+    campaign_id: i32,
+) -> Result<Vec<material_allocation::Model>, StoreError> {
+    let db = store.conn();
+    let ids: Vec<i32> = material::Entity::find()
+        .filter(material::Column::CampaignId.eq(campaign_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    Ok(material_allocation::Entity::find()
+        .filter(material_allocation::Column::MaterialId.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// Every unit by id (the directory is small: a few hundred rows at most).
+///
+/// # Errors
+/// Database errors.
+pub async fn unit_names(store: &Store) -> Result<HashMap<i32, String>, StoreError> {
+    Ok(unit::Entity::find().all(store.conn()).await?.into_iter().map(|u| (u.id, u.name)).collect())
+}

@@ -1,0 +1,314 @@
+//! Page language (Chinese by default, English on request) and every page string in one table.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::LazyLock;
+
+/// A page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Simplified Chinese (the default).
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `zh` or `en`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for the switch link).
+    #[must_use]
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// This language's strings, key -> text.
+    #[must_use]
+    pub fn table(self) -> &'static BTreeMap<&'static str, &'static str> {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// One string (the key itself when missing, so a gap shows instead of vanishing).
+    #[must_use]
+    pub fn t(self, key: &'static str) -> &'static str {
+        self.table().get(key).copied().unwrap_or(key)
+    }
+}
+
+fn query_lang(parts: &Parts) -> Option<Lang> {
+    parts.uri.query()?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
+}
+
+fn cookie_lang(parts: &Parts) -> Option<Lang> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("lang="))
+        .and_then(Lang::parse)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(query_lang(parts).or_else(|| cookie_lang(parts)).unwrap_or(Lang::Zh))
+    }
+}
+
+/// Middleware for pages: `?lang=xx` also sets the `lang` cookie, so the choice sticks.
+pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let chosen = query_lang(&parts);
+    let mut resp = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    if let Some(lang) = chosen
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Formats a count with thousands separators (both languages group by three with commas).
+#[must_use]
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Formats a date the way each language writes it: `2013年3月15日` or `15 Mar 2013`.
+#[must_use]
+pub fn format_date(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%-d %b %Y").to_string(),
+    }
+}
+
+static ZH: LazyLock<BTreeMap<&'static str, &'static str>> =
+    LazyLock::new(|| STRINGS.iter().map(|(k, zh, _)| (*k, *zh)).collect());
+static EN: LazyLock<BTreeMap<&'static str, &'static str>> =
+    LazyLock::new(|| STRINGS.iter().map(|(k, _, en)| (*k, *en)).collect());
+
+/// key, Chinese, English.
+const STRINGS: &[(&str, &str, &str)] = &[
+    ("app_name", "“3·15”活动", "“3·15” campaign"),
+    ("skip_to_content", "跳到正文", "Skip to content"),
+    ("nav_label", "活动导航", "Campaign navigation"),
+    ("switch_lang", "English", "中文"),
+    ("sign_in", "登录", "Sign in"),
+    ("sign_out", "退出", "Sign out"),
+    ("nav_dashboard", "总览", "Dashboard"),
+    ("nav_venues", "会场", "Venues"),
+    ("nav_units", "参与单位", "Units"),
+    ("nav_materials", "物资分配", "Materials"),
+    ("nav_media", "媒体报道", "Media"),
+    ("nav_officials", "出席领导", "Officials"),
+    ("nav_disputes", "投诉纠纷", "Disputes"),
+    ("nav_report", "总结报告", "Report"),
+    ("nav_lead", "会场记录", "Venue log"),
+    ("campaigns", "活动", "Campaigns"),
+    (
+        "no_campaigns",
+        "还没有活动。运行 eventday demo 载入 2013 年示例。",
+        "No campaigns yet. Run eventday demo to load the 2013 example.",
+    ),
+    ("open_dashboard", "打开总览", "Open dashboard"),
+    ("lead_pages", "会场负责人记录页", "Logging pages for venue leads"),
+    ("theme", "主题", "Theme"),
+    ("date", "日期", "Date"),
+    ("visitors", "接待群众", "Visitors"),
+    ("consultations", "咨询", "Consultations"),
+    ("complaints_received", "受理投诉", "Complaints received"),
+    ("complaints_settled", "现场解决", "Settled on site"),
+    ("money_recovered", "挽回经济损失（元）", "Money recovered (yuan)"),
+    ("log_entries", "记录条数", "Log entries"),
+    ("units_count", "参与单位", "Units taking part"),
+    ("booths_count", "展位", "Booths"),
+    ("venue", "会场", "Venue"),
+    ("status", "状态", "Status"),
+    ("last_entry", "最后记录", "Last entry"),
+    ("status_not_started", "未开始", "Not started"),
+    ("status_active", "进行中", "Active"),
+    ("status_quiet", "30 分钟无记录", "Quiet for 30 min"),
+    ("status_closed", "已结束", "Closed"),
+    ("live_note", "每 5 秒自动更新", "Updates every 5 seconds"),
+    ("updated_at", "更新于", "Updated at"),
+    ("kind", "类型", "Kind"),
+    ("kind_main", "主会场", "Main venue"),
+    ("kind_sub", "分会场", "Sub-venue"),
+    ("host_unit", "承办单位", "Host unit"),
+    ("address", "地址", "Address"),
+    ("lead_name", "负责人", "Lead"),
+    ("size", "场地（米）", "Size (m)"),
+    ("hours", "时间", "Hours"),
+    ("floor_plan", "平面图", "Floor plan"),
+    ("print_view", "打印", "Print"),
+    ("log_page", "记录页", "Log page"),
+    ("unit", "单位", "Unit"),
+    ("roles", "角色", "Roles"),
+    ("role_staffs_booth", "设展位", "Staffs a booth"),
+    ("role_reconciliation", "和解成员", "Reconciliation member"),
+    ("role_media", "媒体", "Media"),
+    ("role_sponsor", "赞助", "Sponsor"),
+    ("material", "物资", "Material"),
+    ("planned", "计划", "Planned"),
+    ("allocated", "已分配", "Allocated"),
+    ("handed_out", "已发放", "Handed out"),
+    ("total", "合计", "Total"),
+    ("over_allocated", "超出计划", "Over plan"),
+    ("saved", "已保存", "Saved"),
+    ("save_failed", "保存失败", "Could not save"),
+    ("outlet", "媒体", "Outlet"),
+    ("channel", "渠道", "Channel"),
+    ("format", "形式", "Format"),
+    ("headline", "标题", "Headline"),
+    ("reach", "估计受众", "Estimated reach"),
+    ("name", "姓名", "Name"),
+    ("title_col", "职务", "Title"),
+    ("organization", "单位", "Organization"),
+    ("role", "角色", "Role"),
+    ("category", "类别", "Category"),
+    ("enterprise", "被投诉企业", "Enterprise"),
+    ("amount_claimed", "涉及金额（元）", "Claimed (yuan)"),
+    ("amount_recovered", "挽回（元）", "Recovered (yuan)"),
+    ("received_on", "受理日期", "Received on"),
+    ("summary", "摘要", "Summary"),
+    ("nothing_yet", "暂无", "None yet"),
+    ("report_title", "总结报告", "Summary report"),
+    ("narrative", "报告文字", "Narrative sections"),
+    ("heading", "标题", "Heading"),
+    ("body", "正文", "Text"),
+    ("next_steps", "下一步工作", "Next steps"),
+    ("save", "保存", "Save"),
+    ("add_section", "添加段落", "Add a section"),
+    ("key", "标识", "Key"),
+    ("report_lang", "报告语言", "Report language"),
+    ("report_style", "版式", "Layout"),
+    ("style_modern", "现代", "Modern"),
+    ("style_gbt9704", "公文（GB/T 9704）", "Official document (GB/T 9704)"),
+    ("lang_zh", "中文", "Chinese"),
+    ("lang_en", "英文", "English"),
+    ("download_pdf", "下载 PDF", "Download PDF"),
+    ("planner_title", "平面图", "Floor plan"),
+    (
+        "planner_help",
+        "拖动展位移动，拖动右下角改变大小。键盘：Tab 选中展位，方向键移动 0.5 米，Shift+方向键改变大小，R 旋转 15°。",
+        "Drag a booth to move it, drag its lower-right corner to resize. Keyboard: Tab to a booth, arrow keys move by 0.5 m, Shift+arrows resize, R rotates by 15°.",
+    ),
+    ("booth", "展位", "Booth"),
+    ("topic", "主题", "Topic"),
+    ("staffing", "设展单位", "Staffed by"),
+    ("x_m", "X（米）", "X (m)"),
+    ("y_m", "Y（米）", "Y (m)"),
+    ("w_m", "宽（米）", "Width (m)"),
+    ("h_m", "深（米）", "Depth (m)"),
+    ("rotation", "旋转（度）", "Rotation (°)"),
+    ("rotate", "旋转 15°", "Rotate 15°"),
+    ("overlaps", "与展位重叠：", "Overlaps booth: "),
+    ("outside", "超出会场范围", "Outside the venue"),
+    ("refused", "服务器拒绝：", "Refused by the server: "),
+    ("no_booths", "这个会场还没有展位。", "This venue has no booths yet."),
+    ("scale", "比例：每格 1 米", "Scale: one square = 1 m"),
+    ("lead_title", "会场记录", "Venue log"),
+    ("choose_venue", "选择会场", "Choose a venue"),
+    ("pending", "待发送", "Pending"),
+    ("sent", "已发送", "Sent"),
+    ("rejected", "被拒绝", "Refused"),
+    ("online", "在线", "Online"),
+    ("offline", "离线", "Offline"),
+    ("author", "记录人", "Your name"),
+    ("note", "备注", "Note"),
+    ("photo", "照片", "Photo"),
+    ("materials_out", "发放物资", "Materials handed out"),
+    ("record", "记录", "Record"),
+    ("send_now", "立即发送", "Send now"),
+    (
+        "queued",
+        "已保存在本机，联网后自动发送",
+        "Saved on this phone; it will be sent when there is a connection",
+    ),
+    ("recent", "最近记录", "Recent entries"),
+    ("decrease", "减少", "Decrease"),
+    ("increase", "增加", "Increase"),
+    (
+        "not_event_day",
+        "今天不是活动日，记录时间按活动日计。",
+        "Today is not the campaign day; entries are stamped on the campaign day.",
+    ),
+    ("login", "账号", "Login"),
+    ("password", "密码", "Password"),
+    ("signin_unavailable", "此服务器尚未启用登录。", "Sign-in is not enabled on this server yet."),
+    ("signin_failed", "账号或密码不正确。", "Wrong login or password."),
+    ("signin_error", "登录失败，请稍后再试。", "Sign-in failed; try again later."),
+    ("signed_in_as", "已登录：", "Signed in as "),
+    ("error_title", "出错了", "Something went wrong"),
+    ("error_not_found", "找不到这个页面或记录。", "This page or record does not exist."),
+    ("error_other", "请求无法完成。", "The request could not be completed."),
+    ("back_home", "返回首页", "Back to the start page"),
+    ("network_error", "网络不通", "No connection"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (k, zh, en) in STRINGS {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!zh.is_empty() && !en.is_empty(), "{k} is missing a translation");
+        }
+        assert_eq!(Lang::En.t("visitors"), "Visitors");
+        assert_eq!(Lang::Zh.t("visitors"), "接待群众");
+    }
+
+    #[test]
+    fn counts_and_dates_follow_the_language() {
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_count(-1000), "-1,000");
+        let d = chrono::NaiveDate::from_ymd_opt(2013, 3, 15).unwrap_or_default();
+        assert_eq!(format_date(Lang::Zh, d), "2013年3月15日");
+        assert_eq!(format_date(Lang::En, d), "15 Mar 2013");
+    }
+}
