@@ -33,7 +33,8 @@ function update(id, patch) {
   const q = load();
   const e = q.entries.find((x) => x.id === id);
   if (!e) return;
-  if (patch.state === 'sent' && e.state !== 'sent') q.sent += 1;
+  // Counted once per entry, even if it is sent again (the server keeps it once too).
+  if (patch.state === 'sent' && !e.was_sent) { q.sent += 1; e.was_sent = true; }
   Object.assign(e, patch);
   if (patch.state === 'sent') delete e.photo;
   save(q);

@@ -1,0 +1,317 @@
+//! Browser tests: real headless Chromium (Debian's `chromium` + `chromium-driver`) against the
+//! real server on 127.0.0.1. Where Chromium is not installed they print that they were skipped;
+//! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
+
+mod driver;
+
+use crate::helpers::{TestApp, spawn_app};
+use driver::{Browser, programs};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// One browser at a time: the machine has two cores and the tests wait on real time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn post(app: &TestApp, path: &str, body: Value) -> Value {
+    let resp = app.client.post(app.url(path)).json(&body).send().await.expect("request");
+    let status = resp.status();
+    let v: Value = resp.json().await.expect("JSON");
+    assert!(status.is_success(), "POST {path}: {status} {v}");
+    v
+}
+
+/// A campaign held today (in Shanghai), one venue of 20 x 10 m with two booths and one material.
+struct Fixture {
+    campaign: i64,
+    venue: i64,
+    booth_a: i64,
+    booth_b: i64,
+    material: i64,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let org = post(app, "/api/v1/organizations", json!({"name": "江岸区消费者协会"})).await;
+    let c = post(
+        app,
+        "/api/v1/campaigns",
+        json!({"organization_id": org["id"], "year": 2026, "date": today.to_string(), "timezone": "Asia/Shanghai",
+               "title": "江岸区“3·15”活动", "theme": "消费与服务", "status": "live"}),
+    )
+    .await;
+    let v = post(
+        app,
+        &format!("/api/v1/campaigns/{}/venues", c["id"]),
+        json!({"kind": "main", "name": "江滩主会场", "width_m": 20.0, "depth_m": 10.0, "lead_name": "王敏",
+               "opens_at": "09:00", "closes_at": "17:00"}),
+    )
+    .await;
+    let booth = |topic: &str, x: f64| json!({"topic": topic, "kind": "consultation", "x": x, "y": 1.0, "w": 3.0, "h": 2.0, "rotation_deg": 0.0, "unit_ids": []});
+    let a = post(app, &format!("/api/v1/venues/{}/booths", v["id"]), booth("烟草识别专题咨询", 1.0)).await;
+    let b = post(app, &format!("/api/v1/venues/{}/booths", v["id"]), booth("电动车行业专题咨询", 10.0)).await;
+    let m = post(
+        app,
+        &format!("/api/v1/campaigns/{}/materials", c["id"]),
+        json!({"name": "宣传资料", "unit_label": "份", "planned": 500}),
+    )
+    .await;
+    let id = |v: &Value| v["id"].as_i64().expect("id");
+    Fixture { campaign: id(&c), venue: id(&v), booth_a: id(&a), booth_b: id(&b), material: id(&m) }
+}
+
+async fn log_count(app: &TestApp, campaign: i64) -> u64 {
+    use eventday_store::entities::log_entry;
+    log_entry::Entity::find()
+        .filter(log_entry::Column::CampaignId.eq(i32::try_from(campaign).expect("id")))
+        .count(app.db.store.conn())
+        .await
+        .expect("count")
+}
+
+/// Fills the lead form (visitors by pressing +, a material, a note) and records it.
+async fn record(b: &Browser, visitors: u32, leaflets: u32, note: &str) {
+    for _ in 0..visitors {
+        b.click("[data-field=visitors] .plus").await;
+    }
+    b.click("[data-field=consultations] .plus").await;
+    for _ in 0..leaflets {
+        b.click("[data-material] .plus").await;
+    }
+    b.type_into("#note", note).await;
+    b.click("#record").await;
+}
+
+#[tokio::test]
+async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once() {
+    let Some((chromium, chromedriver)) = programs("lead_offline") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    let page = app.url(&format!("/lead/venues/{}", f.venue));
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "0").await;
+    b.type_into("#author", "王敏").await;
+
+    // The signal drops: two entries wait in the phone.
+    b.offline(true).await;
+    record(&b, 3, 2, "雨中第一批").await;
+    b.wait_text("#pending-count", "1").await;
+    record(&b, 2, 0, "雨中第二批").await;
+    b.wait_text("#pending-count", "2").await;
+    b.wait_text("#net-state", "离线").await;
+    assert_eq!(log_count(&app, f.campaign).await, 0, "nothing reached the server while offline");
+
+    // The signal comes back: both are sent.
+    b.offline(false).await;
+    b.wait_text("#pending-count", "0").await;
+    b.wait_text("#sent-count", "2").await;
+    assert_eq!(log_count(&app, f.campaign).await, 2);
+
+    // Offline again, one more entry, and the page is closed before it could be sent.
+    b.offline(true).await;
+    record(&b, 4, 0, "关页前").await;
+    b.wait_text("#pending-count", "1").await;
+    let stored = b
+        .js(
+            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+             return JSON.parse(localStorage.getItem(k)).entries.filter(e => e.state === 'pending').map(e => e.body.note)",
+            vec![],
+        )
+        .await;
+    assert_eq!(stored, json!(["关页前"]), "the unsent entry is kept in the browser's storage");
+    b.goto("about:blank").await;
+    b.offline(false).await;
+
+    // Reopened later: the queued entry goes out. Then an already-sent entry is sent again (as
+    // after an answer lost on the way back); the server keeps it once.
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "0").await;
+    b.wait_text("#sent-count", "3").await;
+    b.js(
+        "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+         const q = JSON.parse(localStorage.getItem(k)); q.entries[0].state = 'pending';
+         localStorage.setItem(k, JSON.stringify(q)); return true",
+        vec![],
+    )
+    .await;
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "0").await;
+    b.wait_text("#sent-count", "3").await;
+    assert_eq!(log_count(&app, f.campaign).await, 3, "each entry stored exactly once");
+
+    // The organizer's dashboard shows each entry once.
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    let row = format!("tr[data-venue='{}']", f.venue);
+    assert_eq!(b.text(&format!("{row} [data-col=entries]")).await, "3");
+    assert_eq!(b.text(&format!("{row} [data-col=visitors]")).await, "9");
+    assert_eq!(b.text(&format!("{row} [data-col=consultations]")).await, "3");
+    assert_eq!(b.text("#total-visitors").await, "9");
+    assert_eq!(b.text(&format!("{row} .status")).await, "进行中");
+    let summary: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/campaigns/{}/summary", f.campaign)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let handed = &summary["totals"]["materials"][0];
+    assert_eq!((handed["material_id"].as_i64(), handed["handed_out"].as_i64()), (Some(f.material), Some(2)));
+    b.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_dashboard_updates_by_itself_when_entries_arrive() {
+    let Some((chromium, chromedriver)) = programs("dashboard_live") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    let row = format!("tr[data-venue='{}']", f.venue);
+    b.wait_text(&format!("{row} .status"), "未开始").await;
+    let now = chrono::Utc::now();
+    post(
+        &app,
+        &format!("/api/v1/venues/{}/log", f.venue),
+        json!({"id": uuid::Uuid::new_v4(), "recorded_at": now, "author_name": "李强", "visitors": 40, "consultations": 7}),
+    )
+    .await;
+    b.wait_text(&format!("{row} [data-col=visitors]"), "40").await;
+    b.wait_text(&format!("{row} .status"), "进行中").await;
+    b.quit().await;
+    app.stop().await;
+}
+
+async fn booth_at(app: &TestApp, id: i64) -> (f64, f64) {
+    let v: Value =
+        app.client.get(app.url(&format!("/api/v1/booths/{id}"))).send().await.unwrap().json().await.unwrap();
+    (v["x"].as_f64().unwrap(), v["y"].as_f64().unwrap())
+}
+
+#[tokio::test]
+async fn a_dragged_booth_stays_where_it_was_dropped_and_an_overlapping_drop_is_refused() {
+    let Some((chromium, chromedriver)) = programs("planner_drag") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    let page = app.url(&format!("/venues/{}/plan", f.venue));
+    b.goto(&page).await;
+    let a = format!(".booth[data-id='{}'] rect:not(.handle)", f.booth_a);
+    b.find(&a).await;
+    let px_per_m =
+        b.js("return document.getElementById('plan').getScreenCTM().a", vec![]).await.as_f64().unwrap();
+    assert!(px_per_m > 10.0, "the plan is drawn to a usable scale: {px_per_m} px/m");
+
+    // Drag booth A 2 m right and 3 m down: it lands on (3, 4), snapped to 0.5 m.
+    b.drag_by(&a, 2.0 * px_per_m, 3.0 * px_per_m).await;
+    b.wait_for("return document.getElementById('plan-msg').textContent.includes('已保存')", "saved").await;
+    assert_eq!(booth_at(&app, f.booth_a).await, (3.0, 4.0));
+    b.goto(&page).await;
+    let g = format!(".booth[data-id='{}']", f.booth_a);
+    b.wait_for(
+        &format!(
+            "const g = document.querySelector(\"{g}\"); return g.dataset.x === '3' && g.dataset.y === '4'"
+        ),
+        "position after reload",
+    )
+    .await;
+
+    // Drop it onto booth B: refused by the server, with a visible message, and put back.
+    b.drag_by(&a, 7.5 * px_per_m, -3.0 * px_per_m).await;
+    b.wait_for("return document.getElementById('plan-msg').textContent.includes('服务器拒绝')", "refusal")
+        .await;
+    let msg = b.text("#plan-msg").await;
+    assert!(
+        msg.contains(&f.booth_b.to_string()) || msg.contains("电动车"),
+        "the message names the other booth: {msg}"
+    );
+    let visible = b.js("const r = document.getElementById('plan-msg').getBoundingClientRect(); return r.height > 0 && r.width > 0", vec![]).await;
+    assert_eq!(visible, Value::Bool(true));
+    assert_eq!(booth_at(&app, f.booth_a).await, (3.0, 4.0), "the server kept the last good position");
+    b.wait_for(
+        &format!(
+            "const g = document.querySelector(\"{g}\"); return g.dataset.x === '3' && g.dataset.y === '4'"
+        ),
+        "booth put back",
+    )
+    .await;
+
+    // The keyboard moves it too: one arrow press is 0.5 m.
+    b.click(&g).await;
+    b.js(&format!("document.querySelector(\"{g}\").dispatchEvent(new KeyboardEvent('keydown', {{key: 'ArrowDown', bubbles: true}})); return true"), vec![]).await;
+    b.wait_for(
+        "return document.getElementById('plan-msg').textContent.includes('已保存')",
+        "saved after key",
+    )
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while booth_at(&app, f.booth_a).await != (3.0, 4.5) {
+        assert!(std::time::Instant::now() < deadline, "keyboard move not saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_report_page_downloads_a_pdf() {
+    let Some((chromium, chromedriver)) = programs("report_download") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    b.goto(&app.url(&format!("/campaigns/{id}/report"))).await;
+    b.js("const s = document.getElementById('report-lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true", vec![]).await;
+    let href = b.js("return document.getElementById('report-download').getAttribute('href')", vec![]).await;
+    assert!(href.as_str().is_some_and(|h| h.contains("lang=en")), "the link follows the language: {href}");
+    b.click("#report-download").await;
+    let dir = b.downloads.path().to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let pdf = loop {
+        let done: Vec<_> = std::fs::read_dir(&dir)
+            .expect("download dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .collect();
+        if let Some(p) = done.first() {
+            break p.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no PDF was downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let bytes = std::fs::read(&pdf).expect("read PDF");
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 1000, "a PDF of {} bytes", bytes.len());
+    b.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn switching_to_english_changes_the_page_text_and_sticks() {
+    let Some((chromium, chromedriver)) = programs("english") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    assert_eq!(b.text("nav a[aria-current=page]").await, "总览");
+    assert_eq!(b.js("return document.documentElement.lang", vec![]).await, "zh-CN");
+    b.click("#lang-switch").await;
+    b.wait_text("nav a[aria-current=page]", "Dashboard").await;
+    assert_eq!(b.js("return document.documentElement.lang", vec![]).await, "en");
+    assert!(b.text("#venue-table thead").await.contains("Visitors"));
+    // Another page, without ?lang=: still English (the choice is kept in a cookie).
+    b.goto(&app.url(&format!("/lead/venues/{}", f.venue))).await;
+    b.wait_text("#record", "Record").await;
+    assert!(b.text("#queue-bar").await.contains("Pending"));
+    b.click("#lang-switch").await;
+    b.wait_text("#record", "记录").await;
+    b.quit().await;
+    app.stop().await;
+}
