@@ -50,11 +50,22 @@ fn leak_nav(active: &str) -> &'static str {
     }
 }
 
-/// The start page: campaigns, and where leads go.
+/// The start page: campaigns with their headline figures, and where leads go.
 pub async fn index(State(s): State<AppState>, lang: Lang) -> Page {
     let campaigns = queries::list_campaigns(&s.store).await.page(lang)?;
-    let rows: Vec<Value> =
-        campaigns.iter().map(|c| context! { c => sv(c), date => format_date(lang, c.date) }).collect();
+    let mut rows = Vec::new();
+    for c in campaigns.iter().take(20) {
+        let t = queries::campaign_summary(&s.store, c.id).await.page(lang)?.totals;
+        let main = t.per_venue.iter().find(|v| v.kind == eventday_domain::VenueKind::Main);
+        rows.push(context! {
+            c => sv(c),
+            date => format_date(lang, c.date),
+            main_venue => main.map(|v| v.name.clone()).unwrap_or_default(),
+            venues => t.venues,
+            visitors => format_count(t.figures.visitors),
+            entries => format_count(t.log_entries),
+        });
+    }
     render("index.html", context! { campaigns => rows, ..base(lang, lang.t("app_name")) })
 }
 
