@@ -64,8 +64,10 @@ function draw(id) {
   rect.setAttribute('x', cur.x); rect.setAttribute('y', cur.y);
   rect.setAttribute('width', cur.w); rect.setAttribute('height', cur.h);
   const [label, units] = g.querySelectorAll('text');
-  label.setAttribute('x', cx); label.setAttribute('y', cy);
-  units.setAttribute("x", cx); units.setAttribute("y", cy + parseFloat(label.style.fontSize || "0.5"));
+  for (const text of [label, units]) {
+    text.setAttribute('x', cx);
+    text.setAttribute('y', cy + (Number.parseFloat(text.dataset.dy) || 0));
+  }
   const h = g.querySelector('.handle');
   h.setAttribute('x', cur.x + cur.w - 0.35); h.setAttribute('y', cur.y + cur.h - 0.35);
   g.setAttribute('aria-label', `${cur.topic}: x ${cur.x} m, y ${cur.y} m, ${cur.w} × ${cur.h} m, ${cur.rotation_deg}°`);
