@@ -1,6 +1,8 @@
 //! `spawn_app()` and friends.
 
+use eventday_domain::Role;
 use eventday_store::Store;
+use eventday_store::accounts::{self, NewUser};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A fresh, migrated database just for one test.
@@ -29,7 +31,8 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.conn().clone().close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
+                let base =
+                    admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("URL with a database");
                 (format!("{base}/{name}"), None, Some((admin_url, name)))
             }
             _ => {
@@ -50,7 +53,11 @@ impl TestDb {
         if let Some((admin_url, name)) = pg_admin {
             if let Ok(admin) = Store::connect(&admin_url).await {
                 use sea_orm::ConnectionTrait;
-                admin.conn().execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+                admin
+                    .conn()
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok();
                 admin.conn().clone().close().await.ok();
             }
         }
@@ -63,6 +70,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub server: tokio::task::JoinHandle<()>,
+    /// Bearer token sent by `get_json` when set.
+    pub token: Option<String>,
 }
 
 impl TestApp {
@@ -71,10 +80,28 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let resp = self.client.get(self.url(path)).send().await.expect("request");
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
         let body = resp.json().await.expect("JSON body");
         (status, body)
+    }
+
+    /// Makes `get_json` call as an organizer of the campaign's organization (via an API token).
+    pub async fn act_as_organizer_of(&mut self, campaign_id: i32) {
+        use sea_orm::EntityTrait;
+        let org = eventday_store::entities::campaign::Entity::find_by_id(campaign_id)
+            .one(self.db.store.conn())
+            .await
+            .expect("campaign query")
+            .expect("campaign")
+            .organization_id;
+        let token =
+            user_with_token(&self.db.store, "test-organizer", Role::Organizer, Some(org), vec![]).await;
+        self.token = Some(token);
     }
 
     pub async fn stop(self) {
@@ -87,11 +114,33 @@ pub async fn spawn_app() -> TestApp {
     let db = TestDb::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr").to_string();
-    let app = eventday_web::router(eventday_web::AppState { store: db.store.clone() });
+    let app = eventday_web::router(eventday_web::AppState::new(db.store.clone()));
     let server = tokio::spawn(async move {
-        axum::serve(listener, app).await.ok();
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
     });
-    TestApp { addr, client: reqwest::Client::new(), db, server }
+    TestApp { addr, client: reqwest::Client::new(), db, server, token: None }
+}
+
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// Creates a user with [`TEST_PASSWORD`] and returns an API token of theirs.
+pub async fn user_with_token(
+    store: &Store,
+    login: &str,
+    role: Role,
+    organization_id: Option<i32>,
+    venue_ids: Vec<i32>,
+) -> String {
+    let new = NewUser {
+        login: login.into(),
+        display_name: String::new(),
+        role,
+        organization_id,
+        venue_ids,
+        password: TEST_PASSWORD.into(),
+    };
+    let u = accounts::create_user(store, new, None).await.expect("create user");
+    accounts::create_api_token(store, u.id, "test").await.expect("token").1
 }
 
 /// The demo file as plain JSON, read independently of the product's own types.

@@ -2,10 +2,13 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod accounts;
+pub mod audit;
 pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod queries;
+pub mod scope;
 
 mod db;
 

@@ -125,6 +125,8 @@ pub struct CampaignSummary {
     pub campaign: CampaignListItem,
     /// Totals.
     pub totals: CampaignTotals,
+    /// Each venue's day approval, so reports can mark figures not yet accepted.
+    pub venue_days: Vec<crate::scope::VenueDay>,
 }
 
 /// `COALESCE(CAST(SUM(col) AS BIGINT), 0)`: PostgreSQL sums bigint into numeric otherwise.
@@ -334,6 +336,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
             status: c.status,
         },
         totals: CampaignTotals::compute(&input),
+        venue_days: crate::scope::venue_days(db, campaign_id).await?,
     })
 }
 

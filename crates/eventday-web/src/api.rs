@@ -1,23 +1,37 @@
 //! Read-only JSON endpoints of the foundation: campaigns and their totals.
 
+use crate::auth::{Caller, RouteSpec, Rule, Target, route};
 use crate::{AppError, AppState};
+use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::Method;
 use eventday_store::queries::{self, CampaignListItem, CampaignSummary};
+use eventday_store::scope;
 use serde_json::{Value, json};
 
-/// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/campaigns", get(list_campaigns))
-        .route("/campaigns/{id}/summary", get(campaign_summary))
+/// The `/api/v1` routes of this module, each with its access rule.
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    vec![
+        // Everyone logged in sees the campaigns they may read (filtered below).
+        route(Method::GET, "/api/v1/campaigns", Rule::Authenticated, list_campaigns),
+        route(
+            Method::GET,
+            "/api/v1/campaigns/{id}/summary",
+            Rule::Read(Target::Campaign("id")),
+            campaign_summary,
+        ),
+    ]
 }
 
 #[tracing::instrument(skip_all)]
-async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    let items: Vec<CampaignListItem> = queries::list_campaigns(&state.store).await?;
+async fn list_campaigns(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, AppError> {
+    let readable = scope::readable_campaigns(&state.store, &caller.principal).await?;
+    let items: Vec<CampaignListItem> = queries::list_campaigns(&state.store)
+        .await?
+        .into_iter()
+        .filter(|c| readable.contains(&c.id))
+        .collect();
     Ok(Json(json!({ "campaigns": items })))
 }
 

@@ -1,0 +1,176 @@
+//! Where things belong (venue -> campaign -> organization), what a user may see, and the day's
+//! approval: a lead submits a venue's day, an organizer accepts it (locking the venue's
+//! figures) or reopens it.
+
+use crate::Store;
+use crate::accounts::{Principal, organization_tree};
+use crate::audit;
+use crate::entities::{campaign, venue};
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use eventday_domain::{DayStatus, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
+};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A venue with the campaign and organization it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VenueScope {
+    /// Venue id.
+    pub venue_id: i32,
+    /// Its campaign.
+    pub campaign_id: i32,
+    /// The campaign's organization.
+    pub organization_id: i32,
+}
+
+/// Looks up where a venue belongs; `None` when it does not exist.
+///
+/// # Errors
+/// A database error.
+pub async fn venue_scope(db: &impl ConnectionTrait, venue_id: i32) -> Result<Option<VenueScope>, StoreError> {
+    let Some(v) = venue::Entity::find_by_id(venue_id).one(db).await? else { return Ok(None) };
+    Ok(campaign_organization(db, v.campaign_id).await?.map(|organization_id| VenueScope {
+        venue_id,
+        campaign_id: v.campaign_id,
+        organization_id,
+    }))
+}
+
+/// The organization a campaign belongs to; `None` when it does not exist.
+///
+/// # Errors
+/// A database error.
+pub async fn campaign_organization(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> Result<Option<i32>, StoreError> {
+    Ok(campaign::Entity::find_by_id(campaign_id).one(db).await?.map(|c| c.organization_id))
+}
+
+/// The campaigns a user may read: those of their organization tree (organizers, viewers) or
+/// those holding their venues (leads).
+///
+/// # Errors
+/// A database error.
+pub async fn readable_campaigns(store: &Store, who: &Principal) -> Result<BTreeSet<i32>, StoreError> {
+    let db = store.conn();
+    Ok(match who.role {
+        Role::Organizer | Role::Viewer => {
+            let orgs = organization_tree(db, who.organization_id).await?;
+            campaign::Entity::find()
+                .filter(campaign::Column::OrganizationId.is_in(orgs))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        }
+        Role::Lead => venue::Entity::find()
+            .filter(venue::Column::Id.is_in(who.venue_ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|v| v.campaign_id)
+            .collect(),
+    })
+}
+
+/// A venue's place in the day's approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VenueDay {
+    /// Venue id.
+    pub venue_id: i32,
+    /// Venue name.
+    pub name: String,
+    /// open / submitted / accepted.
+    pub day_status: DayStatus,
+    /// When an organizer accepted it.
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+fn venue_day(v: &venue::Model) -> Result<VenueDay, StoreError> {
+    Ok(VenueDay {
+        venue_id: v.id,
+        name: v.name.clone(),
+        day_status: v.day_status.parse().map_err(|e: eventday_domain::kinds::UnknownKind| {
+            StoreError::Db(sea_orm::DbErr::Type(e.to_string()))
+        })?,
+        accepted_at: v.accepted_at,
+    })
+}
+
+/// Every venue's day status in a campaign, in venue order.
+///
+/// # Errors
+/// A database error.
+pub async fn venue_days(db: &impl ConnectionTrait, campaign_id: i32) -> Result<Vec<VenueDay>, StoreError> {
+    venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(venue::Column::Position)
+        .order_by_asc(venue::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(venue_day)
+        .collect()
+}
+
+/// Moves a venue's day to `next` (submit, accept or reopen) and audits it with the acting user.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Conflict`] for a move the
+/// approval does not allow (e.g. accepting a day that was not submitted), database errors.
+pub async fn move_day(
+    store: &Store,
+    venue_id: i32,
+    next: DayStatus,
+    actor: Option<i32>,
+) -> Result<VenueDay, StoreError> {
+    let now = Utc::now();
+    let tx = store.write_tx().await?;
+    let v = venue::Entity::find_by_id(venue_id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    let before = venue_day(&v)?;
+    if !before.day_status.can_move_to(next) {
+        return Err(StoreError::Conflict(format!(
+            "the day of venue {venue_id} is {} and cannot become {}",
+            before.day_status, next
+        )));
+    }
+    let mut am = v.into_active_model();
+    am.day_status = Set(next.as_str().to_owned());
+    am.accepted_at = Set((next == DayStatus::Accepted).then_some(now));
+    let after = venue_day(&am.update(&tx).await?)?;
+    let action = match next {
+        DayStatus::Submitted => "day_submit",
+        DayStatus::Accepted => "day_accept",
+        DayStatus::Open => "day_reopen",
+    };
+    audit::record(&tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after), now)
+        .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Refuses writes to a venue whose day an organizer has accepted. Every write of log entries,
+/// activities' figures, disputes and photos calls this inside its transaction.
+///
+/// # Errors
+/// [`StoreError::VenueLocked`] when the day is accepted, [`StoreError::NotFound`] for an unknown
+/// venue, database errors.
+pub async fn ensure_venue_writable(tx: &impl ConnectionTrait, venue_id: i32) -> Result<(), StoreError> {
+    let v = venue::Entity::find_by_id(venue_id)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    if v.day_status == DayStatus::Accepted.as_str() {
+        return Err(StoreError::VenueLocked { venue_id, name: v.name });
+    }
+    Ok(())
+}
