@@ -2,7 +2,7 @@
 //! come from standard input (`--password-stdin`) or are generated and printed once; they are
 //! never taken as arguments (they would show in the process list and shell history).
 
-use crate::{DbArgs, open};
+use crate::{DatabaseUrl, DbArgs, open};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use eventday_domain::Role;
@@ -16,9 +16,16 @@ pub struct UserArgs {
     /// What to do.
     #[command(subcommand)]
     pub command: UserCommand,
-    /// The database.
-    #[command(flatten)]
-    pub db: DbArgs,
+    /// Database URL: `sqlite://FILE?mode=rwc` (default) or `postgres://USER@HOST/DB`
+    /// (global, so it may follow the subcommand).
+    #[arg(
+        long,
+        global = true,
+        env = "EVENTDAY_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://eventday.db?mode=rwc"
+    )]
+    pub database_url: DatabaseUrl,
 }
 
 /// The account commands.
@@ -95,7 +102,7 @@ fn explain(e: StoreError) -> anyhow::Error {
 /// # Errors
 /// Invalid input (named), an unknown login, or a database error.
 pub async fn run(args: UserArgs) -> Result<()> {
-    let store = open(&args.db).await?;
+    let store = open(&DbArgs { database_url: args.database_url }).await?;
     match args.command {
         UserCommand::Add { login, role, org, venues, name, password_stdin } => {
             let (password, generated) = password(password_stdin)?;

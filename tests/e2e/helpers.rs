@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// A fresh, migrated database just for one test.
 pub struct TestDb {
     pub store: Store,
+    /// Its URL, for a server process of the binary.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg_admin: Option<(String, String)>,
 }
@@ -43,23 +45,23 @@ impl TestDb {
         };
         let store = Store::connect(&url).await.expect("connect test database");
         store.migrate().await.expect("migrate test database");
-        TestDb { store, _dir: dir, pg_admin }
+        TestDb { store, url, _dir: dir, pg_admin }
     }
 
     /// Drops a PostgreSQL test database (SQLite files go with their temp dir).
     pub async fn cleanup(self) {
         let TestDb { store, pg_admin, .. } = self;
         store.conn().clone().close().await.ok();
-        if let Some((admin_url, name)) = pg_admin {
-            if let Ok(admin) = Store::connect(&admin_url).await {
-                use sea_orm::ConnectionTrait;
-                admin
-                    .conn()
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok();
-                admin.conn().clone().close().await.ok();
-            }
+        if let Some((admin_url, name)) = pg_admin
+            && let Ok(admin) = Store::connect(&admin_url).await
+        {
+            use sea_orm::ConnectionTrait;
+            admin
+                .conn()
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok();
+            admin.conn().clone().close().await.ok();
         }
     }
 }

@@ -21,7 +21,7 @@ pub fn normalize_login(login: &str) -> String {
 /// Checks a (normalized) login name: 2..=100 characters of letters, digits, `.`, `_`, `-`, `@`.
 pub fn check_login(errors: &mut FieldErrors, field: &str, login: &str) {
     let n = login.chars().count();
-    if n < 2 || n > MAX_LOGIN_CHARS {
+    if !(2..=MAX_LOGIN_CHARS).contains(&n) {
         errors.insert(field.into(), format!("must be 2 to {MAX_LOGIN_CHARS} characters"));
     } else if !login.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
         errors.insert(field.into(), "may contain only letters, digits and . _ - @".into());

@@ -716,7 +716,7 @@ pub async fn revoke_api_token(store: &Store, user_id: i32, token_id: i32) -> Res
     let now = Utc::now();
     let tx = store.write_tx().await?;
     let res = api_token::Entity::update_many()
-        .col_expr(api_token::Column::Revoked, Expr::val(true).into())
+        .col_expr(api_token::Column::Revoked, Expr::val(true))
         .filter(api_token::Column::Id.eq(token_id))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::Revoked.eq(false))
@@ -755,7 +755,7 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
     let now = Utc::now();
     if principal.is_some() && t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
         api_token::Entity::update_many()
-            .col_expr(api_token::Column::LastUsedAt, Expr::val(now).into())
+            .col_expr(api_token::Column::LastUsedAt, Expr::val(now))
             .filter(api_token::Column::Id.eq(t.id))
             .exec(store.conn())
             .await?;
@@ -893,8 +893,8 @@ pub async fn accept_invitation(
     let info = create_user(store, new, created_by).await?;
     let tx = store.write_tx().await?;
     let marked = invitation::Entity::update_many()
-        .col_expr(invitation::Column::UsedAt, Expr::val(Utc::now()).into())
-        .col_expr(invitation::Column::UserId, Expr::val(info.id).into())
+        .col_expr(invitation::Column::UsedAt, Expr::val(Utc::now()))
+        .col_expr(invitation::Column::UserId, Expr::val(info.id))
         .filter(invitation::Column::Id.eq(view.id))
         .filter(invitation::Column::UsedAt.is_null())
         .exec(&tx)

@@ -108,11 +108,10 @@ impl IntoResponse for AppError {
         let mut response =
             (status, Json(json!({"error": {"code": code, "message": message, "fields": fields}})))
                 .into_response();
-        if let AppError::TooManyRequests(secs) = &self {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+        if let AppError::TooManyRequests(secs) = &self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
             }
-        }
         if let AppError::Internal(cause) = self {
             response.extensions_mut().insert(InternalCause(cause));
         }

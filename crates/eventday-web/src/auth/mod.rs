@@ -4,7 +4,7 @@
 //!
 //! Every route of the application is one [`RouteSpec`] in a table, made with [`route`]:
 //!
-//! ```ignore
+//! ```text
 //! route(Method::POST, "/api/v1/venues/{id}/day/submit", Rule::Log(Target::Venue("id")), submit_day)
 //! ```
 //!
@@ -21,14 +21,14 @@
 //! expectation for, so a new route must also be added there.
 //!
 //! Rules (organizers' scope is their organization and its descendants):
-//! - [`Rule::Public`]: anyone.
-//! - [`Rule::Authenticated`]: any active user, for their own account (me, tokens, logout) or
+//! - [`Rule::Public`] — anyone.
+//! - [`Rule::Authenticated`] — any active user, for their own account (me, tokens, logout) or
 //!   lists the handler filters to what the user may read.
-//! - [`Rule::Organizer`]: any active organizer; the handler keeps to their organization tree.
-//! - [`Rule::Read`]: organizers and viewers of the target's organization tree, leads with a venue
+//! - [`Rule::Organizer`] — any active organizer; the handler keeps to their organization tree.
+//! - [`Rule::Read`] — organizers and viewers of the target's organization tree, leads with a venue
 //!   in the target's campaign.
-//! - [`Rule::Plan`]: organizers of the target's organization tree.
-//! - [`Rule::Log`]: the target venue's leads, and organizers of its tree. Used for what leads
+//! - [`Rule::Plan`] — organizers of the target's organization tree.
+//! - [`Rule::Log`] — the target venue's leads, and organizers of its tree. Used for what leads
 //!   write on the day: log entries, activities' figures, disputes and photos, day submission.
 //!
 //! To put a new route under the mechanism: add a `route(...)` line to the module's `routes()`

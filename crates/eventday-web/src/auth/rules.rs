@@ -171,10 +171,10 @@ async fn allowed(
     };
     let leads_campaign = |t: Resolved| async move {
         for v in &who.venue_ids {
-            if let Some(s) = scope::venue_scope(state.store.conn(), *v).await? {
-                if Some(s.campaign_id) == t.campaign_id {
-                    return Ok::<_, AppError>(true);
-                }
+            if let Some(s) = scope::venue_scope(state.store.conn(), *v).await?
+                && Some(s.campaign_id) == t.campaign_id
+            {
+                return Ok::<_, AppError>(true);
             }
         }
         Ok(false)
@@ -203,20 +203,21 @@ pub(crate) async fn enforce(
     mut req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
-    let caller = caller::identify(&state, req.headers()).await?;
     if rule == Rule::Public {
-        if let Some(c) = caller {
+        // Stale or revoked credentials do not stop anyone from reaching a public page.
+        if let Ok(Some(c)) = caller::identify(&state, req.headers()).await {
             req.extensions_mut().insert(c);
         }
         return Ok(next.run(req).await);
     }
+    let caller = caller::identify(&state, req.headers()).await?;
     let Some(caller) = caller else {
         return Err(AppError::Unauthorized("log in first (请先登录)".into()));
     };
-    if let Credential::Session { csrf_token } = &caller.credential {
-        if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-            req = caller::check_csrf(req, csrf_token).await?;
-        }
+    if let Credential::Session { csrf_token } = &caller.credential
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+    {
+        req = caller::check_csrf(req, csrf_token).await?;
     }
     let target = match rule {
         Rule::Read(t) | Rule::Plan(t) | Rule::Log(t) => {
