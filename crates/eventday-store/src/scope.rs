@@ -174,3 +174,146 @@ pub async fn ensure_venue_writable(tx: &impl ConnectionTrait, venue_id: i32) -> 
     }
     Ok(())
 }
+
+/// A kind of row that a route's path can name, for access checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// `organizations`
+    Organization,
+    /// `campaigns`
+    Campaign,
+    /// `venues`
+    Venue,
+    /// `participations`
+    Participation,
+    /// `booths`
+    Booth,
+    /// `activities`
+    Activity,
+    /// `materials`
+    Material,
+    /// `media_coverage`
+    Media,
+    /// `officials`
+    Official,
+    /// `disputes`
+    Dispute,
+    /// `narrative_sections`
+    Narrative,
+    /// `log_entries` (text ids)
+    LogEntry,
+    /// `log_photos`
+    Photo,
+    /// `users`
+    User,
+    /// `invitations`
+    Invitation,
+}
+
+/// Where a row belongs: its organization, and its campaign and venue when it has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// The owning organization (for an organization: itself).
+    pub organization_id: i32,
+    /// The campaign, for rows inside one.
+    pub campaign_id: Option<i32>,
+    /// The venue, for rows of one venue.
+    pub venue_id: Option<i32>,
+}
+
+async fn in_campaign(
+    db: &impl ConnectionTrait,
+    campaign_id: Option<i32>,
+    venue_id: Option<i32>,
+) -> Result<Option<Location>, StoreError> {
+    let Some(c) = campaign_id else { return Ok(None) };
+    Ok(campaign_organization(db, c).await?.map(|organization_id| Location {
+        organization_id,
+        campaign_id: Some(c),
+        venue_id,
+    }))
+}
+
+async fn at_venue(db: &impl ConnectionTrait, venue_id: Option<i32>) -> Result<Option<Location>, StoreError> {
+    let Some(v) = venue_id else { return Ok(None) };
+    Ok(venue_scope(db, v).await?.map(|s| Location {
+        organization_id: s.organization_id,
+        campaign_id: Some(s.campaign_id),
+        venue_id: Some(v),
+    }))
+}
+
+/// Finds where the row `id` of `entity` belongs; `None` when it does not exist (or the id is
+/// not a number where one is expected).
+///
+/// # Errors
+/// A database error.
+pub async fn locate(
+    db: &impl ConnectionTrait,
+    entity: Entity,
+    id: &str,
+) -> Result<Option<Location>, StoreError> {
+    use crate::entities::*;
+    if entity == Entity::LogEntry {
+        let venue = log_entry::Entity::find_by_id(id.to_owned()).one(db).await?.map(|e| e.venue_id);
+        return at_venue(db, venue).await;
+    }
+    let Ok(n) = id.parse::<i64>() else { return Ok(None) };
+    let Ok(n32) = i32::try_from(n) else { return Ok(None) };
+    match entity {
+        Entity::Organization => Ok(organization::Entity::find_by_id(n32).one(db).await?.map(|o| Location {
+            organization_id: o.id,
+            campaign_id: None,
+            venue_id: None,
+        })),
+        Entity::User => Ok(crate::entities::user::Entity::find_by_id(n32).one(db).await?.map(|u| Location {
+            organization_id: u.organization_id,
+            campaign_id: None,
+            venue_id: None,
+        })),
+        Entity::Campaign => in_campaign(db, Some(n32), None).await,
+        Entity::Venue => at_venue(db, Some(n32)).await,
+        Entity::Participation => {
+            let c = participation::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Material => {
+            let c = material::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Media => {
+            let c = media_coverage::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Narrative => {
+            let c = narrative_section::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Official => match official::Entity::find_by_id(n32).one(db).await? {
+            Some(o) => in_campaign(db, Some(o.campaign_id), o.venue_id).await,
+            None => Ok(None),
+        },
+        Entity::Booth => {
+            let v = booth::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Activity => {
+            let v = activity::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Dispute => {
+            let v = dispute::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Invitation => {
+            let v = invitation::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Photo => {
+            let Some(p) = log_photo::Entity::find_by_id(n).one(db).await? else { return Ok(None) };
+            let v = log_entry::Entity::find_by_id(p.log_entry_id).one(db).await?.map(|e| e.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::LogEntry => Ok(None),
+    }
+}

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use eventday_store::queries::{self, CampaignListItem, CampaignSummary};
 use eventday_store::scope;
+use eventday_store::scope::Entity;
 use serde_json::{Value, json};
 
 /// The `/api/v1` routes of this module, each with its access rule.
@@ -18,7 +19,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/api/v1/campaigns/{id}/summary",
-            Rule::Read(Target::Campaign("id")),
+            Rule::Read(&[Target::Path(Entity::Campaign, "id")]),
             campaign_summary,
         ),
     ]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use eventday_domain::{DayStatus, FieldErrors, Role};
 use eventday_store::accounts::{self, LoginOutcome, NewUser};
+use eventday_store::scope::Entity;
 use eventday_store::scope::{self, VenueDay};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -27,10 +28,30 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         route(M::DELETE, "/api/v1/auth/tokens/{id}", Rule::Authenticated, revoke_token),
         route(M::GET, "/api/v1/users", Rule::Organizer, list_users),
         route(M::POST, "/api/v1/users", Rule::Organizer, create_user),
-        route(M::POST, "/api/v1/users/{id}/disable", Rule::Plan(Target::User("id")), disable_user),
-        route(M::POST, "/api/v1/venues/{id}/day/submit", Rule::Log(Target::Venue("id")), submit_day),
-        route(M::POST, "/api/v1/venues/{id}/day/accept", Rule::Plan(Target::Venue("id")), accept_day),
-        route(M::POST, "/api/v1/venues/{id}/day/reopen", Rule::Plan(Target::Venue("id")), reopen_day),
+        route(
+            M::POST,
+            "/api/v1/users/{id}/disable",
+            Rule::Plan(&[Target::Path(Entity::User, "id")]),
+            disable_user,
+        ),
+        route(
+            M::POST,
+            "/api/v1/venues/{id}/day/submit",
+            Rule::Log(&[Target::Path(Entity::Venue, "id")]),
+            submit_day,
+        ),
+        route(
+            M::POST,
+            "/api/v1/venues/{id}/day/accept",
+            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
+            accept_day,
+        ),
+        route(
+            M::POST,
+            "/api/v1/venues/{id}/day/reopen",
+            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
+            reopen_day,
+        ),
     ]
 }
 

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use eventday_store::accounts::{self, INVITATION_TTL, InvitationProblem};
+use eventday_store::scope::Entity;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -21,9 +22,24 @@ use serde_json::{Value, json};
 pub(crate) fn routes() -> Vec<RouteSpec> {
     use Method as M;
     vec![
-        route(M::POST, "/api/v1/venues/{id}/invitations", Rule::Plan(Target::Venue("id")), create),
-        route(M::GET, "/api/v1/invitations/{id}/qr.svg", Rule::Plan(Target::Invitation("id")), qr_svg),
-        route(M::GET, "/api/v1/invitations/{id}/qr.png", Rule::Plan(Target::Invitation("id")), qr_png),
+        route(
+            M::POST,
+            "/api/v1/venues/{id}/invitations",
+            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
+            create,
+        ),
+        route(
+            M::GET,
+            "/api/v1/invitations/{id}/qr.svg",
+            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
+            qr_svg,
+        ),
+        route(
+            M::GET,
+            "/api/v1/invitations/{id}/qr.png",
+            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
+            qr_png,
+        ),
         route(M::GET, "/invite/{token}", Rule::Public, page),
         route(M::POST, "/invite/{token}", Rule::Public, accept),
     ]

@@ -5,7 +5,7 @@
 //! Every route of the application is one [`RouteSpec`] in a table, made with [`route`]:
 //!
 //! ```text
-//! route(Method::POST, "/api/v1/venues/{id}/day/submit", Rule::Log(Target::Venue("id")), submit_day)
+//! route(Method::POST, "/api/v1/venues/{id}/day/submit", Rule::Log(&[Target::Path(Entity::Venue, "id")]), submit_day)
 //! ```
 //!
 //! [`RouteSpec`] cannot be made without a [`Rule`], and [`crate::router`] builds the whole router
@@ -31,9 +31,14 @@
 //! - [`Rule::Log`] — the target venue's leads, and organizers of its tree. Used for what leads
 //!   write on the day: log entries, activities' figures, disputes and photos, day submission.
 //!
+//! A rule's targets name the rows it acts on: `Target::Path(Entity::Venue, "id")` for the path
+//! parameter `id`, `Target::Body(Entity::Venue, "venue_id")` for a JSON body field (the layer
+//! reads the body and hands it on). Each is located (organization, campaign, venue) by
+//! `eventday_store::scope::locate`; all targets of one request must be in one campaign.
+//!
 //! To put a new route under the mechanism: add a `route(...)` line to the module's `routes()`
-//! with the narrowest rule; if its target is a new kind of row (`/things/{id}`), add a
-//! [`Target`] variant and its lookup in `rules::resolve`; add a sample request and expected
+//! with the narrowest rule; if its target is a new kind of row (`/things/{id}`), add an
+//! [`Entity`] variant and its arm in `scope::locate`; add a sample request and expected
 //! statuses per role to the enumeration test.
 
 mod caller;
@@ -42,6 +47,7 @@ mod invite;
 pub(crate) mod rules;
 
 pub use caller::{Caller, Credential};
+pub use eventday_store::scope::Entity;
 pub use rules::{RouteInfo, RouteSpec, Rule, Target, route};
 
 /// The account routes: login, logout, tokens, users, invitations and closing the day.

@@ -11,20 +11,16 @@ use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use eventday_domain::Role;
 use eventday_store::accounts::{self, Principal};
-use eventday_store::{StoreError, scope};
+use eventday_store::scope::{self, Entity, Location};
 
-/// What a route's path names, so its rule can find the organization, campaign and venue.
-/// The `&'static str` is the path parameter holding the id.
+/// Where a route's rule finds the rows it acts on: by a path parameter, or by a field of the JSON
+/// body (a field that is missing or null names nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// `/campaigns/{id}/...`
-    Campaign(&'static str),
-    /// `/venues/{id}/...`
-    Venue(&'static str),
-    /// `/users/{id}/...`
-    User(&'static str),
-    /// `/invitations/{id}/...`
-    Invitation(&'static str),
+    /// The row of this kind whose id is the named path parameter.
+    Path(Entity, &'static str),
+    /// The row of this kind whose id is the named top-level field of the JSON body.
+    Body(Entity, &'static str),
 }
 
 /// Who may call a route. See the module documentation of [`crate::auth`].
@@ -36,12 +32,14 @@ pub enum Rule {
     Authenticated,
     /// Any active organizer (the handler keeps to their organization tree).
     Organizer,
-    /// Read the target: organizers and viewers of its organization tree, leads of its campaign.
-    Read(Target),
-    /// Plan (change) the target: organizers of its organization tree.
-    Plan(Target),
-    /// Log the day at the target venue: its leads and organizers of its organization tree.
-    Log(Target),
+    /// Read the targets: organizers and viewers of their organization tree, leads of their
+    /// campaign.
+    Read(&'static [Target]),
+    /// Plan (change) the targets: organizers of their organization tree.
+    Plan(&'static [Target]),
+    /// Log the day at the targets' venue: its leads (every target must be at a venue they lead,
+    /// or in their campaign with at least one at their venue) and organizers of the tree.
+    Log(&'static [Target]),
 }
 
 impl Rule {
@@ -102,93 +100,118 @@ pub(crate) fn build(specs: Vec<RouteSpec>, state: &AppState) -> axum::Router<App
     router
 }
 
-/// Where a target belongs.
-#[derive(Debug, Clone, Copy)]
-struct Resolved {
-    organization_id: i32,
-    campaign_id: Option<i32>,
-    venue_id: Option<i32>,
-}
-
-fn param(params: &RawPathParams, name: &str) -> Result<i32, AppError> {
+fn param<'a>(params: &'a RawPathParams, name: &str) -> Result<&'a str, AppError> {
     params
         .iter()
         .find(|(k, _)| *k == name)
-        .and_then(|(_, v)| v.parse::<i32>().ok())
-        .ok_or_else(|| AppError::BadRequest(format!("{name} in the path must be a whole number")))
+        .map(|(_, v)| v)
+        .ok_or_else(|| AppError::BadRequest(format!("the path has no {name}")))
 }
 
-async fn resolve(state: &AppState, target: Target, params: &RawPathParams) -> Result<Resolved, AppError> {
+fn not_found(entity: Entity, id: &str) -> AppError {
+    let name = format!("{entity:?}").to_lowercase();
+    AppError::NotFound(format!("{name} {} not found", id.chars().take(40).collect::<String>()))
+}
+
+/// Finds where each target belongs. Rows named in the path must exist (404) and have
+/// well-formed ids (400); rows named in the body must exist (422 naming the field).
+async fn resolve(
+    state: &AppState,
+    targets: &[Target],
+    params: &RawPathParams,
+    body: Option<&serde_json::Value>,
+) -> Result<Vec<Location>, AppError> {
     let db = state.store.conn();
-    let venue = |id: i32| async move {
-        scope::venue_scope(db, id).await?.ok_or(StoreError::NotFound { entity: "venue", id: id.to_string() })
-    };
-    Ok(match target {
-        Target::Campaign(p) => {
-            let id = param(params, p)?;
-            let org = scope::campaign_organization(db, id)
-                .await?
-                .ok_or(StoreError::NotFound { entity: "campaign", id: id.to_string() })?;
-            Resolved { organization_id: org, campaign_id: Some(id), venue_id: None }
-        }
-        Target::Venue(p) => {
-            let v = venue(param(params, p)?).await?;
-            Resolved {
-                organization_id: v.organization_id,
-                campaign_id: Some(v.campaign_id),
-                venue_id: Some(v.venue_id),
+    let mut found = Vec::with_capacity(targets.len());
+    for t in targets {
+        match *t {
+            Target::Path(entity, p) => {
+                let id = param(params, p)?;
+                if entity != Entity::LogEntry && id.parse::<i64>().is_err() {
+                    return Err(AppError::BadRequest(format!("{p} in the path must be a whole number")));
+                }
+                found.push(scope::locate(db, entity, id).await?.ok_or_else(|| not_found(entity, id))?);
+            }
+            Target::Body(entity, field) => {
+                let Some(v) = body.and_then(|b| b.get(field)).filter(|v| !v.is_null()) else { continue };
+                let id = v.as_i64().map(|n| n.to_string()).or_else(|| v.as_str().map(str::to_owned));
+                let loc = match id {
+                    Some(id) => scope::locate(db, entity, &id).await?,
+                    None => None,
+                };
+                let loc = loc.ok_or_else(|| {
+                    let mut f = eventday_domain::FieldErrors::new();
+                    f.insert(field.to_owned(), "names nothing that exists".into());
+                    AppError::Invalid(f)
+                })?;
+                found.push(loc);
             }
         }
-        Target::Invitation(p) => {
-            let v = venue(accounts::invitation_venue(&state.store, param(params, p)?).await?).await?;
-            Resolved {
-                organization_id: v.organization_id,
-                campaign_id: Some(v.campaign_id),
-                venue_id: Some(v.venue_id),
-            }
-        }
-        Target::User(p) => {
-            let u = accounts::get_user(&state.store, param(params, p)?).await?;
-            Resolved { organization_id: u.organization_id, campaign_id: None, venue_id: None }
-        }
-    })
+    }
+    // Rows of one request must belong to one campaign (e.g. a dispute's venue to the campaign
+    // in the path).
+    let campaigns: std::collections::BTreeSet<i32> = found.iter().filter_map(|l| l.campaign_id).collect();
+    if campaigns.len() > 1 {
+        return Err(AppError::BadRequest(
+            "the rows named in this request belong to different campaigns".into(),
+        ));
+    }
+    Ok(found)
 }
 
-/// Whether `who` may act on `target` under `rule` (`Public`, `Authenticated` and `Organizer`
-/// need no target).
+/// Whether `who` may act on `locations` under `rule` (`Public`, `Authenticated` and
+/// `Organizer` need none).
 async fn allowed(
     state: &AppState,
     who: &Principal,
     rule: Rule,
-    target: Option<Resolved>,
+    locations: &[Location],
 ) -> Result<bool, AppError> {
-    let in_tree = |t: Resolved| async move {
-        Ok::<_, AppError>(
-            accounts::organization_tree(state.store.conn(), who.organization_id)
-                .await?
-                .contains(&t.organization_id),
-        )
-    };
-    let leads_campaign = |t: Resolved| async move {
+    let db = state.store.conn();
+    if matches!(rule, Rule::Public | Rule::Authenticated) {
+        return Ok(true);
+    }
+    if rule == Rule::Organizer {
+        return Ok(who.role == Role::Organizer);
+    }
+    if locations.is_empty() {
+        return Ok(false);
+    }
+    let tree = accounts::organization_tree(db, who.organization_id).await?;
+    let in_tree = locations.iter().all(|l| tree.contains(&l.organization_id));
+    let mut lead_campaigns = std::collections::BTreeSet::new();
+    if who.role == Role::Lead {
         for v in &who.venue_ids {
-            if let Some(s) = scope::venue_scope(state.store.conn(), *v).await?
-                && Some(s.campaign_id) == t.campaign_id
-            {
-                return Ok::<_, AppError>(true);
+            if let Some(s) = scope::venue_scope(db, *v).await? {
+                lead_campaigns.insert(s.campaign_id);
             }
         }
-        Ok(false)
-    };
-    Ok(match (rule, who.role, target) {
-        (Rule::Public | Rule::Authenticated, _, _) => true,
-        (Rule::Organizer, role, _) => role == Role::Organizer,
-        (_, _, None) => false,
-        (Rule::Read(_), Role::Organizer | Role::Viewer, Some(t)) => in_tree(t).await?,
-        (Rule::Read(_), Role::Lead, Some(t)) => leads_campaign(t).await?,
-        (Rule::Plan(_) | Rule::Log(_), Role::Organizer, Some(t)) => in_tree(t).await?,
-        (Rule::Log(_), Role::Lead, Some(t)) => t.venue_id.is_some_and(|v| who.venue_ids.contains(&v)),
-        (Rule::Plan(_) | Rule::Log(_), _, Some(_)) => false,
+    }
+    let in_lead_campaign = |l: &Location| l.campaign_id.is_some_and(|c| lead_campaigns.contains(&c));
+    Ok(match (rule, who.role) {
+        (Rule::Read(_), Role::Organizer | Role::Viewer) => in_tree,
+        (Rule::Read(_), Role::Lead) => locations.iter().all(in_lead_campaign),
+        (Rule::Plan(_) | Rule::Log(_), Role::Organizer) => in_tree,
+        (Rule::Log(_), Role::Lead) => {
+            locations.iter().any(|l| l.venue_id.is_some())
+                && locations.iter().all(|l| match l.venue_id {
+                    Some(v) => who.venue_ids.contains(&v),
+                    None => in_lead_campaign(l),
+                })
+        }
+        _ => false,
     })
+}
+
+/// Reads a JSON body for the rule's `Body` targets and puts it back for the handler; `None`
+/// when it is not JSON (the handler then refuses it itself).
+async fn peek_json(req: Request) -> Result<(Request, Option<serde_json::Value>), AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest("the request body could not be read (too large?)".into()))?;
+    let value = serde_json::from_slice(&bytes).ok();
+    Ok((Request::from_parts(parts, axum::body::Body::from(bytes)), value))
 }
 
 /// The enforcement layer: resolves the caller, checks CSRF and the route's rule, then runs the
@@ -219,17 +242,24 @@ pub(crate) async fn enforce(
     {
         req = caller::check_csrf(req, csrf_token).await?;
     }
-    let target = match rule {
-        Rule::Read(t) | Rule::Plan(t) | Rule::Log(t) => {
+    let locations = match rule {
+        Rule::Read(targets) | Rule::Plan(targets) | Rule::Log(targets) => {
             let params = req
                 .extract_parts::<RawPathParams>()
                 .await
                 .map_err(|_| AppError::BadRequest("unreadable path".into()))?;
-            Some(resolve(&state, t, &params).await?)
+            let body = if targets.iter().any(|t| matches!(t, Target::Body(..))) {
+                let (r, body) = peek_json(req).await?;
+                req = r;
+                body
+            } else {
+                None
+            };
+            resolve(&state, targets, &params, body.as_ref()).await?
         }
-        Rule::Public | Rule::Authenticated | Rule::Organizer => None,
+        Rule::Public | Rule::Authenticated | Rule::Organizer => Vec::new(),
     };
-    if !allowed(&state, &caller.principal, rule, target).await? {
+    if !allowed(&state, &caller.principal, rule, &locations).await? {
         return Err(AppError::Forbidden("your account may not do this (无权执行此操作)".into()));
     }
     req.extensions_mut().insert::<Caller>(caller);
