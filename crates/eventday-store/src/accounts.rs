@@ -14,9 +14,7 @@ use crate::entities::{
 use crate::error::StoreError;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
-use eventday_domain::account::{
-    ThrottlePolicy, ThrottleState, check_credentials, check_login, check_password, normalize_login,
-};
+use eventday_domain::account::{ThrottlePolicy, ThrottleState, check_login, check_password, normalize_login};
 use eventday_domain::{FieldErrors, Role, ValidationError, validate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -580,7 +578,10 @@ pub async fn login(
     if let Some(retry_after_secs) = throttled_for(store, &login, address).await? {
         return Ok(LoginOutcome::Throttled { retry_after_secs });
     }
-    let found = if check_credentials(&login, "x".repeat(10).as_str()).is_ok() {
+    // Names no account could have are not looked up, but still cost one (dummy) verification.
+    let mut errors = FieldErrors::new();
+    check_login(&mut errors, "login", &login);
+    let found = if errors.is_empty() {
         user::Entity::find().filter(user::Column::Login.eq(login.as_str())).one(store.conn()).await?
     } else {
         None
