@@ -293,7 +293,6 @@ struct PdfWriter<'f, W: Write> {
     uses: [FaceUse; 6],
     /// (face, char) -> code in the content stream, `None` when the face lacks the glyph.
     codes: HashMap<(Face, char), Option<u16>>,
-    buf: Vec<u8>,
 }
 
 /// Text state inside the page's text section, so repeated fonts, spacing and colours are not re-set.
@@ -316,7 +315,6 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             fonts,
             uses: Default::default(),
             codes: HashMap::new(),
-            buf: Vec::new(),
         };
         w.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         w.pages_id = w.alloc();
@@ -421,8 +419,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
     /// for missing glyphs.
     fn page(&mut self, page: &Page) -> Result<(), ReportError> {
         let h = page.height;
-        let mut c = std::mem::take(&mut self.buf);
-        c.clear();
+        let mut c = Vec::with_capacity(page.items.len() * 8);
         let mut text = Vec::with_capacity(page.items.len() * 40);
         let mut boxes = Vec::new();
         let mut ts = TextState::default();
@@ -460,8 +457,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         c.extend_from_slice(&boxes);
         let content_id = self.alloc();
         let page_id = self.alloc();
-        let data = std::mem::take(&mut c);
-        self.stream(content_id, "", data)?;
+        self.stream(content_id, "", c)?;
         let mut dict = String::with_capacity(160);
         dict.push_str("<< /Type /Page /Parent ");
         let _ = write!(dict, "{} 0 R /MediaBox [0 0 ", self.pages_id);
@@ -480,11 +476,12 @@ impl<'f, W: Write> PdfWriter<'f, W> {
     fn font(&mut self, face: Face) -> Result<Option<u32>, ReportError> {
         let i = face_index(face);
         let used = std::mem::take(&mut self.uses[i].used);
-        let fonts = self.fonts;
-        let Some(l) = fonts.face(face) else { return Ok(None) };
+        // Check use first: asking for the fallback face would parse it.
         if used.is_empty() {
             return Ok(None);
         }
+        let fonts = self.fonts;
+        let Some(l) = fonts.face(face) else { return Ok(None) };
         let name = format!("{}+{}", TAGS[i], self.fonts.names[i]);
         let wanted: BTreeMap<u16, String> = used.iter().map(|(g, c)| (*g, c.to_string())).collect();
         let sub =
