@@ -118,3 +118,22 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn rollup_progress_is_reported_once_per_district_in_order() {
+    use eventday_report::{RollupDistrict, RollupHeader, render_rollup_with_progress};
+    let fonts = FontSet::bundled().expect("fonts");
+    let districts = (1..=7).map(|i| RollupDistrict { name: format!("第{i}区"), ..Default::default() });
+    let mut seen = Vec::new();
+    let r = render_rollup_with_progress(
+        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3 },
+        districts,
+        &RenderOptions { deterministic: true, ..Default::default() },
+        &fonts,
+        std::io::sink(),
+        |n| seen.push(n),
+    )
+    .expect("rollup");
+    assert_eq!(r.districts, 7);
+    assert_eq!(seen, (1..=7).collect::<Vec<_>>());
+}
