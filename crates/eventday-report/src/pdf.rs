@@ -74,7 +74,10 @@ impl Loaded {
 /// The fonts a report is set in: FandolSong (regular, bold), FandolFang, a Latin serif, and an optional
 /// CJK fallback parsed lazily the first time a character is missing from Fandol.
 pub struct FontSet {
-    faces: [Option<Loaded>; 5],
+    /// Parsed faces; bundled faces other than Song Regular are parsed the first time they are asked for
+    /// (the modern style never needs FangSong).
+    faces: [OnceLock<Option<Loaded>>; 5],
+    lazy: [Option<&'static [u8]>; 5],
     names: [&'static str; 6],
     fallback_src: FallbackSource,
     fallback: OnceLock<Option<Loaded>>,
@@ -82,7 +85,9 @@ pub struct FontSet {
 
 impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FontSet").field("faces", &self.faces.iter().filter(|x| x.is_some()).count()).finish()
+        f.debug_struct("FontSet")
+            .field("parsed", &self.faces.iter().filter(|x| x.get().is_some()).count())
+            .finish()
     }
 }
 
@@ -100,7 +105,14 @@ impl FontSet {
     /// # Errors
     /// When a bundled font does not parse (it does).
     pub fn bundled() -> Result<Self, ReportError> {
-        let mut set = Self::from_bytes(SONG_REGULAR, SONG_BOLD, FANG, Some((LATIN_REGULAR, LATIN_BOLD)))?;
+        let mut set = Self {
+            faces: [const { OnceLock::new() }; 5],
+            lazy: [None, Some(SONG_BOLD), Some(FANG), Some(LATIN_REGULAR), Some(LATIN_BOLD)],
+            names: [""; 6],
+            fallback_src: FallbackSource::None,
+            fallback: OnceLock::new(),
+        };
+        let _ = set.faces[0].set(Some(parse("song regular", SONG_REGULAR, 0)?));
         set.names = [
             "FandolSong-Regular",
             "FandolSong-Bold",
@@ -130,14 +142,17 @@ impl FontSet {
             Some((r, b)) => (Some(parse("latin regular", r, 0)?), Some(parse("latin bold", b, 0)?)),
             None => (None, None),
         };
+        let faces = [
+            Some(parse("song regular", song, 0)?),
+            Some(parse("song bold", song_bold, 0)?),
+            Some(parse("fangsong", fang, 0)?),
+            lr,
+            lb,
+        ]
+        .map(OnceLock::from);
         Ok(Self {
-            faces: [
-                Some(parse("song regular", song, 0)?),
-                Some(parse("song bold", song_bold, 0)?),
-                Some(parse("fangsong", fang, 0)?),
-                lr,
-                lb,
-            ],
+            faces,
+            lazy: [None; 5],
             names: ["Song-Regular", "Song-Bold", "FangSong", "Latin-Regular", "Latin-Bold", "CJK-Fallback"],
             fallback_src: FallbackSource::None,
             fallback: OnceLock::new(),
@@ -170,11 +185,12 @@ impl FontSet {
 
     fn face(&self, face: Face) -> Option<&Loaded> {
         match face {
-            Face::SongRegular => self.faces[0].as_ref(),
-            Face::SongBold => self.faces[1].as_ref(),
-            Face::Fang => self.faces[2].as_ref(),
-            Face::LatinRegular => self.faces[3].as_ref(),
-            Face::LatinBold => self.faces[4].as_ref(),
+            Face::SongRegular | Face::SongBold | Face::Fang | Face::LatinRegular | Face::LatinBold => {
+                let i = face_index(face);
+                self.faces[i]
+                    .get_or_init(|| self.lazy[i].and_then(|b| parse(self.names[i], b, 0).ok()))
+                    .as_ref()
+            }
             Face::Fallback => self
                 .fallback
                 .get_or_init(|| match &self.fallback_src {

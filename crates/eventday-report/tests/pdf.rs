@@ -137,3 +137,33 @@ fn rollup_progress_is_reported_once_per_district_in_order() {
     assert_eq!(r.districts, 7);
     assert_eq!(seen, (1..=7).collect::<Vec<_>>());
 }
+
+#[test]
+fn english_narrative_extracts_as_english_text() {
+    let fonts = FontSet::bundled().expect("fonts");
+    let d: ReportData =
+        serde_json::from_str(include_str!("fixtures/demo-2013-en.json")).expect("English fixture parses");
+    let out =
+        render(&d, &RenderOptions { lang: Lang::En, style: Style::Gbt9704, deterministic: true }, &fonts)
+            .expect("render");
+    assert!(out.missing_chars.is_empty(), "{:?}", out.missing_chars);
+    let dir = std::env::temp_dir().join(format!("eventday-report-en-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let pdf = dir.join("en.pdf");
+    std::fs::write(&pdf, &out.pdf).expect("write");
+    let Ok(o) = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output() else {
+        println!("pdftotext is not installed; skipping the extraction check");
+        return;
+    };
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let txt = squeeze(&String::from_utf8_lossy(&o.stdout));
+    for want in [
+        "1. Serving local businesses",
+        "Consumption grows only when consumers feel safe.",
+        "Most complaints were settled within the hour;",
+        "xx District Consumers' Association",
+    ] {
+        assert!(txt.contains(&squeeze(want)), "{want} not in:\n{txt}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
