@@ -370,3 +370,13 @@ fn english_prose_is_set_in_whole_words_inside_the_type_area() {
         }
     }
 }
+
+#[test]
+fn the_signature_block_is_not_split_across_pages() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let last = pages.last().expect("pages");
+        let text = page_text(last);
+        let date = if name.contains("Zh") { "2013年3月15日" } else { "15 March 2013" };
+        assert!(text.contains("xx区消费者协会") && text.ends_with(date), "{name}: last page has {text}");
+    }
+}

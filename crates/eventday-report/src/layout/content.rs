@@ -725,7 +725,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             }
         }
     }
-    // Signature block.
+    // Signature block: the organization and the date stay together.
+    c.keep_together(3.0 * geo.body_pitch)?;
     c.space(geo.body_pitch);
     let sig = if d.organization.trim().is_empty() {
         t(lang, "消费者协会", "Consumers' Association").to_string()
