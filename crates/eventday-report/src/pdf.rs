@@ -51,13 +51,7 @@ impl Loaded {
         self.cids
             .get_or_init(|| {
                 let bytes = self.font.source_bytes()?;
-                let map = printpdf::cff_charset_gid_to_cid_map(bytes.as_slice(), self.font.original_index)?;
-                let n = map.keys().next_back().map_or(0, |k| usize::from(*k) + 1);
-                let mut v = vec![0u16; n];
-                for (g, c) in map {
-                    v[usize::from(g)] = c;
-                }
-                Some(v)
+                cff_cids(bytes.as_slice(), self.font.original_index)
             })
             .as_deref()
     }
@@ -69,6 +63,131 @@ impl Loaded {
             None => gid,
         }
     }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<usize> {
+    Some(usize::from(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?])))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<usize> {
+    let x = b.get(at..at + 4)?;
+    usize::try_from(u32::from_be_bytes([x[0], x[1], x[2], x[3]])).ok()
+}
+
+/// (count, start of the first entry's data, end of the INDEX) of the CFF INDEX at `at`.
+fn cff_index(b: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+    let count = be16(b, at)?;
+    if count == 0 {
+        return Some((0, at + 2, at + 2));
+    }
+    let off_size = usize::from(*b.get(at + 2)?);
+    let read = |i: usize| -> Option<usize> {
+        let p = at + 3 + i * off_size;
+        b.get(p..p + off_size).map(|x| x.iter().fold(0usize, |a, d| (a << 8) | usize::from(*d)))
+    };
+    let data = at + 3 + (count + 1) * off_size - 1;
+    Some((count, data + read(0)?, data + read(count)?))
+}
+
+/// The integer operands of a CFF DICT, by operator (escaped operators as 1200 + n).
+fn cff_dict(b: &[u8]) -> Option<HashMap<u16, Vec<i32>>> {
+    let mut out = HashMap::new();
+    let mut ops = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let v = b[i];
+        match v {
+            0..=21 => {
+                let key = if v == 12 {
+                    i += 1;
+                    1200 + u16::from(*b.get(i)?)
+                } else {
+                    u16::from(v)
+                };
+                out.insert(key, std::mem::take(&mut ops));
+                i += 1;
+            }
+            28 => {
+                ops.push(i32::from(i16::from_be_bytes([*b.get(i + 1)?, *b.get(i + 2)?])));
+                i += 3;
+            }
+            29 => {
+                let x = b.get(i + 1..i + 5)?;
+                ops.push(i32::from_be_bytes([x[0], x[1], x[2], x[3]]));
+                i += 5;
+            }
+            30 => {
+                // A real number: skip its nibbles up to the end marker.
+                i += 1;
+                while i < b.len() && b[i] & 0x0f != 0x0f && b[i] >> 4 != 0x0f {
+                    i += 1;
+                }
+                ops.push(0);
+                i += 1;
+            }
+            32..=246 => {
+                ops.push(i32::from(v) - 139);
+                i += 1;
+            }
+            247..=250 => {
+                ops.push((i32::from(v) - 247) * 256 + i32::from(*b.get(i + 1)?) + 108);
+                i += 2;
+            }
+            251..=254 => {
+                ops.push(-(i32::from(v) - 251) * 256 - i32::from(*b.get(i + 1)?) - 108);
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(out)
+}
+
+/// The CID of every glyph of a CID-keyed CFF font (face `index` of an sfnt or collection), read
+/// straight from its charset; `None` for TrueType and name-keyed CFF fonts.
+fn cff_cids(font: &[u8], index: usize) -> Option<Vec<u16>> {
+    let sfnt = if font.starts_with(b"ttcf") { be32(font, 12 + 4 * index)? } else { 0 };
+    let tables = be16(font, sfnt + 4)?;
+    let cff = (0..tables).find_map(|t| {
+        let rec = sfnt + 12 + 16 * t;
+        (font.get(rec..rec + 4)? == b"CFF ").then_some(())?;
+        let (off, len) = (be32(font, rec + 8)?, be32(font, rec + 12)?);
+        font.get(off..off + len)
+    })?;
+    let (_, _, names_end) = cff_index(cff, usize::from(*cff.get(2)?))?;
+    let (n, top, top_end) = cff_index(cff, names_end)?;
+    // An OpenType CFF table holds exactly one font.
+    if n != 1 {
+        return None;
+    }
+    let dict = cff_dict(cff.get(top..top_end)?)?;
+    // Only CID-keyed fonts (ROS operator) have CIDs.
+    dict.get(&1230)?;
+    let charset = usize::try_from(*dict.get(&15)?.first()?).ok()?;
+    let glyphs = be16(cff, usize::try_from(*dict.get(&17)?.first()?).ok()?)?;
+    let mut cids = Vec::with_capacity(glyphs);
+    cids.push(0u16);
+    let format = *cff.get(charset)?;
+    let mut p = charset + 1;
+    while cids.len() < glyphs {
+        match format {
+            0 => {
+                cids.push(u16::try_from(be16(cff, p)?).ok()?);
+                p += 2;
+            }
+            1 | 2 => {
+                let first = be16(cff, p)?;
+                let left = if format == 1 { usize::from(*cff.get(p + 2)?) } else { be16(cff, p + 2)? };
+                p += if format == 1 { 3 } else { 4 };
+                for k in 0..=left {
+                    cids.push(u16::try_from(first + k).ok()?);
+                }
+            }
+            _ => return None,
+        }
+    }
+    cids.truncate(glyphs);
+    Some(cids)
 }
 
 /// The fonts a report is set in: FandolSong (regular, bold), FandolFang, a Latin serif, and an optional
@@ -757,6 +876,25 @@ mod tests {
             v.push(b' ');
         }
         assert_eq!(String::from_utf8_lossy(&v), "0 1 -2.5 3.14 0.05 841.89 ");
+    }
+
+    #[test]
+    fn our_charset_reader_agrees_with_printpdf() {
+        let mut fonts: Vec<(Vec<u8>, usize)> =
+            [SONG_REGULAR, SONG_BOLD, FANG].iter().map(|b| (b.to_vec(), 0)).collect();
+        if let Some((p, i)) = NOTO_PATHS.iter().find(|(p, _)| std::path::Path::new(p).exists()) {
+            fonts.push((std::fs::read(p).unwrap_or_default(), *i));
+        }
+        for (bytes, index) in &fonts {
+            let ours = cff_cids(bytes, *index).unwrap_or_default();
+            let theirs = printpdf::cff_charset_gid_to_cid_map(bytes, *index).unwrap_or_default();
+            assert!(ours.len() > 1000, "{} glyphs", ours.len());
+            assert_eq!(ours.len(), theirs.len());
+            for (g, c) in theirs {
+                assert_eq!(ours[usize::from(g)], c, "glyph {g}");
+            }
+        }
+        assert_eq!(cff_cids(LATIN_REGULAR, 0), None);
     }
 
     #[test]

@@ -167,3 +167,34 @@ fn english_narrative_extracts_as_english_text() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn characters_from_the_fallback_font_are_embedded_and_extract() {
+    use eventday_report::layout::{Face, Metrics};
+    let fonts = FontSet::bundled().expect("fonts");
+    let Some(rare) = "堃喆昇珺𠀀龘".chars().find(|c| {
+        fonts.advance(Face::SongRegular, *c).is_none() && fonts.advance(Face::Fallback, *c).is_some()
+    }) else {
+        println!("no fallback font installed (or Fandol has every candidate); skipping");
+        return;
+    };
+    let mut d = demo();
+    d.organization = format!("{rare}区消费者协会");
+    let out =
+        render(&d, &RenderOptions { lang: Lang::Zh, style: Style::Modern, deterministic: true }, &fonts)
+            .expect("render");
+    assert!(out.missing_chars.is_empty(), "{:?}", out.missing_chars);
+    let dir = std::env::temp_dir().join(format!("eventday-report-fallback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let pdf = dir.join("fallback.pdf");
+    std::fs::write(&pdf, &out.pdf).expect("write");
+    if let Ok(o) = Command::new("pdffonts").arg(&pdf).output() {
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(s.contains("NOTOSC+"), "{s}");
+    }
+    if let Ok(o) = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output() {
+        let txt = String::from_utf8_lossy(&o.stdout);
+        assert!(txt.contains(&format!("{rare}区消费者协会")), "{txt}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
