@@ -198,3 +198,55 @@ fn characters_from_the_fallback_font_are_embedded_and_extract() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Checks the cross-reference table: every in-use entry points at "N 0 obj", and startxref at "xref".
+fn check_xref(pdf: &[u8]) {
+    let sx = pdf.windows(10).rposition(|w| w == b"startxref\n").expect("startxref");
+    let tail = std::str::from_utf8(&pdf[sx + 10..]).expect("ASCII tail");
+    let xref: usize = tail.lines().next().expect("offset").trim().parse().expect("number");
+    assert!(pdf[xref..].starts_with(b"xref\n0 "), "startxref does not point at the table");
+    let table = std::str::from_utf8(&pdf[xref..]).expect("ASCII table");
+    let mut lines = table.lines().skip(1);
+    let header = lines.next().expect("subsection");
+    let n: usize = header.split(' ').nth(1).expect("count").parse().expect("count");
+    let mut in_use = 0;
+    for (id, line) in lines.take(n).enumerate() {
+        if line.ends_with(" n ") || line.ends_with(" n") {
+            let off: usize = line[..10].parse().expect("offset");
+            assert!(pdf[off..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {off}");
+            in_use += 1;
+        }
+    }
+    assert!(in_use > 10, "only {in_use} objects");
+}
+
+#[test]
+fn the_cross_reference_table_points_at_every_object() {
+    let fonts = FontSet::bundled().expect("fonts");
+    for style in [Style::Modern, Style::Gbt9704] {
+        let out = render(&demo(), &RenderOptions { lang: Lang::Zh, style, deterministic: true }, &fonts)
+            .expect("render");
+        check_xref(&out.pdf);
+    }
+}
+
+#[test]
+fn a_deterministic_rollup_is_byte_identical_and_well_formed() {
+    use eventday_report::{RollupDistrict, RollupHeader, Totals, render_rollup};
+    let fonts = FontSet::bundled().expect("fonts");
+    let make = || {
+        (0..40u64).map(|i| RollupDistrict {
+            name: format!("第{i}区"),
+            parent: "某市".into(),
+            totals: Totals { visitors: i * 37 % 101, ..Default::default() },
+            venues: Vec::new(),
+        })
+    };
+    let header = RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5 };
+    let opts = RenderOptions { deterministic: true, ..Default::default() };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    render_rollup(&header, make(), &opts, &fonts, &mut a).expect("rollup");
+    render_rollup(&header, make(), &opts, &fonts, &mut b).expect("rollup");
+    assert_eq!(a, b);
+    check_xref(&a);
+}
