@@ -131,6 +131,7 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
             Lang::En => "“3·15” campaign summary".to_string(),
         },
         deterministic: opts.deterministic,
+        lang: opts.lang,
         date: data.date,
     };
     let bytes = pdf::write_pdf(&pages, &meta, fonts)?;

@@ -355,6 +355,7 @@ pub(crate) struct Meta {
     pub author: String,
     pub subject: String,
     pub deterministic: bool,
+    pub lang: Lang,
     pub date: Option<chrono::NaiveDate>,
 }
 
@@ -754,7 +755,16 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let pid = self.pages_id;
         self.obj(pid, &kids)?;
         let catalog = self.alloc();
-        self.obj(catalog, &format!("<< /Type /Catalog /Pages {pid} 0 R >>"))?;
+        let lang = match meta.lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        };
+        self.obj(
+            catalog,
+            &format!(
+                "<< /Type /Catalog /Pages {pid} 0 R /Lang ({lang}) /ViewerPreferences << /DisplayDocTitle true >> >>"
+            ),
+        )?;
 
         let ts = if meta.deterministic {
             meta.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(946_684_800, |t| t.and_utc().timestamp())
@@ -842,6 +852,7 @@ pub(crate) fn render_rollup<W: Write>(
             Lang::En => "“3·15” campaign roll-up".to_string(),
         },
         deterministic: opts.deterministic,
+        lang: opts.lang,
         date: None,
     };
     let counter = w.finish(&meta)?;
