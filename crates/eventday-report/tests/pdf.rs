@@ -250,3 +250,24 @@ fn a_deterministic_rollup_is_byte_identical_and_well_formed() {
     assert_eq!(a, b);
     check_xref(&a);
 }
+
+#[test]
+fn hostile_data_renders_a_well_formed_pdf_with_boxes_for_missing_characters() {
+    let fonts = FontSet::bundled().expect("fonts").without_fallback();
+    let mut d = demo();
+    d.organization = "xx区消费者协会😀".into();
+    d.sections[0].paragraphs.push("消费维权，人人有责；😀 emoji。".repeat(400));
+    d.totals.visitors = u64::MAX;
+    d.totals.money_recovered_fen = i64::MIN;
+    for style in [Style::Modern, Style::Gbt9704] {
+        for lang in [Lang::Zh, Lang::En] {
+            let out =
+                render(&d, &RenderOptions { lang, style, deterministic: true }, &fonts).expect("render");
+            assert!(out.missing_chars.contains(&'😀'), "{:?}", out.missing_chars);
+            check_xref(&out.pdf);
+            // Missing glyphs are stroked boxes drawn after the text; the content streams are deflated,
+            // so check the page count instead of the operators.
+            assert!(out.pages >= 7, "{style:?} {lang:?}: {} pages", out.pages);
+        }
+    }
+}
