@@ -3,6 +3,8 @@
 
 pub mod user_cmd;
 
+pub mod csv_cmd;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use eventday_store::Store;
@@ -37,6 +39,35 @@ pub enum Command {
     Demo(DbArgs),
     /// Manage accounts: add, list, disable, reset-password.
     User(user_cmd::UserArgs),
+    /// Write a campaign's summary report as PDF.
+    Report(ReportArgs),
+    /// Import a CSV file of one kind into a campaign (all rows or none).
+    Import(csv_cmd::ImportArgs),
+    /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
+    Export(csv_cmd::ExportArgs),
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The campaign (see `GET /api/v1/campaigns`).
+    #[arg(long)]
+    pub campaign: i32,
+    /// Language: `zh` (default) or `en`.
+    #[arg(long, default_value = "zh")]
+    pub lang: eventday_report::Lang,
+    /// Layout: `modern` (default) or `gbt9704` (GB/T 9704 official-document conventions).
+    #[arg(long, default_value = "modern")]
+    pub style: eventday_report::Style,
+    /// Fix the creation date and document id so the same data gives identical bytes.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Where to write the PDF.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Where the database is.
@@ -144,7 +175,36 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve(args) => serve(args).await?,
         Command::User(args) => user_cmd::run(args).await?,
+        Command::Report(args) => report(args).await?,
+        Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
+        Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
+    Ok(())
+}
+
+async fn report(args: ReportArgs) -> Result<()> {
+    let store = open(&args.db).await?;
+    let opts = eventday_report::RenderOptions {
+        lang: args.lang,
+        style: args.style,
+        deterministic: args.deterministic,
+    };
+    let out = eventday_web::report::render_campaign(&store, args.campaign, opts).await?;
+    if !out.missing_chars.is_empty() {
+        let list: String =
+            out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
+        eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
+    }
+    write_atomically(&args.out, &out.pdf)?;
+    println!("wrote {} ({} pages, {} bytes)", args.out.display(), out.pages, out.pdf.len());
+    Ok(())
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader never sees half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

@@ -50,12 +50,21 @@ impl World {
         World::on(spawn_app().await).await
     }
 
-    async fn on(app: TestApp) -> World {
+    async fn on(mut app: TestApp) -> World {
+        // These tests say who they are on every request.
+        app.client = reqwest::Client::new();
         let store = &app.db.store;
         let campaign = eventday::load_demo(store).await.expect("demo").campaign_id();
         let org = scope::campaign_organization(store.conn(), campaign).await.expect("query").expect("org");
         let days = scope::venue_days(store.conn(), campaign).await.expect("venues");
         let (venue_a, venue_b) = (days[1].venue_id, days[2].venue_id);
+        // The demo campaign is over (its days accepted); these tests play the day itself.
+        venue::Entity::update_many()
+            .col_expr(venue::Column::DayStatus, sea_orm::sea_query::Expr::val("open"))
+            .filter(venue::Column::CampaignId.eq(campaign))
+            .exec(store.conn())
+            .await
+            .expect("open the days");
         let outsider_org = organization::ActiveModel {
             name: Set("另一个协会".into()),
             parent_id: Set(None),
@@ -385,7 +394,8 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     };
     let short = post("newlead", "short").await.expect("post");
     assert_eq!(short.status().as_u16(), 422);
-    assert!(short.text().await.expect("page").contains("at least"));
+    let text = short.text().await.expect("page");
+    assert!(text.contains("at least"), "{text}");
     let ok = post("newlead", "a long enough password").await.expect("post");
     assert_eq!(ok.status().as_u16(), 200);
     let (status, _, body) = login(&w.app, "newlead", "a long enough password").await;
@@ -455,7 +465,7 @@ async fn external_server() -> (TestApp, std::process::Child) {
     }
     assert!(!addr.is_empty(), "the server started");
     let app =
-        TestApp { addr, client: reqwest::Client::new(), db, server: tokio::spawn(async {}), token: None };
+        TestApp { addr, client: reqwest::Client::new(), db, server: tokio::spawn(async {}), root_org: 0 };
     (app, child)
 }
 
@@ -608,6 +618,157 @@ async fn an_accepted_venues_figures_refuse_writes_until_reopened() {
 /// The status each of [`EVERYONE`] gets, in that order.
 type Expect = [u16; 7];
 
+const PUBLIC: Expect = [200, 200, 200, 200, 200, 200, 200];
+const ANY_USER: Expect = [200, 200, 200, 200, 200, 401, 401];
+const ANY_USER_CREATED: Expect = [201, 201, 201, 201, 201, 401, 401];
+const ORGANIZERS: Expect = [200, 403, 403, 403, 200, 401, 401];
+const ORGANIZER_OF: Expect = [200, 403, 403, 403, 403, 401, 401];
+const READERS: Expect = [200, 200, 200, 200, 403, 401, 401];
+const LEAD_A_OR_ORGANIZER: Expect = [200, 200, 403, 403, 403, 401, 401];
+
+/// Who may write a CRUD resource.
+#[derive(Clone, Copy)]
+enum Writers {
+    /// Organizers of the campaign's tree.
+    Plan,
+    /// Those and the leads of venue A.
+    Log,
+    /// Any organizer (the shared unit directory).
+    AnyOrganizer,
+}
+
+impl Writers {
+    /// The statuses for a write answering `ok` when allowed.
+    fn expect(self, ok: u16) -> Expect {
+        match self {
+            Writers::Plan => [ok, 403, 403, 403, 403, 401, 401],
+            Writers::Log => [ok, ok, 403, 403, 403, 401, 401],
+            Writers::AnyOrganizer => [ok, 403, 403, 403, ok, 401, 401],
+        }
+    }
+}
+
+/// The CRUD resources: list path, item path, who reads, who writes.
+const CRUD: &[(&str, &str, Expect, Writers)] = &[
+    ("/api/v1/organizations", "/api/v1/organizations/{id}", ANY_USER, Writers::Plan),
+    ("/api/v1/units", "/api/v1/units/{id}", ANY_USER, Writers::AnyOrganizer),
+    ("/api/v1/campaigns/{id}/venues", "/api/v1/venues/{id}", READERS, Writers::Plan),
+    ("/api/v1/campaigns/{id}/participations", "/api/v1/participations/{id}", READERS, Writers::Plan),
+    ("/api/v1/venues/{id}/booths", "/api/v1/booths/{id}", READERS, Writers::Plan),
+    ("/api/v1/venues/{id}/activities", "/api/v1/activities/{id}", READERS, Writers::Plan),
+    ("/api/v1/campaigns/{id}/materials", "/api/v1/materials/{id}", READERS, Writers::Plan),
+    ("/api/v1/campaigns/{id}/media", "/api/v1/media/{id}", READERS, Writers::Plan),
+    ("/api/v1/campaigns/{id}/officials", "/api/v1/officials/{id}", READERS, Writers::Plan),
+    ("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}", READERS, Writers::Log),
+    ("/api/v1/campaigns/{id}/narrative", "/api/v1/narrative/{id}", READERS, Writers::Plan),
+];
+
+impl World {
+    /// A write as the organizer, to set things up; returns the body.
+    async fn setup(&self, method: reqwest::Method, path: &str, body: &Value) -> Value {
+        let resp = self.req(Who::Organizer, method, path).json(body).send().await.expect("setup");
+        let status = resp.status().as_u16();
+        let v: Value = resp.json().await.unwrap_or(Value::Null);
+        assert!(status < 300, "setting up {path}: {status} {v}");
+        v
+    }
+
+    async fn fresh_unit(&self) -> i64 {
+        let v = self
+            .setup(reqwest::Method::POST, "/api/v1/units", &json!({"name": unique("单位"), "kind": "media"}))
+            .await;
+        v["id"].as_i64().expect("unit id")
+    }
+
+    /// The list URL of a CRUD resource (its parent made fresh where writes would collide) and a
+    /// valid new row for it.
+    async fn crud_input(&self, list: &str) -> (String, Value) {
+        let (c, va) = (self.campaign, self.venue_a);
+        let n = unique("");
+        match list {
+            "/api/v1/organizations" => {
+                (list.into(), json!({"name": format!("分会{n}"), "parent_id": self.org}))
+            }
+            "/api/v1/units" => (list.into(), json!({"name": format!("单位{n}"), "kind": "enterprise"})),
+            "/api/v1/campaigns/{id}/venues" => (
+                format!("/api/v1/campaigns/{c}/venues"),
+                json!({"kind": "sub", "name": format!("分会场{n}"), "width_m": 20.0, "depth_m": 10.0}),
+            ),
+            "/api/v1/campaigns/{id}/participations" => (
+                format!("/api/v1/campaigns/{c}/participations"),
+                json!({"unit_id": self.fresh_unit().await, "media": true}),
+            ),
+            "/api/v1/venues/{id}/booths" => {
+                // A venue of its own, so booths never overlap those of other samples.
+                let v = self
+                    .setup(
+                        reqwest::Method::POST,
+                        &format!("/api/v1/campaigns/{c}/venues"),
+                        &json!({"kind": "sub", "name": format!("展位会场{n}"), "width_m": 20.0, "depth_m": 10.0}),
+                    )
+                    .await;
+                let venue = v["id"].as_i64().expect("venue id");
+                // The booth must be at venue A's campaign: the rule is checked on the venue.
+                (
+                    format!("/api/v1/venues/{venue}/booths"),
+                    json!({"topic": "民生消费咨询台", "kind": "consultation", "x": 0, "y": 0, "w": 2, "h": 2}),
+                )
+            }
+            "/api/v1/venues/{id}/activities" => (
+                format!("/api/v1/venues/{va}/activities"),
+                json!({"kind": "school_lecture", "title": format!("进校园{n}"), "starts_at": "2013-03-15T01:00:00Z", "ends_at": "2013-03-15T02:00:00Z"}),
+            ),
+            "/api/v1/campaigns/{id}/materials" => (
+                format!("/api/v1/campaigns/{c}/materials"),
+                json!({"name": format!("资料{n}"), "unit_label": "份", "planned": 10}),
+            ),
+            "/api/v1/campaigns/{id}/media" => (
+                format!("/api/v1/campaigns/{c}/media"),
+                json!({"outlet_unit_id": self.fresh_unit().await, "channel": "tv", "format": "live", "date": "2013-03-15", "headline": "直播"}),
+            ),
+            "/api/v1/campaigns/{id}/officials" => {
+                (format!("/api/v1/campaigns/{c}/officials"), json!({"name": "张三", "title": "副区长"}))
+            }
+            "/api/v1/campaigns/{id}/disputes" => (
+                format!("/api/v1/campaigns/{c}/disputes"),
+                json!({"venue_id": va, "category": "食品", "amount_claimed_fen": 5000, "received_on": "2013-03-15"}),
+            ),
+            "/api/v1/campaigns/{id}/narrative" => (
+                format!("/api/v1/campaigns/{c}/narrative"),
+                json!({"lang": "zh", "key": format!("k{n}"), "heading": "工作开展情况"}),
+            ),
+            other => panic!("no CRUD input for {other}"),
+        }
+    }
+
+    /// A new row of a CRUD resource, made by the organizer; returns its item URL and an input
+    /// that may replace it.
+    async fn crud_item(&self, list: &str, item: &str) -> (String, Value) {
+        let (list_url, body) = self.crud_input(list).await;
+        let row = self.setup(reqwest::Method::POST, &list_url, &body).await;
+        let id = row["id"].as_i64().expect("id");
+        let mut again = body.clone();
+        if let Some(name) = again.get_mut("name") {
+            *name = json!(format!("{}改", name.as_str().unwrap_or("x")));
+        }
+        (item.replace("{id}", &id.to_string()), again)
+    }
+
+    async fn venue_a_entry(&self) -> String {
+        let entry = json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
+            "author_name": "xx", "visitors": 3});
+        let v =
+            self.setup(reqwest::Method::POST, &format!("/api/v1/venues/{}/log", self.venue_a), &entry).await;
+        v["id"].as_str().expect("entry id").to_owned()
+    }
+}
+
+fn png_bytes() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend((0..200u32).map(|i| (i % 251) as u8));
+    png
+}
+
 /// A sample request for `route` as `who` (made valid so that only authorization decides), and
 /// the statuses expected. A route without a sample fails the enumeration test.
 async fn sample(
@@ -617,13 +778,6 @@ async fn sample(
     who: Who,
 ) -> (reqwest::RequestBuilder, Expect) {
     use reqwest::Method as M;
-    const PUBLIC: Expect = [200, 200, 200, 200, 200, 200, 200];
-    const ANY_USER: Expect = [200, 200, 200, 200, 200, 401, 401];
-    const ANY_USER_CREATED: Expect = [201, 201, 201, 201, 201, 401, 401];
-    const ORGANIZERS: Expect = [200, 403, 403, 403, 200, 401, 401];
-    const ORGANIZER_OF: Expect = [200, 403, 403, 403, 403, 401, 401];
-    const READERS: Expect = [200, 200, 200, 200, 403, 401, 401];
-    const LEAD_A_OR_ORGANIZER: Expect = [200, 200, 403, 403, 403, 401, 401];
     let store = &w.app.db.store;
     let org_id = w.accounts[&Who::Organizer].id;
     let own_id = w.accounts.get(&who).map_or(org_id, |a| a.id);
@@ -631,6 +785,10 @@ async fn sample(
     let new_invitation = || async {
         accounts::create_invitation(store, va, org_id, chrono::Duration::hours(1)).await.expect("invitation")
     };
+    if !path.contains("/day/") {
+        // Other samples leave venue A's day as they please; writes need it open.
+        w.set_day(va, "open").await;
+    }
     match (method.clone(), path) {
         (M::GET, "/") => (w.req(who, M::GET, "/"), PUBLIC),
         (M::GET, "/healthz") => (w.req(who, M::GET, "/healthz"), PUBLIC),
@@ -702,7 +860,126 @@ async fn sample(
             let form = [("login", login.as_str()), ("password", TEST_PASSWORD)];
             (w.req(who, M::POST, &format!("/invite/{token}")).form(&form), PUBLIC)
         }
-        (m, p) => panic!("no sample request for {m} {p}: add one (with expected statuses) to this test"),
+        (M::GET, "/api/openapi.json") => (w.req(who, M::GET, path), PUBLIC),
+        (M::POST, "/api/v1/campaigns/{id}/import/{kind}") => {
+            // A dry run: checks every row, writes nothing.
+            let csv = format!(
+                "名称,类型,承办单位,地址,负责人,宽（米）,深（米）,开始时间,结束时间\n\
+                               导入会场{},分会场,区消协,中山大道,xx,20,10,09:00,12:00\n",
+                unique("")
+            );
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("venues.csv"));
+            let url = format!("/api/v1/campaigns/{c}/import/venues?dry_run=true");
+            (w.req(who, M::POST, &url).multipart(form), Writers::Plan.expect(200))
+        }
+        (M::GET, "/api/v1/campaigns/{id}/export/{file}") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/export/venues.csv")), READERS)
+        }
+        (M::GET, "/api/v1/campaigns/{id}/report.pdf") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report.pdf")), READERS)
+        }
+        (M::GET, "/api/v1/audit") => (w.req(who, M::GET, path), ORGANIZERS),
+        (M::POST, "/api/v1/campaigns") => {
+            let date = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).expect("date")
+                + chrono::Duration::days(unique("").parse::<i64>().unwrap_or(0));
+            let body = json!({"organization_id": w.org, "year": 2014, "date": date, "title": "活动", "theme": "主题"});
+            (w.req(who, M::POST, path).json(&body), Writers::Plan.expect(201))
+        }
+        (M::GET | M::PUT | M::DELETE, "/api/v1/campaigns/{id}") => {
+            if *method == M::GET {
+                return (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}")), READERS);
+            }
+            let date = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date")
+                + chrono::Duration::days(unique("").parse::<i64>().unwrap_or(0));
+            let body = json!({"organization_id": w.org, "year": 2015, "date": date, "title": "活动", "theme": "主题"});
+            let row = w.setup(M::POST, "/api/v1/campaigns", &body).await;
+            let url = format!("/api/v1/campaigns/{}", row["id"]);
+            if *method == M::PUT {
+                (w.req(who, M::PUT, &url).json(&body), Writers::Plan.expect(200))
+            } else {
+                (w.req(who, M::DELETE, &url), Writers::Plan.expect(204))
+            }
+        }
+        (M::POST, "/api/v1/disputes/{id}/status") => {
+            let (url, _) = w.crud_item("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}").await;
+            (
+                w.req(who, M::POST, &format!("{url}/status")).json(&json!({"status": "mediating"})),
+                LEAD_A_OR_ORGANIZER,
+            )
+        }
+        (M::GET, "/api/v1/materials/{id}/allocations") => {
+            let (url, _) = w.crud_item("/api/v1/campaigns/{id}/materials", "/api/v1/materials/{id}").await;
+            (w.req(who, M::GET, &format!("{url}/allocations")), READERS)
+        }
+        (M::PUT | M::DELETE, "/api/v1/materials/{id}/allocations/{venue_id}") => {
+            let (url, _) = w.crud_item("/api/v1/campaigns/{id}/materials", "/api/v1/materials/{id}").await;
+            let url = format!("{url}/allocations/{va}");
+            let body = json!({"quantity": 5});
+            if *method == M::PUT {
+                (w.req(who, M::PUT, &url).json(&body), Writers::Plan.expect(200))
+            } else {
+                w.setup(M::PUT, &url, &body).await;
+                (w.req(who, M::DELETE, &url), Writers::Plan.expect(204))
+            }
+        }
+        (M::PUT, "/api/v1/activities/{id}/figures") => {
+            let (url, _) = w.crud_item("/api/v1/venues/{id}/activities", "/api/v1/activities/{id}").await;
+            (
+                w.req(who, M::PUT, &format!("{url}/figures")).json(&json!({"participants": 40})),
+                LEAD_A_OR_ORGANIZER,
+            )
+        }
+        (M::POST, "/api/v1/venues/{id}/log") => {
+            let entry = json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
+                "author_name": "xx", "visitors": 3});
+            (w.req(who, M::POST, &format!("/api/v1/venues/{va}/log")).json(&entry), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/venues/{id}/log") => {
+            (w.req(who, M::GET, &format!("/api/v1/venues/{va}/log")), READERS)
+        }
+        (M::GET, "/api/v1/campaigns/{id}/log") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/log")), READERS)
+        }
+        (M::GET, "/api/v1/log/{entry_id}" | "/api/v1/log/{entry_id}/photos") => {
+            let e = w.venue_a_entry().await;
+            (w.req(who, M::GET, &path.replace("{entry_id}", &e)), READERS)
+        }
+        (M::POST, "/api/v1/log/{entry_id}/photos") => {
+            let e = w.venue_a_entry().await;
+            let r =
+                w.req(who, M::POST, &format!("/api/v1/log/{e}/photos")).header("content-type", "image/png");
+            (r.body(png_bytes()), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/photos/{id}") => {
+            let e = w.venue_a_entry().await;
+            let photo = eventday_store::log::add_photo(store, &e, png_bytes(), None)
+                .await
+                .expect("db")
+                .expect("photo");
+            (w.req(who, M::GET, &format!("/api/v1/photos/{}", photo.id)), READERS)
+        }
+        (m, p) => {
+            let Some((list, item, read, write)) = CRUD.iter().find(|(l, i, _, _)| *l == p || *i == p) else {
+                panic!("no sample request for {m} {p}: add one (with expected statuses) to this test")
+            };
+            match (m, p == *list) {
+                (M::GET, true) => (w.req(who, M::GET, &w.crud_input(list).await.0), *read),
+                (M::POST, true) => {
+                    let (url, body) = w.crud_input(list).await;
+                    (w.req(who, M::POST, &url).json(&body), write.expect(201))
+                }
+                (M::GET, false) => (w.req(who, M::GET, &w.crud_item(list, item).await.0), *read),
+                (M::PUT, false) => {
+                    let (url, body) = w.crud_item(list, item).await;
+                    (w.req(who, M::PUT, &url).json(&body), write.expect(200))
+                }
+                (M::DELETE, false) => {
+                    (w.req(who, M::DELETE, &w.crud_item(list, item).await.0), write.expect(204))
+                }
+                (m, _) => panic!("no sample request for {m} {p}"),
+            }
+        }
     }
 }
 
@@ -710,7 +987,7 @@ async fn sample(
 async fn every_route_answers_every_role_as_its_rule_says() {
     let w = World::new().await;
     let table = eventday_web::route_table();
-    assert!(table.len() >= 20, "the table lists the routes: {table:?}");
+    assert!(table.len() >= 90, "the table lists every route: {}", table.len());
     let mut failures = Vec::new();
     for r in &table {
         let method = reqwest::Method::from_bytes(r.method.as_str().as_bytes()).expect("method");
@@ -826,4 +1103,114 @@ async fn serve_demo_prints_the_demo_credentials_once() {
     let (second, _) = serve();
     assert!(second.iter().all(|l| !l.contains(&password)), "{second:?}");
     assert!(second.iter().any(|l| l.contains("already exist")), "{second:?}");
+}
+
+#[tokio::test]
+async fn an_accepted_venue_refuses_log_activity_dispute_and_photo_writes_until_reopened() {
+    use reqwest::Method as M;
+    let w = World::new().await;
+    let va = w.venue_a;
+    let entry = json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
+        "author_name": "xx", "visitors": 3});
+    let stored = w.setup(M::POST, &format!("/api/v1/venues/{va}/log"), &entry).await;
+    let entry_id = stored["id"].as_str().expect("id").to_owned();
+    let (activity, _) = w.crud_item("/api/v1/venues/{id}/activities", "/api/v1/activities/{id}").await;
+    let (dispute, dispute_body) =
+        w.crud_item("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}").await;
+    w.set_day(va, "accepted").await;
+
+    let new_entry = json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T03:00:00Z",
+        "author_name": "xx", "visitors": 5});
+    let attempts = [
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/venues/{va}/log")).json(&new_entry),
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/log/{entry_id}/photos"))
+            .header("content-type", "image/png")
+            .body(png_bytes()),
+        w.req(Who::LeadA, M::PUT, &format!("{activity}/figures")).json(&json!({"participants": 9})),
+        w.req(Who::Organizer, M::PUT, &activity).json(&json!({"kind": "school_lecture", "title": "改",
+            "starts_at": "2013-03-15T01:00:00Z", "ends_at": "2013-03-15T02:00:00Z"})),
+        w.req(Who::LeadA, M::PUT, &dispute).json(&dispute_body),
+        w.req(Who::LeadA, M::POST, &format!("{dispute}/status")).json(&json!({"status": "mediating"})),
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/campaigns/{}/disputes", w.campaign)).json(&dispute_body),
+        w.req(Who::Organizer, M::DELETE, &dispute),
+    ];
+    for (i, r) in attempts.into_iter().enumerate() {
+        let (status, body) = json_of(r.send().await.expect("request")).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (423, Some("venue_day_accepted")),
+            "attempt {i}: {body}"
+        );
+    }
+    // A phone retrying an entry stored before the acceptance still gets its answer.
+    let (status, _) = json_of(
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/venues/{va}/log")).json(&entry).send().await.expect("r"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, page) = json_of(
+        w.req(Who::Organizer, M::GET, &format!("/api/v1/venues/{va}/log?limit=500")).send().await.expect("r"),
+    )
+    .await;
+    assert!(!page.to_string().contains(new_entry["id"].as_str().expect("id")), "nothing stored while locked");
+
+    let reopen =
+        w.req(Who::Organizer, M::POST, &format!("/api/v1/venues/{va}/day/reopen")).send().await.expect("r");
+    assert_eq!(reopen.status().as_u16(), 200);
+    let (status, body) = json_of(
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/venues/{va}/log"))
+            .json(&new_entry)
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["author_user_id"], json!(w.accounts[&Who::LeadA].id), "the entry names its author");
+    let (status, body) = json_of(
+        w.req(Who::LeadA, M::PUT, &format!("{activity}/figures"))
+            .json(&json!({"participants": 9}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!((status, body["participants"].as_i64()), (200, Some(9)), "{body}");
+    let trail = audit_event::Entity::find()
+        .filter(audit_event::Column::Entity.eq("activity"))
+        .filter(audit_event::Column::Action.eq("update"))
+        .all(w.app.db.store.conn())
+        .await
+        .expect("audit");
+    assert_eq!(
+        trail.last().and_then(|e| e.user_id),
+        Some(w.accounts[&Who::LeadA].id),
+        "audited with the acting lead"
+    );
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_lead_cannot_move_a_dispute_to_another_venue_or_file_one_there() {
+    use reqwest::Method as M;
+    let w = World::new().await;
+    let (dispute, mut body) = w.crud_item("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}").await;
+    body["venue_id"] = json!(w.venue_b);
+    let (status, _) = json_of(w.req(Who::LeadA, M::PUT, &dispute).json(&body).send().await.expect("r")).await;
+    assert_eq!(status, 403, "moving it to venue B");
+    let create = format!("/api/v1/campaigns/{}/disputes", w.campaign);
+    let (status, _) = json_of(w.req(Who::LeadA, M::POST, &create).json(&body).send().await.expect("r")).await;
+    assert_eq!(status, 403, "filing it at venue B");
+    let (status, _) = json_of(w.req(Who::LeadB, M::POST, &create).json(&body).send().await.expect("r")).await;
+    assert_eq!(status, 201, "venue B's own lead may");
+    let (status, _) = json_of(
+        w.req(Who::LeadA, M::POST, &format!("/api/v1/campaigns/{}/disputes", w.campaign + 1000))
+            .json(&body)
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 404, "an unknown campaign");
+    w.app.stop().await;
 }

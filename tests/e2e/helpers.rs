@@ -3,6 +3,8 @@
 use eventday_domain::Role;
 use eventday_store::Store;
 use eventday_store::accounts::{self, NewUser};
+use eventday_store::entities::organization;
+use sea_orm::{ActiveModelTrait, Set};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A fresh, migrated database just for one test.
@@ -72,8 +74,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub server: tokio::task::JoinHandle<()>,
-    /// Bearer token sent by `get_json` when set.
-    pub token: Option<String>,
+    /// The root organization of the test organizer `client` acts as.
+    pub root_org: i32,
 }
 
 impl TestApp {
@@ -82,17 +84,13 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let mut req = self.client.get(self.url(path));
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.expect("request");
+        let resp = self.client.get(self.url(path)).send().await.expect("request");
         let status = resp.status().as_u16();
         let body = resp.json().await.expect("JSON body");
         (status, body)
     }
 
-    /// Makes `get_json` call as an organizer of the campaign's organization (via an API token).
+    /// Makes `client` call as an organizer of the campaign's organization (via an API token).
     pub async fn act_as_organizer_of(&mut self, campaign_id: i32) {
         use sea_orm::EntityTrait;
         let org = eventday_store::entities::campaign::Entity::find_by_id(campaign_id)
@@ -103,7 +101,7 @@ impl TestApp {
             .organization_id;
         let token =
             user_with_token(&self.db.store, "test-organizer", Role::Organizer, Some(org), vec![]).await;
-        self.token = Some(token);
+        self.client = client_with_token(&token);
     }
 
     pub async fn stop(self) {
@@ -120,7 +118,28 @@ pub async fn spawn_app() -> TestApp {
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
     });
-    TestApp { addr, client: reqwest::Client::new(), db, server, token: None }
+    // Every request of `client` is made by an organizer of a root organization, under which the
+    // tests create what they plan.
+    let root_org = organization::ActiveModel {
+        name: Set("测试上级协会".into()),
+        parent_id: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db.store.conn())
+    .await
+    .expect("root organization")
+    .id;
+    let token = user_with_token(&db.store, "test-admin", Role::Organizer, Some(root_org), vec![]).await;
+    TestApp { addr, client: client_with_token(&token), db, server, root_org }
+}
+
+/// An HTTP client that sends `Authorization: Bearer <token>` with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header value");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder().default_headers(headers).build().expect("client")
 }
 
 pub const TEST_PASSWORD: &str = "correct horse battery";

@@ -3,7 +3,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "a test fails loudly on what it did not expect")]
 
+mod api;
 mod auth;
 mod cli;
+mod csv;
 mod foundation;
 mod helpers;
+mod report;

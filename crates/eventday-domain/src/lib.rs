@@ -4,11 +4,14 @@
 //! pages, the API and the report alike.
 
 pub mod account;
+pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod geometry;
+pub mod inputs;
 pub mod kinds;
 pub mod money;
+pub mod photo;
 pub mod totals;
 pub mod validate;
 

@@ -171,13 +171,7 @@ pub(crate) struct TextStyle {
 
 impl TextStyle {
     pub(crate) fn new(family: Family, bold: bool, size: f32) -> Self {
-        Self {
-            family,
-            bold,
-            size,
-            tracking: 0.0,
-            color: BLACK,
-        }
+        Self { family, bold, size, tracking: 0.0, color: BLACK }
     }
     pub(crate) fn color(mut self, c: Rgb) -> Self {
         self.color = c;
@@ -212,12 +206,7 @@ impl Geometry {
         let (page_w, page_h) = (210.0 * MM, 297.0 * MM);
         match style {
             Style::Gbt9704 => {
-                let area = Area {
-                    x: 28.0 * MM,
-                    y: 37.0 * MM,
-                    w: 156.0 * MM,
-                    h: 225.0 * MM,
-                };
+                let area = Area { x: 28.0 * MM, y: 37.0 * MM, w: 156.0 * MM, h: 225.0 * MM };
                 let mut body = TextStyle::new(Family::Fang, false, 16.0);
                 // 28 characters per line: the grid pitch is 156 mm / 28, a hair under 16 pt.
                 body.tracking = area.w / 28.0 - 16.0;
@@ -243,12 +232,7 @@ impl Geometry {
                 }
             }
             Style::Modern => {
-                let area = Area {
-                    x: 20.0 * MM,
-                    y: 20.0 * MM,
-                    w: 170.0 * MM,
-                    h: 252.0 * MM,
-                };
+                let area = Area { x: 20.0 * MM, y: 20.0 * MM, w: 170.0 * MM, h: 252.0 * MM };
                 let accent = Rgb(0.70, 0.09, 0.11);
                 Self {
                     style,
@@ -295,7 +279,9 @@ fn is_word_char(c: char) -> bool {
 /// Characters that take the Latin face.
 fn is_latin(c: char, lang: Lang) -> bool {
     let c32 = c as u32;
-    c32 < 0x250 && c != '\u{00B7}' || (lang == Lang::En && (0x2000..0x2070).contains(&c32))
+    // The middle dot of “3·15” is a full-width CJK glyph in Chinese and a Latin one in English.
+    c32 < 0x250 && (c != '\u{00B7}' || lang == Lang::En)
+        || (lang == Lang::En && (0x2000..0x2070).contains(&c32))
 }
 
 /// A shaped character.
@@ -317,36 +303,23 @@ pub(crate) struct Typesetter<'a> {
 
 impl<'a> Typesetter<'a> {
     pub(crate) fn new(metrics: &'a dyn Metrics, lang: Lang) -> Self {
-        Self {
-            metrics,
-            lang,
-            cache: HashMap::new(),
-            missing: BTreeSet::new(),
-        }
+        Self { metrics, lang, cache: HashMap::new(), missing: BTreeSet::new() }
     }
 
     fn adv(&mut self, face: Face, ch: char) -> Option<f32> {
         let m = self.metrics;
-        *self
-            .cache
-            .entry((face, ch))
-            .or_insert_with(|| m.advance(face, ch))
+        *self.cache.entry((face, ch)).or_insert_with(|| m.advance(face, ch))
     }
 
     fn shape(&mut self, text: &str, st: &TextStyle) -> Vec<Glyph> {
         let mut out = Vec::with_capacity(text.len());
         for ch in text.chars() {
             let ch = if ch.is_whitespace() { ' ' } else { ch };
-            if ch.is_control()
-                || matches!(ch, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+            if ch.is_control() || matches!(ch, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
             {
                 continue;
             }
-            let latin = if st.bold {
-                Face::LatinBold
-            } else {
-                Face::LatinRegular
-            };
+            let latin = if st.bold { Face::LatinBold } else { Face::LatinRegular };
             let cjk = match (st.family, st.bold) {
                 (Family::Fang, _) => Face::Fang,
                 (Family::Song, true) => Face::SongBold,
@@ -364,25 +337,18 @@ impl<'a> Typesetter<'a> {
                     break;
                 }
             }
-            let is_cjk = !is_word_char(ch) && ch != ' ';
+            // In English, quotes, dashes and the middle dot belong to the words around them: no break
+            // opportunity and no justification space next to them.
+            let en_punct = self.lang == Lang::En && is_latin(ch, Lang::En);
+            let is_cjk = !is_word_char(ch) && !en_punct && ch != ' ';
             match found {
                 Some((f, a)) => {
                     let t = if is_cjk { st.tracking } else { 0.0 };
-                    out.push(Glyph {
-                        ch,
-                        face: Some(f),
-                        w: a * st.size + t,
-                        cjk: is_cjk,
-                    });
+                    out.push(Glyph { ch, face: Some(f), w: a * st.size + t, cjk: is_cjk });
                 }
                 None => {
                     self.missing.insert(ch);
-                    out.push(Glyph {
-                        ch,
-                        face: None,
-                        w: st.size + st.tracking.max(0.0),
-                        cjk: true,
-                    });
+                    out.push(Glyph { ch, face: None, w: st.size + st.tracking.max(0.0), cjk: true });
                 }
             }
         }
@@ -453,11 +419,7 @@ fn break_lines(g: &[Glyph], width: f32, indent: f32) -> Vec<(usize, usize)> {
         start += 1;
     }
     while start < n {
-        let avail = if out.is_empty() {
-            width - indent
-        } else {
-            width
-        };
+        let avail = if out.is_empty() { width - indent } else { width };
         let mut w = 0.0;
         let mut last_break = None;
         let mut i = start;
@@ -501,11 +463,7 @@ fn emergency_break(g: &[Glyph], start: usize, i: usize) -> usize {
     while j > start + 1 && (is_no_start(g[j].ch) || is_no_end(g[j - 1].ch)) {
         j -= 1;
     }
-    if j > start + 1 || !(is_no_start(g[j].ch) || is_no_end(g[j - 1].ch)) {
-        j
-    } else {
-        i
-    }
+    if j > start + 1 || !(is_no_start(g[j].ch) || is_no_end(g[j - 1].ch)) { j } else { i }
 }
 
 fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool) -> TextLine {
@@ -532,17 +490,10 @@ fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool) -> TextLin
         }
     }
     let tracked = |gl: &Glyph| {
-        if gl.cjk && gl.face.is_some() {
-            st.tracking
-        } else {
-            0.0
-        }
+        if gl.cjk && gl.face.is_some() { st.tracking } else { 0.0 }
     };
-    let after: Vec<f32> = g
-        .iter()
-        .enumerate()
-        .map(|(i, gl)| if gaps[i] { extra } else { 0.0 } + tracked(gl))
-        .collect();
+    let after: Vec<f32> =
+        g.iter().enumerate().map(|(i, gl)| if gaps[i] { extra } else { 0.0 } + tracked(gl)).collect();
     let mut runs: Vec<Run> = Vec::new();
     let mut x = 0.0f32;
     for (i, gl) in g.iter().enumerate() {
@@ -577,12 +528,7 @@ fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool) -> TextLin
         x += adv + after[i];
     }
     let width = runs.last().map_or(0.0, |r| r.x + r.width);
-    TextLine {
-        runs,
-        width,
-        size: st.size,
-        color: st.color,
-    }
+    TextLine { runs, width, size: st.size, color: st.color }
 }
 
 /// Horizontal alignment of a table column.
@@ -627,13 +573,8 @@ impl<'a, 's> Composer<'a, 's> {
         sink: &'s mut PageSink<'s>,
     ) -> Self {
         let geo = Geometry::for_style(style);
-        let page = Page {
-            width: geo.page_w,
-            height: geo.page_h,
-            area: geo.area,
-            number: 1,
-            items: Vec::new(),
-        };
+        let page =
+            Page { width: geo.page_w, height: geo.page_h, area: geo.area, number: 1, items: Vec::new() };
         Self {
             ts: Typesetter::new(metrics, lang),
             geo,
@@ -651,10 +592,7 @@ impl<'a, 's> Composer<'a, 's> {
     }
 
     fn abs(&self, dx: f32, dy: f32) -> Point {
-        Point {
-            x: self.geo.area.x + dx,
-            y: self.geo.area.y + self.y + dy,
-        }
+        Point { x: self.geo.area.x + dx, y: self.geo.area.y + self.y + dy }
     }
 
     /// Finishes the current page (adds its number) and starts a new one.
@@ -787,40 +725,18 @@ impl<'a, 's> Composer<'a, 's> {
         let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
         for l in lines {
             self.ensure(pitch)?;
-            let margin = if self.geo.style == Style::Gbt9704 {
-                4.0 * (st.size + st.tracking)
-            } else {
-                0.0
-            };
+            let margin = if self.geo.style == Style::Gbt9704 { 4.0 * (st.size + st.tracking) } else { 0.0 };
             let dx = (self.geo.area.w - l.width - margin).max(0.0);
             self.put_line(l, dx, pitch);
         }
         Ok(())
     }
 
-    /// A heading kept with at least two lines of what follows; level 3 is a figure caption.
+    /// A heading (level 1 or 2) kept with at least two lines of what follows.
     pub(crate) fn heading(&mut self, text: &str, level: u8) -> Result<(), crate::ReportError> {
-        if level >= 3 {
-            let st = TextStyle {
-                bold: true,
-                ..self.geo.small
-            };
-            let pitch = self.geo.small_pitch * 1.4;
-            let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
-            self.ensure(lines.len() as f32 * pitch + 4.0 * self.geo.small_pitch)?;
-            for l in lines {
-                let dx = ((self.geo.area.w - l.width) / 2.0).max(0.0);
-                self.put_line(l, dx, pitch);
-            }
-            return Ok(());
-        }
         let st = if level == 1 { self.geo.h1 } else { self.geo.h2 };
         let pitch = self.geo.body_pitch.max(st.size * 1.5);
-        let indent = if self.geo.style == Style::Gbt9704 {
-            2.0 * (st.size + st.tracking)
-        } else {
-            0.0
-        };
+        let indent = if self.geo.style == Style::Gbt9704 { 2.0 * (st.size + st.tracking) } else { 0.0 };
         if self.geo.style == Style::Modern && level == 1 {
             self.space(6.0);
         }
@@ -833,15 +749,8 @@ impl<'a, 's> Composer<'a, 's> {
         if accent && self.y > y0 {
             let p = self.abs(0.0, 0.0);
             self.page.items.push((
-                Point {
-                    x: p.x,
-                    y: p.y - 1.0,
-                },
-                Item::Rule {
-                    w: self.geo.area.w,
-                    thickness: 0.6,
-                    color: self.geo.accent,
-                },
+                Point { x: p.x, y: p.y - 1.0 },
+                Item::Rule { w: self.geo.area.w, thickness: 0.6, color: self.geo.accent },
             ));
             self.space(3.0);
         }
@@ -864,52 +773,81 @@ impl<'a, 's> Composer<'a, 's> {
         Ok(())
     }
 
-    /// A horizontal bar chart; each row holds one value per series.
-    pub(crate) fn bar_chart(
-        &mut self,
-        rows: &[(String, Vec<u64>)],
-        series: &[(&str, Rgb)],
-    ) -> Result<(), crate::ReportError> {
+    /// Geometry of a bar chart: (label width, value width, bar width, bar height, row height, legend height).
+    fn chart_metrics(&self, nser: usize) -> (f32, f32, f32, f32, f32, f32) {
         let st = self.geo.small;
         let w = self.geo.area.w;
         let label_w = w * 0.30;
         let value_w = w * 0.16;
         let bar_w = w - label_w - value_w - 8.0;
-        let nser = series.len().max(1);
         let bar_h = st.size * 0.9;
-        let row_h = bar_h * nser as f32 + 5.0;
-        let max = rows
-            .iter()
-            .flat_map(|r| r.1.iter())
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
+        let row_h = bar_h * nser.max(1) as f32 + 5.0;
+        let legend_h = if nser > 1 { st.size * 1.6 } else { 0.0 };
+        (label_w, value_w, bar_w, bar_h, row_h, legend_h)
+    }
+
+    /// Height of a bar chart with `rows` rows and `nser` series (legend included).
+    pub(crate) fn chart_height(&self, rows: usize, nser: usize) -> f32 {
+        let (.., row_h, legend_h) = self.chart_metrics(nser);
+        legend_h + rows as f32 * row_h
+    }
+
+    /// Height of a level-1 heading block as [`heading`](Self::heading) places it (one line).
+    pub(crate) fn heading_height(&self) -> f32 {
+        let pitch = self.geo.body_pitch.max(self.geo.h1.size * 1.5);
+        if self.geo.style == Style::Modern { pitch + 9.0 } else { pitch }
+    }
+
+    /// Starts a new page unless a block of `h` pt fits on this one; a block taller than a page is left
+    /// to break where it must.
+    pub(crate) fn keep_together(&mut self, h: f32) -> Result<(), crate::ReportError> {
+        if h <= self.geo.area.h { self.ensure(h) } else { Ok(()) }
+    }
+
+    /// A figure: an optional caption and a horizontal bar chart (each row holds one value per series),
+    /// kept on one page when it fits on one, with space after it.
+    pub(crate) fn bar_chart(
+        &mut self,
+        caption: Option<&str>,
+        rows: &[(String, Vec<u64>)],
+        series: &[(&str, Rgb)],
+    ) -> Result<(), crate::ReportError> {
+        let st = self.geo.small;
+        let w = self.geo.area.w;
+        let (label_w, _value_w, bar_w, bar_h, row_h, legend_h) = self.chart_metrics(series.len());
+        let max = rows.iter().flat_map(|r| r.1.iter()).copied().max().unwrap_or(0).max(1) as f64;
+        let cap_st = TextStyle { bold: true, ..self.geo.small };
+        let cap_pitch = self.geo.small_pitch * 1.4;
+        let cap_lines = match caption {
+            Some(t) => self.ts.paragraph(t, &cap_st, w, 0.0, false),
+            None => Vec::new(),
+        };
+        let cap_h = cap_lines.len() as f32 * cap_pitch;
+        // The whole figure when it fits on a page; else the caption, the legend and two rows.
+        let whole = cap_h + self.chart_height(rows.len(), series.len());
+        if whole <= self.geo.area.h {
+            self.ensure(whole)?;
+        } else {
+            self.ensure(cap_h + legend_h + 2.0 * row_h)?;
+        }
+        for l in cap_lines {
+            let dx = ((w - l.width) / 2.0).max(0.0);
+            self.put_line(l, dx, cap_pitch);
+        }
         // Legend.
         if series.len() > 1 {
-            self.ensure(st.size * 1.6 + row_h * 2.0)?;
+            self.page_has_content = true;
             let mut x = label_w + 4.0;
             for (name, c) in series {
-                let p = self.abs(x, (st.size * 1.6 - bar_h) / 2.0);
-                self.page.items.push((
-                    p,
-                    Item::Rect {
-                        w: bar_h,
-                        h: bar_h,
-                        fill: Some(*c),
-                        stroke: None,
-                    },
-                ));
+                let p = self.abs(x, (legend_h - bar_h) / 2.0);
+                self.page.items.push((p, Item::Rect { w: bar_h, h: bar_h, fill: Some(*c), stroke: None }));
                 let l = self.ts.line(name, &st);
                 let lw = l.width;
-                let p = self.abs(
-                    x + bar_h + 3.0,
-                    (st.size * 1.6 - st.size) / 2.0 + st.size * ASCENT,
-                );
+                let p = self.abs(x + bar_h + 3.0, (legend_h - st.size) / 2.0 + st.size * ASCENT);
                 self.page.items.push((p, Item::Line(l)));
                 x += bar_h + 3.0 + lw + 12.0;
             }
-            self.y += st.size * 1.6;
+            self.y += legend_h;
         }
         for (label, vals) in rows {
             self.ensure(row_h)?;
@@ -925,15 +863,9 @@ impl<'a, 's> Composer<'a, 's> {
                 let top = 2.5 + k as f32 * bar_h;
                 if bw > 0.0 {
                     let p = self.abs(label_w, top);
-                    self.page.items.push((
-                        p,
-                        Item::Rect {
-                            w: bw,
-                            h: bar_h - 1.0,
-                            fill: Some(c),
-                            stroke: None,
-                        },
-                    ));
+                    self.page
+                        .items
+                        .push((p, Item::Rect { w: bw, h: bar_h - 1.0, fill: Some(c), stroke: None }));
                 }
                 let vt = crate::fmt::count(*v);
                 let vl = self.ts.line(&vt, &st.size(st.size * 0.9));
@@ -943,9 +875,8 @@ impl<'a, 's> Composer<'a, 's> {
             }
             self.y += row_h;
         }
-        // Axis.
-        let p = self.abs(label_w, 0.0);
-        let _ = p;
+        // Air before whatever follows (a heading, a table).
+        self.space(self.geo.body_pitch);
         Ok(())
     }
 
@@ -960,21 +891,14 @@ impl<'a, 's> Composer<'a, 's> {
         while lo < hi {
             let mid = (lo + hi).div_ceil(2);
             let s: String = chars[..mid].iter().collect::<String>() + "…";
-            if self.ts.width(&s, st) <= max {
-                lo = mid
-            } else {
-                hi = mid - 1
-            }
+            if self.ts.width(&s, st) <= max { lo = mid } else { hi = mid - 1 }
         }
         let s: String = chars[..lo].iter().collect::<String>() + "…";
         self.ts.line(&s, st)
     }
 
     /// Key figures as a grid of boxes (the modern cover block).
-    pub(crate) fn key_figures(
-        &mut self,
-        figs: &[(String, String)],
-    ) -> Result<(), crate::ReportError> {
+    pub(crate) fn key_figures(&mut self, figs: &[(String, String)]) -> Result<(), crate::ReportError> {
         if figs.is_empty() {
             return Ok(());
         }
@@ -1023,29 +947,16 @@ pub(crate) struct TableWriter {
 }
 
 impl TableWriter {
-    pub(crate) fn start(
-        c: &mut Composer<'_, '_>,
-        cols: Vec<Col>,
-    ) -> Result<Self, crate::ReportError> {
+    pub(crate) fn start(c: &mut Composer<'_, '_>, cols: Vec<Col>) -> Result<Self, crate::ReportError> {
         let total: f32 = cols.iter().map(|c| c.frac).sum::<f32>().max(0.0001);
-        let widths = cols
-            .iter()
-            .map(|col| col.frac / total * c.geo.area.w)
-            .collect();
+        let widths = cols.iter().map(|col| col.frac / total * c.geo.area.w).collect();
         let st = if c.geo.style == Style::Gbt9704 {
             TextStyle::new(Family::Song, false, 11.0)
         } else {
             TextStyle::new(Family::Song, false, 9.0)
         };
         let pitch = st.size * 1.45;
-        let mut t = Self {
-            cols,
-            widths,
-            st,
-            pitch,
-            pad: 4.0,
-            header_drawn_on: 0,
-        };
+        let mut t = Self { cols, widths, st, pitch, pad: 4.0, header_drawn_on: 0 };
         c.space(4.0);
         // Header plus one row must fit together.
         c.ensure(t.pitch * 2.0 + t.pad * 4.0 + 2.0)?;
@@ -1053,37 +964,17 @@ impl TableWriter {
         Ok(t)
     }
 
-    fn cell_lines(
-        &self,
-        c: &mut Composer<'_, '_>,
-        text: &str,
-        i: usize,
-        st: &TextStyle,
-    ) -> Vec<TextLine> {
+    fn cell_lines(&self, c: &mut Composer<'_, '_>, text: &str, i: usize, st: &TextStyle) -> Vec<TextLine> {
         let w = self.widths[i] - 2.0 * self.pad;
         c.ts.paragraph(text, st, w.max(st.size), 0.0, false)
     }
 
-    fn place_row(
-        &self,
-        c: &mut Composer<'_, '_>,
-        cells: Vec<Vec<TextLine>>,
-        fill: Option<Rgb>,
-        rule: f32,
-    ) {
+    fn place_row(&self, c: &mut Composer<'_, '_>, cells: Vec<Vec<TextLine>>, fill: Option<Rgb>, rule: f32) {
         let nlines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let h = nlines as f32 * self.pitch + 2.0 * self.pad;
         if let Some(f) = fill {
             let p = c.abs(0.0, 0.0);
-            c.page.items.push((
-                p,
-                Item::Rect {
-                    w: c.geo.area.w,
-                    h,
-                    fill: Some(f),
-                    stroke: None,
-                },
-            ));
+            c.page.items.push((p, Item::Rect { w: c.geo.area.w, h, fill: Some(f), stroke: None }));
         }
         let mut x = 0.0;
         for (i, lines) in cells.into_iter().enumerate() {
@@ -1095,10 +986,7 @@ impl TableWriter {
                     Align::Right => (cw - self.pad - l.width).max(self.pad),
                     Align::Center => ((cw - l.width) / 2.0).max(self.pad),
                 };
-                let base = self.pad
-                    + k as f32 * self.pitch
-                    + (self.pitch - l.size) / 2.0
-                    + l.size * ASCENT;
+                let base = self.pad + k as f32 * self.pitch + (self.pitch - l.size) / 2.0 + l.size * ASCENT;
                 let p = c.abs(x + dx, base);
                 c.page.items.push((p, Item::Line(l)));
             }
@@ -1107,21 +995,11 @@ impl TableWriter {
         c.y += h;
         c.page_has_content = true;
         let p = c.abs(0.0, 0.0);
-        c.page.items.push((
-            p,
-            Item::Rule {
-                w: c.geo.area.w,
-                thickness: rule,
-                color: Rgb(0.55, 0.55, 0.55),
-            },
-        ));
+        c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: rule, color: Rgb(0.55, 0.55, 0.55) }));
     }
 
     fn header(&mut self, c: &mut Composer<'_, '_>) {
-        let bold = TextStyle {
-            bold: true,
-            ..self.st
-        };
+        let bold = TextStyle { bold: true, ..self.st };
         let cells: Vec<Vec<TextLine>> = (0..self.cols.len())
             .map(|i| {
                 let t = self.cols[i].title.clone();
@@ -1129,19 +1007,8 @@ impl TableWriter {
             })
             .collect();
         let p = c.abs(0.0, 0.0);
-        c.page.items.push((
-            p,
-            Item::Rule {
-                w: c.geo.area.w,
-                thickness: 1.0,
-                color: BLACK,
-            },
-        ));
-        let fill = if c.geo.style == Style::Modern {
-            Some(Rgb(0.93, 0.93, 0.93))
-        } else {
-            None
-        };
+        c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: 1.0, color: BLACK }));
+        let fill = if c.geo.style == Style::Modern { Some(Rgb(0.93, 0.93, 0.93)) } else { None };
         self.place_row(c, cells, fill, 0.6);
         self.header_drawn_on = c.page.number;
     }
@@ -1183,14 +1050,7 @@ impl TableWriter {
 
     pub(crate) fn end(&self, c: &mut Composer<'_, '_>) {
         let p = c.abs(0.0, 0.0);
-        c.page.items.push((
-            p,
-            Item::Rule {
-                w: c.geo.area.w,
-                thickness: 1.0,
-                color: BLACK,
-            },
-        ));
+        c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: 1.0, color: BLACK }));
         c.space(6.0);
     }
 }

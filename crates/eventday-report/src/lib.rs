@@ -37,9 +37,7 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().as_str() {
             "zh" | "zh-cn" | "cn" => Ok(Self::Zh),
             "en" => Ok(Self::En),
-            other => Err(ReportError::BadOption(format!(
-                "unknown language {other:?} (zh or en)"
-            ))),
+            other => Err(ReportError::BadOption(format!("unknown language {other:?} (zh or en)"))),
         }
     }
 }
@@ -58,17 +56,10 @@ pub enum Style {
 impl FromStr for Style {
     type Err = ReportError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['/', '-', ' '], "")
-            .as_str()
-        {
+        match s.trim().to_ascii_lowercase().replace(['/', '-', ' '], "").as_str() {
             "modern" => Ok(Self::Modern),
             "gbt9704" | "gb9704" => Ok(Self::Gbt9704),
-            other => Err(ReportError::BadOption(format!(
-                "unknown style {other:?} (modern or gbt9704)"
-            ))),
+            other => Err(ReportError::BadOption(format!("unknown style {other:?} (modern or gbt9704)"))),
         }
     }
 }
@@ -129,11 +120,7 @@ pub enum ReportError {
 ///
 /// # Errors
 /// Only when the PDF stage fails (it does not for valid fonts); bad data never makes it fail or panic.
-pub fn render(
-    data: &ReportData,
-    opts: &RenderOptions,
-    fonts: &FontSet,
-) -> Result<Rendered, ReportError> {
+pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Result<Rendered, ReportError> {
     let (pages, missing) = layout::layout_report(data, opts.lang, opts.style, fonts)?;
     let n = pages.len();
     let meta = pdf::Meta {
@@ -144,14 +131,11 @@ pub fn render(
             Lang::En => "“3·15” campaign summary".to_string(),
         },
         deterministic: opts.deterministic,
+        lang: opts.lang,
         date: data.date,
     };
     let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
-    Ok(Rendered {
-        pdf: bytes,
-        missing_chars: missing.into_iter().collect(),
-        pages: n,
-    })
+    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
 }
 
 /// Renders a roll-up of many districts, streaming pages to `out`.
@@ -165,5 +149,25 @@ pub fn render_rollup<W: std::io::Write>(
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    pdf::render_rollup(header, districts, opts, fonts, out)
+    render_rollup_with_progress(header, districts, opts, fonts, out, |_| {})
+}
+
+/// [`render_rollup`] that calls `on_district(n)` as it reads the `n`-th district (1-based), so a caller
+/// can drive a progress bar; the last call comes before the totals, the chart and the fonts are written.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn render_rollup_with_progress<W: std::io::Write>(
+    header: &RollupHeader,
+    districts: impl Iterator<Item = RollupDistrict>,
+    opts: &RenderOptions,
+    fonts: &FontSet,
+    out: W,
+    mut on_district: impl FnMut(usize),
+) -> Result<RollupRendered, ReportError> {
+    let counted = districts.enumerate().map(move |(i, d)| {
+        on_district(i + 1);
+        d
+    });
+    pdf::render_rollup(header, counted, opts, fonts, out)
 }

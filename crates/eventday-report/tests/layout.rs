@@ -1,4 +1,5 @@
 //! Layout-level tests: geometry, line breaking, tables and content, without looking at PDF bytes.
+#![allow(clippy::expect_used, reason = "tests")]
 
 use std::sync::OnceLock;
 
@@ -16,11 +17,8 @@ fn demo() -> ReportData {
 
 fn hostile() -> ReportData {
     let mut d = demo();
-    let long: String = "消费维权，人人有责；Consumer-rights（权益）“保护”。"
-        .chars()
-        .cycle()
-        .take(10_000)
-        .collect();
+    let long: String =
+        "消费维权，人人有责；Consumer-rights（权益）“保护”。".chars().cycle().take(10_000).collect();
     d.sections[0].paragraphs.push(long);
     d.sections[1].paragraphs.push("😀😀 emoji 与生僻字𠀀𠀁，还有一个极长的英文单词Pneumonoultramicroscopicsilicovolcanoconiosis-Pneumonoultramicroscopicsilicovolcanoconiosis结束。".into());
     d.venues.push(VenueRow {
@@ -43,11 +41,7 @@ fn hostile() -> ReportData {
 
 fn all_cases() -> Vec<(String, Vec<Page>)> {
     let mut v = Vec::new();
-    for (name, d) in [
-        ("demo", demo()),
-        ("hostile", hostile()),
-        ("empty", ReportData::default()),
-    ] {
+    for (name, d) in [("demo", demo()), ("hostile", hostile()), ("empty", ReportData::default())] {
         for lang in [Lang::Zh, Lang::En] {
             for style in [Style::Modern, Style::Gbt9704] {
                 let (pages, _) = layout_report(&d, lang, style, fonts()).expect("layout");
@@ -85,12 +79,9 @@ fn nothing_is_drawn_outside_the_type_area() {
             let (x0, y0, x1, y1) = (a.x - 0.01, a.y - 0.01, a.x + a.w + 0.01, a.y + a.h + 0.01);
             for (pt, item) in &p.items {
                 let (l, t, r, b) = match item {
-                    Item::Line(line) => (
-                        pt.x,
-                        pt.y - line.size * ASCENT,
-                        pt.x + line.width,
-                        pt.y + line.size * DESCENT,
-                    ),
+                    Item::Line(line) => {
+                        (pt.x, pt.y - line.size * ASCENT, pt.x + line.width, pt.y + line.size * DESCENT)
+                    }
                     Item::Rect { w, h, .. } => (pt.x, pt.y, pt.x + w, pt.y + h),
                     Item::Rule { w, .. } => (pt.x, pt.y, pt.x + w, pt.y),
                     Item::Folio(_) => continue,
@@ -139,10 +130,7 @@ fn gbt9704_body_lines_hold_28_characters() {
         .map(|l| l.text().chars().count())
         .collect::<Vec<_>>();
     assert!(full.len() > 20);
-    assert!(
-        full.iter().filter(|n| **n == 28).count() * 2 > full.len(),
-        "{full:?}"
-    );
+    assert!(full.iter().filter(|n| **n == 28).count() * 2 > full.len(), "{full:?}");
 }
 
 #[test]
@@ -150,26 +138,12 @@ fn table_rows_stay_on_one_page_and_the_header_repeats() {
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
         let zh = name.contains("Zh");
         let header = if zh { "接待人次" } else { "Visitors" };
-        let (start, end) = if zh {
-            ("各会场情况", "图1")
-        } else {
-            ("By venue", "Figure 1")
-        };
-        let first = pages
-            .iter()
-            .position(|p| page_text(p).contains(start))
-            .expect("venue table");
-        let last = pages
-            .iter()
-            .position(|p| page_text(p).contains(end))
-            .expect("chart");
+        let (start, end) = if zh { ("各会场情况", "图1") } else { ("By venue", "Figure 1") };
+        let first = pages.iter().position(|p| page_text(p).contains(start)).expect("venue table");
+        let last = pages.iter().position(|p| page_text(p).contains(end)).expect("chart");
         let table = &pages[first..=last];
         for p in table {
-            assert!(
-                page_text(p).contains(header),
-                "{name}: page {} has venue rows but no header",
-                p.number
-            );
+            assert!(page_text(p).contains(header), "{name}: page {} has venue rows but no header", p.number);
         }
         for v in demo().venues {
             // A row split over two pages would cut its name in two.
@@ -187,11 +161,7 @@ fn every_venue_unit_medium_and_figure_appears() {
     let d = demo();
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
         let text = all_text(pages);
-        let lang = if name.contains("Zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        };
+        let lang = if name.contains("Zh") { Lang::Zh } else { Lang::En };
         let mut want: Vec<String> = Vec::new();
         want.extend(d.venues.iter().map(|v| v.name.clone()));
         want.extend(d.units.iter().flat_map(|g| g.names.clone()));
@@ -219,14 +189,7 @@ fn every_venue_unit_medium_and_figure_appears() {
         for w in want {
             assert!(text.contains(&w), "{name}: {w} not in the report");
         }
-        assert!(
-            text.contains(if lang == Lang::Zh {
-                "创历史新高"
-            } else {
-                "record high"
-            }),
-            "{name}"
-        );
+        assert!(text.contains(if lang == Lang::Zh { "创历史新高" } else { "record high" }), "{name}");
     }
 }
 
@@ -253,17 +216,13 @@ fn an_empty_campaign_says_there_is_no_data() {
     for (name, pages) in cases().iter().filter(|c| c.0.starts_with("empty")) {
         let text = all_text(pages);
         assert!(!pages.is_empty());
-        assert!(
-            text.contains("尚无数据") || text.contains("no data"),
-            "{name}: {text}"
-        );
+        assert!(text.contains("尚无数据") || text.contains("no data"), "{name}: {text}");
     }
 }
 
 #[test]
 fn missing_characters_are_reported_and_drawn_as_boxes() {
-    let (pages, missing) =
-        layout_report(&hostile(), Lang::Zh, Style::Modern, fonts()).expect("layout");
+    let (pages, missing) = layout_report(&hostile(), Lang::Zh, Style::Modern, fonts()).expect("layout");
     assert!(missing.contains(&'😀'), "{missing:?}");
     let boxed = pages.iter().flat_map(|p| p.items.iter()).any(|(_, i)| matches!(i, Item::Line(l) if l.runs.iter().any(|r| r.face.is_none() && r.text.contains('😀') && r.width > 0.0)));
     assert!(boxed);
@@ -277,20 +236,147 @@ fn page_numbers_are_dashed_and_on_the_outside_edge_in_gbt9704() {
         let (pt, f) = p
             .items
             .iter()
-            .find_map(|(pt, i)| {
-                if let Item::Folio(l) = i {
-                    Some((pt, l))
-                } else {
-                    None
-                }
-            })
+            .find_map(|(pt, i)| if let Item::Folio(l) = i { Some((pt, l)) } else { None })
             .expect("folio");
         assert_eq!(f.text(), format!("— {} —", p.number));
         let mid = p.area.x + p.area.w / 2.0;
-        if p.number % 2 == 1 {
-            assert!(pt.x > mid)
-        } else {
-            assert!(pt.x + f.width < mid)
+        if p.number % 2 == 1 { assert!(pt.x > mid) } else { assert!(pt.x + f.width < mid) }
+    }
+}
+
+/// Value labels next to bars are the only lines at 0.9 × the small size.
+fn chart_value_size(style: Style) -> f32 {
+    match style {
+        Style::Modern => 9.0 * 0.9,
+        Style::Gbt9704 => 10.5 * 0.9,
+    }
+}
+
+/// (page index, baseline y) of the first line whose text contains `needle`.
+fn find_line(pages: &[Page], needle: &str) -> Option<(usize, f32)> {
+    pages.iter().enumerate().find_map(|(i, p)| {
+        p.items.iter().find_map(|(pt, it)| match it {
+            Item::Line(l) if l.text().contains(needle) => Some((i, pt.y)),
+            _ => None,
+        })
+    })
+}
+
+/// The demo with `k` short paragraphs added up front, which moves everything after them down.
+fn shifted(k: usize) -> ReportData {
+    let mut d = demo();
+    for i in 0..k {
+        d.sections[0].paragraphs.insert(0, format!("补充说明第{i}段：活动当天秩序良好。"));
+    }
+    d
+}
+
+#[test]
+fn a_chart_that_fits_on_a_page_is_never_split() {
+    let d = demo();
+    let mut checked = 0;
+    for style in [Style::Modern, Style::Gbt9704] {
+        let size = chart_value_size(style);
+        for k in 0..24 {
+            let (pages, _) = layout_report(&shifted(k), Lang::Zh, style, fonts()).expect("layout");
+            for (caption, bars) in [("图1", d.venues.len()), ("图2", 2 * d.materials.len())] {
+                let (pi, y) = find_line(&pages, caption).expect("caption");
+                // Every bar's value label sits on the caption's page, below the caption.
+                let below = pages[pi]
+                    .items
+                    .iter()
+                    .filter(|(pt, it)| {
+                        matches!(it, Item::Line(l) if (l.size - size).abs() < 0.01) && pt.y > y
+                    })
+                    .count();
+                assert!(below >= bars, "{style:?} +{k}: {caption} has {below} of {bars} bars on its page");
+                checked += 1;
+            }
         }
+    }
+    assert_eq!(checked, 2 * 24 * 2);
+}
+
+#[test]
+fn a_chart_is_followed_by_space_before_the_next_heading() {
+    let mut shared_page = 0;
+    for k in 0..24 {
+        let (pages, _) = layout_report(&shifted(k), Lang::Zh, Style::Modern, fonts()).expect("layout");
+        let (cp, _) = find_line(&pages, "图2").expect("caption");
+        let (hp, hy) = find_line(&pages, "媒体报道").expect("heading");
+        if cp != hp {
+            continue;
+        }
+        shared_page += 1;
+        let heading_top = hy - 11.0 * ASCENT;
+        let chart_bottom = pages[hp]
+            .items
+            .iter()
+            .filter_map(|(pt, it)| match it {
+                Item::Rect { h, .. } if pt.y < hy => Some(pt.y + h),
+                Item::Line(l) if pt.y < hy => Some(pt.y + l.size * DESCENT),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max);
+        assert!(heading_top - chart_bottom >= 12.0, "+{k}: only {} pt", heading_top - chart_bottom);
+    }
+    assert!(shared_page > 0, "no variant put the chart and the next heading on one page");
+}
+
+fn demo_en() -> ReportData {
+    serde_json::from_str(include_str!("fixtures/demo-2013-en.json")).expect("English fixture parses")
+}
+
+#[test]
+fn english_prose_is_set_in_whole_words_inside_the_type_area() {
+    let d = demo_en();
+    for style in [Style::Modern, Style::Gbt9704] {
+        let (pages, missing) = layout_report(&d, Lang::En, style, fonts()).expect("layout");
+        assert!(missing.is_empty(), "{missing:?}");
+        let words: std::collections::HashSet<String> = d
+            .sections
+            .iter()
+            .flat_map(|s| s.paragraphs.iter())
+            .flat_map(|p| p.split_whitespace().map(str::to_string))
+            .collect();
+        let body = if style == Style::Modern { 10.5 } else { 16.0 };
+        let mut prose_lines = 0;
+        for p in &pages {
+            for (pt, it) in &p.items {
+                let Item::Line(l) = it else { continue };
+                let t = l.text();
+                if l.size != body || !t.is_ascii() || pt.x + l.width > p.area.x + p.area.w + 0.01 {
+                    assert!(pt.x + l.width <= p.area.x + p.area.w + 0.01, "{style:?}: {t} overflows");
+                    continue;
+                }
+                let ws: Vec<&str> = t.split_whitespace().collect();
+                if ws.len() > 3 && ws.iter().all(|w| words.contains(*w)) {
+                    prose_lines += 1;
+                }
+            }
+        }
+        // The narrative is about 2,400 characters: dozens of lines, each made of whole words.
+        assert!(prose_lines >= 20, "{style:?}: only {prose_lines} lines of whole narrative words");
+        let text = all_text(&pages);
+        let squeezed: String = text.split_whitespace().collect();
+        for s in &d.sections {
+            if !s.heading.is_empty() {
+                assert!(text.contains(&s.heading), "{style:?}: heading {} missing", s.heading);
+            }
+            for para in &s.paragraphs {
+                let want: String = para.split_whitespace().collect();
+                assert!(squeezed.contains(&want), "{style:?}: paragraph not set in order: {para}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_signature_block_is_not_split_across_pages() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let last = pages.last().expect("pages");
+        let text = page_text(last);
+        let date = if name.contains("Zh") { "2013年3月15日" } else { "15 March 2013" };
+        assert!(text.contains("xx区消费者协会") && text.ends_with(date), "{name}: last page has {text}");
     }
 }

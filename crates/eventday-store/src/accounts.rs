@@ -7,7 +7,7 @@
 //! live in the `login_throttle` table so that several server instances enforce one limit.
 
 use crate::Store;
-use crate::audit;
+use crate::audit::{self, Action};
 use crate::entities::{
     api_token, invitation, login_throttle, organization, session, user, user_venue, venue,
 };
@@ -384,7 +384,7 @@ pub async fn create_user(store: &Store, new: NewUser, actor: Option<i32>) -> Res
         user_venue::ActiveModel { user_id: Set(u.id), venue_id: Set(*v) }.insert(&tx).await?;
     }
     let info = user_info(&tx, u).await?;
-    audit::record(&tx, actor, "create", "user", &info.id.to_string(), None, Some(&info), now).await?;
+    audit::record(&tx, actor, Action::Create, "user", &info.id.to_string(), None, Some(&info)).await?;
     tx.commit().await?;
     Ok(info)
 }
@@ -445,7 +445,6 @@ pub async fn set_user_disabled(
     disabled: bool,
     actor: Option<i32>,
 ) -> Result<UserInfo, StoreError> {
-    let now = Utc::now();
     let tx = store.write_tx().await?;
     let u = user::Entity::find_by_id(user_id)
         .one(&tx)
@@ -458,9 +457,9 @@ pub async fn set_user_disabled(
     if disabled {
         session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&tx).await?;
     }
-    let action = if disabled { "disable" } else { "enable" };
+    let action = if disabled { Action::Disable } else { Action::Enable };
     let (b, a) = (serde_json::json!({ "disabled": before }), serde_json::json!({ "disabled": disabled }));
-    audit::record(&tx, actor, action, "user", &user_id.to_string(), Some(&b), Some(&a), now).await?;
+    audit::record(&tx, actor, action, "user", &user_id.to_string(), Some(&b), Some(&a)).await?;
     let info = user_info(&tx, u).await?;
     tx.commit().await?;
     Ok(info)
@@ -480,7 +479,6 @@ pub async fn set_password(
     check_password(&mut errors, "password", &password);
     ValidationError::check(errors)?;
     let hash = hash_password(password).await?;
-    let now = Utc::now();
     let tx = store.write_tx().await?;
     let u = user::Entity::find_by_id(user_id)
         .one(&tx)
@@ -490,7 +488,7 @@ pub async fn set_password(
     am.password_hash = Set(hash);
     am.update(&tx).await?;
     session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&tx).await?;
-    audit::record::<()>(&tx, actor, "reset_password", "user", &user_id.to_string(), None, None, now).await?;
+    audit::record::<()>(&tx, actor, Action::ResetPassword, "user", &user_id.to_string(), None, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -682,7 +680,7 @@ pub async fn create_api_token(
     .insert(&tx)
     .await?;
     let info = ApiTokenInfo { id: t.id, name: t.name, created_at: t.created_at, last_used_at: None };
-    audit::record(&tx, Some(user_id), "create", "api_token", &info.id.to_string(), None, Some(&info), now)
+    audit::record(&tx, Some(user_id), Action::Create, "api_token", &info.id.to_string(), None, Some(&info))
         .await?;
     tx.commit().await?;
     Ok((info, secret))
@@ -714,7 +712,6 @@ pub async fn list_api_tokens(store: &Store, user_id: i32) -> Result<Vec<ApiToken
 /// # Errors
 /// [`StoreError::NotFound`] when the user has no such live token, database errors.
 pub async fn revoke_api_token(store: &Store, user_id: i32, token_id: i32) -> Result<(), StoreError> {
-    let now = Utc::now();
     let tx = store.write_tx().await?;
     let res = api_token::Entity::update_many()
         .col_expr(api_token::Column::Revoked, Expr::val(true))
@@ -726,7 +723,7 @@ pub async fn revoke_api_token(store: &Store, user_id: i32, token_id: i32) -> Res
     if res.rows_affected == 0 {
         return Err(StoreError::NotFound { entity: "api token", id: token_id.to_string() });
     }
-    audit::record::<()>(&tx, Some(user_id), "revoke", "api_token", &token_id.to_string(), None, None, now)
+    audit::record::<()>(&tx, Some(user_id), Action::Revoke, "api_token", &token_id.to_string(), None, None)
         .await?;
     tx.commit().await?;
     Ok(())
@@ -800,12 +797,11 @@ pub async fn create_invitation(
     audit::record(
         &tx,
         Some(created_by),
-        "create",
+        Action::Create,
         "invitation",
         &info.id.to_string(),
         None,
         Some(&info),
-        now,
     )
     .await?;
     tx.commit().await?;

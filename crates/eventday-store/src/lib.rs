@@ -4,10 +4,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod csv_io;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod log;
+pub mod planning;
 pub mod queries;
+pub mod report_facts;
 pub mod scope;
 
 mod db;

@@ -4,7 +4,7 @@
 
 use crate::Store;
 use crate::accounts::{Principal, organization_tree};
-use crate::audit;
+use crate::audit::{self, Action};
 use crate::entities::{campaign, venue};
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
@@ -81,6 +81,7 @@ pub async fn readable_campaigns(store: &Store, who: &Principal) -> Result<BTreeS
 
 /// A venue's place in the day's approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VenueDay {
     /// Venue id.
     pub venue_id: i32,
@@ -148,12 +149,11 @@ pub async fn move_day(
     am.accepted_at = Set((next == DayStatus::Accepted).then_some(now));
     let after = venue_day(&am.update(&tx).await?)?;
     let action = match next {
-        DayStatus::Submitted => "day_submit",
-        DayStatus::Accepted => "day_accept",
-        DayStatus::Open => "day_reopen",
+        DayStatus::Submitted => Action::DaySubmit,
+        DayStatus::Accepted => Action::DayAccept,
+        DayStatus::Open => Action::DayReopen,
     };
-    audit::record(&tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after), now)
-        .await?;
+    audit::record(&tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after)).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -4,14 +4,17 @@
 //! maps every failure to a status and the JSON error envelope. Every route is declared once in
 //! [`routes::table`] with its access rule (see [`auth`]).
 
-mod api;
+pub mod api;
 pub mod auth;
+pub mod csv;
 mod error;
+pub mod extract;
 mod html;
 mod pages;
+pub mod report;
 mod routes;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorBody, ErrorDetail};
 pub use routes::route_table;
 
 use axum::Router;
@@ -60,7 +63,8 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
 pub fn router(state: AppState) -> Router {
     routes::build(&state)
         .fallback(error::not_found)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.
+        .layer(axum::middleware::from_fn(error::envelope_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .with_state(state)

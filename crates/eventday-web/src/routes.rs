@@ -7,7 +7,7 @@ use crate::{AppState, api, auth, pages};
 /// Every route of the application.
 pub(crate) fn table() -> Vec<RouteSpec> {
     let mut t = pages::routes();
-    t.extend(api::routes());
+    t.extend(api::routes().into_iter().map(RouteSpec::from));
     t.extend(auth::routes());
     t
 }

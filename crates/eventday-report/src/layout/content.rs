@@ -22,11 +22,7 @@ pub fn chinese_number(n: usize) -> String {
         0..=9 => D[n].to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", D[n % 10]),
-        20..=99 => format!(
-            "{}十{}",
-            D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
-        ),
+        20..=99 => format!("{}十{}", D[n / 10], if n.is_multiple_of(10) { "" } else { D[n % 10] }),
         _ => n.to_string(),
     }
 }
@@ -112,12 +108,7 @@ fn activity_kind(k: ActivityKind, lang: Lang) -> &'static str {
 }
 
 fn join(items: &[String], lang: Lang) -> String {
-    items
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(t(lang, "、", ", "))
+    items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(t(lang, "、", ", "))
 }
 
 fn date_text(d: &ReportData, lang: Lang) -> Option<String> {
@@ -131,55 +122,15 @@ fn date_text(d: &ReportData, lang: Lang) -> Option<String> {
 #[must_use]
 pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, i128, bool); 9] {
     [
-        (
-            "接待群众（人次）",
-            "Visitors",
-            i128::from(t_.visitors),
-            false,
-        ),
-        (
-            "提供咨询（人次）",
-            "Consultations",
-            i128::from(t_.consultations),
-            false,
-        ),
-        (
-            "受理投诉（件）",
-            "Complaints received",
-            i128::from(t_.complaints_received),
-            false,
-        ),
-        (
-            "现场调解（件）",
-            "Settled on site",
-            i128::from(t_.complaints_settled),
-            false,
-        ),
-        (
-            "挽回经济损失",
-            "Money recovered",
-            i128::from(t_.money_recovered_fen),
-            true,
-        ),
-        (
-            "参与单位（家）",
-            "Participating units",
-            i128::from(t_.units),
-            false,
-        ),
-        (
-            "主题展台（个）",
-            "Themed booths",
-            i128::from(t_.booths),
-            false,
-        ),
+        ("接待群众（人次）", "Visitors", i128::from(t_.visitors), false),
+        ("提供咨询（人次）", "Consultations", i128::from(t_.consultations), false),
+        ("受理投诉（件）", "Complaints received", i128::from(t_.complaints_received), false),
+        ("现场调解（件）", "Settled on site", i128::from(t_.complaints_settled), false),
+        ("挽回经济损失", "Money recovered", i128::from(t_.money_recovered_fen), true),
+        ("参与单位（家）", "Participating units", i128::from(t_.units), false),
+        ("主题展台（个）", "Themed booths", i128::from(t_.booths), false),
         ("活动（场）", "Activities", i128::from(t_.activities), false),
-        (
-            "现场记录（条）",
-            "Log entries",
-            i128::from(t_.log_entries),
-            false,
-        ),
+        ("现场记录（条）", "Log entries", i128::from(t_.log_entries), false),
     ]
 }
 
@@ -194,11 +145,7 @@ fn fig_value(v: i128, is_money: bool, lang: Lang) -> String {
 fn opening(d: &ReportData, lang: Lang) -> String {
     let subs = d.venues.iter().filter(|v| v.kind == VenueKind::Sub).count();
     let main = if d.main_venue.trim().is_empty() {
-        d.venues
-            .iter()
-            .find(|v| v.kind == VenueKind::Main)
-            .map(|v| v.name.clone())
-            .unwrap_or_default()
+        d.venues.iter().find(|v| v.kind == VenueKind::Main).map(|v| v.name.clone()).unwrap_or_default()
     } else {
         d.main_venue.clone()
     };
@@ -208,16 +155,8 @@ fn opening(d: &ReportData, lang: Lang) -> String {
         .iter()
         .filter(|g| !g.names.is_empty())
         .map(|g| match lang {
-            Lang::Zh => format!(
-                "{}{}家",
-                unit_kind(g.kind, lang),
-                count(g.names.len() as u64)
-            ),
-            Lang::En => format!(
-                "{} {}",
-                count(g.names.len() as u64),
-                unit_kind(g.kind, lang)
-            ),
+            Lang::Zh => format!("{}{}家", unit_kind(g.kind, lang), count(g.names.len() as u64)),
+            Lang::En => format!("{} {}", count(g.names.len() as u64), unit_kind(g.kind, lang)),
         })
         .collect();
     let date = date_text(d, lang);
@@ -227,11 +166,7 @@ fn opening(d: &ReportData, lang: Lang) -> String {
             if let Some(dt) = date {
                 s.push_str(&format!("{dt}，"));
             }
-            let org = if d.organization.trim().is_empty() {
-                "我会"
-            } else {
-                d.organization.trim()
-            };
+            let org = if d.organization.trim().is_empty() { "我会" } else { d.organization.trim() };
             s.push_str(org);
             if !d.theme.trim().is_empty() {
                 s.push_str(&format!("围绕“{}”主题，", d.theme.trim()));
@@ -271,15 +206,9 @@ fn opening(d: &ReportData, lang: Lang) -> String {
             s
         }
         Lang::En => {
-            let org = if d.organization.trim().is_empty() {
-                "The association"
-            } else {
-                d.organization.trim()
-            };
-            let mut s = format!(
-                "On {}, {org} held ",
-                date.unwrap_or_else(|| "the campaign day".to_string())
-            );
+            let org =
+                if d.organization.trim().is_empty() { "The association" } else { d.organization.trim() };
+            let mut s = format!("On {}, {org} held ", date.unwrap_or_else(|| "the campaign day".to_string()));
             let title = if d.title.trim().is_empty() {
                 "the “3·15” World Consumer Rights Day campaign"
             } else {
@@ -364,11 +293,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
         sub.push(dt);
     }
     if !sub.is_empty() && !gb {
-        c.centered(
-            &sub.join("  ·  "),
-            geo.small.color(Rgb(0.35, 0.35, 0.35)),
-            geo.small_pitch * 1.3,
-        )?;
+        c.centered(&sub.join("  ·  "), geo.small.color(Rgb(0.35, 0.35, 0.35)), geo.small_pitch * 1.3)?;
     }
     c.space(if gb { geo.body_pitch } else { 8.0 });
 
@@ -376,30 +301,12 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     if !gb && has_data(d) {
         let subs = d.venues.iter().filter(|v| v.kind == VenueKind::Sub).count() as u64;
         let figs = vec![
-            (
-                count(tot.visitors),
-                t(lang, "接待群众（人次）", "visitors").to_string(),
-            ),
-            (
-                count(tot.consultations),
-                t(lang, "提供咨询（人次）", "consultations").to_string(),
-            ),
-            (
-                count(tot.complaints_received),
-                t(lang, "受理投诉（件）", "complaints received").to_string(),
-            ),
-            (
-                money(tot.money_recovered_fen, lang),
-                t(lang, "挽回经济损失", "money recovered").to_string(),
-            ),
-            (
-                format!("1 + {}", count(subs)),
-                t(lang, "主会场 + 分会场", "main + sub-venues").to_string(),
-            ),
-            (
-                count(tot.units),
-                t(lang, "参与单位（家）", "participating units").to_string(),
-            ),
+            (count(tot.visitors), t(lang, "接待群众（人次）", "visitors").to_string()),
+            (count(tot.consultations), t(lang, "提供咨询（人次）", "consultations").to_string()),
+            (count(tot.complaints_received), t(lang, "受理投诉（件）", "complaints received").to_string()),
+            (money(tot.money_recovered_fen, lang), t(lang, "挽回经济损失", "money recovered").to_string()),
+            (format!("1 + {}", count(subs)), t(lang, "主会场 + 分会场", "main + sub-venues").to_string()),
+            (count(tot.units), t(lang, "参与单位（家）", "participating units").to_string()),
         ];
         c.key_figures(&figs)?;
         c.space(6.0);
@@ -427,10 +334,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     let h2 = |c: &mut Composer<'_, '_>, n: usize, zh: &str, en: &str| -> Result<(), ReportError> {
         let text = match lang {
             Lang::Zh => format!("（{}）{zh}", chinese_number(n)),
-            Lang::En => format!(
-                "({}) {en}",
-                char::from(b'a' + (n.saturating_sub(1) % 26) as u8)
-            ),
+            Lang::En => format!("({}) {en}", char::from(b'a' + (n.saturating_sub(1) % 26) as u8)),
         };
         c.heading(&text, 2)
     };
@@ -438,11 +342,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     // Organizers' narrative.
     for s in d.sections.iter().filter(|s| !s.next_steps) {
         let heading = s.heading.trim();
-        let heading = if heading.is_empty() {
-            t(lang, "活动情况", "The campaign")
-        } else {
-            heading
-        };
+        let heading = if heading.is_empty() { t(lang, "活动情况", "The campaign") } else { heading };
         h1(c, heading, heading)?;
         for p in &s.paragraphs {
             for part in p.split('\n').filter(|x| !x.trim().is_empty()) {
@@ -479,11 +379,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
                         if let Some(f) = k.get_mut(0..1) {
                             f.make_ascii_uppercase();
                         }
-                        format!(
-                            "{k} ({}): {}.",
-                            count(g.names.len() as u64),
-                            join(&g.names, lang)
-                        )
+                        format!("{k} ({}): {}.", count(g.names.len() as u64), join(&g.names, lang))
                     }
                 };
                 c.paragraph(&line)?;
@@ -510,21 +406,9 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             n += 1;
             h2(c, n, "主题展台", "Themed booths")?;
             let cols = [
-                Col {
-                    title: t(lang, "会场", "Venue").into(),
-                    frac: 0.28,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "主题", "Topic").into(),
-                    frac: 0.32,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "承办单位", "Staffed by").into(),
-                    frac: 0.40,
-                    align: Align::Left,
-                },
+                Col { title: t(lang, "会场", "Venue").into(), frac: 0.28, align: Align::Left },
+                Col { title: t(lang, "主题", "Topic").into(), frac: 0.32, align: Align::Left },
+                Col { title: t(lang, "承办单位", "Staffed by").into(), frac: 0.40, align: Align::Left },
             ];
             let rows: Vec<Vec<String>> = d
                 .booths
@@ -537,31 +421,11 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             n += 1;
             h2(c, n, "进社区、进校园等活动", "Outreach activities")?;
             let cols = [
-                Col {
-                    title: t(lang, "会场", "Venue").into(),
-                    frac: 0.2,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "类别", "Kind").into(),
-                    frac: 0.16,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "活动", "Activity").into(),
-                    frac: 0.26,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "地点", "Place").into(),
-                    frac: 0.24,
-                    align: Align::Left,
-                },
-                Col {
-                    title: t(lang, "参与人数", "People").into(),
-                    frac: 0.14,
-                    align: Align::Right,
-                },
+                Col { title: t(lang, "会场", "Venue").into(), frac: 0.2, align: Align::Left },
+                Col { title: t(lang, "类别", "Kind").into(), frac: 0.16, align: Align::Left },
+                Col { title: t(lang, "活动", "Activity").into(), frac: 0.26, align: Align::Left },
+                Col { title: t(lang, "地点", "Place").into(), frac: 0.24, align: Align::Left },
+                Col { title: t(lang, "参与人数", "People").into(), frac: 0.14, align: Align::Right },
             ];
             let rows: Vec<Vec<String>> = d
                 .activities
@@ -585,18 +449,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
                 .officials
                 .iter()
                 .map(|o| match lang {
-                    Lang::Zh => format!(
-                        "{}{}{}",
-                        o.organization.trim(),
-                        o.title.trim(),
-                        o.name.trim()
-                    ),
-                    Lang::En => format!(
-                        "{} ({}, {})",
-                        o.name.trim(),
-                        o.title.trim(),
-                        o.organization.trim()
-                    ),
+                    Lang::Zh => format!("{}{}{}", o.organization.trim(), o.title.trim(), o.name.trim()),
+                    Lang::En => format!("{} ({}, {})", o.name.trim(), o.title.trim(), o.organization.trim()),
                 })
                 .collect();
             let line = match lang {
@@ -612,16 +466,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     h2(c, 1, "总体情况", "Summary")?;
     {
         let cols = [
-            Col {
-                title: t(lang, "指标", "Figure").into(),
-                frac: 0.55,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "数值", "Value").into(),
-                frac: 0.45,
-                align: Align::Right,
-            },
+            Col { title: t(lang, "指标", "Figure").into(), frac: 0.55, align: Align::Left },
+            Col { title: t(lang, "数值", "Value").into(), frac: 0.45, align: Align::Right },
         ];
         let rows: Vec<Vec<String>> = figure_list(tot)
             .iter()
@@ -634,41 +480,13 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
         c.paragraph(t(lang, "暂无会场数据。", "No venue data yet."))?;
     } else {
         let cols = [
-            Col {
-                title: t(lang, "会场", "Venue").into(),
-                frac: 0.27,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "承办单位", "Host unit").into(),
-                frac: 0.17,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "接待人次", "Visitors").into(),
-                frac: 0.11,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "咨询", "Consult.").into(),
-                frac: 0.1,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "投诉", "Compl.").into(),
-                frac: 0.09,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "调解", "Settled").into(),
-                frac: 0.09,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "挽回损失", "Recovered").into(),
-                frac: 0.17,
-                align: Align::Right,
-            },
+            Col { title: t(lang, "会场", "Venue").into(), frac: 0.27, align: Align::Left },
+            Col { title: t(lang, "承办单位", "Host unit").into(), frac: 0.17, align: Align::Left },
+            Col { title: t(lang, "接待人次", "Visitors").into(), frac: 0.11, align: Align::Right },
+            Col { title: t(lang, "咨询", "Consult.").into(), frac: 0.1, align: Align::Right },
+            Col { title: t(lang, "投诉", "Compl.").into(), frac: 0.09, align: Align::Right },
+            Col { title: t(lang, "调解", "Settled").into(), frac: 0.09, align: Align::Right },
+            Col { title: t(lang, "挽回损失", "Recovered").into(), frac: 0.17, align: Align::Right },
         ];
         let mut rows: Vec<Vec<String>> = d
             .venues
@@ -710,47 +528,24 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             ))?;
         }
         c.space(6.0);
-        c.heading(
-            t(lang, "图1  各会场接待人次", "Figure 1. Visitors by venue"),
-            3,
+        let rows: Vec<(String, Vec<u64>)> =
+            d.venues.iter().map(|v| (v.name.clone(), vec![v.visitors])).collect();
+        c.bar_chart(
+            Some(t(lang, "图1  各会场接待人次", "Figure 1. Visitors by venue")),
+            &rows,
+            &[(t(lang, "接待人次", "visitors"), geo.accent)],
         )?;
-        let rows: Vec<(String, Vec<u64>)> = d
-            .venues
-            .iter()
-            .map(|v| (v.name.clone(), vec![v.visitors]))
-            .collect();
-        c.bar_chart(&rows, &[(t(lang, "接待人次", "visitors"), geo.accent)])?;
     }
     h2(c, 3, "宣传物料", "Publicity materials")?;
     if d.materials.is_empty() {
         c.paragraph(t(lang, "暂无物料数据。", "No materials recorded."))?;
     } else {
         let cols = [
-            Col {
-                title: t(lang, "物料", "Item").into(),
-                frac: 0.4,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "单位", "Unit").into(),
-                frac: 0.12,
-                align: Align::Center,
-            },
-            Col {
-                title: t(lang, "计划", "Planned").into(),
-                frac: 0.16,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "实际发放", "Handed out").into(),
-                frac: 0.16,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "完成率", "Done").into(),
-                frac: 0.16,
-                align: Align::Right,
-            },
+            Col { title: t(lang, "物料", "Item").into(), frac: 0.4, align: Align::Left },
+            Col { title: t(lang, "单位", "Unit").into(), frac: 0.12, align: Align::Center },
+            Col { title: t(lang, "计划", "Planned").into(), frac: 0.16, align: Align::Right },
+            Col { title: t(lang, "实际发放", "Handed out").into(), frac: 0.16, align: Align::Right },
+            Col { title: t(lang, "完成率", "Done").into(), frac: 0.16, align: Align::Right },
         ];
         let rows: Vec<Vec<String>> = d
             .materials
@@ -761,35 +556,17 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
                 } else {
                     "—".into()
                 };
-                vec![
-                    m.name.clone(),
-                    m.unit.clone(),
-                    count(m.planned),
-                    count(m.handed_out),
-                    pct,
-                ]
+                vec![m.name.clone(), m.unit.clone(), count(m.planned), count(m.handed_out), pct]
             })
             .collect();
         c.table(&cols, &rows, false)?;
-        c.heading(
-            t(
-                lang,
-                "图2  宣传物料计划与实际发放",
-                "Figure 2. Materials planned vs handed out",
-            ),
-            3,
-        )?;
         let rows: Vec<(String, Vec<u64>)> = d
             .materials
             .iter()
-            .map(|m| {
-                (
-                    format!("{}（{}）", m.name, m.unit),
-                    vec![m.planned, m.handed_out],
-                )
-            })
+            .map(|m| (format!("{}（{}）", m.name, m.unit), vec![m.planned, m.handed_out]))
             .collect();
         c.bar_chart(
+            Some(t(lang, "图2  宣传物料计划与实际发放", "Figure 2. Materials planned vs handed out")),
             &rows,
             &[
                 (t(lang, "计划", "planned"), Rgb(0.72, 0.72, 0.72)),
@@ -803,60 +580,27 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     } else {
         let mut media = d.media.clone();
         media.sort_by_key(|m| m.channel);
-        let by: Vec<String> = [
-            Channel::Tv,
-            Channel::Radio,
-            Channel::Newspaper,
-            Channel::Online,
-            Channel::Social,
-        ]
-        .iter()
-        .filter_map(|ch| {
-            let k = media.iter().filter(|m| m.channel == *ch).count();
-            (k > 0).then(|| match lang {
-                Lang::Zh => format!("{}{}篇（次）", channel(*ch, lang), k),
-                Lang::En => format!("{} {}", channel(*ch, lang), k),
-            })
-        })
-        .collect();
+        let by: Vec<String> =
+            [Channel::Tv, Channel::Radio, Channel::Newspaper, Channel::Online, Channel::Social]
+                .iter()
+                .filter_map(|ch| {
+                    let k = media.iter().filter(|m| m.channel == *ch).count();
+                    (k > 0).then(|| match lang {
+                        Lang::Zh => format!("{}{}篇（次）", channel(*ch, lang), k),
+                        Lang::En => format!("{} {}", channel(*ch, lang), k),
+                    })
+                })
+                .collect();
         c.paragraph(&match lang {
-            Lang::Zh => format!(
-                "共有{}篇（次）媒体报道，其中{}。",
-                count(media.len() as u64),
-                by.join("，")
-            ),
-            Lang::En => format!(
-                "{} pieces of coverage: {}.",
-                count(media.len() as u64),
-                by.join(", ")
-            ),
+            Lang::Zh => format!("共有{}篇（次）媒体报道，其中{}。", count(media.len() as u64), by.join("，")),
+            Lang::En => format!("{} pieces of coverage: {}.", count(media.len() as u64), by.join(", ")),
         })?;
         let cols = [
-            Col {
-                title: t(lang, "媒体", "Outlet").into(),
-                frac: 0.2,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "渠道", "Channel").into(),
-                frac: 0.13,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "形式", "Format").into(),
-                frac: 0.11,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "日期", "Date").into(),
-                frac: 0.16,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "标题", "Headline").into(),
-                frac: 0.4,
-                align: Align::Left,
-            },
+            Col { title: t(lang, "媒体", "Outlet").into(), frac: 0.2, align: Align::Left },
+            Col { title: t(lang, "渠道", "Channel").into(), frac: 0.13, align: Align::Left },
+            Col { title: t(lang, "形式", "Format").into(), frac: 0.11, align: Align::Left },
+            Col { title: t(lang, "日期", "Date").into(), frac: 0.16, align: Align::Left },
+            Col { title: t(lang, "标题", "Headline").into(), frac: 0.4, align: Align::Left },
         ];
         let rows: Vec<Vec<String>> = media
             .iter()
@@ -865,9 +609,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
                     m.outlet.clone(),
                     channel(m.channel, lang).into(),
                     format_kind(m.format, lang).into(),
-                    m.date
-                        .map(|x| x.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default(),
+                    m.date.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                     m.headline.clone(),
                 ]
             })
@@ -883,34 +625,17 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             "—".into()
         };
         let cols = [
-            Col {
-                title: t(lang, "项目", "Item").into(),
-                frac: 0.55,
-                align: Align::Left,
-            },
-            Col {
-                title: t(lang, "数值", "Value").into(),
-                frac: 0.45,
-                align: Align::Right,
-            },
+            Col { title: t(lang, "项目", "Item").into(), frac: 0.55, align: Align::Left },
+            Col { title: t(lang, "数值", "Value").into(), frac: 0.45, align: Align::Right },
         ];
         let rows = vec![
             vec![t(lang, "受理（件）", "Received").into(), count(ds.received)],
-            vec![
-                t(lang, "调解成功（件）", "Settled").into(),
-                count(ds.settled),
-            ],
+            vec![t(lang, "调解成功（件）", "Settled").into(), count(ds.settled)],
             vec![t(lang, "转办（件）", "Referred").into(), count(ds.referred)],
             vec![t(lang, "终结（件）", "Closed").into(), count(ds.closed)],
             vec![t(lang, "调解成功率", "Settlement rate").into(), rate],
-            vec![
-                t(lang, "涉及金额", "Amount claimed").into(),
-                money(ds.amount_claimed_fen, lang),
-            ],
-            vec![
-                t(lang, "挽回经济损失", "Amount recovered").into(),
-                money(ds.amount_recovered_fen, lang),
-            ],
+            vec![t(lang, "涉及金额", "Amount claimed").into(), money(ds.amount_claimed_fen, lang)],
+            vec![t(lang, "挽回经济损失", "Amount recovered").into(), money(ds.amount_recovered_fen, lang)],
         ];
         c.table(&cols, &rows, false)?;
     }
@@ -922,31 +647,11 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     prev.sort_by_key(|p| std::cmp::Reverse(p.year));
     if let Some(last) = prev.first() {
         let cols = [
-            Col {
-                title: t(lang, "指标", "Figure").into(),
-                frac: 0.27,
-                align: Align::Left,
-            },
-            Col {
-                title: format!("{}{}", d.year, t(lang, "年", "")),
-                frac: 0.19,
-                align: Align::Right,
-            },
-            Col {
-                title: format!("{}{}", last.year, t(lang, "年", "")),
-                frac: 0.19,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "变化", "Change").into(),
-                frac: 0.22,
-                align: Align::Right,
-            },
-            Col {
-                title: t(lang, "备注", "Note").into(),
-                frac: 0.13,
-                align: Align::Center,
-            },
+            Col { title: t(lang, "指标", "Figure").into(), frac: 0.27, align: Align::Left },
+            Col { title: format!("{}{}", d.year, t(lang, "年", "")), frac: 0.19, align: Align::Right },
+            Col { title: format!("{}{}", last.year, t(lang, "年", "")), frac: 0.19, align: Align::Right },
+            Col { title: t(lang, "变化", "Change").into(), frac: 0.22, align: Align::Right },
+            Col { title: t(lang, "备注", "Note").into(), frac: 0.13, align: Align::Center },
         ];
         let now = figure_list(tot);
         let before = figure_list(&last.totals);
@@ -956,20 +661,10 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             .zip(before.iter())
             .enumerate()
             .map(|(i, (n, b))| {
-                let best_before = prev
-                    .iter()
-                    .map(|p| figure_list(&p.totals)[i].2)
-                    .max()
-                    .unwrap_or(0);
+                let best_before = prev.iter().map(|p| figure_list(&p.totals)[i].2).max().unwrap_or(0);
                 let record = n.2 > best_before && n.2 > 0;
                 if record {
-                    records.push(
-                        t(lang, n.0, n.1)
-                            .split('（')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string(),
-                    );
+                    records.push(t(lang, n.0, n.1).split('（').next().unwrap_or_default().to_string());
                 }
                 vec![
                     t(lang, n.0, n.1).to_string(),
@@ -989,10 +684,9 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
                 format!("与{}年相比，各项主要指标变化如下表。", last.year)
             }
             Lang::Zh => format!("与{}年相比，{}创历史新高。", last.year, records.join("、")),
-            Lang::En if records.is_empty() => format!(
-                "Compared with {}, the main figures changed as below.",
-                last.year
-            ),
+            Lang::En if records.is_empty() => {
+                format!("Compared with {}, the main figures changed as below.", last.year)
+            }
             Lang::En => format!(
                 "Compared with {}, record highs were set for: {}.",
                 last.year,
@@ -1001,13 +695,16 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
         })?;
         c.table(&cols, &rows, false)?;
     } else {
-        c.paragraph(t(lang, "这是本组织在系统中记录的第一次活动，暂无往年数据可供比较。", "This is the organization's first campaign on record; there is nothing to compare with yet."))?;
+        c.paragraph(t(
+            lang,
+            "这是本组织在系统中记录的第一次活动，暂无往年数据可供比较。",
+            "This is the organization's first campaign on record; there is nothing to compare with yet.",
+        ))?;
     }
 
     // Next steps.
     h1(c, "下一步工作", "Next steps")?;
-    let next: Vec<&crate::data::NarrativeSection> =
-        d.sections.iter().filter(|s| s.next_steps).collect();
+    let next: Vec<&crate::data::NarrativeSection> = d.sections.iter().filter(|s| s.next_steps).collect();
     if next.is_empty() {
         c.paragraph(&match lang {
             Lang::Zh => format!(
@@ -1028,7 +725,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             }
         }
     }
-    // Signature block.
+    // Signature block: the organization and the date stay together.
+    c.keep_together(3.0 * geo.body_pitch)?;
     c.space(geo.body_pitch);
     let sig = if d.organization.trim().is_empty() {
         t(lang, "消费者协会", "Consumers' Association").to_string()

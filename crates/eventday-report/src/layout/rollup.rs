@@ -14,11 +14,7 @@ use crate::{Lang, ReportError, Style};
 pub fn rollup_title(h: &RollupHeader, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{}{}年“3·15”活动汇总", h.organization.trim(), h.year),
-        Lang::En => format!(
-            "{} {} “3·15” Campaign Roll-up",
-            h.organization.trim(),
-            h.year
-        ),
+        Lang::En => format!("{} {} “3·15” Campaign Roll-up", h.organization.trim(), h.year),
     }
 }
 
@@ -52,11 +48,7 @@ pub fn layout_rollup<'s>(
         Lang::Zh => zh,
         Lang::En => en,
     };
-    let top_n = if header.top_n == 0 {
-        10
-    } else {
-        header.top_n.min(50)
-    };
+    let top_n = if header.top_n == 0 { 10 } else { header.top_n.min(50) };
     let mut c = Composer::new(metrics, lang, style, sink);
     let geo = c.geo.clone();
     c.centered(&rollup_title(header, lang), geo.title, geo.title.size * 1.6)?;
@@ -66,41 +58,13 @@ pub fn layout_rollup<'s>(
         "The table lists every district and its venues (bold rows are district totals); the grand totals and the ranking by visitors follow the table.",
     ))?;
     let cols = vec![
-        Col {
-            title: t("地区／会场", "District / venue").into(),
-            frac: 0.30,
-            align: Align::Left,
-        },
-        Col {
-            title: t("所属", "Parent").into(),
-            frac: 0.14,
-            align: Align::Left,
-        },
-        Col {
-            title: t("接待人次", "Visitors").into(),
-            frac: 0.12,
-            align: Align::Right,
-        },
-        Col {
-            title: t("咨询", "Consult.").into(),
-            frac: 0.1,
-            align: Align::Right,
-        },
-        Col {
-            title: t("投诉", "Compl.").into(),
-            frac: 0.09,
-            align: Align::Right,
-        },
-        Col {
-            title: t("调解", "Settled").into(),
-            frac: 0.09,
-            align: Align::Right,
-        },
-        Col {
-            title: t("挽回损失", "Recovered").into(),
-            frac: 0.16,
-            align: Align::Right,
-        },
+        Col { title: t("地区／会场", "District / venue").into(), frac: 0.30, align: Align::Left },
+        Col { title: t("所属", "Parent").into(), frac: 0.14, align: Align::Left },
+        Col { title: t("接待人次", "Visitors").into(), frac: 0.12, align: Align::Right },
+        Col { title: t("咨询", "Consult.").into(), frac: 0.1, align: Align::Right },
+        Col { title: t("投诉", "Compl.").into(), frac: 0.09, align: Align::Right },
+        Col { title: t("调解", "Settled").into(), frac: 0.09, align: Align::Right },
+        Col { title: t("挽回损失", "Recovered").into(), frac: 0.16, align: Align::Right },
     ];
     let mut tw = TableWriter::start(&mut c, cols.clone())?;
     let mut grand = Totals::default();
@@ -126,11 +90,7 @@ pub fn layout_rollup<'s>(
         if heap.len() > top_n {
             heap.pop();
         }
-        tw.row(
-            &mut c,
-            &row(d.name.clone(), d.parent.clone(), &d.totals),
-            true,
-        )?;
+        tw.row(&mut c, &row(d.name.clone(), d.parent.clone(), &d.totals), true)?;
         for v in &d.venues {
             let vt = Totals {
                 visitors: v.visitors,
@@ -140,17 +100,9 @@ pub fn layout_rollup<'s>(
                 money_recovered_fen: v.money_recovered_fen,
                 ..Totals::default()
             };
-            let mark = if v.kind == VenueKind::Main {
-                t("（主）", " (main)")
-            } else {
-                ""
-            };
+            let mark = if v.kind == VenueKind::Main { t("（主）", " (main)") } else { "" };
             let star = if v.accepted { "" } else { "*" };
-            tw.row(
-                &mut c,
-                &row(format!("　{}{mark}{star}", v.name), String::new(), &vt),
-                false,
-            )?;
+            tw.row(&mut c, &row(format!("　{}{mark}{star}", v.name), String::new(), &vt), false)?;
         }
     }
     if n == 0 {
@@ -160,58 +112,35 @@ pub fn layout_rollup<'s>(
 
     c.heading(t("一、合计", "1. Totals"), 1)?;
     let cols2 = [
-        Col {
-            title: t("指标", "Figure").into(),
-            frac: 0.55,
-            align: Align::Left,
-        },
-        Col {
-            title: t("数值", "Value").into(),
-            frac: 0.45,
-            align: Align::Right,
-        },
+        Col { title: t("指标", "Figure").into(), frac: 0.55, align: Align::Left },
+        Col { title: t("数值", "Value").into(), frac: 0.45, align: Align::Right },
     ];
     let rows = vec![
         vec![t("地区（个）", "Districts").into(), count(n as u64)],
         vec![t("会场（个）", "Venues").into(), count(venues)],
-        vec![
-            t("接待群众（人次）", "Visitors").into(),
-            count(grand.visitors),
-        ],
-        vec![
-            t("提供咨询（人次）", "Consultations").into(),
-            count(grand.consultations),
-        ],
-        vec![
-            t("受理投诉（件）", "Complaints received").into(),
-            count(grand.complaints_received),
-        ],
-        vec![
-            t("现场调解（件）", "Settled on site").into(),
-            count(grand.complaints_settled),
-        ],
-        vec![
-            t("挽回经济损失", "Money recovered").into(),
-            money(grand.money_recovered_fen, lang),
-        ],
+        vec![t("接待群众（人次）", "Visitors").into(), count(grand.visitors)],
+        vec![t("提供咨询（人次）", "Consultations").into(), count(grand.consultations)],
+        vec![t("受理投诉（件）", "Complaints received").into(), count(grand.complaints_received)],
+        vec![t("现场调解（件）", "Settled on site").into(), count(grand.complaints_settled)],
+        vec![t("挽回经济损失", "Money recovered").into(), money(grand.money_recovered_fen, lang)],
     ];
     c.table(&cols2, &rows, false)?;
     let title = match lang {
         Lang::Zh => format!("二、接待人次前{top_n}名"),
         Lang::En => format!("2. Top {top_n} districts by visitors"),
     };
-    c.heading(&title, 1)?;
     let mut top: Vec<(u64, usize, String)> = heap.into_iter().map(|Reverse(x)| x).collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let rows: Vec<(String, Vec<u64>)> = top
-        .into_iter()
-        .map(|(v, _, name)| (name, vec![v]))
-        .collect();
+    let rows: Vec<(String, Vec<u64>)> = top.into_iter().map(|(v, _, name)| (name, vec![v])).collect();
+    // The heading goes with its chart.
+    let block = c.heading_height() + c.chart_height(rows.len().max(2), 1);
+    c.keep_together(block)?;
+    c.heading(&title, 1)?;
     if rows.is_empty() {
         c.paragraph(t("暂无数据。", "No data yet."))?;
     } else {
         let accent = geo.accent;
-        c.bar_chart(&rows, &[(t("接待人次", "visitors"), accent)])?;
+        c.bar_chart(None, &rows, &[(t("接待人次", "visitors"), accent)])?;
     }
     let (pages, missing) = c.finish()?;
     Ok((pages, missing, n))

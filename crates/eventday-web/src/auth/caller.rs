@@ -103,7 +103,7 @@ pub(crate) async fn check_csrf(req: Request, expected: &str) -> Result<Request, 
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, BODY_LIMIT)
         .await
-        .map_err(|_| AppError::BadRequest("the form body could not be read".into()))?;
+        .map_err(|_| AppError::TooLarge(crate::error::too_large_message()))?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let ok = fields.iter().any(|(k, v)| k == "csrf_token" && accounts::constant_time_eq(v, expected));
     if !ok {

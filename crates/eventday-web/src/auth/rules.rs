@@ -12,6 +12,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use eventday_domain::Role;
 use eventday_store::accounts::{self, Principal};
 use eventday_store::scope::{self, Entity, Location};
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// Where a route's rule finds the rows it acts on: by a path parameter, or by a field of the JSON
 /// body (a field that is missing or null names nothing).
@@ -83,7 +84,20 @@ where
 {
     // Only standard methods are used in the table; an unknown one would route nothing.
     let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-    RouteSpec { info: RouteInfo { method, path, rule }, handler: on(filter, handler) }
+    RouteSpec::new(
+        method,
+        path,
+        rule,
+        on(filter, handler).layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT)),
+    )
+}
+
+impl RouteSpec {
+    /// A route from a ready method router (which must answer `method` only).
+    #[must_use]
+    pub fn new(method: Method, path: &'static str, rule: Rule, handler: MethodRouter<AppState>) -> Self {
+        RouteSpec { info: RouteInfo { method, path, rule }, handler }
+    }
 }
 
 /// Builds a router from specs, each behind [`enforce`] with its rule.
@@ -209,7 +223,7 @@ async fn peek_json(req: Request) -> Result<(Request, Option<serde_json::Value>),
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
         .await
-        .map_err(|_| AppError::BadRequest("the request body could not be read (too large?)".into()))?;
+        .map_err(|_| AppError::TooLarge(crate::error::too_large_message()))?;
     let value = serde_json::from_slice(&bytes).ok();
     Ok((Request::from_parts(parts, axum::body::Body::from(bytes)), value))
 }
@@ -262,6 +276,8 @@ pub(crate) async fn enforce(
     if !allowed(&state, &caller.principal, rule, &locations).await? {
         return Err(AppError::Forbidden("your account may not do this (无权执行此操作)".into()));
     }
+    // The API's `Actor` extractor reads this for the audit trail.
+    req.extensions_mut().insert(crate::extract::ActorId(caller.principal.user_id));
     req.extensions_mut().insert::<Caller>(caller);
     Ok(next.run(req).await)
 }
