@@ -220,6 +220,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let addr = listener.local_addr().context("cannot read the listening address")?;
     println!("eventday is serving on http://{addr}");
     tracing::info!(%addr, "serving");
+    eventday_store::accounts::warm_up().await;
     let config =
         eventday_web::WebConfig { secure_cookies: args.secure_cookies, public_url: args.public_url.clone() };
     let app = eventday_web::router(eventday_web::AppState { store, config });

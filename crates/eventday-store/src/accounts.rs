@@ -237,6 +237,12 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// Computes the dummy hash ahead of the first login, so that the first unknown login does not
+/// take longer than a wrong password (call once at start-up).
+pub async fn warm_up() {
+    let _ = tokio::task::spawn_blocking(|| dummy_hash().len()).await;
+}
+
 /// Checks a password against a stored hash (or against a dummy hash when `hash` is `None`,
 /// which always fails) on a blocking thread.
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
