@@ -40,8 +40,12 @@ pub enum UserCommand {
         #[arg(long)]
         role: Role,
         /// Organization id (for a lead, taken from the venue when left out).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "org_name")]
         org: Option<i32>,
+        /// Name of a top-level organization, created when it does not exist yet (how a fresh
+        /// installation gets its first organizer).
+        #[arg(long)]
+        org_name: Option<String>,
         /// Venue id a lead runs (repeat for several).
         #[arg(long = "venue")]
         venues: Vec<i32>,
@@ -104,7 +108,11 @@ fn explain(e: StoreError) -> anyhow::Error {
 pub async fn run(args: UserArgs) -> Result<()> {
     let store = open(&DbArgs { database_url: args.database_url }).await?;
     match args.command {
-        UserCommand::Add { login, role, org, venues, name, password_stdin } => {
+        UserCommand::Add { login, role, org, org_name, venues, name, password_stdin } => {
+            let org = match org_name {
+                Some(n) => Some(accounts::ensure_root_organization(&store, &n, None).await.map_err(explain)?),
+                None => org,
+            };
             let (password, generated) = password(password_stdin)?;
             let new = NewUser {
                 login,

@@ -1043,6 +1043,12 @@ async fn the_user_command_adds_lists_disables_and_resets_accounts() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("added boss") && !out.contains("stdin password"), "{out}");
+    let (code, out, err) = run(
+        &["user", "add", "--login", "founder", "--role", "organizer", "--org-name", "新区消费者协会"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added founder") && out.contains("password: "), "{out}");
     let (code, out, err) = run(&["user", "add", "--login", "lead7", "--role", "lead", "--venue", "3"], None);
     assert_eq!(code, 0, "{err}");
     let generated =
@@ -1212,5 +1218,61 @@ async fn a_lead_cannot_move_a_dispute_to_another_venue_or_file_one_there() {
     )
     .await;
     assert_eq!(status, 404, "an unknown campaign");
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn an_organizer_of_a_parent_organization_plans_its_children_but_not_the_reverse() {
+    use reqwest::Method as M;
+    let w = World::new().await;
+    let store = &w.app.db.store;
+    let city = organization::Entity::find_by_id(w.org)
+        .one(store.conn())
+        .await
+        .expect("q")
+        .and_then(|o| o.parent_id)
+        .expect("the district has a parent");
+    let boss = create(store, "city-boss", Role::Organizer, Some(city), vec![]).await;
+    let (cookie, csrf) = accounts::create_session(store, boss).await.expect("session");
+    let as_boss = |m: M, path: &str| {
+        w.app
+            .client
+            .request(m, w.app.url(path))
+            .header(COOKIE, format!("eventday_session={cookie}"))
+            .header("x-csrf-token", &csrf)
+    };
+    let summary = format!("/api/v1/campaigns/{}/summary", w.campaign);
+    assert_eq!(as_boss(M::GET, &summary).send().await.expect("r").status().as_u16(), 200);
+    let venue = format!("/api/v1/campaigns/{}/venues", w.campaign);
+    let body = json!({"kind": "sub", "name": "市里加的会场", "width_m": 20.0, "depth_m": 10.0});
+    assert_eq!(as_boss(M::POST, &venue).json(&body).send().await.expect("r").status().as_u16(), 201);
+
+    let child = json!({"name": "新街道分会", "parent_id": city});
+    let (status, _) = json_of(
+        w.req(Who::Organizer, M::POST, "/api/v1/organizations").json(&child).send().await.expect("r"),
+    )
+    .await;
+    assert_eq!(status, 403, "the district may not add to the city");
+    let (status, _) = json_of(
+        w.req(Who::Organizer, M::PUT, &format!("/api/v1/organizations/{city}"))
+            .json(&json!({"name": "改名"}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 403, "nor rename it");
+    let (status, body) =
+        json_of(as_boss(M::POST, "/api/v1/organizations").json(&child).send().await.expect("r")).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, _) = json_of(
+        w.req(Who::Organizer, M::POST, "/api/v1/organizations")
+            .json(&json!({"name": "自立门户"}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 403, "a new root organization comes from the command line (user add --org-name)");
     w.app.stop().await;
 }

@@ -395,6 +395,42 @@ pub async fn create_user(store: &Store, new: NewUser, actor: Option<i32>) -> Res
     Ok(info)
 }
 
+/// The top-level organization with this name, created (and audited) when there is none yet:
+/// how a fresh installation gets its first organization.
+///
+/// # Errors
+/// [`StoreError::Invalid`] for a bad name, database errors.
+pub async fn ensure_root_organization(
+    store: &Store,
+    name: &str,
+    actor: Option<i32>,
+) -> Result<i32, StoreError> {
+    let mut errors = FieldErrors::new();
+    validate::name(&mut errors, "org_name", name, validate::MAX_NAME_CHARS);
+    ValidationError::check(errors)?;
+    let name = name.trim();
+    let tx = store.write_tx().await?;
+    let found = organization::Entity::find()
+        .filter(organization::Column::Name.eq(name))
+        .filter(organization::Column::ParentId.is_null())
+        .one(&tx)
+        .await?;
+    if let Some(o) = found {
+        return Ok(o.id);
+    }
+    let o = organization::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        name: Set(name.to_owned()),
+        parent_id: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(&tx, actor, Action::Create, "organization", o.id, None, Some(&o)).await?;
+    tx.commit().await?;
+    Ok(o.id)
+}
+
 /// Lists users, optionally only those of the given organizations, by login.
 ///
 /// # Errors
