@@ -75,15 +75,10 @@ export function say(el, text, kind) {
   el.className = `msg ${kind || ''}`;
 }
 
-// Who is signed in (the endpoint exists once accounts are enabled; a 404 just leaves the link).
-(async () => {
-  const who = document.getElementById('whoami');
-  if (!who) return;
-  const r = await api('GET', '/api/v1/auth/me');
-  if (r.ok && r.data) {
-    const user = r.data.user || r.data;
-    who.textContent = t('signed_in_as') + (user.display_name || user.login || '');
-    who.hidden = false;
-    if (r.data.csrf_token) rememberCsrf(r.data.csrf_token);
-  }
-})();
+// Signing out ends the session on the server, then goes to the sign-in page.
+document.getElementById('signout')?.addEventListener('click', async () => {
+  await api('POST', '/api/v1/auth/logout', {});
+  sessionStorage.removeItem(CSRF_KEY);
+  localStorage.removeItem(CSRF_KEY);
+  location.assign('/login');
+});

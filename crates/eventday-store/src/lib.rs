@@ -2,6 +2,7 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod accounts;
 pub mod audit;
 pub mod csv_io;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod log;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;
+pub mod scope;
 pub mod views;
 
 mod db;

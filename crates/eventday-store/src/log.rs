@@ -197,6 +197,9 @@ pub async fn submit(
         tx.commit().await?;
         return Ok((out, Outcome::Existing));
     }
+    // After the idempotency check: a phone retrying an entry stored before the organizer
+    // accepted the day still gets its answer; a new entry is refused (and rolled back).
+    crate::scope::ensure_venue_writable(&tx, v.id).await?;
     write_materials(&tx, &id, &entry.materials).await?;
     let stored = log_entry::Entity::find_by_id(id.clone())
         .one(&tx)
@@ -406,10 +409,11 @@ pub async fn add_photo(
         return Ok(Err(PhotoRejection::NotAnImage));
     };
     let tx = store.write_tx().await?;
-    log_entry::Entity::find_by_id(entry_id.to_owned())
+    let entry = log_entry::Entity::find_by_id(entry_id.to_owned())
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "log entry", id: entry_id.chars().take(64).collect() })?;
+    crate::scope::ensure_venue_writable(&tx, entry.venue_id).await?;
     let row = log_photo::ActiveModel {
         id: NotSet,
         log_entry_id: Set(entry_id.to_owned()),

@@ -1,14 +1,15 @@
 //! The health check (the pages themselves are in [`crate::web`]).
 
+use crate::auth::{RouteSpec, Rule, route};
 use crate::{AppError, AppState};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::Method;
 use serde_json::{Value, json};
 
-/// Routes outside `/api`.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+/// Routes outside `/api` and the pages, each with its access rule.
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    vec![route(Method::GET, "/healthz", Rule::Public, healthz)]
 }
 
 #[tracing::instrument(skip_all)]

@@ -4,8 +4,9 @@
 
 mod driver;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app, user_with_token};
 use driver::{Browser, programs};
+use eventday_domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -21,7 +22,8 @@ async fn post(app: &TestApp, path: &str, body: Value) -> Value {
     v
 }
 
-/// A campaign held today (in Shanghai), one venue of 20 x 10 m with two booths and one material.
+/// A campaign held today (in Shanghai), one venue of 20 x 10 m with two booths and one material;
+/// an organizer `organizer1` and the venue's lead `lead1` (password [`TEST_PASSWORD`]).
 struct Fixture {
     campaign: i64,
     venue: i64,
@@ -32,7 +34,9 @@ struct Fixture {
 
 async fn fixture(app: &TestApp) -> Fixture {
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    let org = post(app, "/api/v1/organizations", json!({"name": "江岸区消费者协会"})).await;
+    let org =
+        post(app, "/api/v1/organizations", json!({"name": "江岸区消费者协会", "parent_id": app.root_org}))
+            .await;
     let c = post(
         app,
         "/api/v1/campaigns",
@@ -57,6 +61,10 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await;
     let id = |v: &Value| v["id"].as_i64().expect("id");
+    let org_id = i32::try_from(id(&org)).expect("id");
+    let venue_id = i32::try_from(id(&v)).expect("id");
+    user_with_token(&app.db.store, "organizer1", Role::Organizer, Some(org_id), vec![]).await;
+    user_with_token(&app.db.store, "lead1", Role::Lead, Some(org_id), vec![venue_id]).await;
     Fixture { campaign: id(&c), venue: id(&v), booth_a: id(&a), booth_b: id(&b), material: id(&m) }
 }
 
@@ -67,6 +75,15 @@ async fn log_count(app: &TestApp, campaign: i64) -> u64 {
         .count(app.db.store.conn())
         .await
         .expect("count")
+}
+
+/// Signs in through the sign-in page and waits until it has moved on.
+async fn sign_in(b: &Browser, app: &TestApp, login: &str) {
+    b.goto(&app.url("/login")).await;
+    b.type_into("#login", login).await;
+    b.type_into("#password", TEST_PASSWORD).await;
+    b.click("#login-form button[type=submit]").await;
+    b.wait_for("return location.pathname !== '/login'", "the sign-in page to move on").await;
 }
 
 /// Fills the lead form (visitors by pressing +, a material, a note) and records it.
@@ -89,8 +106,10 @@ async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once(
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    sign_in(&b, &app, "lead1").await;
+    // A lead lands on the choice of their venues.
+    b.click(&format!("a[href='/lead/venues/{}']", f.venue)).await;
     let page = app.url(&format!("/lead/venues/{}", f.venue));
-    b.goto(&page).await;
     b.wait_text("#pending-count", "0").await;
     b.type_into("#author", "王敏").await;
 
@@ -142,6 +161,9 @@ async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once(
     assert_eq!(log_count(&app, f.campaign).await, 3, "each entry stored exactly once");
 
     // The organizer's dashboard shows each entry once.
+    b.click("#signout").await;
+    b.wait_for("return location.pathname === '/login'", "signed out").await;
+    sign_in(&b, &app, "organizer1").await;
     b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
     let row = format!("tr[data-venue='{}']", f.venue);
     assert_eq!(b.text(&format!("{row} [data-col=entries]")).await, "3");
@@ -171,6 +193,7 @@ async fn the_dashboard_updates_by_itself_when_entries_arrive() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
     b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
     let row = format!("tr[data-venue='{}']", f.venue);
     b.wait_text(&format!("{row} .status"), "未开始").await;
@@ -200,6 +223,7 @@ async fn a_dragged_booth_stays_where_it_was_dropped_and_an_overlapping_drop_is_r
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
     let page = app.url(&format!("/venues/{}/plan", f.venue));
     b.goto(&page).await;
     let a = format!(".booth[data-id='{}'] rect:not(.handle)", f.booth_a);
@@ -265,7 +289,18 @@ async fn the_report_page_downloads_a_pdf() {
     let _one = ONE_AT_A_TIME.lock().await;
     let app = spawn_app().await;
     let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    let org = {
+        use eventday_store::entities::campaign;
+        campaign::Entity::find_by_id(id)
+            .one(app.db.store.conn())
+            .await
+            .expect("db")
+            .expect("campaign")
+            .organization_id
+    };
+    user_with_token(&app.db.store, "report-writer", Role::Organizer, Some(org), vec![]).await;
     let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "report-writer").await;
     b.goto(&app.url(&format!("/campaigns/{id}/report"))).await;
     b.js("const s = document.getElementById('report-lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true", vec![]).await;
     let href = b.js("return document.getElementById('report-download').getAttribute('href')", vec![]).await;
@@ -299,7 +334,19 @@ async fn switching_to_english_changes_the_page_text_and_sticks() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    // Not signed in: the dashboard sends the browser to the sign-in page, which brings it back.
     b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    b.wait_for("return location.pathname === '/login'", "the redirect to sign-in").await;
+    b.type_into("#login", "organizer1").await;
+    b.type_into("#password", "wrong password").await;
+    b.click("#login-form button[type=submit]").await;
+    b.wait_text("#login-msg", "账号或密码不正确。").await;
+    b.js("document.getElementById('password').value = ''; return true", vec![]).await;
+    b.type_into("#password", TEST_PASSWORD).await;
+    b.click("#login-form button[type=submit]").await;
+    b.wait_for(&format!("return location.pathname === '/campaigns/{}'", f.campaign), "back at the dashboard")
+        .await;
+    b.wait_text("#whoami", "已登录：organizer1").await;
     assert_eq!(b.text("nav a[aria-current=page]").await, "总览");
     assert_eq!(b.js("return document.documentElement.lang", vec![]).await, "zh-CN");
     b.click("#lang-switch").await;

@@ -283,6 +283,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("signed_in_as", "已登录：", "Signed in as "),
     ("error_title", "出错了", "Something went wrong"),
     ("error_not_found", "找不到这个页面或记录。", "This page or record does not exist."),
+    ("error_forbidden", "您的账号无权查看此页面。", "Your account may not see this page."),
     ("error_other", "请求无法完成。", "The request could not be completed."),
     ("back_home", "返回首页", "Back to the start page"),
     ("network_error", "网络不通", "No connection"),

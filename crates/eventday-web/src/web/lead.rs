@@ -1,34 +1,50 @@
 //! The sign-in page and the phone-first logging page for venue leads.
 
-use super::i18n::{Lang, format_date};
-use super::{PageError, PageResult, base, render, sv};
+use super::i18n::format_date;
+use super::{PageError, PageResult, Viewer, base, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;
 use axum::extract::State;
 use axum::response::Html;
-use eventday_store::{planning, queries};
+use eventday_domain::Role;
+use eventday_store::{planning, queries, scope};
 use minijinja::context;
 
 type Page = Result<Html<String>, PageError>;
 
 /// Sign-in (the form posts to the API with JavaScript).
-pub async fn login(lang: Lang) -> Page {
-    render("login.html", base(lang, lang.t("sign_in")))
+pub async fn login(viewer: Viewer) -> Page {
+    let lang = viewer.lang;
+    render("login.html", base(&viewer, lang.t("sign_in")))
 }
 
-/// Venues to choose from, grouped by campaign.
-pub async fn choose(State(s): State<AppState>, lang: Lang) -> Page {
+/// Venues to choose from: a lead's own venues, or every venue of the campaigns the user reads.
+pub async fn choose(State(s): State<AppState>, viewer: Viewer) -> Page {
+    let lang = viewer.lang;
+    let Some(caller) = viewer.caller.as_ref() else {
+        return Err(PageError::with(crate::AppError::Unauthorized(String::new()), lang));
+    };
+    let who = &caller.principal;
+    let readable = scope::readable_campaigns(&s.store, who).await.page(lang)?;
     let campaigns = queries::list_campaigns(&s.store).await.page(lang)?;
     let mut groups = Vec::new();
-    for c in campaigns.iter().take(10) {
-        let venues = planning::venues::list(&s.store, c.id).await.page(lang)?;
-        groups.push(context! { c => sv(c), venues => sv(&venues) });
+    for c in campaigns.iter().filter(|c| readable.contains(&c.id)).take(10) {
+        let venues: Vec<_> = planning::venues::list(&s.store, c.id)
+            .await
+            .page(lang)?
+            .into_iter()
+            .filter(|v| who.role != Role::Lead || who.venue_ids.contains(&v.id))
+            .collect();
+        if !venues.is_empty() {
+            groups.push(context! { c => sv(c), venues => sv(&venues) });
+        }
     }
-    render("lead_choose.html", context! { groups => groups, ..base(lang, lang.t("choose_venue")) })
+    render("lead_choose.html", context! { groups => groups, ..base(&viewer, lang.t("choose_venue")) })
 }
 
 /// The logging page of one venue.
-pub async fn log_page(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
+pub async fn log_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
     let venue = planning::venues::get(&s.store, id).await.page(lang)?;
     let c = planning::campaigns::get(&s.store, venue.campaign_id).await.page(lang)?;
     let materials = planning::materials::list(&s.store, c.id).await.page(lang)?;
@@ -50,7 +66,7 @@ pub async fn log_page(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPat
             campaign_date => format_date(lang, c.date),
             materials => sv(&materials),
             data => sv(&data),
-            ..base(lang, &title)
+            ..base(&viewer, &title)
         },
     )
 }

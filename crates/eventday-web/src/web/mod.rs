@@ -12,11 +12,13 @@ mod lead;
 mod organizer;
 mod planner;
 
+use crate::auth::{Caller, Credential, Entity, RouteSpec, Rule, Target, route};
 use crate::{AppError, AppState};
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{MethodRouter, get};
 use i18n::Lang;
 use minijinja::{Environment, Value, context};
 use std::sync::LazyLock;
@@ -39,52 +41,74 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// One page route: path and handler.
-pub struct PageRoute {
-    /// The path, e.g. `/campaigns/{id}`.
-    pub path: &'static str,
-    /// The handler.
-    pub handler: MethodRouter<AppState>,
+fn page<H, T>(path: &'static str, rule: Rule, handler: H) -> RouteSpec
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    route(Method::GET, path, rule, handler)
 }
 
-fn p(path: &'static str, handler: MethodRouter<AppState>) -> PageRoute {
-    PageRoute { path, handler }
-}
+const CAMPAIGN: &[Target] = &[Target::Path(Entity::Campaign, "id")];
+const VENUE: &[Target] = &[Target::Path(Entity::Venue, "id")];
 
-/// Every page and asset route, in one list.
+/// Every page and asset route with its access rule (see [`crate::auth`]): campaign pages for
+/// those who may read the campaign, the planner for those who may read the venue (saving is the
+/// API's `Plan` rule), the logging page for the venue's leads and organizers.
 #[must_use]
-pub fn routes() -> Vec<PageRoute> {
+pub(crate) fn routes() -> Vec<RouteSpec> {
     vec![
-        p("/", get(organizer::index)),
-        p("/login", get(lead::login)),
-        p("/campaigns/{id}", get(organizer::dashboard)),
-        p("/campaigns/{id}/live", get(organizer::live)),
-        p("/campaigns/{id}/venues", get(organizer::venues)),
-        p("/campaigns/{id}/units", get(organizer::units)),
-        p("/campaigns/{id}/materials", get(organizer::materials)),
-        p("/campaigns/{id}/media", get(organizer::media)),
-        p("/campaigns/{id}/officials", get(organizer::officials)),
-        p("/campaigns/{id}/disputes", get(organizer::disputes)),
-        p("/campaigns/{id}/report", get(organizer::report)),
-        p("/venues/{id}/plan", get(planner::plan)),
-        p("/venues/{id}/plan/print", get(planner::print)),
-        p("/lead", get(lead::choose)),
-        p("/lead/venues/{id}", get(lead::log_page)),
-        p("/assets/{*path}", get(assets::serve)),
+        page("/", Rule::Public, organizer::index),
+        page("/login", Rule::Public, lead::login),
+        page("/assets/{*path}", Rule::Public, assets::serve),
+        page("/campaigns/{id}", Rule::Read(CAMPAIGN), organizer::dashboard),
+        page("/campaigns/{id}/live", Rule::Read(CAMPAIGN), organizer::live),
+        page("/campaigns/{id}/venues", Rule::Read(CAMPAIGN), organizer::venues),
+        page("/campaigns/{id}/units", Rule::Read(CAMPAIGN), organizer::units),
+        page("/campaigns/{id}/materials", Rule::Read(CAMPAIGN), organizer::materials),
+        page("/campaigns/{id}/media", Rule::Read(CAMPAIGN), organizer::media),
+        page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
+        page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
+        page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
+        page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
+        page("/lead", Rule::Authenticated, lead::choose),
+        page("/lead/venues/{id}", Rule::Log(VENUE), lead::log_page),
     ]
 }
 
-/// The pages' router, built from [`routes`]; `?lang=` choices are remembered in a cookie.
-pub fn router() -> axum::Router<AppState> {
-    routes()
-        .into_iter()
-        .fold(axum::Router::new(), |r, route| r.route(route.path, route.handler))
-        .layer(axum::middleware::from_fn(i18n::remember_lang))
+/// Who is looking at a page: the language, and the signed-in user if any.
+pub struct Viewer {
+    /// The page language.
+    pub lang: Lang,
+    /// The signed-in caller (pages behind a rule always have one).
+    pub caller: Option<Caller>,
 }
 
-/// What every page's layout needs: the language, its strings and the switch link.
-fn base(lang: Lang, title: &str) -> Value {
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state).await?;
+        Ok(Viewer { lang, caller: parts.extensions.get::<Caller>().cloned() })
+    }
+}
+
+/// What every page's layout needs: the language, its strings, the switch link, and for a
+/// signed-in user their name and the session's CSRF token (which the pages' scripts send).
+fn base(viewer: &Viewer, title: &str) -> Value {
+    let lang = viewer.lang;
+    let csrf = viewer.caller.as_ref().and_then(|c| match &c.credential {
+        Credential::Session { csrf_token } => Some(csrf_token.clone()),
+        Credential::Token => None,
+    });
+    let user = viewer.caller.as_ref().map(|c| {
+        let p = &c.principal;
+        if p.display_name.is_empty() { p.login.clone() } else { p.display_name.clone() }
+    });
     context! {
+        csrf_token => csrf,
+        user => user,
         lang => lang.code(),
         other_lang => lang.other().code(),
         t => sv(lang.table()),
@@ -132,12 +156,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let lang = self.1;
         let (mut parts, _) = self.0.into_response().into_parts();
-        let message = if parts.status == StatusCode::NOT_FOUND {
-            lang.t("error_not_found")
-        } else {
-            lang.t("error_other")
+        let message = match parts.status {
+            StatusCode::NOT_FOUND => lang.t("error_not_found"),
+            StatusCode::FORBIDDEN => lang.t("error_forbidden"),
+            _ => lang.t("error_other"),
         };
-        let ctx = context! { message => message, status => parts.status.as_u16(), ..base(lang, lang.t("error_title")) };
+        let viewer = Viewer { lang, caller: None };
+        let ctx = context! { message => message, status => parts.status.as_u16(), ..base(&viewer, lang.t("error_title")) };
         let html = ENV
             .get_template("error.html")
             .and_then(|t| t.render(ctx))
@@ -146,6 +171,64 @@ impl IntoResponse for PageError {
         parts.headers.remove(header::CONTENT_LENGTH);
         Response::from_parts(parts, Body::from(html))
     }
+}
+
+/// For a browser asking for a page (not the API): "log in first" becomes a redirect to the
+/// sign-in page (coming back afterwards), and a refusal or a missing record an HTML page in
+/// the visitor's language instead of the API's JSON. The `lang` query choice is remembered too.
+pub async fn browser_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let wants_html = req.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/assets/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let next_url = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+    let (mut parts, body) = req.into_parts();
+    let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or(Lang::Zh);
+    let resp = i18n::remember_lang(axum::extract::Request::from_parts(parts, body), next).await;
+    if !wants_html {
+        return resp;
+    }
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    match resp.status() {
+        StatusCode::UNAUTHORIZED => {
+            let to = format!("/login?next={}", urlencode(&next_url));
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST if !is_html => {
+            let status = resp.status();
+            let err = match status {
+                StatusCode::FORBIDDEN => AppError::Forbidden(String::new()),
+                StatusCode::NOT_FOUND => AppError::NotFound(String::new()),
+                _ => AppError::BadRequest(String::new()),
+            };
+            PageError(err, lang).into_response()
+        }
+        _ => resp,
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Adds the page language to a store or path error.
@@ -174,7 +257,8 @@ mod tests {
 
     #[test]
     fn values_are_escaped_in_pages() {
-        let ctx = context! { message => "<script>x</script>", status => 404, ..base(Lang::Zh, "<b>") };
+        let viewer = Viewer { lang: Lang::Zh, caller: None };
+        let ctx = context! { message => "<script>x</script>", status => 404, ..base(&viewer, "<b>") };
         let html = render("error.html", ctx).map(|h| h.0).unwrap_or_default();
         assert!(html.contains("&lt;script&gt;x&lt;"), "{html}");
         assert!(!html.contains("<script>x"));

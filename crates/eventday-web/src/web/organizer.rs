@@ -2,7 +2,7 @@
 //! materials grid, media, officials, disputes and the report page.
 
 use super::i18n::{Lang, format_count, format_date};
-use super::{PageError, PageResult, base, campaign_nav, render, sv};
+use super::{PageError, PageResult, Viewer, base, campaign_nav, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;
 use axum::extract::State;
@@ -21,10 +21,11 @@ type Page = Result<Html<String>, PageError>;
 /// The layout context of a page inside a campaign.
 async fn in_campaign(
     s: &AppState,
-    lang: Lang,
+    viewer: &Viewer,
     id: i32,
     active: &str,
 ) -> Result<(campaign::Model, Value), PageError> {
+    let lang = viewer.lang;
     let c = planning::campaigns::get(&s.store, id).await.page(lang)?;
     let title = format!("{} · {}", lang.t(leak_nav(active)), c.title);
     let ctx = context! {
@@ -32,7 +33,7 @@ async fn in_campaign(
         campaign_date => format_date(lang, c.date),
         nav => sv(campaign_nav(id)),
         active => active,
-        ..base(lang, &title)
+        ..base(viewer, &title)
     };
     Ok((c, ctx))
 }
@@ -51,7 +52,8 @@ fn leak_nav(active: &str) -> &'static str {
 }
 
 /// The start page: campaigns with their headline figures, and where leads go.
-pub async fn index(State(s): State<AppState>, lang: Lang) -> Page {
+pub async fn index(State(s): State<AppState>, viewer: Viewer) -> Page {
+    let lang = viewer.lang;
     let campaigns = queries::list_campaigns(&s.store).await.page(lang)?;
     let mut rows = Vec::new();
     for c in campaigns.iter().take(20) {
@@ -66,7 +68,7 @@ pub async fn index(State(s): State<AppState>, lang: Lang) -> Page {
             entries => format_count(t.log_entries),
         });
     }
-    render("index.html", context! { campaigns => rows, ..base(lang, lang.t("app_name")) })
+    render("index.html", context! { campaigns => rows, ..base(&viewer, lang.t("app_name")) })
 }
 
 /// One row of the dashboard's venue table.
@@ -132,29 +134,33 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
 }
 
 /// The campaign dashboard.
-pub async fn dashboard(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (c, ctx) = in_campaign(&s, lang, id, "dashboard").await?;
+pub async fn dashboard(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
     render("dashboard.html", context! { live => live, ..ctx })
 }
 
 /// The dashboard's live fragment, polled by the page.
-pub async fn live(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (c, ctx) = in_campaign(&s, lang, id, "dashboard").await?;
+pub async fn live(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
     render("live.html", context! { live => live, ..ctx })
 }
 
 /// The venues of a campaign, with links to their floor plans and log pages.
-pub async fn venues(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "venues").await?;
+pub async fn venues(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "venues").await?;
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
     render("venues.html", context! { venues => sv(&venues), ..ctx })
 }
 
 /// Units taking part and their roles.
-pub async fn units(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "units").await?;
+pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "units").await?;
     let parts = planning::participations::list(&s.store, id).await.page(lang)?;
     let names = views::unit_names(&s.store).await.page(lang)?;
     let rows: Vec<Value> = parts
@@ -165,8 +171,9 @@ pub async fn units(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i
 }
 
 /// The materials allocation grid: venues x items.
-pub async fn materials(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "materials").await?;
+pub async fn materials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "materials").await?;
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
     let materials = planning::materials::list(&s.store, id).await.page(lang)?;
     let allocations = views::campaign_allocations(&s.store, id).await.page(lang)?;
@@ -183,8 +190,9 @@ pub async fn materials(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPa
 }
 
 /// Media coverage.
-pub async fn media(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "media").await?;
+pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "media").await?;
     let items = planning::media::list(&s.store, id).await.page(lang)?;
     let names = views::unit_names(&s.store).await.page(lang)?;
     let rows: Vec<Value> = items
@@ -202,8 +210,9 @@ pub async fn media(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i
 }
 
 /// Officials present.
-pub async fn officials(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "officials").await?;
+pub async fn officials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "officials").await?;
     let items = planning::officials::list(&s.store, id).await.page(lang)?;
     let venues: HashMap<i32, String> =
         planning::venues::list(&s.store, id).await.page(lang)?.into_iter().map(|v| (v.id, v.name)).collect();
@@ -218,8 +227,9 @@ pub async fn officials(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPa
 }
 
 /// Disputes received on the day.
-pub async fn disputes(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "disputes").await?;
+pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "disputes").await?;
     let items = planning::disputes::list(&s.store, id).await.page(lang)?;
     let venues: HashMap<i32, String> =
         planning::venues::list(&s.store, id).await.page(lang)?.into_iter().map(|v| (v.id, v.name)).collect();
@@ -247,8 +257,9 @@ pub async fn disputes(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPat
 }
 
 /// The report page: narrative sections to edit, language and layout, the PDF download.
-pub async fn report(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    let (_, ctx) = in_campaign(&s, lang, id, "report").await?;
+pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "report").await?;
     let sections = planning::narrative::list(&s.store, id).await.page(lang)?;
     render("report.html", context! { sections => sv(&sections), ..ctx })
 }

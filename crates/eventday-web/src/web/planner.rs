@@ -1,7 +1,6 @@
 //! The floor-plan planner and its print view for the set-up crew.
 
-use super::i18n::Lang;
-use super::{PageError, PageResult, base, campaign_nav, render, sv};
+use super::{PageError, PageResult, Viewer, base, campaign_nav, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;
 use axum::extract::State;
@@ -11,7 +10,8 @@ use minijinja::{Value, context};
 
 type Page = Result<Html<String>, PageError>;
 
-async fn plan_ctx(s: &AppState, lang: Lang, id: i32) -> Result<Value, PageError> {
+async fn plan_ctx(s: &AppState, viewer: &Viewer, id: i32) -> Result<Value, PageError> {
+    let lang = viewer.lang;
     let venue = planning::venues::get(&s.store, id).await.page(lang)?;
     let c = planning::campaigns::get(&s.store, venue.campaign_id).await.page(lang)?;
     let booths = views::booths_with_units(&s.store, id).await.page(lang)?;
@@ -28,16 +28,16 @@ async fn plan_ctx(s: &AppState, lang: Lang, id: i32) -> Result<Value, PageError>
         campaign => sv(&c),
         nav => sv(campaign_nav(c.id)),
         active => "venues",
-        ..base(lang, &title)
+        ..base(viewer, &title)
     })
 }
 
 /// The planner: the venue to scale, booths to drag, resize and rotate.
-pub async fn plan(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    render("planner.html", plan_ctx(&s, lang, id).await?)
+pub async fn plan(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    render("planner.html", plan_ctx(&s, &viewer, id).await?)
 }
 
 /// The A4-landscape print view of a venue's plan with its booth list.
-pub async fn print(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i32>) -> Page {
-    render("plan_print.html", plan_ctx(&s, lang, id).await?)
+pub async fn print(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    render("plan_print.html", plan_ctx(&s, &viewer, id).await?)
 }
