@@ -50,6 +50,12 @@ pub enum StoreError {
     /// The write conflicts with what is stored (e.g. same id, different content).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The operation is not available on this database engine (the message says what to use).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A file could not be written or moved.
+    #[error("{0}")]
+    Io(String),
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(DbErr),

@@ -2,10 +2,14 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod backup;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod live;
 pub mod queries;
+pub mod rollup;
+pub mod synthetic;
 
 mod db;
 

@@ -6,6 +6,7 @@
 mod api;
 mod error;
 mod html;
+mod ops;
 mod pages;
 
 pub use error::AppError;
@@ -27,7 +28,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(ops::router()))
         .fallback(error::not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))
