@@ -4,7 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_initial;
-mod m20261129_000007_rollup_index;
+mod m20261129_000007_venue_tallies;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -14,7 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261129_000001_initial::Migration),
-            Box::new(m20261129_000007_rollup_index::Migration),
+            Box::new(m20261129_000007_venue_tallies::Migration),
         ]
     }
 }

@@ -23,9 +23,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::fmt;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "eventday_log";
@@ -157,6 +157,8 @@ impl Scope {
 /// The per-process hub; created lazily by the store on first use.
 pub(crate) struct LiveHub {
     sender: broadcast::Sender<Arc<LiveEntry>>,
+    /// Dropped with the hub, which stops the PostgreSQL listener.
+    _stop: Option<oneshot::Sender<()>>,
 }
 
 impl fmt::Debug for LiveHub {
@@ -165,56 +167,63 @@ impl fmt::Debug for LiveHub {
     }
 }
 
+fn listener_error(e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
+}
+
 impl LiveHub {
     /// Starts the hub; on PostgreSQL, also the listener (LISTEN has taken effect on return, so
     /// nothing committed after this is missed).
     pub(crate) async fn start(store: &Store) -> Result<Arc<LiveHub>, StoreError> {
         let (sender, _) = broadcast::channel(store.live_buffer().max(1));
-        let hub = Arc::new(LiveHub { sender });
-        if store.backend() == Backend::Postgres {
-            let pool = store.conn().get_postgres_connection_pool().clone();
-            let mut listener =
-                sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await.map_err(|e| {
-                    StoreError::Db(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
-                })?;
-            listener.listen(CHANNEL).await.map_err(|e| {
-                StoreError::Db(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
-            })?;
-            // The listener holds the connection pool, not the store: the store holds the hub, and
-            // the listener must not keep the hub alive once every store handle is gone.
-            tokio::spawn(listen(store.conn().clone(), Arc::downgrade(&hub), listener));
+        if store.backend() != Backend::Postgres {
+            return Ok(Arc::new(LiveHub { sender, _stop: None }));
         }
-        Ok(hub)
+        let pool = store.conn().get_postgres_connection_pool().clone();
+        let mut listener =
+            sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await.map_err(listener_error)?;
+        listener.listen(CHANNEL).await.map_err(listener_error)?;
+        let (stop, stopped) = oneshot::channel();
+        // The listener holds the connection pool and a sender, not the store: the store holds
+        // the hub, and the listener must end once the hub is gone (or the pool is closed).
+        tokio::spawn(listen(store.conn().clone(), sender.clone(), listener, stopped));
+        Ok(Arc::new(LiveHub { sender, _stop: Some(stop) }))
     }
 }
 
-/// Receives notifications until the hub is gone, reading the notified entries back and
-/// broadcasting them. The listener reconnects by itself when its connection drops.
+/// Receives notifications until the hub is dropped or the pool closed, reading the notified
+/// entries back and broadcasting them. The listener reconnects by itself when its connection
+/// drops.
 async fn listen(
     db: DatabaseConnection,
-    hub: Weak<LiveHub>,
+    sender: broadcast::Sender<Arc<LiveEntry>>,
     mut listener: sea_orm::sqlx::postgres::PgListener,
+    mut stopped: oneshot::Receiver<()>,
 ) {
     loop {
-        let next = tokio::time::timeout(Duration::from_secs(2), listener.recv()).await;
-        let Some(hub) = hub.upgrade() else { return };
+        let next = tokio::select! {
+            _ = &mut stopped => return,
+            n = listener.recv() => n,
+        };
         match next {
-            Err(_) => {} // no news; check the hub is still wanted
-            Ok(Ok(n)) => {
+            Ok(n) => {
                 let ids: Vec<String> = n.payload().split(',').map(str::to_owned).collect();
                 match entries_by_id(&db, &ids).await {
                     Ok(entries) => {
                         for e in entries {
-                            let _ = hub.sender.send(Arc::new(e));
+                            let _ = sender.send(Arc::new(e));
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "live feed: cannot read notified entries"),
                 }
             }
-            Ok(Err(e)) => {
+            Err(sea_orm::sqlx::Error::PoolClosed) => return,
+            Err(e) => {
                 tracing::warn!(error = %e, "live feed: listener failed; retrying");
-                drop(hub);
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::select! {
+                    _ = &mut stopped => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
             }
         }
     }

@@ -1,8 +1,9 @@
 //! Roll-up of an organization and all its descendants for one year, computed in the database.
 //!
-//! The subtree is found with a recursive CTE over `organizations.parent_id`; log entries are
-//! summed in SQL through the covering index `ix_log_entries_rollup` (campaign, venue and the five
-//! figures), so the database reads the index only. Districts come in pages ordered by
+//! The subtree is found with a recursive CTE over `organizations.parent_id`; figures are summed
+//! in SQL over `venue_tallies`, the per-venue running sums of log entries that database triggers
+//! keep exact (see the migration `m20261129_000007_venue_tallies`): a province of 3,000
+//! districts sums 51,000 tally rows instead of 2.5 million entries. Districts come in pages ordered by
 //! (parent name, name, campaign id) with a keyset cursor, and venue rows per page of districts:
 //! a report over 3,000 districts × 17 venues never holds more than one page in memory.
 
@@ -48,13 +49,14 @@ const TREE: &str = "WITH RECURSIVE tree(id) AS ( \
      SELECT id FROM organizations WHERE id = ? \
      UNION ALL SELECT o.id FROM organizations o JOIN tree t ON o.parent_id = t.id)";
 
-/// The summed figures of log entries (`e`) as columns, cast so PostgreSQL returns `bigint`.
-const SUMS: &str = "CAST(COUNT(e.id) AS BIGINT) AS log_entries, \
-     COALESCE(CAST(SUM(e.visitors) AS BIGINT), 0) AS visitors, \
-     COALESCE(CAST(SUM(e.consultations) AS BIGINT), 0) AS consultations, \
-     COALESCE(CAST(SUM(e.complaints_received) AS BIGINT), 0) AS complaints_received, \
-     COALESCE(CAST(SUM(e.complaints_settled) AS BIGINT), 0) AS complaints_settled, \
-     COALESCE(CAST(SUM(e.money_recovered_fen) AS BIGINT), 0) AS money_recovered_fen";
+/// The summed tallies (`s`, rows of `venue_tallies`) as columns, cast so PostgreSQL returns
+/// `bigint` rather than `numeric`.
+const SUMS: &str = "COALESCE(CAST(SUM(s.log_entries) AS BIGINT), 0) AS log_entries, \
+     COALESCE(CAST(SUM(s.visitors) AS BIGINT), 0) AS visitors, \
+     COALESCE(CAST(SUM(s.consultations) AS BIGINT), 0) AS consultations, \
+     COALESCE(CAST(SUM(s.complaints_received) AS BIGINT), 0) AS complaints_received, \
+     COALESCE(CAST(SUM(s.complaints_settled) AS BIGINT), 0) AS complaints_settled, \
+     COALESCE(CAST(SUM(s.money_recovered_fen) AS BIGINT), 0) AS money_recovered_fen";
 
 /// Grand totals of a roll-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -214,7 +216,7 @@ pub async fn rollup_totals(
         &format!(
             "{TREE} SELECT {SUMS} FROM tree t \
              JOIN campaigns c ON c.organization_id = t.id AND c.year = ? \
-             JOIN log_entries e ON e.campaign_id = c.id"
+             JOIN venue_tallies s ON s.campaign_id = c.id"
         ),
         vec![organization_id.into(), year.into()],
     ))
@@ -292,8 +294,8 @@ pub async fn rollup_districts(
     let sums: HashMap<i32, SumRow> = CampaignSumRow::find_by_statement(statement(
         backend,
         &format!(
-            "SELECT e.campaign_id AS campaign_id, {SUMS} FROM log_entries e \
-             WHERE e.campaign_id IN ({}) GROUP BY e.campaign_id",
+            "SELECT s.campaign_id AS campaign_id, {SUMS} FROM venue_tallies s \
+             WHERE s.campaign_id IN ({}) GROUP BY s.campaign_id",
             marks(n)
         ),
         ids.clone(),
@@ -357,8 +359,8 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
     let sums: HashMap<i32, SumRow> = VenueSumRow::find_by_statement(statement(
         backend,
         &format!(
-            "SELECT e.venue_id AS venue_id, {SUMS} FROM log_entries e \
-             WHERE e.campaign_id IN ({list}) GROUP BY e.venue_id"
+            "SELECT s.venue_id AS venue_id, {SUMS} FROM venue_tallies s \
+             WHERE s.campaign_id IN ({list}) GROUP BY s.venue_id"
         ),
         ids.clone(),
     ))
