@@ -36,6 +36,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Copy a running SQLite database into a new file, consistently (for PostgreSQL: pg_dump).
     Backup(BackupArgs),
+    /// Write a campaign's summary report as PDF.
+    Report(ReportArgs),
 }
 
 /// Options of `demo`.
@@ -66,6 +68,29 @@ pub struct BackupArgs {
     /// Replace `--out` if it exists.
     #[arg(long)]
     pub force: bool,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The campaign (see `GET /api/v1/campaigns`).
+    #[arg(long)]
+    pub campaign: i32,
+    /// Language: `zh` (default) or `en`.
+    #[arg(long, default_value = "zh")]
+    pub lang: eventday_report::Lang,
+    /// Layout: `modern` (default) or `gbt9704` (GB/T 9704 official-document conventions).
+    #[arg(long, default_value = "modern")]
+    pub style: eventday_report::Style,
+    /// Fix the creation date and document id so the same data gives identical bytes.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Where to write the PDF.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -173,6 +198,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup(args) => backup(&args).await?,
         Command::Serve(args) => serve(args).await?,
+        Command::Report(args) => report(args).await?,
     }
     Ok(())
 }
@@ -239,6 +265,32 @@ async fn backup(args: &BackupArgs) -> Result<()> {
     let store = Store::connect(&args.db.database_url.0).await?;
     let bytes = eventday_store::backup::backup_sqlite(&store, &args.out, args.force).await?;
     println!("backup written to {} ({bytes} bytes)", args.out.display());
+    Ok(())
+}
+
+async fn report(args: ReportArgs) -> Result<()> {
+    let store = open(&args.db).await?;
+    let opts = eventday_report::RenderOptions {
+        lang: args.lang,
+        style: args.style,
+        deterministic: args.deterministic,
+    };
+    let out = eventday_web::report::render_campaign(&store, args.campaign, opts).await?;
+    if !out.missing_chars.is_empty() {
+        let list: String =
+            out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
+        eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
+    }
+    write_atomically(&args.out, &out.pdf)?;
+    println!("wrote {} ({} pages, {} bytes)", args.out.display(), out.pages, out.pdf.len());
+    Ok(())
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader never sees half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

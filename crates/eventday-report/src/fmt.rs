@@ -12,7 +12,7 @@ fn group(digits: &str) -> String {
     let b = digits.as_bytes();
     let mut out = String::with_capacity(b.len() + b.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (b.len() - i) % 3 == 0 {
+        if i > 0 && (b.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(money(123456, Lang::Zh), "1,234.56元");
         assert_eq!(money(5, Lang::En), "¥0.05");
-        assert_eq!(money(1_234_567_890_00, Lang::Zh), "123,456.79万元");
+        assert_eq!(money(123_456_789_000, Lang::Zh), "123,456.79万元");
         assert_eq!(money(i64::MIN, Lang::Zh).chars().next(), Some('-'));
     }
 }

@@ -196,6 +196,7 @@ struct TextState {
     color: Option<(u32, u32, u32)>,
 }
 
+#[expect(clippy::too_many_arguments, reason = "one call site; a struct would only rename the arguments")]
 fn text_ops(
     ops: &mut Vec<Op>,
     boxes: &mut Vec<Op>,
@@ -325,10 +326,8 @@ fn finish_doc<W: std::io::Write>(
 ) -> Result<(), ReportError> {
     let mut doc = PdfDocument::new(&meta.title);
     for face in ALL_FACES {
-        if used.contains(&face) {
-            if let Some((f, _)) = fonts.face(face) {
-                doc.resources.fonts.map.insert(font_id(face), PdfFont::new(f.clone()));
-            }
+        if let (true, Some((f, _))) = (used.contains(&face), fonts.face(face)) {
+            doc.resources.fonts.map.insert(font_id(face), PdfFont::new(f.clone()));
         }
     }
     let info = &mut doc.metadata.info;
@@ -343,8 +342,8 @@ fn finish_doc<W: std::io::Write>(
     };
     let when =
         printpdf::OffsetDateTime::from_unix_timestamp(ts).map_err(|e| ReportError::Pdf(e.to_string()))?;
-    info.creation_date = when.clone();
-    info.modification_date = when.clone();
+    info.creation_date = when;
+    info.modification_date = when;
     info.metadata_date = when;
     let id_seed = fnv(meta.title.as_bytes(), fnv(meta.author.as_bytes(), 0xcbf2_9ce4_8422_2325));
     let id = format!(

@@ -1,4 +1,5 @@
 //! Layout-level tests: geometry, line breaking, tables and content, without looking at PDF bytes.
+#![allow(clippy::expect_used, reason = "tests")]
 
 use std::sync::OnceLock;
 

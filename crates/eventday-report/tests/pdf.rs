@@ -1,4 +1,5 @@
 //! PDF-level tests: determinism, metadata, and the text a reader extracts.
+#![allow(clippy::expect_used, reason = "tests")]
 
 use std::process::Command;
 

@@ -167,6 +167,7 @@ pub async fn load(store: &Store, file: &CampaignFile) -> Result<LoadOutcome, Sto
         .await?;
     }
 
+    let closed = file.campaign.status == eventday_domain::CampaignStatus::Closed;
     let mut venues: HashMap<&str, i32> = HashMap::new();
     for (i, v) in file.venues.iter().enumerate() {
         let id = venue::ActiveModel {
@@ -182,8 +183,9 @@ pub async fn load(store: &Store, file: &CampaignFile) -> Result<LoadOutcome, Sto
             opens_at: Set(v.opens_at.clone()),
             closes_at: Set(v.closes_at.clone()),
             position: Set(to_i32(i as i64)),
-            day_status: Set("open".into()),
-            accepted_at: Set(None),
+            // A closed campaign's figures are final: its venues' days count as accepted.
+            day_status: Set(if closed { "accepted" } else { "open" }.into()),
+            accepted_at: Set(closed.then_some(now)),
         }
         .insert(&tx)
         .await?

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod live;
 pub mod queries;
+pub mod report_facts;
 pub mod rollup;
 pub mod synthetic;
 

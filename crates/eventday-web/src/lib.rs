@@ -8,6 +8,7 @@ mod error;
 mod html;
 mod ops;
 mod pages;
+pub mod report;
 
 pub use error::AppError;
 
@@ -28,7 +29,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router().merge(ops::router()))
+        .nest("/api/v1", api::router().merge(report::router()).merge(ops::router()))
         .fallback(error::not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))

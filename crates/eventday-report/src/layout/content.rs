@@ -22,7 +22,7 @@ pub fn chinese_number(n: usize) -> String {
         0..=9 => D[n].to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", D[n % 10]),
-        20..=99 => format!("{}十{}", D[n / 10], if n % 10 == 0 { "" } else { D[n % 10] }),
+        20..=99 => format!("{}十{}", D[n / 10], if n.is_multiple_of(10) { "" } else { D[n % 10] }),
         _ => n.to_string(),
     }
 }
