@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// A fresh, migrated database just for one test.
 pub struct TestDb {
     pub store: Store,
+    /// The database URL (for tests that start the real binary on it).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg_admin: Option<(String, String)>,
 }
@@ -41,7 +43,7 @@ impl TestDb {
         };
         let store = Store::connect(&url).await.expect("connect test database");
         store.migrate().await.expect("migrate test database");
-        TestDb { store, _dir: dir, pg_admin }
+        TestDb { store, url, _dir: dir, pg_admin }
     }
 
     /// Drops a PostgreSQL test database (SQLite files go with their temp dir).

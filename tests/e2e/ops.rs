@@ -474,3 +474,207 @@ async fn a_subscriber_that_falls_behind_is_dropped_and_resumes_from_its_cursor()
     assert_eq!(unique.len(), replayed.len());
     db.cleanup().await;
 }
+
+/// A real `eventday serve` child process on an ephemeral loopback port.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    fn start(url: &str, demo: bool) -> Server {
+        use std::io::{BufRead, BufReader};
+        let mut args = vec!["serve", "--bind", "127.0.0.1:0", "--database-url", url];
+        if demo {
+            args.push("--demo");
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
+            .args(&args)
+            .env("EVENTDAY_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start eventday serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let addr = loop {
+            let line = lines.next().expect("the server exited before serving").expect("stdout line");
+            if let Some(rest) = line.strip_prefix("eventday is serving on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base: format!("http://{addr}") }
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as a crash or an OOM kill.
+    fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn log_body(id: uuid::Uuid, n: usize) -> Value {
+    serde_json::json!({
+        "id": id,
+        "recorded_at": Utc.with_ymd_and_hms(2013, 3, 15, 3, 0, 0).single().expect("t")
+            + ChronoDuration::seconds((n % 7200) as i64),
+        "author_name": format!("客户端 {n}"),
+        "visitors": 1 + (n % 9) as i64,
+        "consultations": 1,
+        "note": "crash test",
+    })
+}
+
+async fn demo_venues(client: &reqwest::Client, base: &str) -> (i64, Vec<i64>) {
+    let list: Value = client
+        .get(format!("{base}/api/v1/campaigns"))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let id = list["campaigns"][0]["id"].as_i64().expect("the demo campaign");
+    let s: Value = client
+        .get(format!("{base}/api/v1/campaigns/{id}/summary"))
+        .send()
+        .await
+        .expect("summary")
+        .json()
+        .await
+        .expect("json");
+    let venues = s["totals"]["per_venue"]
+        .as_array()
+        .expect("venues")
+        .iter()
+        .map(|v| v["venue_id"].as_i64().expect("id"))
+        .collect();
+    (id, venues)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_entries_survive_sigkill_and_retries_store_nothing_twice() {
+    let db = TestDb::new().await;
+    let server = Server::start(&db.url, true);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let (_, venues) = demo_venues(&client, &server.base).await;
+    let before = scalar(&db.store, "SELECT CAST(COUNT(*) AS BIGINT) FROM log_entries").await;
+
+    // Eight clients post until the server dies; each remembers what was acknowledged.
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(uuid::Uuid, usize, i64)>::new()));
+    let unacked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(uuid::Uuid, usize, i64)>::new()));
+    let mut clients = Vec::new();
+    for c in 0..8usize {
+        let (client, base, venues) = (client.clone(), server.base.clone(), venues.clone());
+        let (acked, unacked) = (acked.clone(), unacked.clone());
+        clients.push(tokio::spawn(async move {
+            for i in 0..400usize {
+                let n = c * 1000 + i;
+                let (id, venue) = (uuid::Uuid::new_v4(), venues[n % venues.len()]);
+                let sent = client
+                    .post(format!("{base}/api/v1/venues/{venue}/log"))
+                    .json(&log_body(id, n))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status().is_success() => acked.lock().expect("lock").push((id, n, venue)),
+                    Ok(r) => panic!("unexpected answer {} before the crash", r.status()),
+                    Err(_) => {
+                        unacked.lock().expect("lock").push((id, n, venue));
+                        return;
+                    }
+                }
+            }
+        }));
+    }
+    // Kill mid-load: once some entries were acknowledged.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while acked.lock().expect("lock").len() < 150 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill();
+    for c in clients {
+        c.await.expect("client");
+    }
+    let acked = acked.lock().expect("lock").clone();
+    let unacked = unacked.lock().expect("lock").clone();
+    assert!(acked.len() >= 150, "load ran: {}", acked.len());
+
+    // Every acknowledged entry is there exactly once after a restart.
+    let server = Server::start(&db.url, false);
+    for (id, ..) in &acked {
+        let r = client.get(format!("{}/api/v1/log/{id}", server.base)).send().await.expect("get");
+        assert_eq!(r.status(), 200, "acknowledged entry {id} lost");
+    }
+    let stored = scalar(&db.store, "SELECT CAST(COUNT(*) AS BIGINT) FROM log_entries").await - before;
+    assert!(stored >= acked.len() as i64 && stored <= (acked.len() + unacked.len()) as i64, "{stored}");
+
+    // Retrying the unacknowledged ones with the same ids stores each once: 201 if it was lost,
+    // 200 if it had been committed before the kill; never 409, never a second row.
+    for (id, n, venue) in &unacked {
+        let r = client
+            .post(format!("{}/api/v1/venues/{venue}/log", server.base))
+            .json(&log_body(*id, *n))
+            .send()
+            .await
+            .expect("retry");
+        assert!(r.status() == 201 || r.status() == 200, "retry of {id}: {}", r.status());
+    }
+    let stored = scalar(&db.store, "SELECT CAST(COUNT(*) AS BIGINT) FROM log_entries").await - before;
+    assert_eq!(stored, (acked.len() + unacked.len()) as i64);
+    // The tallies agree with the entries after the crash.
+    let (entries, visitors, _) = direct_sums(&db.store).await;
+    let tallied = scalar(&db.store, "SELECT CAST(SUM(log_entries) AS BIGINT) FROM venue_tallies").await;
+    let tallied_visitors = scalar(&db.store, "SELECT CAST(SUM(visitors) AS BIGINT) FROM venue_tallies").await;
+    assert_eq!((tallied, tallied_visitors), (entries, visitors));
+    drop(server);
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_posted_to_one_instance_reaches_the_live_feed_of_another() {
+    if std::env::var("EVENTDAY_TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+        println!(
+            "skipped: two instances share a database only on PostgreSQL (set EVENTDAY_TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    let db = TestDb::new().await;
+    let a = Server::start(&db.url, true);
+    let b = Server::start(&db.url, false);
+    let client = reqwest::Client::new();
+    let (campaign, venues) = demo_venues(&client, &a.base).await;
+    let mut feed =
+        client.get(format!("{}/api/v1/campaigns/{campaign}/live", b.base)).send().await.expect("feed");
+    assert_eq!(feed.status(), 200);
+
+    let id = uuid::Uuid::new_v4();
+    let posted = client
+        .post(format!("{}/api/v1/venues/{}/log", a.base, venues[3]))
+        .json(&log_body(id, 1))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), 201);
+    let sent_at = tokio::time::Instant::now();
+    let mut buf = String::new();
+    let events = read_events(&mut feed, &mut buf, |ev| {
+        ev.iter().any(|(e, _, d)| e == "entry" && d.contains(&id.to_string()))
+            || sent_at.elapsed() > Duration::from_secs(1)
+    })
+    .await;
+    assert!(
+        events.iter().any(|(e, _, d)| e == "entry" && d.contains(&id.to_string())),
+        "instance B did not show the entry posted to A: {events:?}"
+    );
+    assert!(sent_at.elapsed() <= Duration::from_secs(1), "took {:?}", sent_at.elapsed());
+    drop((a, b));
+    db.cleanup().await;
+}
