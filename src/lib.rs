@@ -38,6 +38,34 @@ pub enum Command {
     Backup(BackupArgs),
     /// Write a campaign's summary report as PDF.
     Report(ReportArgs),
+    /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
+    RollupReport(RollupReportArgs),
+}
+
+/// Options of `rollup-report`.
+#[derive(Debug, Args)]
+pub struct RollupReportArgs {
+    /// The organization at the top (a province, city or district).
+    #[arg(long)]
+    pub organization: i32,
+    /// The year.
+    #[arg(long)]
+    pub year: i32,
+    /// Language: `zh` (default) or `en`.
+    #[arg(long, default_value = "zh")]
+    pub lang: eventday_report::Lang,
+    /// Layout: `modern` (default) or `gbt9704`.
+    #[arg(long, default_value = "modern")]
+    pub style: eventday_report::Style,
+    /// Fix the creation date and document id so the same data gives identical bytes.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Where to write the PDF.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Options of `demo`.
@@ -199,6 +227,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => backup(&args).await?,
         Command::Serve(args) => serve(args).await?,
         Command::Report(args) => report(args).await?,
+        Command::RollupReport(args) => rollup_report(args).await?,
     }
     Ok(())
 }
@@ -283,6 +312,48 @@ async fn report(args: ReportArgs) -> Result<()> {
     }
     write_atomically(&args.out, &out.pdf)?;
     println!("wrote {} ({} pages, {} bytes)", args.out.display(), out.pages, out.pdf.len());
+    Ok(())
+}
+
+async fn rollup_report(args: RollupReportArgs) -> Result<()> {
+    let store = open(&args.db).await?;
+    let opts = eventday_report::RenderOptions {
+        lang: args.lang,
+        style: args.style,
+        deterministic: args.deterministic,
+    };
+    let started = std::time::Instant::now();
+    let tmp = args.out.with_extension("partial");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let out = eventday_web::rollup_report::render_rollup(
+        &store,
+        args.organization,
+        args.year,
+        opts,
+        std::io::BufWriter::new(file),
+    )
+    .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&tmp, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !out.missing_chars.is_empty() {
+        let list: String =
+            out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
+        eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
+    }
+    println!(
+        "wrote {} ({} districts, {} pages, {} bytes) in {:.1} s",
+        args.out.display(),
+        out.districts,
+        out.pages,
+        out.bytes,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

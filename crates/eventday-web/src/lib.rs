@@ -9,6 +9,7 @@ mod html;
 mod ops;
 mod pages;
 pub mod report;
+pub mod rollup_report;
 
 pub use error::AppError;
 
