@@ -678,3 +678,47 @@ async fn an_entry_posted_to_one_instance_reaches_the_live_feed_of_another() {
     drop((a, b));
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn rollup_report_writes_every_district_of_the_subtree_into_one_pdf() {
+    let db = TestDb::new().await;
+    let out = synthetic::generate(&db.store, &spec(3, 9), |_| {}).await.expect("generate");
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("rollup.pdf");
+    let (url, pdf_s, org) =
+        (db.url.clone(), pdf.to_str().expect("utf-8").to_owned(), out.province_id.to_string());
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        eventday(&[
+            "rollup-report",
+            "--organization",
+            &org,
+            "--year",
+            "2026",
+            "--out",
+            &pdf_s,
+            "--database-url",
+            &url,
+        ])
+    })
+    .await
+    .expect("join");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 districts"), "{stdout}");
+    let bytes = std::fs::read(&pdf).expect("the PDF");
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000, "{} bytes", bytes.len());
+    let (code, _, stderr) = eventday(&[
+        "rollup-report",
+        "--organization",
+        "999999",
+        "--year",
+        "2026",
+        "--out",
+        dir.path().join("x.pdf").to_str().expect("utf-8"),
+        "--database-url",
+        &db.url,
+    ]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("organization 999999 not found"), "{stderr}");
+    assert!(!dir.path().join("x.pdf").exists() && !dir.path().join("x.partial").exists());
+    db.cleanup().await;
+}
