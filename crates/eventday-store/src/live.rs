@@ -437,6 +437,10 @@ pub struct Subscription {
     backlog: VecDeque<Arc<LiveEntry>>,
     /// More may be waiting in the database after `last`.
     catching_up: bool,
+    /// Ids replayed from the database, so the same entries arriving live are not sent twice.
+    /// (Not a cursor comparison: with several instances an entry may commit after one with a
+    /// later `created_at`, and must still be delivered.)
+    replayed: HashSet<String>,
     last: Option<Cursor>,
     dirty: BTreeSet<i32>,
     last_totals: tokio::time::Instant,
@@ -468,6 +472,7 @@ pub async fn subscribe(
         rx,
         backlog: VecDeque::new(),
         catching_up: after.is_some(),
+        replayed: HashSet::new(),
         last: after,
         dirty: BTreeSet::new(),
         last_totals: tokio::time::Instant::now(),
@@ -528,6 +533,7 @@ impl Subscription {
                 if let Some(after) = self.last.clone() {
                     let page = entries_after(&self.store, &self.scope, &after, RESUME_PAGE).await?;
                     self.catching_up = page.len() as u64 == RESUME_PAGE;
+                    self.replayed.extend(page.iter().map(|e| e.id.clone()));
                     self.backlog.extend(page.into_iter().map(Arc::new));
                 } else {
                     self.catching_up = false;
@@ -548,7 +554,7 @@ impl Subscription {
                     if !self.scope.contains(e.campaign_id) {
                         continue;
                     }
-                    if self.last.as_ref().is_some_and(|l| e.cursor() <= *l) {
+                    if !self.replayed.is_empty() && self.replayed.contains(&e.id) {
                         continue; // already sent while catching up
                     }
                     return Ok(Some(self.take(e)));
