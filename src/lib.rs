@@ -1,6 +1,8 @@
 //! The `eventday` command line: configuration and the commands behind `serve`, `migrate` and
 //! `demo`. `main.rs` only parses flags and calls [`run`].
 
+pub mod csv_cmd;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use eventday_store::Store;
@@ -40,6 +42,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
     RollupReport(RollupReportArgs),
+    /// Import a CSV file of one kind into a campaign (all rows or none).
+    Import(csv_cmd::ImportArgs),
+    /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
+    Export(csv_cmd::ExportArgs),
 }
 
 /// Options of `rollup-report`.
@@ -228,6 +234,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await?,
         Command::Report(args) => report(args).await?,
         Command::RollupReport(args) => rollup_report(args).await?,
+        Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
+        Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
     Ok(())
 }

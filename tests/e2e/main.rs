@@ -4,7 +4,10 @@
 // Tests fail loudly: panicking on an unexpected error is the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api;
 mod cli;
+mod csv;
 mod foundation;
 mod helpers;
 mod ops;
+mod report;

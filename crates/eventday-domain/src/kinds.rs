@@ -20,6 +20,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal / $zh:literal / $en:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -203,6 +204,16 @@ vocabulary!(
         Lead => "lead" / "分会场负责人" / "venue lead",
         /// Reads only.
         Viewer => "viewer" / "观察员" / "viewer",
+    }
+);
+
+vocabulary!(
+    /// The language of a narrative section (and of the report).
+    Lang, "language" {
+        /// Chinese (the default).
+        Zh => "zh" / "中文" / "Chinese",
+        /// English.
+        En => "en" / "英文" / "English",
     }
 );
 

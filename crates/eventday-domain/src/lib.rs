@@ -3,11 +3,14 @@
 //! Nothing here knows about HTTP, SQL or PDF. Totals are computed here once and used by the
 //! pages, the API and the report alike.
 
+pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod geometry;
+pub mod inputs;
 pub mod kinds;
 pub mod money;
+pub mod photo;
 pub mod totals;
 pub mod validate;
 

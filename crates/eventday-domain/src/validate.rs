@@ -28,6 +28,29 @@ pub fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
     }
 }
 
+/// Checks an optional single-line text: may be empty, at most `max` characters, no control characters.
+pub fn line(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(field.into(), format!("must be at most {max} characters"));
+    } else if value.chars().any(char::is_control) {
+        errors.insert(field.into(), "must not contain control characters".into());
+    }
+}
+
+/// Checks a wall-clock time written `HH:MM` (24-hour).
+pub fn hhmm(errors: &mut FieldErrors, field: &str, value: &str) {
+    if chrono::NaiveTime::parse_from_str(value, "%H:%M").is_err() || value.len() != 5 {
+        errors.insert(field.into(), "must be a time written HH:MM".into());
+    }
+}
+
+/// Checks a coordinate in metres is a finite number within 10 km of the origin.
+pub fn coordinate(errors: &mut FieldErrors, field: &str, value: f64) {
+    if !value.is_finite() || value.abs() > 10_000.0 {
+        errors.insert(field.into(), "must be a number of metres between -10000 and 10000".into());
+    }
+}
+
 /// Checks a count or an amount is not negative.
 pub fn non_negative(errors: &mut FieldErrors, field: &str, value: i64) {
     if value < 0 {

@@ -279,7 +279,9 @@ fn is_word_char(c: char) -> bool {
 /// Characters that take the Latin face.
 fn is_latin(c: char, lang: Lang) -> bool {
     let c32 = c as u32;
-    c32 < 0x250 && c != '\u{00B7}' || (lang == Lang::En && (0x2000..0x2070).contains(&c32))
+    // The middle dot of “3·15” is a full-width CJK glyph in Chinese and a Latin one in English.
+    c32 < 0x250 && (c != '\u{00B7}' || lang == Lang::En)
+        || (lang == Lang::En && (0x2000..0x2070).contains(&c32))
 }
 
 /// A shaped character.
@@ -335,7 +337,10 @@ impl<'a> Typesetter<'a> {
                     break;
                 }
             }
-            let is_cjk = !is_word_char(ch) && ch != ' ';
+            // In English, quotes, dashes and the middle dot belong to the words around them: no break
+            // opportunity and no justification space next to them.
+            let en_punct = self.lang == Lang::En && is_latin(ch, Lang::En);
+            let is_cjk = !is_word_char(ch) && !en_punct && ch != ' ';
             match found {
                 Some((f, a)) => {
                     let t = if is_cjk { st.tracking } else { 0.0 };
@@ -727,19 +732,8 @@ impl<'a, 's> Composer<'a, 's> {
         Ok(())
     }
 
-    /// A heading kept with at least two lines of what follows; level 3 is a figure caption.
+    /// A heading (level 1 or 2) kept with at least two lines of what follows.
     pub(crate) fn heading(&mut self, text: &str, level: u8) -> Result<(), crate::ReportError> {
-        if level >= 3 {
-            let st = TextStyle { bold: true, ..self.geo.small };
-            let pitch = self.geo.small_pitch * 1.4;
-            let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
-            self.ensure(lines.len() as f32 * pitch + 4.0 * self.geo.small_pitch)?;
-            for l in lines {
-                let dx = ((self.geo.area.w - l.width) / 2.0).max(0.0);
-                self.put_line(l, dx, pitch);
-            }
-            return Ok(());
-        }
         let st = if level == 1 { self.geo.h1 } else { self.geo.h2 };
         let pitch = self.geo.body_pitch.max(st.size * 1.5);
         let indent = if self.geo.style == Style::Gbt9704 { 2.0 * (st.size + st.tracking) } else { 0.0 };
@@ -779,35 +773,81 @@ impl<'a, 's> Composer<'a, 's> {
         Ok(())
     }
 
-    /// A horizontal bar chart; each row holds one value per series.
-    pub(crate) fn bar_chart(
-        &mut self,
-        rows: &[(String, Vec<u64>)],
-        series: &[(&str, Rgb)],
-    ) -> Result<(), crate::ReportError> {
+    /// Geometry of a bar chart: (label width, value width, bar width, bar height, row height, legend height).
+    fn chart_metrics(&self, nser: usize) -> (f32, f32, f32, f32, f32, f32) {
         let st = self.geo.small;
         let w = self.geo.area.w;
         let label_w = w * 0.30;
         let value_w = w * 0.16;
         let bar_w = w - label_w - value_w - 8.0;
-        let nser = series.len().max(1);
         let bar_h = st.size * 0.9;
-        let row_h = bar_h * nser as f32 + 5.0;
+        let row_h = bar_h * nser.max(1) as f32 + 5.0;
+        let legend_h = if nser > 1 { st.size * 1.6 } else { 0.0 };
+        (label_w, value_w, bar_w, bar_h, row_h, legend_h)
+    }
+
+    /// Height of a bar chart with `rows` rows and `nser` series (legend included).
+    pub(crate) fn chart_height(&self, rows: usize, nser: usize) -> f32 {
+        let (.., row_h, legend_h) = self.chart_metrics(nser);
+        legend_h + rows as f32 * row_h
+    }
+
+    /// Height of a level-1 heading block as [`heading`](Self::heading) places it (one line).
+    pub(crate) fn heading_height(&self) -> f32 {
+        let pitch = self.geo.body_pitch.max(self.geo.h1.size * 1.5);
+        if self.geo.style == Style::Modern { pitch + 9.0 } else { pitch }
+    }
+
+    /// Starts a new page unless a block of `h` pt fits on this one; a block taller than a page is left
+    /// to break where it must.
+    pub(crate) fn keep_together(&mut self, h: f32) -> Result<(), crate::ReportError> {
+        if h <= self.geo.area.h { self.ensure(h) } else { Ok(()) }
+    }
+
+    /// A figure: an optional caption and a horizontal bar chart (each row holds one value per series),
+    /// kept on one page when it fits on one, with space after it.
+    pub(crate) fn bar_chart(
+        &mut self,
+        caption: Option<&str>,
+        rows: &[(String, Vec<u64>)],
+        series: &[(&str, Rgb)],
+    ) -> Result<(), crate::ReportError> {
+        let st = self.geo.small;
+        let w = self.geo.area.w;
+        let (label_w, _value_w, bar_w, bar_h, row_h, legend_h) = self.chart_metrics(series.len());
         let max = rows.iter().flat_map(|r| r.1.iter()).copied().max().unwrap_or(0).max(1) as f64;
+        let cap_st = TextStyle { bold: true, ..self.geo.small };
+        let cap_pitch = self.geo.small_pitch * 1.4;
+        let cap_lines = match caption {
+            Some(t) => self.ts.paragraph(t, &cap_st, w, 0.0, false),
+            None => Vec::new(),
+        };
+        let cap_h = cap_lines.len() as f32 * cap_pitch;
+        // The whole figure when it fits on a page; else the caption, the legend and two rows.
+        let whole = cap_h + self.chart_height(rows.len(), series.len());
+        if whole <= self.geo.area.h {
+            self.ensure(whole)?;
+        } else {
+            self.ensure(cap_h + legend_h + 2.0 * row_h)?;
+        }
+        for l in cap_lines {
+            let dx = ((w - l.width) / 2.0).max(0.0);
+            self.put_line(l, dx, cap_pitch);
+        }
         // Legend.
         if series.len() > 1 {
-            self.ensure(st.size * 1.6 + row_h * 2.0)?;
+            self.page_has_content = true;
             let mut x = label_w + 4.0;
             for (name, c) in series {
-                let p = self.abs(x, (st.size * 1.6 - bar_h) / 2.0);
+                let p = self.abs(x, (legend_h - bar_h) / 2.0);
                 self.page.items.push((p, Item::Rect { w: bar_h, h: bar_h, fill: Some(*c), stroke: None }));
                 let l = self.ts.line(name, &st);
                 let lw = l.width;
-                let p = self.abs(x + bar_h + 3.0, (st.size * 1.6 - st.size) / 2.0 + st.size * ASCENT);
+                let p = self.abs(x + bar_h + 3.0, (legend_h - st.size) / 2.0 + st.size * ASCENT);
                 self.page.items.push((p, Item::Line(l)));
                 x += bar_h + 3.0 + lw + 12.0;
             }
-            self.y += st.size * 1.6;
+            self.y += legend_h;
         }
         for (label, vals) in rows {
             self.ensure(row_h)?;
@@ -835,9 +875,8 @@ impl<'a, 's> Composer<'a, 's> {
             }
             self.y += row_h;
         }
-        // Axis.
-        let p = self.abs(label_w, 0.0);
-        let _ = p;
+        // Air before whatever follows (a heading, a table).
+        self.space(self.geo.body_pitch);
         Ok(())
     }
 

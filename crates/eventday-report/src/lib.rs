@@ -131,6 +131,7 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
             Lang::En => "“3·15” campaign summary".to_string(),
         },
         deterministic: opts.deterministic,
+        lang: opts.lang,
         date: data.date,
     };
     let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
@@ -148,5 +149,25 @@ pub fn render_rollup<W: std::io::Write>(
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    pdf::render_rollup(header, districts, opts, fonts, out)
+    render_rollup_with_progress(header, districts, opts, fonts, out, |_| {})
+}
+
+/// [`render_rollup`] that calls `on_district(n)` as it reads the `n`-th district (1-based), so a caller
+/// can drive a progress bar; the last call comes before the totals, the chart and the fonts are written.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn render_rollup_with_progress<W: std::io::Write>(
+    header: &RollupHeader,
+    districts: impl Iterator<Item = RollupDistrict>,
+    opts: &RenderOptions,
+    fonts: &FontSet,
+    out: W,
+    mut on_district: impl FnMut(usize),
+) -> Result<RollupRendered, ReportError> {
+    let counted = districts.enumerate().map(move |(i, d)| {
+        on_district(i + 1);
+        d
+    });
+    pdf::render_rollup(header, counted, opts, fonts, out)
 }

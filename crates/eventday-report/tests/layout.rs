@@ -243,3 +243,140 @@ fn page_numbers_are_dashed_and_on_the_outside_edge_in_gbt9704() {
         if p.number % 2 == 1 { assert!(pt.x > mid) } else { assert!(pt.x + f.width < mid) }
     }
 }
+
+/// Value labels next to bars are the only lines at 0.9 × the small size.
+fn chart_value_size(style: Style) -> f32 {
+    match style {
+        Style::Modern => 9.0 * 0.9,
+        Style::Gbt9704 => 10.5 * 0.9,
+    }
+}
+
+/// (page index, baseline y) of the first line whose text contains `needle`.
+fn find_line(pages: &[Page], needle: &str) -> Option<(usize, f32)> {
+    pages.iter().enumerate().find_map(|(i, p)| {
+        p.items.iter().find_map(|(pt, it)| match it {
+            Item::Line(l) if l.text().contains(needle) => Some((i, pt.y)),
+            _ => None,
+        })
+    })
+}
+
+/// The demo with `k` short paragraphs added up front, which moves everything after them down.
+fn shifted(k: usize) -> ReportData {
+    let mut d = demo();
+    for i in 0..k {
+        d.sections[0].paragraphs.insert(0, format!("补充说明第{i}段：活动当天秩序良好。"));
+    }
+    d
+}
+
+#[test]
+fn a_chart_that_fits_on_a_page_is_never_split() {
+    let d = demo();
+    let mut checked = 0;
+    for style in [Style::Modern, Style::Gbt9704] {
+        let size = chart_value_size(style);
+        for k in 0..24 {
+            let (pages, _) = layout_report(&shifted(k), Lang::Zh, style, fonts()).expect("layout");
+            for (caption, bars) in [("图1", d.venues.len()), ("图2", 2 * d.materials.len())] {
+                let (pi, y) = find_line(&pages, caption).expect("caption");
+                // Every bar's value label sits on the caption's page, below the caption.
+                let below = pages[pi]
+                    .items
+                    .iter()
+                    .filter(|(pt, it)| {
+                        matches!(it, Item::Line(l) if (l.size - size).abs() < 0.01) && pt.y > y
+                    })
+                    .count();
+                assert!(below >= bars, "{style:?} +{k}: {caption} has {below} of {bars} bars on its page");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 24 * 2);
+}
+
+#[test]
+fn a_chart_is_followed_by_space_before_the_next_heading() {
+    let mut shared_page = 0;
+    for k in 0..24 {
+        let (pages, _) = layout_report(&shifted(k), Lang::Zh, Style::Modern, fonts()).expect("layout");
+        let (cp, _) = find_line(&pages, "图2").expect("caption");
+        let (hp, hy) = find_line(&pages, "媒体报道").expect("heading");
+        if cp != hp {
+            continue;
+        }
+        shared_page += 1;
+        let heading_top = hy - 11.0 * ASCENT;
+        let chart_bottom = pages[hp]
+            .items
+            .iter()
+            .filter_map(|(pt, it)| match it {
+                Item::Rect { h, .. } if pt.y < hy => Some(pt.y + h),
+                Item::Line(l) if pt.y < hy => Some(pt.y + l.size * DESCENT),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max);
+        assert!(heading_top - chart_bottom >= 12.0, "+{k}: only {} pt", heading_top - chart_bottom);
+    }
+    assert!(shared_page > 0, "no variant put the chart and the next heading on one page");
+}
+
+fn demo_en() -> ReportData {
+    serde_json::from_str(include_str!("fixtures/demo-2013-en.json")).expect("English fixture parses")
+}
+
+#[test]
+fn english_prose_is_set_in_whole_words_inside_the_type_area() {
+    let d = demo_en();
+    for style in [Style::Modern, Style::Gbt9704] {
+        let (pages, missing) = layout_report(&d, Lang::En, style, fonts()).expect("layout");
+        assert!(missing.is_empty(), "{missing:?}");
+        let words: std::collections::HashSet<String> = d
+            .sections
+            .iter()
+            .flat_map(|s| s.paragraphs.iter())
+            .flat_map(|p| p.split_whitespace().map(str::to_string))
+            .collect();
+        let body = if style == Style::Modern { 10.5 } else { 16.0 };
+        let mut prose_lines = 0;
+        for p in &pages {
+            for (pt, it) in &p.items {
+                let Item::Line(l) = it else { continue };
+                let t = l.text();
+                if l.size != body || !t.is_ascii() || pt.x + l.width > p.area.x + p.area.w + 0.01 {
+                    assert!(pt.x + l.width <= p.area.x + p.area.w + 0.01, "{style:?}: {t} overflows");
+                    continue;
+                }
+                let ws: Vec<&str> = t.split_whitespace().collect();
+                if ws.len() > 3 && ws.iter().all(|w| words.contains(*w)) {
+                    prose_lines += 1;
+                }
+            }
+        }
+        // The narrative is about 2,400 characters: dozens of lines, each made of whole words.
+        assert!(prose_lines >= 20, "{style:?}: only {prose_lines} lines of whole narrative words");
+        let text = all_text(&pages);
+        let squeezed: String = text.split_whitespace().collect();
+        for s in &d.sections {
+            if !s.heading.is_empty() {
+                assert!(text.contains(&s.heading), "{style:?}: heading {} missing", s.heading);
+            }
+            for para in &s.paragraphs {
+                let want: String = para.split_whitespace().collect();
+                assert!(squeezed.contains(&want), "{style:?}: paragraph not set in order: {para}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_signature_block_is_not_split_across_pages() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let last = pages.last().expect("pages");
+        let text = page_text(last);
+        let date = if name.contains("Zh") { "2013年3月15日" } else { "15 March 2013" };
+        assert!(text.contains("xx区消费者协会") && text.ends_with(date), "{name}: last page has {text}");
+    }
+}

@@ -118,3 +118,156 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn rollup_progress_is_reported_once_per_district_in_order() {
+    use eventday_report::{RollupDistrict, RollupHeader, render_rollup_with_progress};
+    let fonts = FontSet::bundled().expect("fonts");
+    let districts = (1..=7).map(|i| RollupDistrict { name: format!("第{i}区"), ..Default::default() });
+    let mut seen = Vec::new();
+    let r = render_rollup_with_progress(
+        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3 },
+        districts,
+        &RenderOptions { deterministic: true, ..Default::default() },
+        &fonts,
+        std::io::sink(),
+        |n| seen.push(n),
+    )
+    .expect("rollup");
+    assert_eq!(r.districts, 7);
+    assert_eq!(seen, (1..=7).collect::<Vec<_>>());
+}
+
+#[test]
+fn english_narrative_extracts_as_english_text() {
+    let fonts = FontSet::bundled().expect("fonts");
+    let d: ReportData =
+        serde_json::from_str(include_str!("fixtures/demo-2013-en.json")).expect("English fixture parses");
+    let out =
+        render(&d, &RenderOptions { lang: Lang::En, style: Style::Gbt9704, deterministic: true }, &fonts)
+            .expect("render");
+    assert!(out.missing_chars.is_empty(), "{:?}", out.missing_chars);
+    let dir = std::env::temp_dir().join(format!("eventday-report-en-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let pdf = dir.join("en.pdf");
+    std::fs::write(&pdf, &out.pdf).expect("write");
+    let Ok(o) = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output() else {
+        println!("pdftotext is not installed; skipping the extraction check");
+        return;
+    };
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let txt = squeeze(&String::from_utf8_lossy(&o.stdout));
+    for want in [
+        "1. Serving local businesses",
+        "Consumption grows only when consumers feel safe.",
+        "Most complaints were settled within the hour;",
+        "xx District Consumers' Association",
+    ] {
+        assert!(txt.contains(&squeeze(want)), "{want} not in:\n{txt}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn characters_from_the_fallback_font_are_embedded_and_extract() {
+    use eventday_report::layout::{Face, Metrics};
+    let fonts = FontSet::bundled().expect("fonts");
+    let Some(rare) = "堃喆昇珺𠀀龘".chars().find(|c| {
+        fonts.advance(Face::SongRegular, *c).is_none() && fonts.advance(Face::Fallback, *c).is_some()
+    }) else {
+        println!("no fallback font installed (or Fandol has every candidate); skipping");
+        return;
+    };
+    let mut d = demo();
+    d.organization = format!("{rare}区消费者协会");
+    let out =
+        render(&d, &RenderOptions { lang: Lang::Zh, style: Style::Modern, deterministic: true }, &fonts)
+            .expect("render");
+    assert!(out.missing_chars.is_empty(), "{:?}", out.missing_chars);
+    let dir = std::env::temp_dir().join(format!("eventday-report-fallback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let pdf = dir.join("fallback.pdf");
+    std::fs::write(&pdf, &out.pdf).expect("write");
+    if let Ok(o) = Command::new("pdffonts").arg(&pdf).output() {
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(s.contains("NOTOSC+"), "{s}");
+    }
+    if let Ok(o) = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&pdf).arg("-").output() {
+        let txt = String::from_utf8_lossy(&o.stdout);
+        assert!(txt.contains(&format!("{rare}区消费者协会")), "{txt}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Checks the cross-reference table: every in-use entry points at "N 0 obj", and startxref at "xref".
+fn check_xref(pdf: &[u8]) {
+    let sx = pdf.windows(10).rposition(|w| w == b"startxref\n").expect("startxref");
+    let tail = std::str::from_utf8(&pdf[sx + 10..]).expect("ASCII tail");
+    let xref: usize = tail.lines().next().expect("offset").trim().parse().expect("number");
+    assert!(pdf[xref..].starts_with(b"xref\n0 "), "startxref does not point at the table");
+    let table = std::str::from_utf8(&pdf[xref..]).expect("ASCII table");
+    let mut lines = table.lines().skip(1);
+    let header = lines.next().expect("subsection");
+    let n: usize = header.split(' ').nth(1).expect("count").parse().expect("count");
+    let mut in_use = 0;
+    for (id, line) in lines.take(n).enumerate() {
+        if line.ends_with(" n ") || line.ends_with(" n") {
+            let off: usize = line[..10].parse().expect("offset");
+            assert!(pdf[off..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {off}");
+            in_use += 1;
+        }
+    }
+    assert!(in_use > 10, "only {in_use} objects");
+}
+
+#[test]
+fn the_cross_reference_table_points_at_every_object() {
+    let fonts = FontSet::bundled().expect("fonts");
+    for style in [Style::Modern, Style::Gbt9704] {
+        let out = render(&demo(), &RenderOptions { lang: Lang::Zh, style, deterministic: true }, &fonts)
+            .expect("render");
+        check_xref(&out.pdf);
+    }
+}
+
+#[test]
+fn a_deterministic_rollup_is_byte_identical_and_well_formed() {
+    use eventday_report::{RollupDistrict, RollupHeader, Totals, render_rollup};
+    let fonts = FontSet::bundled().expect("fonts");
+    let make = || {
+        (0..40u64).map(|i| RollupDistrict {
+            name: format!("第{i}区"),
+            parent: "某市".into(),
+            totals: Totals { visitors: i * 37 % 101, ..Default::default() },
+            venues: Vec::new(),
+        })
+    };
+    let header = RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5 };
+    let opts = RenderOptions { deterministic: true, ..Default::default() };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    render_rollup(&header, make(), &opts, &fonts, &mut a).expect("rollup");
+    render_rollup(&header, make(), &opts, &fonts, &mut b).expect("rollup");
+    assert_eq!(a, b);
+    check_xref(&a);
+}
+
+#[test]
+fn hostile_data_renders_a_well_formed_pdf_with_boxes_for_missing_characters() {
+    let fonts = FontSet::bundled().expect("fonts").without_fallback();
+    let mut d = demo();
+    d.organization = "xx区消费者协会😀".into();
+    d.sections[0].paragraphs.push("消费维权，人人有责；😀 emoji。".repeat(400));
+    d.totals.visitors = u64::MAX;
+    d.totals.money_recovered_fen = i64::MIN;
+    for style in [Style::Modern, Style::Gbt9704] {
+        for lang in [Lang::Zh, Lang::En] {
+            let out =
+                render(&d, &RenderOptions { lang, style, deterministic: true }, &fonts).expect("render");
+            assert!(out.missing_chars.contains(&'😀'), "{:?}", out.missing_chars);
+            check_xref(&out.pdf);
+            // Missing glyphs are stroked boxes drawn after the text; the content streams are deflated,
+            // so check the page count instead of the operators.
+            assert!(out.pages >= 7, "{style:?} {lang:?}: {} pages", out.pages);
+        }
+    }
+}

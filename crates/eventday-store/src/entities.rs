@@ -7,12 +7,14 @@ pub mod organization {
 
     /// A row of `organizations`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Organization))]
     #[sea_orm(table_name = "organizations")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub name: String,
         pub parent_id: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
 
@@ -29,18 +31,22 @@ pub mod campaign {
 
     /// A row of `campaigns`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Campaign))]
     #[sea_orm(table_name = "campaigns")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub organization_id: i32,
         pub year: i32,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub date: Date,
         pub timezone: String,
         pub title: String,
         pub theme: String,
         pub status: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub updated_at: DateTimeUtc,
     }
 
@@ -57,6 +63,7 @@ pub mod narrative_section {
 
     /// A row of `narrative_sections`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NarrativeSection))]
     #[sea_orm(table_name = "narrative_sections")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -69,6 +76,7 @@ pub mod narrative_section {
         #[sea_orm(column_type = "Text")]
         pub body: String,
         pub next_steps: bool,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub updated_at: DateTimeUtc,
     }
 
@@ -85,6 +93,7 @@ pub mod unit {
 
     /// A row of `units`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Unit))]
     #[sea_orm(table_name = "units")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -92,6 +101,7 @@ pub mod unit {
         pub name: String,
         pub kind: String,
         pub contact: Option<String>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
 
@@ -108,6 +118,7 @@ pub mod venue {
 
     /// A row of `venues`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Venue))]
     #[sea_orm(table_name = "venues")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -124,6 +135,7 @@ pub mod venue {
         pub closes_at: String,
         pub position: i32,
         pub day_status: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub accepted_at: Option<DateTimeUtc>,
     }
 
@@ -140,6 +152,7 @@ pub mod participation {
 
     /// A row of `participations`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Participation))]
     #[sea_orm(table_name = "participations")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -165,6 +178,7 @@ pub mod booth {
 
     /// A row of `booths`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Booth))]
     #[sea_orm(table_name = "booths")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -192,6 +206,7 @@ pub mod booth_unit {
 
     /// A row of `booth_units`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = BoothUnit))]
     #[sea_orm(table_name = "booth_units")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -213,6 +228,7 @@ pub mod activity {
 
     /// A row of `activities`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Activity))]
     #[sea_orm(table_name = "activities")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -221,7 +237,9 @@ pub mod activity {
         pub kind: String,
         pub title: String,
         pub place: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub starts_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub ends_at: DateTimeUtc,
         pub participants: i64,
         #[sea_orm(column_type = "Text")]
@@ -241,6 +259,7 @@ pub mod material {
 
     /// A row of `materials`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Material))]
     #[sea_orm(table_name = "materials")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -264,6 +283,7 @@ pub mod material_allocation {
 
     /// A row of `material_allocations`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = MaterialAllocation))]
     #[sea_orm(table_name = "material_allocations")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -286,6 +306,7 @@ pub mod user {
 
     /// A row of `users`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = User))]
     #[sea_orm(table_name = "users")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -296,6 +317,7 @@ pub mod user {
         pub role: String,
         pub organization_id: i32,
         pub disabled: bool,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
 
@@ -312,6 +334,7 @@ pub mod user_venue {
 
     /// A row of `user_venues`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = UserVenue))]
     #[sea_orm(table_name = "user_venues")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -333,6 +356,7 @@ pub mod log_entry {
 
     /// A row of `log_entries`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LogEntry))]
     #[sea_orm(table_name = "log_entries")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -341,6 +365,7 @@ pub mod log_entry {
         pub venue_id: i32,
         pub booth_id: Option<i32>,
         pub activity_id: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub recorded_at: DateTimeUtc,
         pub author_user_id: Option<i32>,
         pub author_name: String,
@@ -352,6 +377,7 @@ pub mod log_entry {
         #[sea_orm(column_type = "Text")]
         pub note: String,
         pub content_hash: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
 
@@ -368,6 +394,7 @@ pub mod log_entry_material {
 
     /// A row of `log_entry_materials`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LogEntryMaterial))]
     #[sea_orm(table_name = "log_entry_materials")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -390,6 +417,7 @@ pub mod log_photo {
 
     /// A row of `log_photos`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LogPhoto))]
     #[sea_orm(table_name = "log_photos")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -400,6 +428,7 @@ pub mod log_photo {
         pub sha256: String,
         #[serde(skip)]
         pub bytes: Vec<u8>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
 
@@ -416,6 +445,7 @@ pub mod media_coverage {
 
     /// A row of `media_coverage`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = MediaCoverage))]
     #[sea_orm(table_name = "media_coverage")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -424,6 +454,7 @@ pub mod media_coverage {
         pub outlet_unit_id: i32,
         pub channel: String,
         pub format: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub date: Date,
         pub headline: String,
         pub link: Option<String>,
@@ -443,6 +474,7 @@ pub mod media_coverage_venue {
 
     /// A row of `media_coverage_venues`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = MediaCoverageVenue))]
     #[sea_orm(table_name = "media_coverage_venues")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -464,6 +496,7 @@ pub mod official {
 
     /// A row of `officials`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Official))]
     #[sea_orm(table_name = "officials")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -490,6 +523,7 @@ pub mod dispute {
 
     /// A row of `disputes`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Dispute))]
     #[sea_orm(table_name = "disputes")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -504,9 +538,13 @@ pub mod dispute {
         pub amount_claimed_fen: i64,
         pub status: String,
         pub amount_recovered_fen: i64,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub received_on: Date,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
         pub closed_on: Option<Date>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub updated_at: DateTimeUtc,
     }
 
@@ -523,13 +561,16 @@ pub mod session {
 
     /// A row of `sessions`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Session))]
     #[sea_orm(table_name = "sessions")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub user_id: i32,
         pub csrf_token: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub expires_at: DateTimeUtc,
     }
 
@@ -546,6 +587,7 @@ pub mod api_token {
 
     /// A row of `api_tokens`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ApiToken))]
     #[sea_orm(table_name = "api_tokens")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -553,7 +595,9 @@ pub mod api_token {
         pub user_id: i32,
         pub name: String,
         pub token_hash: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked: bool,
     }
@@ -571,6 +615,7 @@ pub mod invitation {
 
     /// A row of `invitations`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Invitation))]
     #[sea_orm(table_name = "invitations")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -578,8 +623,11 @@ pub mod invitation {
         pub token_hash: String,
         pub venue_id: i32,
         pub created_by: i32,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub expires_at: DateTimeUtc,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub used_at: Option<DateTimeUtc>,
         pub user_id: Option<i32>,
     }
@@ -597,10 +645,12 @@ pub mod audit_event {
 
     /// A row of `audit_events`.
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AuditEvent))]
     #[sea_orm(table_name = "audit_events")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub at: DateTimeUtc,
         pub user_id: Option<i32>,
         pub action: String,

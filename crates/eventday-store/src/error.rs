@@ -80,6 +80,9 @@ fn classify(err: DbErr) -> StoreError {
             ErrorKind::ForeignKeyViolation => Some(ConstraintKind::ForeignKey),
             ErrorKind::CheckViolation => Some(ConstraintKind::Check),
             ErrorKind::NotNullViolation => Some(ConstraintKind::NotNull),
+            // SQLite reports an ON DELETE RESTRICT refusal as SQLITE_CONSTRAINT_TRIGGER (1811),
+            // which sqlx does not classify; its message is the foreign-key one.
+            _ if db.message().contains("FOREIGN KEY constraint failed") => Some(ConstraintKind::ForeignKey),
             _ => None,
         };
         if let Some(kind) = kind {

@@ -2,11 +2,15 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod audit;
 pub mod backup;
+pub mod csv_io;
 pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod live;
+pub mod log;
+pub mod planning;
 pub mod queries;
 pub mod report_facts;
 pub mod rollup;

@@ -72,6 +72,7 @@ fn to_i32(v: i64) -> Result<i32, StoreError> {
 
 /// A campaign as listed.
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignListItem {
     /// Id.
     pub id: i32,
@@ -120,10 +121,12 @@ pub async fn list_campaigns(store: &Store) -> Result<Vec<CampaignListItem>, Stor
 
 /// A campaign with its totals, per campaign and per venue.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignSummary {
     /// The campaign.
     pub campaign: CampaignListItem,
-    /// Totals.
+    /// Totals: per campaign, per venue, materials, media and disputes.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub totals: CampaignTotals,
 }
 

@@ -16,6 +16,20 @@ pub enum AppError {
     /// 400: the request could not be read (malformed JSON, bad path or query).
     #[error("{0}")]
     BadRequest(String),
+    /// 400: the body or a parameter could not be read; names the field or path where known.
+    #[error("{message}")]
+    Malformed {
+        /// What was wrong.
+        message: String,
+        /// Field or path -> why.
+        fields: FieldErrors,
+    },
+    /// 413: the body is over the limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 415: the body is not of a type this endpoint accepts.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 404: nothing here.
     #[error("{0}")]
     NotFound(String),
@@ -59,6 +73,15 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => {
                 (StatusCode::BAD_REQUEST, "bad_request", m.clone(), FieldErrors::new())
             }
+            AppError::Malformed { message, fields } => {
+                (StatusCode::BAD_REQUEST, "bad_request", message.clone(), fields.clone())
+            }
+            AppError::TooLarge(m) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone(), FieldErrors::new())
+            }
+            AppError::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m.clone(), FieldErrors::new())
+            }
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone(), FieldErrors::new()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone(), FieldErrors::new()),
             AppError::Invalid(f) => {
@@ -79,6 +102,52 @@ impl IntoResponse for AppError {
         }
         response
     }
+}
+
+/// The JSON error envelope every failure is rendered as.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: bad_request, not_found, conflict, payload_too_large,
+    /// unsupported_media_type, invalid, internal.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// Field (or JSON path) -> why; every bad field is named on a 422.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Puts error responses made outside our handlers (the body-limit layer's 413, axum's 405)
+/// into the JSON envelope, so that clients only ever parse one error shape.
+pub async fn envelope_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => return AppError::TooLarge(too_large_message()).into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this endpoint".to_owned(),
+        s => s.canonical_reason().unwrap_or("request failed").to_owned(),
+    };
+    let code = if status.is_server_error() { "internal" } else { "bad_request" };
+    (status, Json(json!({"error": {"code": code, "message": message, "fields": {}}}))).into_response()
+}
+
+/// The message of a 413.
+pub(crate) fn too_large_message() -> String {
+    format!("the request body is over the limit of {} bytes", crate::BODY_LIMIT)
 }
 
 /// Logs the cause of every 500 once, at error level.

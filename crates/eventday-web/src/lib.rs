@@ -3,15 +3,17 @@
 //! Handlers extract, call the store or the domain, and shape the response; one [`AppError`]
 //! maps every failure to a status and the JSON error envelope.
 
-mod api;
+pub mod api;
+pub mod csv;
 mod error;
+pub mod extract;
 mod html;
 mod ops;
 mod pages;
 pub mod report;
 pub mod rollup_report;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorBody, ErrorDetail};
 
 use axum::Router;
 use eventday_store::Store;
@@ -30,9 +32,11 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router().merge(report::router()).merge(ops::router()))
+        .merge(api::router())
+        .nest("/api/v1", ops::router())
         .fallback(error::not_found)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.
+        .layer(axum::middleware::from_fn(error::envelope_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .with_state(state)

@@ -1,13 +1,11 @@
 //! The summary report: maps the store's facts into the report's data and renders the PDF.
 //! Used by `GET /api/v1/campaigns/{id}/report.pdf` and by the `eventday report` command.
 
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{AppError, AppState};
-use axum::Router;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use eventday_report as report;
 use eventday_report::{FontSet, Lang, RenderOptions, Rendered, ReportData, Style};
 use eventday_store::report_facts::{ReportFacts, report_facts};
@@ -263,26 +261,28 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
 }
 
 /// Query of the report route.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ReportQuery {
-    lang: Option<String>,
-    style: Option<String>,
+pub struct ReportQuery {
+    /// `zh` (default) or `en`.
+    pub lang: Option<String>,
+    /// `modern` (default) or `gbt9704`.
+    pub style: Option<String>,
 }
 
-/// Routes under `/api/v1` for the report.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/campaigns/{id}/report.pdf", get(report_pdf))
-}
-
+/// The campaign's summary report as PDF. Characters no font has are drawn as boxes and listed in
+/// the `X-Eventday-Missing-Chars` response header.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.pdf", tag = "report",
+    params(("id" = i32, Path, description = "campaign id"), ReportQuery),
+    responses((status = 200, content_type = "application/pdf", description = "the report"),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody),
+        (status = 422, body = crate::ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn report_pdf(
+pub(crate) async fn report_pdf(
     State(state): State<AppState>,
-    id: Result<Path<i32>, PathRejection>,
-    query: Result<Query<ReportQuery>, QueryRejection>,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let Path(id) = id.map_err(|_| AppError::BadRequest("campaign id must be a whole number".into()))?;
-    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let mut bad = eventday_domain::FieldErrors::new();
     let lang = q
         .lang

@@ -528,10 +528,13 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             ))?;
         }
         c.space(6.0);
-        c.heading(t(lang, "图1  各会场接待人次", "Figure 1. Visitors by venue"), 3)?;
         let rows: Vec<(String, Vec<u64>)> =
             d.venues.iter().map(|v| (v.name.clone(), vec![v.visitors])).collect();
-        c.bar_chart(&rows, &[(t(lang, "接待人次", "visitors"), geo.accent)])?;
+        c.bar_chart(
+            Some(t(lang, "图1  各会场接待人次", "Figure 1. Visitors by venue")),
+            &rows,
+            &[(t(lang, "接待人次", "visitors"), geo.accent)],
+        )?;
     }
     h2(c, 3, "宣传物料", "Publicity materials")?;
     if d.materials.is_empty() {
@@ -557,13 +560,13 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             })
             .collect();
         c.table(&cols, &rows, false)?;
-        c.heading(t(lang, "图2  宣传物料计划与实际发放", "Figure 2. Materials planned vs handed out"), 3)?;
         let rows: Vec<(String, Vec<u64>)> = d
             .materials
             .iter()
             .map(|m| (format!("{}（{}）", m.name, m.unit), vec![m.planned, m.handed_out]))
             .collect();
         c.bar_chart(
+            Some(t(lang, "图2  宣传物料计划与实际发放", "Figure 2. Materials planned vs handed out")),
             &rows,
             &[
                 (t(lang, "计划", "planned"), Rgb(0.72, 0.72, 0.72)),
@@ -722,7 +725,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
             }
         }
     }
-    // Signature block.
+    // Signature block: the organization and the date stay together.
+    c.keep_together(3.0 * geo.body_pitch)?;
     c.space(geo.body_pitch);
     let sig = if d.organization.trim().is_empty() {
         t(lang, "消费者协会", "Consumers' Association").to_string()

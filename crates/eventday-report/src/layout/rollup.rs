@@ -129,15 +129,18 @@ pub fn layout_rollup<'s>(
         Lang::Zh => format!("二、接待人次前{top_n}名"),
         Lang::En => format!("2. Top {top_n} districts by visitors"),
     };
-    c.heading(&title, 1)?;
     let mut top: Vec<(u64, usize, String)> = heap.into_iter().map(|Reverse(x)| x).collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let rows: Vec<(String, Vec<u64>)> = top.into_iter().map(|(v, _, name)| (name, vec![v])).collect();
+    // The heading goes with its chart.
+    let block = c.heading_height() + c.chart_height(rows.len().max(2), 1);
+    c.keep_together(block)?;
+    c.heading(&title, 1)?;
     if rows.is_empty() {
         c.paragraph(t("暂无数据。", "No data yet."))?;
     } else {
         let accent = geo.accent;
-        c.bar_chart(&rows, &[(t("接待人次", "visitors"), accent)])?;
+        c.bar_chart(None, &rows, &[(t("接待人次", "visitors"), accent)])?;
     }
     let (pages, missing) = c.finish()?;
     Ok((pages, missing, n))

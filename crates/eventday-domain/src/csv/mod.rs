@@ -1,0 +1,438 @@
+//! CSV files for planning data and the day's log: which kinds exist, how a file is decoded
+//! (UTF-8 with or without BOM, or GB18030/GBK), how headers in Chinese or English map to
+//! columns, per-cell parsing with errors that name the line and the column, and writing
+//! Excel-friendly files (UTF-8 with BOM, CRLF, RFC 4180 quoting, formula cells neutralised).
+//!
+//! Lines are counted from 1 with the header as line 1, as a spreadsheet shows them.
+
+mod rows;
+
+pub use rows::*;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Which kind of rows a CSV file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Units taking part in the campaign (the unit directory plus participation).
+    Units,
+    /// Venues of the campaign.
+    Venues,
+    /// Booths, by venue name and topic.
+    Booths,
+    /// Activities, by venue name and title (log entries refer to them).
+    Activities,
+    /// Material allocations per venue (materials are created when missing).
+    Allocations,
+    /// Media coverage.
+    Media,
+    /// Log entries, by their client-made id.
+    LogEntries,
+    /// Consumer disputes.
+    Disputes,
+}
+
+impl Kind {
+    /// Every kind, in the order an import into an empty campaign needs them.
+    pub const ALL: &'static [Kind] = &[
+        Kind::Units,
+        Kind::Venues,
+        Kind::Booths,
+        Kind::Activities,
+        Kind::Allocations,
+        Kind::Media,
+        Kind::LogEntries,
+        Kind::Disputes,
+    ];
+
+    /// The spelling used on the command line and in URLs.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Units => "units",
+            Kind::Venues => "venues",
+            Kind::Booths => "booths",
+            Kind::Activities => "activities",
+            Kind::Allocations => "allocations",
+            Kind::Media => "media",
+            Kind::LogEntries => "log-entries",
+            Kind::Disputes => "disputes",
+        }
+    }
+
+    /// The columns of this kind's files.
+    #[must_use]
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Kind::Units => UNIT_COLUMNS,
+            Kind::Venues => VENUE_COLUMNS,
+            Kind::Booths => BOOTH_COLUMNS,
+            Kind::Activities => ACTIVITY_COLUMNS,
+            Kind::Allocations => ALLOCATION_COLUMNS,
+            Kind::Media => MEDIA_COLUMNS,
+            Kind::LogEntries => LOG_ENTRY_COLUMNS,
+            Kind::Disputes => DISPUTE_COLUMNS,
+        }
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        Kind::ALL.iter().copied().find(|k| k.as_str() == s).ok_or_else(|| {
+            format!(
+                "unknown kind {:?}; expected one of: {}",
+                s.chars().take(40).collect::<String>(),
+                Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which header names and vocabulary labels an export uses. Import accepts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Chinese headers and labels (the default: the files are opened in WPS/Excel).
+    #[default]
+    Zh,
+    /// English machine names (`name`, `kind`, `agency`).
+    En,
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            other => Err(format!(
+                "unknown language {:?}; expected zh or en",
+                other.chars().take(20).collect::<String>()
+            )),
+        }
+    }
+}
+
+/// One column of a kind's file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The English machine name, also the field name in errors.
+    pub key: &'static str,
+    /// The Chinese header.
+    pub zh: &'static str,
+    /// Whether a file must have this column.
+    pub required: bool,
+}
+
+impl Column {
+    /// The header text for `lang`.
+    #[must_use]
+    pub fn header(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.key,
+        }
+    }
+
+    /// Whether a header cell names this column (English case-insensitively, spaces or
+    /// dashes for underscores; Chinese exactly, full-width brackets or not).
+    fn matches(&self, header: &str) -> bool {
+        let h = header.trim();
+        let en = h.to_ascii_lowercase().replace([' ', '-'], "_");
+        if en == self.key {
+            return true;
+        }
+        let plain = |s: &str| s.replace(['（', '('], "(").replace(['）', ')'], ")");
+        plain(h) == plain(self.zh)
+    }
+}
+
+/// A problem with one cell, row or header of an import file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    /// 1-based line, the header being line 1.
+    pub line: u64,
+    /// The column's header as written in the file (empty when the whole row is meant).
+    pub column: String,
+    /// The column's machine name (empty when the whole row is meant).
+    pub field: String,
+    /// Why.
+    pub message: String,
+}
+
+impl RowError {
+    /// An error about a whole line.
+    #[must_use]
+    pub fn line(line: u64, message: impl Into<String>) -> Self {
+        Self { line, column: String::new(), field: String::new(), message: message.into() }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        }
+    }
+}
+
+/// What an import did, or would do on a dry run, or why it did nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Rows that created a record.
+    pub created: u64,
+    /// Rows that changed an existing record.
+    pub updated: u64,
+    /// Rows equal to what is stored.
+    pub unchanged: u64,
+    /// Every problem found; when not empty nothing was written.
+    pub errors: Vec<RowError>,
+}
+
+/// The most errors one report carries; the rest are counted in the last message.
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+impl ImportReport {
+    /// Caps the error list so a file of garbage does not produce a huge answer.
+    pub fn cap_errors(&mut self) {
+        if self.errors.len() > MAX_REPORTED_ERRORS {
+            let more = self.errors.len() - MAX_REPORTED_ERRORS;
+            self.errors.truncate(MAX_REPORTED_ERRORS);
+            let last = self.errors.last().map_or(1, |e| e.line);
+            self.errors.push(RowError::line(last, format!("and {more} more errors")));
+        }
+    }
+}
+
+/// Decodes file bytes: UTF-8 (a BOM is dropped) or, when that fails, GB18030 (which
+/// includes GBK). A file mixing the two is rejected naming its first line in the other
+/// encoding.
+///
+/// # Errors
+/// A [`RowError`] naming the first line that cannot be decoded.
+pub fn decode(bytes: &[u8]) -> Result<String, RowError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    // Classify each physical line with non-ASCII bytes: valid UTF-8 or not.
+    let mut first_utf8: Option<u64> = None;
+    let mut first_other: Option<u64> = None;
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        let n = i as u64 + 1;
+        if std::str::from_utf8(line).is_ok() {
+            first_utf8.get_or_insert(n);
+        } else {
+            first_other.get_or_insert(n);
+        }
+    }
+    if let (Some(u), Some(o)) = (first_utf8, first_other) {
+        // Whichever encoding came first is the file's; the first line in the other one is bad.
+        let (bad, what) = if u < o { (o, "not UTF-8 like line") } else { (u, "UTF-8, unlike GBK line") };
+        let first = u.min(o);
+        return Err(RowError::line(bad, format!("mixed encodings: this line is {what} {first}")));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(text.into_owned()),
+        None => {
+            let bad = bytes
+                .split(|b| *b == b'\n')
+                .position(|l| {
+                    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(l).is_none()
+                })
+                .map_or(1, |i| i as u64 + 1);
+            Err(RowError::line(bad, "the file is neither UTF-8 nor GB18030/GBK text"))
+        }
+    }
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn needs_quote_prefix(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// Prefixes a cell that a spreadsheet would run as a formula with `'` (and a cell that
+/// already looks neutralised, so that [`restore_cell`] gives back exactly the original).
+#[must_use]
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quote_prefix(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Undoes [`neutralise_cell`]: strips exactly one leading `'` before a formula start.
+#[must_use]
+pub fn restore_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote_prefix(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// A parsed file: the column index of each known column, and the data rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// For each of the kind's columns (same order), its position in the file and its header.
+    pub columns: Vec<Option<(usize, String)>>,
+    /// Data rows: line number and cells (formula prefixes already removed).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Parses decoded text into a [`Table`] for `kind`, checking the header (duplicate, unknown
+/// and missing columns) and the shape of every row.
+///
+/// # Errors
+/// Every header and row-shape problem found.
+pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
+    let spec = kind.columns();
+    // The csv crate counts a CRLF line end differently from LF; normalising keeps the line
+    // numbers in errors equal to what a spreadsheet or editor shows.
+    let text = text.replace("\r\n", "\n");
+    let mut reader =
+        ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(vec![RowError::line(1, format!("unreadable header: {e}"))]),
+        None => {
+            return Err(vec![RowError::line(1, "the file is empty; the first line must name the columns")]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut columns: Vec<Option<(usize, String)>> = vec![None; spec.len()];
+    for (pos, raw) in header.iter().enumerate() {
+        let name = raw.trim_start_matches('\u{feff}').trim();
+        if name.is_empty() {
+            continue;
+        }
+        match spec.iter().position(|c| c.matches(name)) {
+            Some(i) => match &columns[i] {
+                Some((_, first)) => errors.push(RowError {
+                    line: 1,
+                    column: name.to_owned(),
+                    field: spec[i].key.to_owned(),
+                    message: format!("duplicate column: {first:?} and {name:?} both name {}", spec[i].key),
+                }),
+                None => columns[i] = Some((pos, name.to_owned())),
+            },
+            None => errors.push(RowError {
+                line: 1,
+                column: name.chars().take(60).collect(),
+                field: String::new(),
+                message: format!(
+                    "unknown column; expected: {}",
+                    spec.iter().map(|c| format!("{}/{}", c.zh, c.key)).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        }
+    }
+    for (i, c) in spec.iter().enumerate() {
+        if c.required && columns[i].is_none() {
+            errors.push(RowError {
+                line: 1,
+                column: c.zh.to_owned(),
+                field: c.key.to_owned(),
+                message: format!("missing required column {} ({})", c.zh, c.key),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let width = header.len();
+    let mut rows = Vec::new();
+    for rec in records {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map_or(0, ::csv::Position::line);
+                if r.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                if r.len() > width {
+                    errors.push(RowError::line(
+                        line,
+                        format!("has {} cells but the header names {width} columns", r.len()),
+                    ));
+                    continue;
+                }
+                rows.push((line, r.iter().map(|c| restore_cell(c).to_owned()).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, ::csv::Position::line);
+                errors.push(RowError::line(line, format!("unreadable row: {e}")));
+            }
+        }
+    }
+    if errors.is_empty() { Ok(Table { columns, rows }) } else { Err(errors) }
+}
+
+/// Writes a file for `kind`: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formula cells
+/// neutralised.
+#[must_use]
+pub fn write_file(kind: Kind, lang: Lang, rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(&mut out);
+        // Writing into a Vec cannot fail; errors are ignored rather than unwrapped.
+        let _ = w.write_record(kind.columns().iter().map(|c| c.header(lang)));
+        for row in rows {
+            let _ = w.write_record(row.iter().map(|c| neutralise_cell(c).into_owned()));
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_text_is_decoded_and_mixed_encodings_name_the_line() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("名称,类型\n后湖分会,职能部门\n");
+        assert_eq!(decode(&gbk).ok().as_deref(), Some("名称,类型\n后湖分会,职能部门\n"));
+        let mut mixed = "名称,类型\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encoding_rs::GBK.encode("后湖,企业\n").0);
+        let err = decode(&mixed).err().map(|e| e.line);
+        assert_eq!(err, Some(2));
+        assert_eq!(decode(b"\xEF\xBB\xBFname\n").ok().as_deref(), Some("name\n"));
+    }
+
+    #[test]
+    fn formula_cells_round_trip_through_the_quote_prefix() {
+        for cell in
+            ["=cmd|' /C calc'!A0", "+1", "-5", "@SUM(A1)", "\tx", "'=x", "''+y", "plain", "'plain", ""]
+        {
+            let out = neutralise_cell(cell);
+            assert!(!out.starts_with(FORMULA_STARTS), "{out:?}");
+            assert_eq!(restore_cell(&out), cell);
+        }
+    }
+
+    #[test]
+    fn headers_in_either_language_map_and_bad_headers_are_named() {
+        let t = parse_table(Kind::Units, "名称,Kind\nA,agency\n").ok().map(|t| t.rows.len());
+        assert_eq!(t, Some(1));
+        let errs = parse_table(Kind::Units, "名称,name,类型,colour\n").err().unwrap_or_default();
+        assert!(errs.iter().any(|e| e.message.contains("duplicate") && e.column == "name"), "{errs:?}");
+        assert!(errs.iter().any(|e| e.message.contains("unknown column") && e.column == "colour"));
+        let errs = parse_table(Kind::Units, "名称\n").err().unwrap_or_default();
+        assert!(errs.iter().any(|e| e.field == "kind" && e.message.contains("missing")), "{errs:?}");
+    }
+}

@@ -1,0 +1,953 @@
+//! The row types of each kind: columns (English key, Chinese header), parsing of one row with
+//! errors per cell, and the cells written on export. References to other records are by name
+//! (venue name, unit name, material name); the store resolves them.
+
+use super::{Column, Kind, Lang, RowError, Table, decode, parse_table};
+use crate::geometry::Rect;
+use crate::totals::Figures;
+use crate::validate::{self, MAX_NAME_CHARS};
+use crate::{ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use std::collections::BTreeMap;
+
+const fn col(key: &'static str, zh: &'static str, required: bool) -> Column {
+    Column { key, zh, required }
+}
+
+/// Columns of `units` files.
+pub const UNIT_COLUMNS: &[Column] = &[
+    col("name", "名称", true),
+    col("kind", "类型", true),
+    col("contact", "联系方式", false),
+    col("participates", "参与本次活动", false),
+    col("staffs_booth", "设摊", false),
+    col("reconciliation_member", "和解单位", false),
+    col("media", "媒体", false),
+    col("sponsor", "赞助", false),
+];
+/// Columns of `venues` files.
+pub const VENUE_COLUMNS: &[Column] = &[
+    col("name", "名称", true),
+    col("kind", "类型", true),
+    col("host_unit", "承办单位", false),
+    col("address", "地址", false),
+    col("lead", "负责人", false),
+    col("width_m", "宽（米）", true),
+    col("depth_m", "深（米）", true),
+    col("opens_at", "开始时间", true),
+    col("closes_at", "结束时间", true),
+];
+/// Columns of `booths` files.
+pub const BOOTH_COLUMNS: &[Column] = &[
+    col("venue", "会场", true),
+    col("topic", "主题", true),
+    col("kind", "类型", true),
+    col("x", "X（米）", true),
+    col("y", "Y（米）", true),
+    col("w", "宽（米）", true),
+    col("h", "深（米）", true),
+    col("rotation_deg", "旋转（度）", false),
+    col("units", "参与单位", false),
+];
+/// Columns of `activities` files.
+pub const ACTIVITY_COLUMNS: &[Column] = &[
+    col("venue", "会场", true),
+    col("title", "名称", true),
+    col("kind", "类型", true),
+    col("place", "地点", false),
+    col("starts_at", "开始时间", true),
+    col("ends_at", "结束时间", true),
+    col("participants", "参与人数", false),
+    col("note", "备注", false),
+];
+/// Columns of `allocations` files.
+pub const ALLOCATION_COLUMNS: &[Column] = &[
+    col("material", "物资", true),
+    col("unit_label", "单位", false),
+    col("planned", "计划数量", false),
+    col("venue", "会场", true),
+    col("quantity", "分配数量", true),
+];
+/// Columns of `media` files.
+pub const MEDIA_COLUMNS: &[Column] = &[
+    col("outlet", "媒体", true),
+    col("channel", "渠道", true),
+    col("format", "形式", true),
+    col("date", "日期", true),
+    col("headline", "标题", true),
+    col("link", "链接", false),
+    col("estimated_reach", "预计受众", false),
+    col("venues", "报道会场", false),
+];
+/// Columns of `log-entries` files.
+pub const LOG_ENTRY_COLUMNS: &[Column] = &[
+    col("id", "编号", true),
+    col("venue", "会场", true),
+    col("booth", "展位", false),
+    col("activity", "活动", false),
+    col("recorded_at", "时间", true),
+    col("author", "填报人", true),
+    col("visitors", "参与人数", false),
+    col("consultations", "咨询人次", false),
+    col("complaints_received", "受理投诉", false),
+    col("complaints_settled", "现场调解", false),
+    col("money_recovered_fen", "挽回损失（分）", false),
+    col("materials", "发放物资", false),
+    col("note", "备注", false),
+];
+/// Columns of `disputes` files.
+pub const DISPUTE_COLUMNS: &[Column] = &[
+    col("venue", "会场", true),
+    col("booth", "展位", false),
+    col("enterprise", "被投诉企业", false),
+    col("category", "类别", true),
+    col("summary", "摘要", true),
+    col("amount_claimed_fen", "争议金额（分）", false),
+    col("status", "状态", true),
+    col("amount_recovered_fen", "挽回金额（分）", false),
+    col("received_on", "受理日期", true),
+    col("closed_on", "结案日期", false),
+];
+
+/// The longest headline, category or link accepted (characters), as the schema allows.
+const MAX_HEADLINE: usize = 400;
+const MAX_CATEGORY: usize = 100;
+const MAX_LINK: usize = 2000;
+const MAX_NOTE: usize = 4_000;
+
+/// A closed vocabulary readable from its machine name or either label.
+pub trait Vocab: Copy + 'static {
+    /// Every value.
+    fn all() -> &'static [Self];
+    /// Machine name.
+    fn machine(self) -> &'static str;
+    /// Chinese label.
+    fn zh(self) -> &'static str;
+    /// English label.
+    fn en(self) -> &'static str;
+    /// The text written for `lang`.
+    fn cell(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.zh().to_owned(),
+            Lang::En => self.machine().to_owned(),
+        }
+    }
+}
+
+macro_rules! vocab {
+    ($($t:ty),*) => {$(
+        impl Vocab for $t {
+            fn all() -> &'static [Self] { <$t>::ALL }
+            fn machine(self) -> &'static str { self.as_str() }
+            fn zh(self) -> &'static str { self.label_zh() }
+            fn en(self) -> &'static str { self.label_en() }
+        }
+    )*};
+}
+vocab!(UnitKind, VenueKind, BoothKind, ActivityKind, MediaChannel, MediaFormat, DisputeStatus);
+
+/// One data row being read: typed getters that record an error naming the cell.
+pub struct Cells<'a> {
+    table: &'a Table,
+    spec: &'static [Column],
+    cells: &'a [String],
+    line: u64,
+    errors: Vec<RowError>,
+}
+
+impl<'a> Cells<'a> {
+    fn index(&self, key: &str) -> Option<usize> {
+        self.spec.iter().position(|c| c.key == key)
+    }
+
+    /// The cell's text (trimmed); `None` when the file has no such column.
+    fn raw(&self, key: &str) -> Option<&'a str> {
+        let (pos, _) = self.table.columns.get(self.index(key)?)?.as_ref()?;
+        Some(self.cells.get(*pos).map_or("", |s| s.trim()))
+    }
+
+    /// Records an error for a cell.
+    pub fn err(&mut self, key: &str, message: impl Into<String>) {
+        let column = self
+            .index(key)
+            .and_then(|i| self.table.columns.get(i).and_then(Option::as_ref).map(|(_, h)| h.clone()))
+            .or_else(|| self.spec.iter().find(|c| c.key == key).map(|c| c.zh.to_owned()))
+            .unwrap_or_default();
+        self.errors.push(RowError {
+            line: self.line,
+            column,
+            field: key.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn check(&mut self, key: &str, f: impl FnOnce(&mut crate::FieldErrors)) {
+        let mut e = crate::FieldErrors::new();
+        f(&mut e);
+        if let Some(why) = e.into_values().next() {
+            self.err(key, why);
+        }
+    }
+
+    fn name(&mut self, key: &str, max: usize) -> String {
+        let v = self.raw(key).unwrap_or("").to_owned();
+        self.check(key, |e| validate::name(e, key, &v, max));
+        v
+    }
+
+    fn opt_name(&mut self, key: &str, max: usize) -> Option<String> {
+        let v = self.raw(key).unwrap_or("");
+        if v.is_empty() {
+            return None;
+        }
+        Some(self.name(key, max))
+    }
+
+    fn text(&mut self, key: &str, max: usize) -> String {
+        // Free text keeps its inner spacing; only the cell's outer whitespace is dropped.
+        let v = self.raw(key).unwrap_or("").to_owned();
+        self.check(key, |e| validate::text(e, key, &v, max));
+        v
+    }
+
+    fn count(&mut self, key: &str) -> i64 {
+        self.opt_count(key).unwrap_or(0)
+    }
+
+    fn opt_count(&mut self, key: &str) -> Option<i64> {
+        let v = self.raw(key).unwrap_or("");
+        if v.is_empty() {
+            return None;
+        }
+        match v.replace(',', "").parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            Ok(_) => {
+                self.err(key, "must not be negative");
+                None
+            }
+            Err(_) => {
+                self.err(key, format!("{:?} is not a whole number", short(v)));
+                None
+            }
+        }
+    }
+
+    fn metres(&mut self, key: &str, default: Option<f64>, positive: bool) -> f64 {
+        let v = self.raw(key).unwrap_or("");
+        if v.is_empty() {
+            if let Some(d) = default {
+                return d;
+            }
+            self.err(key, "must not be empty");
+            return 0.0;
+        }
+        match v.parse::<f64>() {
+            Ok(n) if !n.is_finite() || n.abs() > 10_000.0 => {
+                self.err(key, "must be a number up to 10000");
+                0.0
+            }
+            Ok(n) => {
+                if positive {
+                    self.check(key, |e| validate::positive_metres(e, key, n));
+                }
+                n
+            }
+            Err(_) => {
+                self.err(key, format!("{:?} is not a number", short(v)));
+                0.0
+            }
+        }
+    }
+
+    fn vocab<V: Vocab>(&mut self, key: &str) -> Option<V> {
+        let v = self.raw(key).unwrap_or("");
+        let found = V::all().iter().copied().find(|k| {
+            k.machine() == v
+                || k.zh() == v
+                || k.en().eq_ignore_ascii_case(v)
+                || k.machine().eq_ignore_ascii_case(v)
+        });
+        if found.is_none() {
+            let expected: Vec<String> =
+                V::all().iter().map(|k| format!("{}/{}", k.zh(), k.machine())).collect();
+            self.err(key, format!("{:?} is not one of: {}", short(v), expected.join(", ")));
+        }
+        found
+    }
+
+    fn flag(&mut self, key: &str, default: bool) -> bool {
+        let v = self.raw(key).unwrap_or("");
+        match v.to_ascii_lowercase().as_str() {
+            "" => default,
+            "是" | "true" | "yes" | "y" | "1" | "√" | "✓" => true,
+            "否" | "false" | "no" | "n" | "0" | "×" => false,
+            _ => {
+                self.err(key, format!("{:?} is not 是/否 (yes/no)", short(v)));
+                default
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        let v = self.raw(key).unwrap_or("");
+        let d = parse_date(v);
+        if d.is_none() {
+            self.err(key, format!("{:?} is not a date YYYY-MM-DD", short(v)));
+        }
+        d
+    }
+
+    fn opt_date(&mut self, key: &str) -> Option<NaiveDate> {
+        if self.raw(key).unwrap_or("").is_empty() { None } else { self.date(key) }
+    }
+
+    fn when(&mut self, key: &str) -> LocalTime {
+        let v = self.raw(key).unwrap_or("");
+        LocalTime::parse(v).unwrap_or_else(|| {
+            self.err(key, format!("{:?} is not a time YYYY-MM-DD HH:MM[:SS] or HH:MM", short(v)));
+            LocalTime::Time(NaiveTime::MIN)
+        })
+    }
+
+    fn list(&mut self, key: &str) -> Vec<String> {
+        let v = self.raw(key).unwrap_or("").to_owned();
+        let items: Vec<String> =
+            v.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        for item in &items {
+            self.check(key, |e| validate::name(e, key, item, MAX_NAME_CHARS));
+        }
+        items
+    }
+}
+
+fn short(v: &str) -> String {
+    let s: String = v.chars().take(40).collect();
+    if s.len() < v.len() { format!("{s}…") } else { s }
+}
+
+fn parse_date(v: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%Y/%m/%d"].iter().find_map(|f| NaiveDate::parse_from_str(v, f).ok())
+}
+
+/// A wall-clock time in the campaign's zone, with or without its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalTime {
+    /// A full local date and time.
+    At(NaiveDateTime),
+    /// A time on the campaign's day.
+    Time(NaiveTime),
+}
+
+impl LocalTime {
+    /// Parses `YYYY-MM-DD HH:MM[:SS[.f]]` (also with `T` or `/`) or `HH:MM[:SS]`.
+    #[must_use]
+    pub fn parse(v: &str) -> Option<Self> {
+        const FULL: [&str; 6] = [
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y/%m/%d %H:%M:%S",
+            "%Y/%m/%d %H:%M",
+        ];
+        if let Some(t) = FULL.iter().find_map(|f| NaiveDateTime::parse_from_str(v, f).ok()) {
+            return Some(LocalTime::At(t));
+        }
+        ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(v, f).ok())
+            .map(LocalTime::Time)
+    }
+
+    /// The full local time, the campaign's `day` supplying a missing date.
+    #[must_use]
+    pub fn on(self, day: NaiveDate) -> NaiveDateTime {
+        match self {
+            LocalTime::At(t) => t,
+            LocalTime::Time(t) => day.and_time(t),
+        }
+    }
+}
+
+/// Formats a local time for export (seconds always, fractions only when present).
+#[must_use]
+pub fn format_local(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S%.f").to_string()
+}
+
+fn flag_cell(v: bool, lang: Lang) -> String {
+    match (lang, v) {
+        (Lang::Zh, true) => "是",
+        (Lang::Zh, false) => "否",
+        (Lang::En, true) => "true",
+        (Lang::En, false) => "false",
+    }
+    .to_owned()
+}
+
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+/// A row type of one kind.
+pub trait CsvRow: Sized {
+    /// Its kind.
+    const KIND: Kind;
+    /// Reads one row; cell errors are recorded in `c`.
+    fn read(c: &mut Cells<'_>) -> Self;
+    /// The cells written on export, in column order.
+    fn cells(&self, lang: Lang) -> Vec<String>;
+}
+
+/// Rows with their line numbers, and the headers the file used.
+pub type Parsed<R> = (Vec<(u64, R)>, Headers);
+
+/// Decodes and parses a whole file into rows with their line numbers.
+///
+/// # Errors
+/// Every problem found, each naming its line and column.
+pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Parsed<R>, Vec<RowError>> {
+    let text = decode(bytes).map_err(|e| vec![e])?;
+    let table = parse_table(R::KIND, &text)?;
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut errors = Vec::new();
+    for (line, cells) in &table.rows {
+        let mut c = Cells { table: &table, spec: R::KIND.columns(), cells, line: *line, errors: Vec::new() };
+        let row = R::read(&mut c);
+        if c.errors.is_empty() {
+            out.push((*line, row));
+        } else {
+            errors.append(&mut c.errors);
+        }
+    }
+    let headers = Headers {
+        names: R::KIND
+            .columns()
+            .iter()
+            .zip(&table.columns)
+            .map(|(c, found)| (c.key, found.as_ref().map_or_else(|| c.zh.to_owned(), |(_, h)| h.clone())))
+            .collect(),
+    };
+    if errors.is_empty() { Ok((out, headers)) } else { Err(errors) }
+}
+
+/// The header names a file used, so that later checks (references, geometry, conflicts with
+/// stored data) name the column as the user wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct Headers {
+    names: Vec<(&'static str, String)>,
+}
+
+impl Headers {
+    /// An error for the cell of column `key` on `line`.
+    #[must_use]
+    pub fn error(&self, line: u64, key: &str, message: impl Into<String>) -> RowError {
+        let column =
+            self.names.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, h)| h.clone());
+        RowError { line, column, field: key.to_owned(), message: message.into() }
+    }
+}
+
+/// A unit taking part in the campaign.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// Name (the directory key).
+    pub name: String,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Contact.
+    pub contact: Option<String>,
+    /// Whether it takes part in this campaign (roles below apply then).
+    pub participates: bool,
+    /// Staffs a booth.
+    pub staffs_booth: bool,
+    /// Member of the reconciliation platform.
+    pub reconciliation_member: bool,
+    /// Media partner.
+    pub media: bool,
+    /// Sponsor.
+    pub sponsor: bool,
+}
+
+impl CsvRow for UnitRow {
+    const KIND: Kind = Kind::Units;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            name: c.name("name", MAX_NAME_CHARS),
+            kind: c.vocab("kind").unwrap_or(UnitKind::Other),
+            contact: c.opt_name("contact", MAX_NAME_CHARS),
+            participates: c.flag("participates", true),
+            staffs_booth: c.flag("staffs_booth", false),
+            reconciliation_member: c.flag("reconciliation_member", false),
+            media: c.flag("media", false),
+            sponsor: c.flag("sponsor", false),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.kind.cell(lang),
+            self.contact.clone().unwrap_or_default(),
+            flag_cell(self.participates, lang),
+            flag_cell(self.staffs_booth, lang),
+            flag_cell(self.reconciliation_member, lang),
+            flag_cell(self.media, lang),
+            flag_cell(self.sponsor, lang),
+        ]
+    }
+}
+
+/// A venue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueRow {
+    /// Name (unique in the campaign).
+    pub name: String,
+    /// Main or sub.
+    pub kind: VenueKind,
+    /// Host unit.
+    pub host_unit: String,
+    /// Address.
+    pub address: String,
+    /// Lead's name.
+    pub lead: String,
+    /// Floor-plan width, metres.
+    pub width_m: f64,
+    /// Floor-plan depth, metres.
+    pub depth_m: f64,
+    /// Opens, HH:MM.
+    pub opens_at: String,
+    /// Closes, HH:MM.
+    pub closes_at: String,
+}
+
+impl CsvRow for VenueRow {
+    const KIND: Kind = Kind::Venues;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let hhmm = |c: &mut Cells<'_>, key: &str| {
+            let v = c.raw(key).unwrap_or("").to_owned();
+            match crate::demo::parse_hhmm(&v) {
+                Ok(t) => t.format("%H:%M").to_string(),
+                Err(e) => {
+                    c.err(key, e);
+                    v
+                }
+            }
+        };
+        let opens_at = hhmm(c, "opens_at");
+        let closes_at = hhmm(c, "closes_at");
+        if opens_at >= closes_at && c.errors.is_empty() {
+            c.err("closes_at", "must be after the opening time");
+        }
+        Self {
+            name: c.name("name", MAX_NAME_CHARS),
+            kind: c.vocab("kind").unwrap_or(VenueKind::Sub),
+            host_unit: c.text("host_unit", MAX_NAME_CHARS),
+            address: c.text("address", MAX_NAME_CHARS),
+            lead: c.text("lead", MAX_NAME_CHARS),
+            width_m: c.metres("width_m", None, true),
+            depth_m: c.metres("depth_m", None, true),
+            opens_at,
+            closes_at,
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.kind.cell(lang),
+            self.host_unit.clone(),
+            self.address.clone(),
+            self.lead.clone(),
+            num(self.width_m),
+            num(self.depth_m),
+            self.opens_at.clone(),
+            self.closes_at.clone(),
+        ]
+    }
+}
+
+/// A booth on a venue's floor plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoothRow {
+    /// Venue name.
+    pub venue: String,
+    /// Topic (unique in the venue).
+    pub topic: String,
+    /// Kind.
+    pub kind: BoothKind,
+    /// Footprint.
+    pub rect: Rect,
+    /// Staffing unit names.
+    pub units: Vec<String>,
+}
+
+impl CsvRow for BoothRow {
+    const KIND: Kind = Kind::Booths;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let rect = Rect {
+            x: c.metres("x", None, false),
+            y: c.metres("y", None, false),
+            w: c.metres("w", None, true),
+            h: c.metres("h", None, true),
+            rotation_deg: c.metres("rotation_deg", Some(0.0), false),
+        };
+        Self {
+            venue: c.name("venue", MAX_NAME_CHARS),
+            topic: c.name("topic", MAX_NAME_CHARS),
+            kind: c.vocab("kind").unwrap_or(BoothKind::Info),
+            rect,
+            units: c.list("units"),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.venue.clone(),
+            self.topic.clone(),
+            self.kind.cell(lang),
+            num(self.rect.x),
+            num(self.rect.y),
+            num(self.rect.w),
+            num(self.rect.h),
+            num(self.rect.rotation_deg),
+            self.units.join(";"),
+        ]
+    }
+}
+
+/// An activity at a venue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRow {
+    /// Venue name.
+    pub venue: String,
+    /// Title (unique in the venue).
+    pub title: String,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Where.
+    pub place: String,
+    /// Starts (local).
+    pub starts_at: LocalTime,
+    /// Ends (local).
+    pub ends_at: LocalTime,
+    /// Participants.
+    pub participants: i64,
+    /// Note.
+    pub note: String,
+}
+
+impl CsvRow for ActivityRow {
+    const KIND: Kind = Kind::Activities;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            venue: c.name("venue", MAX_NAME_CHARS),
+            title: c.name("title", MAX_NAME_CHARS),
+            kind: c.vocab("kind").unwrap_or(ActivityKind::Other),
+            place: c.text("place", MAX_NAME_CHARS),
+            starts_at: c.when("starts_at"),
+            ends_at: c.when("ends_at"),
+            participants: c.count("participants"),
+            note: c.text("note", MAX_NOTE),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        let t = |t: LocalTime| match t {
+            LocalTime::At(t) => format_local(t),
+            LocalTime::Time(t) => t.format("%H:%M:%S").to_string(),
+        };
+        vec![
+            self.venue.clone(),
+            self.title.clone(),
+            self.kind.cell(lang),
+            self.place.clone(),
+            t(self.starts_at),
+            t(self.ends_at),
+            self.participants.to_string(),
+            self.note.clone(),
+        ]
+    }
+}
+
+/// A material's allocation to a venue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllocationRow {
+    /// Material name (created in the campaign's catalogue when missing).
+    pub material: String,
+    /// Unit of count (幅/个/份); required to create a material.
+    pub unit_label: Option<String>,
+    /// Quantity planned for the whole campaign.
+    pub planned: Option<i64>,
+    /// Venue name.
+    pub venue: String,
+    /// Quantity allocated to the venue.
+    pub quantity: i64,
+}
+
+impl CsvRow for AllocationRow {
+    const KIND: Kind = Kind::Allocations;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            material: c.name("material", MAX_NAME_CHARS),
+            unit_label: c.opt_name("unit_label", 20),
+            planned: c.opt_count("planned"),
+            venue: c.name("venue", MAX_NAME_CHARS),
+            quantity: c.count("quantity"),
+        }
+    }
+    fn cells(&self, _lang: Lang) -> Vec<String> {
+        vec![
+            self.material.clone(),
+            self.unit_label.clone().unwrap_or_default(),
+            self.planned.map(|p| p.to_string()).unwrap_or_default(),
+            self.venue.clone(),
+            self.quantity.to_string(),
+        ]
+    }
+}
+
+/// A media report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaRow {
+    /// Outlet unit name.
+    pub outlet: String,
+    /// Channel.
+    pub channel: MediaChannel,
+    /// Format.
+    pub format: MediaFormat,
+    /// Date.
+    pub date: NaiveDate,
+    /// Headline.
+    pub headline: String,
+    /// Link.
+    pub link: Option<String>,
+    /// Estimated reach.
+    pub estimated_reach: Option<i64>,
+    /// Venue names covered.
+    pub venues: Vec<String>,
+}
+
+impl CsvRow for MediaRow {
+    const KIND: Kind = Kind::Media;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            outlet: c.name("outlet", MAX_NAME_CHARS),
+            channel: c.vocab("channel").unwrap_or(MediaChannel::Online),
+            format: c.vocab("format").unwrap_or(MediaFormat::Report),
+            date: c.date("date").unwrap_or_default(),
+            headline: c.name("headline", MAX_HEADLINE),
+            link: c.opt_name("link", MAX_LINK),
+            estimated_reach: c.opt_count("estimated_reach"),
+            venues: c.list("venues"),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.outlet.clone(),
+            self.channel.cell(lang),
+            self.format.cell(lang),
+            self.date.to_string(),
+            self.headline.clone(),
+            self.link.clone().unwrap_or_default(),
+            self.estimated_reach.map(|r| r.to_string()).unwrap_or_default(),
+            self.venues.join(";"),
+        ]
+    }
+}
+
+/// A log entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntryRow {
+    /// Client-made id.
+    pub id: uuid::Uuid,
+    /// Venue name.
+    pub venue: String,
+    /// Booth topic at that venue.
+    pub booth: Option<String>,
+    /// Activity title at that venue.
+    pub activity: Option<String>,
+    /// When (local).
+    pub recorded_at: LocalTime,
+    /// Author.
+    pub author: String,
+    /// Figures.
+    pub figures: Figures,
+    /// Material name -> quantity handed out.
+    pub materials: BTreeMap<String, i64>,
+    /// Note.
+    pub note: String,
+}
+
+impl CsvRow for LogEntryRow {
+    const KIND: Kind = Kind::LogEntries;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let raw_id = c.raw("id").unwrap_or("").to_owned();
+        let id = uuid::Uuid::parse_str(&raw_id).unwrap_or_else(|_| {
+            c.err("id", format!("{:?} is not a UUID", short(&raw_id)));
+            uuid::Uuid::nil()
+        });
+        let figures = Figures {
+            visitors: c.count("visitors"),
+            consultations: c.count("consultations"),
+            complaints_received: c.count("complaints_received"),
+            complaints_settled: c.count("complaints_settled"),
+            money_recovered_fen: c.count("money_recovered_fen"),
+        };
+        if figures.complaints_settled > figures.complaints_received {
+            c.err("complaints_settled", "must not exceed complaints_received");
+        }
+        let mut materials = BTreeMap::new();
+        let raw = c.raw("materials").unwrap_or("").to_owned();
+        for item in raw.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+            let parsed = item
+                .rsplit_once(['=', '＝'])
+                .and_then(|(n, q)| Some((n.trim(), q.trim().parse::<i64>().ok().filter(|q| *q >= 0)?)));
+            match parsed {
+                Some((n, q)) if !n.is_empty() && !n.chars().any(char::is_control) => {
+                    if materials.insert(n.to_owned(), q).is_some() {
+                        c.err("materials", format!("{:?} is listed twice", short(n)));
+                    }
+                }
+                _ => c.err("materials", format!("{:?} is not NAME=QUANTITY", short(item))),
+            }
+        }
+        Self {
+            id,
+            venue: c.name("venue", MAX_NAME_CHARS),
+            booth: c.opt_name("booth", MAX_NAME_CHARS),
+            activity: c.opt_name("activity", MAX_NAME_CHARS),
+            recorded_at: c.when("recorded_at"),
+            author: c.name("author", MAX_NAME_CHARS),
+            figures,
+            materials,
+            note: c.text("note", crate::log::MAX_NOTE_CHARS),
+        }
+    }
+    fn cells(&self, _lang: Lang) -> Vec<String> {
+        let f = &self.figures;
+        vec![
+            self.id.to_string(),
+            self.venue.clone(),
+            self.booth.clone().unwrap_or_default(),
+            self.activity.clone().unwrap_or_default(),
+            match self.recorded_at {
+                LocalTime::At(t) => format_local(t),
+                LocalTime::Time(t) => t.format("%H:%M:%S").to_string(),
+            },
+            self.author.clone(),
+            f.visitors.to_string(),
+            f.consultations.to_string(),
+            f.complaints_received.to_string(),
+            f.complaints_settled.to_string(),
+            f.money_recovered_fen.to_string(),
+            self.materials.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+            self.note.clone(),
+        ]
+    }
+}
+
+/// A consumer dispute. Its key in a campaign is (venue, received on, category, enterprise,
+/// summary): the fields that describe the case itself, not its progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisputeRow {
+    /// Venue name.
+    pub venue: String,
+    /// Booth topic at that venue.
+    pub booth: Option<String>,
+    /// Enterprise unit name.
+    pub enterprise: Option<String>,
+    /// Category.
+    pub category: String,
+    /// Summary.
+    pub summary: String,
+    /// Amount claimed, fen.
+    pub amount_claimed_fen: i64,
+    /// Status.
+    pub status: DisputeStatus,
+    /// Amount recovered, fen.
+    pub amount_recovered_fen: i64,
+    /// Received on.
+    pub received_on: NaiveDate,
+    /// Closed on.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl CsvRow for DisputeRow {
+    const KIND: Kind = Kind::Disputes;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let row = Self {
+            venue: c.name("venue", MAX_NAME_CHARS),
+            booth: c.opt_name("booth", MAX_NAME_CHARS),
+            enterprise: c.opt_name("enterprise", MAX_NAME_CHARS),
+            category: c.name("category", MAX_CATEGORY),
+            summary: c.name("summary", MAX_NOTE),
+            amount_claimed_fen: c.count("amount_claimed_fen"),
+            status: c.vocab("status").unwrap_or(DisputeStatus::Received),
+            amount_recovered_fen: c.count("amount_recovered_fen"),
+            received_on: c.date("received_on").unwrap_or_default(),
+            closed_on: c.opt_date("closed_on"),
+        };
+        if let Some(closed) = row.closed_on
+            && closed < row.received_on
+        {
+            c.err("closed_on", "must not be before the day it was received");
+        }
+        row
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.venue.clone(),
+            self.booth.clone().unwrap_or_default(),
+            self.enterprise.clone().unwrap_or_default(),
+            self.category.clone(),
+            self.summary.clone(),
+            self.amount_claimed_fen.to_string(),
+            self.status.cell(lang),
+            self.amount_recovered_fen.to_string(),
+            self.received_on.to_string(),
+            self.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_labels_and_machine_names_are_both_accepted() {
+        let file = "名称,类型,参与本次活动\n区工商局,职能部门,是\nShop,enterprise,no\n";
+        let rows = parse_rows::<UnitRow>(file.as_bytes()).map(|r| r.0).unwrap_or_default();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1.kind, UnitKind::Agency);
+        assert_eq!(rows[0].0, 2);
+        assert!(!rows[1].1.participates);
+    }
+
+    #[test]
+    fn bad_cells_name_line_and_column() {
+        let long = "长".repeat(10_000);
+        let file = format!("name,kind\nok,agency\n{long},agency\nx\0y,school\nz,castle\n");
+        let errs = parse_rows::<UnitRow>(file.as_bytes()).err().unwrap_or_default();
+        let at: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(at, [(3, "name"), (4, "name"), (5, "kind")], "{errs:?}");
+    }
+
+    #[test]
+    fn log_entry_rows_round_trip_through_their_cells() {
+        let file = "编号,会场,时间,填报人,发放物资,受理投诉,现场调解\n\
+                    886af8bd-f671-5ad4-ad27-b7f6351aa76d,主会场,2013-03-15 09:05,xx,横幅=8;气球=6,2,1\n";
+        let rows = parse_rows::<LogEntryRow>(file.as_bytes()).map(|r| r.0).unwrap_or_default();
+        assert_eq!(rows.len(), 1);
+        let cells = rows[0].1.cells(Lang::Zh);
+        assert_eq!(cells[4], "2013-03-15 09:05:00");
+        assert_eq!(cells[11], "横幅=8;气球=6");
+    }
+}
+#[cfg(test)]
+mod crlf_tests {
+    use super::*;
+    #[test]
+    fn lines_are_counted_in_crlf_files() {
+        let file = "\u{feff}name,kind\r\nA,agency\r\nB,castle\r\n";
+        let errs = parse_rows::<UnitRow>(file.as_bytes()).err().unwrap_or_default();
+        assert_eq!(errs.first().map(|e| e.line), Some(3), "{errs:?}");
+    }
+}

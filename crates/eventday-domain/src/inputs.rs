@@ -1,0 +1,705 @@
+//! What clients send to create or replace things: the API's JSON bodies. Every type rejects
+//! unknown fields when parsed, and `validate()` names every bad field at once.
+
+use crate::log::NewLogEntry;
+use crate::totals::Figures;
+use crate::validate::{self, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use crate::{
+    ActivityKind, BoothKind, CampaignStatus, DisputeStatus, FieldErrors, Lang, MediaChannel, MediaFormat,
+    Rect, UnitKind, ValidationError, VenueKind,
+};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The longest URL accepted.
+pub const MAX_LINK_CHARS: usize = 2_000;
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_zone() -> String {
+    "Asia/Shanghai".into()
+}
+
+fn default_opens() -> String {
+    "09:00".into()
+}
+
+fn default_closes() -> String {
+    "17:00".into()
+}
+
+/// An organization (a consumer association, possibly under a parent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationInput {
+    /// Name, e.g. "江岸区消费者协会".
+    pub name: String,
+    /// The parent organization (city above district).
+    #[serde(default)]
+    pub parent_id: Option<i32>,
+}
+
+impl OrganizationInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        ValidationError::check(e)
+    }
+}
+
+/// A campaign: one event day of one organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CampaignInput {
+    /// The organization running it.
+    pub organization_id: i32,
+    /// Year (must be the year of `date`).
+    pub year: i32,
+    /// The event day.
+    pub date: NaiveDate,
+    /// IANA time zone; defaults to Asia/Shanghai.
+    #[serde(default = "default_zone")]
+    pub timezone: String,
+    /// Title.
+    pub title: String,
+    /// Theme, e.g. "消费与服务".
+    #[serde(default)]
+    pub theme: String,
+    /// Status; defaults to planning.
+    #[serde(default)]
+    pub status: Option<CampaignStatus>,
+}
+
+impl CampaignInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "title", &self.title, MAX_NAME_CHARS);
+        validate::line(&mut e, "theme", &self.theme, MAX_NAME_CHARS);
+        if !(1980..=2200).contains(&self.year) {
+            e.insert("year".into(), "must be between 1980 and 2200".into());
+        } else if self.year != self.date.year() {
+            e.insert("year".into(), "must be the year of date".into());
+        }
+        if let Err(m) = crate::time::parse_zone(&self.timezone) {
+            e.insert("timezone".into(), m);
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// A venue of a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VenueInput {
+    /// Main or sub.
+    pub kind: VenueKind,
+    /// Name.
+    pub name: String,
+    /// Host unit (branch office, street office).
+    #[serde(default)]
+    pub host_unit: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Lead's name.
+    #[serde(default)]
+    pub lead_name: String,
+    /// Floor-plan width, metres.
+    pub width_m: f64,
+    /// Floor-plan depth, metres.
+    pub depth_m: f64,
+    /// Opening time `HH:MM`.
+    #[serde(default = "default_opens")]
+    pub opens_at: String,
+    /// Closing time `HH:MM`.
+    #[serde(default = "default_closes")]
+    pub closes_at: String,
+    /// Display order.
+    #[serde(default)]
+    pub position: i32,
+}
+
+impl VenueInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        validate::line(&mut e, "host_unit", &self.host_unit, MAX_NAME_CHARS);
+        validate::line(&mut e, "address", &self.address, MAX_NAME_CHARS);
+        validate::line(&mut e, "lead_name", &self.lead_name, MAX_NAME_CHARS);
+        validate::positive_metres(&mut e, "width_m", self.width_m);
+        validate::positive_metres(&mut e, "depth_m", self.depth_m);
+        validate::hhmm(&mut e, "opens_at", &self.opens_at);
+        validate::hhmm(&mut e, "closes_at", &self.closes_at);
+        if !e.contains_key("opens_at") && !e.contains_key("closes_at") && self.opens_at >= self.closes_at {
+            e.insert("closes_at".into(), "must be after opens_at".into());
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// A unit of the directory (agency, enterprise, media, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitInput {
+    /// Name (unique).
+    pub name: String,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Contact (phone or person).
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+impl UnitInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(c) = &self.contact {
+            validate::line(&mut e, "contact", c, MAX_NAME_CHARS);
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// A unit taking part in a campaign, and in which roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ParticipationInput {
+    /// The unit.
+    pub unit_id: i32,
+    /// Staffs a booth.
+    #[serde(default)]
+    pub staffs_booth: bool,
+    /// Member of the reconciliation platform.
+    #[serde(default)]
+    pub reconciliation_member: bool,
+    /// Takes part as media.
+    #[serde(default)]
+    pub media: bool,
+    /// Sponsor.
+    #[serde(default)]
+    pub sponsor: bool,
+}
+
+impl ParticipationInput {
+    /// # Errors
+    /// Never for now: every combination of roles is allowed; kept for symmetry.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+/// A booth on a venue's floor plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BoothInput {
+    /// Topic, e.g. "烟草识别专题咨询".
+    pub topic: String,
+    /// Kind.
+    pub kind: BoothKind,
+    /// Left edge before rotation, metres.
+    pub x: f64,
+    /// Top edge before rotation, metres.
+    pub y: f64,
+    /// Width, metres.
+    pub w: f64,
+    /// Depth, metres.
+    pub h: f64,
+    /// Clockwise rotation about the centre, degrees.
+    #[serde(default)]
+    pub rotation_deg: f64,
+    /// Units staffing the booth.
+    #[serde(default)]
+    pub unit_ids: Vec<i32>,
+}
+
+impl BoothInput {
+    /// The footprint.
+    #[must_use]
+    pub fn rect(&self) -> Rect {
+        Rect { x: self.x, y: self.y, w: self.w, h: self.h, rotation_deg: self.rotation_deg }
+    }
+
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "topic", &self.topic, MAX_NAME_CHARS);
+        validate::coordinate(&mut e, "x", self.x);
+        validate::coordinate(&mut e, "y", self.y);
+        validate::positive_metres(&mut e, "w", self.w);
+        validate::positive_metres(&mut e, "h", self.h);
+        if !self.rotation_deg.is_finite() || self.rotation_deg.abs() > 360.0 {
+            e.insert("rotation_deg".into(), "must be between -360 and 360".into());
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// An activity held by a venue (outreach, lecture, demonstration ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Title.
+    pub title: String,
+    /// Where, e.g. "同庆阁社区".
+    #[serde(default)]
+    pub place: String,
+    /// Start (RFC 3339).
+    pub starts_at: DateTime<Utc>,
+    /// End (RFC 3339), after the start.
+    pub ends_at: DateTime<Utc>,
+    /// People who took part.
+    #[serde(default)]
+    pub participants: i64,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ActivityInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "title", &self.title, MAX_NAME_CHARS);
+        validate::line(&mut e, "place", &self.place, MAX_NAME_CHARS);
+        validate::non_negative(&mut e, "participants", self.participants);
+        validate::text(&mut e, "note", &self.note, MAX_TEXT_CHARS);
+        if self.ends_at <= self.starts_at {
+            e.insert("ends_at".into(), "must be after starts_at".into());
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// A material of the campaign's catalogue (banner, balloon, leaflet ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MaterialInput {
+    /// Name, e.g. "宣传资料".
+    pub name: String,
+    /// Counting unit, e.g. "份".
+    pub unit_label: String,
+    /// Quantity planned.
+    #[serde(default)]
+    pub planned: i64,
+}
+
+impl MaterialInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        validate::name(&mut e, "unit_label", &self.unit_label, 32);
+        validate::non_negative(&mut e, "planned", self.planned);
+        ValidationError::check(e)
+    }
+}
+
+/// How much of a material a venue is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AllocationInput {
+    /// Quantity allocated to the venue.
+    pub quantity: i64,
+}
+
+impl AllocationInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::non_negative(&mut e, "quantity", self.quantity);
+        ValidationError::check(e)
+    }
+}
+
+/// A media item about the campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MediaInput {
+    /// The outlet (a unit of kind media).
+    pub outlet_unit_id: i32,
+    /// Channel.
+    pub channel: MediaChannel,
+    /// Format.
+    pub format: MediaFormat,
+    /// Date published or broadcast.
+    pub date: NaiveDate,
+    /// Headline.
+    pub headline: String,
+    /// Link.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Estimated reach (people).
+    #[serde(default)]
+    pub estimated_reach: Option<i64>,
+    /// Venues covered (of the same campaign).
+    #[serde(default)]
+    pub venue_ids: Vec<i32>,
+}
+
+impl MediaInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "headline", &self.headline, 400);
+        if let Some(l) = &self.link {
+            validate::line(&mut e, "link", l, MAX_LINK_CHARS);
+        }
+        if let Some(r) = self.estimated_reach {
+            validate::non_negative(&mut e, "estimated_reach", r);
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// An official who attended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OfficialInput {
+    /// Name (may be masked in the report).
+    pub name: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Organization.
+    #[serde(default)]
+    pub organization: String,
+    /// Venue attended.
+    #[serde(default)]
+    pub venue_id: Option<i32>,
+    /// Role on the day.
+    #[serde(default)]
+    pub role: String,
+    /// Whether the report masks the name ("xx"); defaults to true.
+    #[serde(default = "default_true")]
+    pub masked: bool,
+}
+
+impl OfficialInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        validate::line(&mut e, "title", &self.title, MAX_NAME_CHARS);
+        validate::line(&mut e, "organization", &self.organization, MAX_NAME_CHARS);
+        validate::line(&mut e, "role", &self.role, MAX_NAME_CHARS);
+        ValidationError::check(e)
+    }
+}
+
+/// A consumer dispute received on the day (its status moves through [`DisputeStatusChange`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DisputeInput {
+    /// Venue where it was received.
+    pub venue_id: i32,
+    /// Booth, if any.
+    #[serde(default)]
+    pub booth_id: Option<i32>,
+    /// The enterprise complained about (a unit).
+    #[serde(default)]
+    pub enterprise_unit_id: Option<i32>,
+    /// Category, e.g. "食品".
+    pub category: String,
+    /// Summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Amount claimed, fen.
+    #[serde(default)]
+    pub amount_claimed_fen: i64,
+    /// Day received.
+    pub received_on: NaiveDate,
+}
+
+impl DisputeInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "category", &self.category, 100);
+        validate::text(&mut e, "summary", &self.summary, MAX_TEXT_CHARS);
+        validate::non_negative(&mut e, "amount_claimed_fen", self.amount_claimed_fen);
+        ValidationError::check(e)
+    }
+}
+
+/// Moves a dispute to another status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DisputeStatusChange {
+    /// The new status.
+    pub status: DisputeStatus,
+    /// Money recovered, fen (only when settling).
+    #[serde(default)]
+    pub amount_recovered_fen: Option<i64>,
+    /// The day it ended (for a final status); defaults to today.
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl DisputeStatusChange {
+    /// Checks the move from `current` is allowed and the amount fits it.
+    ///
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self, current: DisputeStatus) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        if !current.can_move_to(self.status) {
+            e.insert("status".into(), format!("a {current} dispute cannot move to {}", self.status));
+        }
+        if let Some(a) = self.amount_recovered_fen {
+            if self.status != DisputeStatus::Settled {
+                e.insert("amount_recovered_fen".into(), "is recorded only when settling".into());
+            } else {
+                validate::non_negative(&mut e, "amount_recovered_fen", a);
+            }
+        }
+        if self.closed_on.is_some() && !self.status.is_final() {
+            e.insert("closed_on".into(), "is set only for settled, referred or closed".into());
+        }
+        ValidationError::check(e)
+    }
+}
+
+/// A narrative section the organizers write for the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeInput {
+    /// Language.
+    pub lang: Lang,
+    /// A stable key, unique per campaign and language (e.g. "what_we_did").
+    pub key: String,
+    /// Order within the language.
+    #[serde(default)]
+    pub position: i32,
+    /// Heading.
+    pub heading: String,
+    /// Body text.
+    #[serde(default)]
+    pub body: String,
+    /// Whether this is the "next steps" section.
+    #[serde(default)]
+    pub next_steps: bool,
+}
+
+impl NarrativeInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::name(&mut e, "key", &self.key, 64);
+        validate::name(&mut e, "heading", &self.heading, MAX_NAME_CHARS);
+        validate::text(&mut e, "body", &self.body, MAX_TEXT_CHARS);
+        ValidationError::check(e)
+    }
+}
+
+/// A log entry as a lead's phone sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LogEntryInput {
+    /// Client-made UUID; resending the same entry with it is harmless.
+    pub id: uuid::Uuid,
+    /// Booth of this venue, if any.
+    #[serde(default)]
+    pub booth_id: Option<i32>,
+    /// Activity of this venue, if any.
+    #[serde(default)]
+    pub activity_id: Option<i32>,
+    /// When (RFC 3339); must fall on the campaign day in the campaign's zone.
+    pub recorded_at: DateTime<Utc>,
+    /// Who wrote it.
+    pub author_name: String,
+    /// People who came.
+    #[serde(default)]
+    pub visitors: i64,
+    /// Consultations answered.
+    #[serde(default)]
+    pub consultations: i64,
+    /// Complaints received.
+    #[serde(default)]
+    pub complaints_received: i64,
+    /// Complaints settled on site.
+    #[serde(default)]
+    pub complaints_settled: i64,
+    /// Money recovered, fen.
+    #[serde(default)]
+    pub money_recovered_fen: i64,
+    /// Materials handed out: material id -> quantity.
+    #[serde(default)]
+    pub materials: BTreeMap<i64, i64>,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl LogEntryInput {
+    /// The entry to store at `venue_id`.
+    #[must_use]
+    pub fn into_new(self, venue_id: i64) -> NewLogEntry {
+        NewLogEntry {
+            id: self.id,
+            venue_id,
+            booth_id: self.booth_id.map(i64::from),
+            activity_id: self.activity_id.map(i64::from),
+            recorded_at: self.recorded_at,
+            author_name: self.author_name,
+            figures: Figures {
+                visitors: self.visitors,
+                consultations: self.consultations,
+                complaints_received: self.complaints_received,
+                complaints_settled: self.complaints_settled,
+                money_recovered_fen: self.money_recovered_fen,
+            },
+            materials: self.materials,
+            note: self.note,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn venue() -> VenueInput {
+        VenueInput {
+            kind: VenueKind::Sub,
+            name: "后湖分会场".into(),
+            host_unit: String::new(),
+            address: String::new(),
+            lead_name: String::new(),
+            width_m: 20.0,
+            depth_m: 10.0,
+            opens_at: "09:00".into(),
+            closes_at: "17:00".into(),
+            position: 1,
+        }
+    }
+
+    fn bad_fields(r: Result<(), ValidationError>) -> Vec<String> {
+        r.err().map(|e| e.fields.into_keys().collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_sound_venue_passes_and_every_bad_field_is_named() {
+        assert!(venue().validate().is_ok());
+        let v = VenueInput {
+            name: "x\0y".into(),
+            width_m: -1.0,
+            depth_m: f64::NAN,
+            opens_at: "9am".into(),
+            ..venue()
+        };
+        assert_eq!(bad_fields(v.validate()), ["depth_m", "name", "opens_at", "width_m"]);
+        let late = VenueInput { opens_at: "18:00".into(), ..venue() };
+        assert_eq!(bad_fields(late.validate()), ["closes_at"]);
+    }
+
+    #[test]
+    fn ten_thousand_character_names_are_refused() {
+        let u = UnitInput { name: "长".repeat(10_000), kind: UnitKind::Enterprise, contact: None };
+        assert_eq!(bad_fields(u.validate()), ["name"]);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_when_parsing() {
+        let r: Result<MaterialInput, _> =
+            serde_json::from_str(r#"{"name":"横幅","unit_label":"幅","planned":1,"colour":"red"}"#);
+        assert!(r.err().map(|e| e.to_string()).unwrap_or_default().contains("colour"));
+    }
+
+    #[test]
+    fn campaign_year_must_match_its_date_and_zone_must_exist() {
+        let c = CampaignInput {
+            organization_id: 1,
+            year: 2014,
+            date: NaiveDate::from_ymd_opt(2013, 3, 15).unwrap_or_default(),
+            timezone: "Mars/Olympus".into(),
+            title: "2013".into(),
+            theme: String::new(),
+            status: None,
+        };
+        assert_eq!(bad_fields(c.validate()), ["timezone", "year"]);
+    }
+
+    #[test]
+    fn booth_needs_a_positive_size_and_a_sane_rotation() {
+        let b = BoothInput {
+            topic: "民生消费咨询台".into(),
+            kind: BoothKind::Consultation,
+            x: 0.0,
+            y: f64::INFINITY,
+            w: 0.0,
+            h: 2.0,
+            rotation_deg: 720.0,
+            unit_ids: vec![],
+        };
+        assert_eq!(bad_fields(b.validate()), ["rotation_deg", "w", "y"]);
+    }
+
+    #[test]
+    fn dispute_status_moves_follow_the_workflow() {
+        let settle = DisputeStatusChange {
+            status: DisputeStatus::Settled,
+            amount_recovered_fen: Some(500),
+            closed_on: None,
+        };
+        assert!(settle.validate(DisputeStatus::Mediating).is_ok());
+        assert_eq!(bad_fields(settle.validate(DisputeStatus::Closed)), ["status"]);
+        let mediate = DisputeStatusChange {
+            status: DisputeStatus::Mediating,
+            amount_recovered_fen: Some(-1),
+            closed_on: None,
+        };
+        assert_eq!(bad_fields(mediate.validate(DisputeStatus::Received)), ["amount_recovered_fen"]);
+    }
+
+    #[test]
+    fn activity_must_end_after_it_starts() {
+        let t = DateTime::<Utc>::default();
+        let a = ActivityInput {
+            kind: ActivityKind::SchoolLecture,
+            title: "进校园".into(),
+            place: "长春街小学".into(),
+            starts_at: t,
+            ends_at: t,
+            participants: -3,
+            note: String::new(),
+        };
+        assert_eq!(bad_fields(a.validate()), ["ends_at", "participants"]);
+    }
+}

@@ -1,0 +1,92 @@
+//! The audit trail: every write through the API records who, when, what and the before/after
+//! state, inside the same transaction as the write itself.
+
+use crate::Store;
+use crate::entities::audit_event;
+use crate::error::StoreError;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Something new.
+    Create,
+    /// A change.
+    Update,
+    /// A removal.
+    Delete,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+fn to_json<T: Serialize>(v: Option<&T>) -> Result<Option<String>, StoreError> {
+    v.map(|v| serde_json::to_string(v).map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string()))))
+        .transpose()
+}
+
+/// Records one audit event inside `tx` (the caller's write transaction).
+///
+/// # Errors
+/// A database error.
+pub async fn record<T: Serialize>(
+    tx: &impl ConnectionTrait,
+    actor: Option<i32>,
+    action: Action,
+    entity: &str,
+    entity_id: impl ToString,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), StoreError> {
+    audit_event::ActiveModel {
+        id: NotSet,
+        at: Set(Utc::now()),
+        user_id: Set(actor),
+        action: Set(action.as_str().to_owned()),
+        entity: Set(entity.to_owned()),
+        entity_id: Set(entity_id.to_string()),
+        before: Set(to_json(before)?),
+        after: Set(to_json(after)?),
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// The largest page of audit events returned at once.
+pub const MAX_AUDIT_PAGE: u64 = 1_000;
+
+/// Audit events, newest first, optionally for one entity kind and id.
+///
+/// # Errors
+/// A database error.
+pub async fn list(
+    store: &Store,
+    entity: Option<&str>,
+    entity_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, StoreError> {
+    let mut q = audit_event::Entity::find();
+    if let Some(e) = entity {
+        q = q.filter(audit_event::Column::Entity.eq(e));
+    }
+    if let Some(id) = entity_id {
+        q = q.filter(audit_event::Column::EntityId.eq(id));
+    }
+    Ok(q.order_by_desc(audit_event::Column::Id)
+        .limit(limit.clamp(1, MAX_AUDIT_PAGE))
+        .all(store.conn())
+        .await?)
+}

@@ -1,0 +1,485 @@
+//! The day's log: idempotent submission by client id, cursor-paginated listing and photos.
+
+use crate::Store;
+use crate::audit::{self, Action};
+use crate::entities::{activity, booth, campaign, log_entry, log_entry_material, log_photo, material, venue};
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use eventday_domain::inputs::LogEntryInput;
+use eventday_domain::{FieldErrors, ValidationError, photo};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A stored log entry as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LogEntry {
+    /// Client-made UUID.
+    pub id: String,
+    /// Campaign.
+    pub campaign_id: i32,
+    /// Venue.
+    pub venue_id: i32,
+    /// Booth, if any.
+    pub booth_id: Option<i32>,
+    /// Activity, if any.
+    pub activity_id: Option<i32>,
+    /// When it happened (UTC).
+    pub recorded_at: DateTime<Utc>,
+    /// Account that sent it, when known.
+    pub author_user_id: Option<i32>,
+    /// Who wrote it.
+    pub author_name: String,
+    /// People who came.
+    pub visitors: i64,
+    /// Consultations answered.
+    pub consultations: i64,
+    /// Complaints received.
+    pub complaints_received: i64,
+    /// Complaints settled on site.
+    pub complaints_settled: i64,
+    /// Money recovered, fen.
+    pub money_recovered_fen: i64,
+    /// Materials handed out: material id -> quantity.
+    pub materials: BTreeMap<i32, i64>,
+    /// Note.
+    pub note: String,
+    /// When the server stored it.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Whether a submission stored something new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// First time this id was seen: stored now.
+    Created,
+    /// The identical entry was already stored (a retry); nothing new was written.
+    Existing,
+}
+
+async fn load(db: &impl ConnectionTrait, row: log_entry::Model) -> Result<LogEntry, StoreError> {
+    let materials = log_entry_material::Entity::find()
+        .filter(log_entry_material::Column::LogEntryId.eq(row.id.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.material_id, m.quantity))
+        .collect();
+    Ok(LogEntry {
+        id: row.id,
+        campaign_id: row.campaign_id,
+        venue_id: row.venue_id,
+        booth_id: row.booth_id,
+        activity_id: row.activity_id,
+        recorded_at: row.recorded_at,
+        author_user_id: row.author_user_id,
+        author_name: row.author_name,
+        visitors: row.visitors,
+        consultations: row.consultations,
+        complaints_received: row.complaints_received,
+        complaints_settled: row.complaints_settled,
+        money_recovered_fen: row.money_recovered_fen,
+        materials,
+        note: row.note,
+        created_at: row.created_at,
+    })
+}
+
+/// Finds a venue and its campaign.
+pub(crate) async fn venue_and_campaign(
+    db: &impl ConnectionTrait,
+    venue_id: i32,
+) -> Result<(venue::Model, campaign::Model), StoreError> {
+    let v = venue::Entity::find_by_id(venue_id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    let c = campaign::Entity::find_by_id(v.campaign_id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "campaign", id: v.campaign_id.to_string() })?;
+    Ok((v, c))
+}
+
+/// Stores a log entry sent to `venue_id`, once: the identical entry sent again returns the stored
+/// one with [`Outcome::Existing`]; the same id with other content is a [`StoreError::Conflict`].
+///
+/// Validation (figures, texts, the time within the campaign day in the campaign's zone, booth and
+/// activity of this venue, materials of this campaign) and the write happen in one transaction.
+/// The insert is `ON CONFLICT (id) DO NOTHING`, so concurrent identical retries store one row on
+/// both engines: the losers see the winner's row and compare content fingerprints.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Invalid`] naming every bad field,
+/// [`StoreError::Conflict`] for a reused id, database errors otherwise.
+#[tracing::instrument(skip_all, fields(venue_id, entry_id = %input.id))]
+pub async fn submit(
+    store: &Store,
+    venue_id: i32,
+    input: LogEntryInput,
+    actor: Option<i32>,
+) -> Result<(LogEntry, Outcome), StoreError> {
+    let tx = store.write_tx().await?;
+    let (v, c) = venue_and_campaign(&tx, venue_id).await?;
+    let zone = eventday_domain::time::parse_zone(&c.timezone)
+        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    let (start, end) = eventday_domain::time::day_bounds(c.date, zone)
+        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    let entry = input.into_new(i64::from(venue_id));
+    let mut errors: FieldErrors = entry.validate(start, end).err().map(|e| e.fields).unwrap_or_default();
+    if let Some(b) = entry.booth_id {
+        let found = booth::Entity::find_by_id(i32::try_from(b).unwrap_or(-1)).one(&tx).await?;
+        if found.is_none_or(|b| b.venue_id != v.id) {
+            errors.insert("booth_id".into(), format!("venue {} has no booth {b}", v.id));
+        }
+    }
+    if let Some(a) = entry.activity_id {
+        let found = activity::Entity::find_by_id(i32::try_from(a).unwrap_or(-1)).one(&tx).await?;
+        if found.is_none_or(|a| a.venue_id != v.id) {
+            errors.insert("activity_id".into(), format!("venue {} has no activity {a}", v.id));
+        }
+    }
+    if !entry.materials.is_empty() {
+        let ids: Vec<i64> = entry.materials.keys().copied().collect();
+        let known: Vec<i64> = material::Entity::find()
+            .filter(material::Column::CampaignId.eq(c.id))
+            .filter(material::Column::Id.is_in(ids.iter().filter_map(|i| i32::try_from(*i).ok())))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|m| i64::from(m.id))
+            .collect();
+        for id in ids.iter().filter(|i| !known.contains(i)) {
+            errors.insert(format!("materials.{id}"), "no such material in this campaign".into());
+        }
+    }
+    ValidationError::check(errors)?;
+
+    let id = entry.id.to_string();
+    let claimed = log_entry::Entity::insert(log_entry::ActiveModel {
+        id: Set(id.clone()),
+        campaign_id: Set(c.id),
+        venue_id: Set(v.id),
+        booth_id: Set(entry.booth_id.and_then(|b| i32::try_from(b).ok())),
+        activity_id: Set(entry.activity_id.and_then(|a| i32::try_from(a).ok())),
+        recorded_at: Set(entry.recorded_at),
+        author_user_id: Set(actor),
+        author_name: Set(entry.author_name.clone()),
+        visitors: Set(entry.figures.visitors),
+        consultations: Set(entry.figures.consultations),
+        complaints_received: Set(entry.figures.complaints_received),
+        complaints_settled: Set(entry.figures.complaints_settled),
+        money_recovered_fen: Set(entry.figures.money_recovered_fen),
+        note: Set(entry.note.clone()),
+        content_hash: Set(entry.content_hash()),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict(OnConflict::column(log_entry::Column::Id).do_nothing().to_owned())
+    .exec_without_returning(&tx)
+    .await?;
+
+    if claimed == 0 {
+        let stored = log_entry::Entity::find_by_id(id.clone())
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::Conflict(format!("log entry {id} is being written; retry")))?;
+        if stored.content_hash != entry.content_hash() {
+            return Err(StoreError::Conflict(format!(
+                "log entry {id} already exists with different content; send a new id for a new entry"
+            )));
+        }
+        let out = load(&tx, stored).await?;
+        tx.commit().await?;
+        return Ok((out, Outcome::Existing));
+    }
+    write_materials(&tx, &id, &entry.materials).await?;
+    let stored = log_entry::Entity::find_by_id(id.clone())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "log entry", id: id.clone() })?;
+    let out = load(&tx, stored).await?;
+    audit::record(&tx, actor, Action::Create, "log_entry", &id, None, Some(&out)).await?;
+    tx.commit().await?;
+    Ok((out, Outcome::Created))
+}
+
+async fn write_materials(
+    tx: &impl ConnectionTrait,
+    id: &str,
+    materials: &BTreeMap<i64, i64>,
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = materials
+        .iter()
+        .filter_map(|(m, q)| {
+            Some(log_entry_material::ActiveModel {
+                log_entry_id: Set(id.to_owned()),
+                material_id: Set(i32::try_from(*m).ok()?),
+                quantity: Set(*q),
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        log_entry_material::Entity::insert_many(rows).exec(tx).await?;
+    }
+    Ok(())
+}
+
+/// One log entry.
+///
+/// # Errors
+/// [`StoreError::NotFound`], database errors.
+pub async fn get(store: &Store, id: &str) -> Result<LogEntry, StoreError> {
+    let row = log_entry::Entity::find_by_id(id.to_owned())
+        .one(store.conn())
+        .await?
+        .ok_or(StoreError::NotFound { entity: "log entry", id: id.chars().take(64).collect() })?;
+    load(store.conn(), row).await
+}
+
+/// The largest page of log entries.
+pub const MAX_PAGE: u64 = 500;
+
+/// Which log entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    /// One venue, or every venue of the campaign.
+    pub venue_id: Option<i32>,
+    /// The campaign (when listing a whole campaign).
+    pub campaign_id: Option<i32>,
+    /// Only entries recorded at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Continue after this position (from the previous page's `next_cursor`).
+    pub after: Option<Cursor>,
+    /// Page size (1..=500).
+    pub limit: u64,
+}
+
+/// A position in the newest-first order: `(recorded_at, id)` of the last entry seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    recorded_at: DateTime<Utc>,
+    id: String,
+}
+
+impl Cursor {
+    /// The opaque text form handed to clients.
+    #[must_use]
+    pub fn encode(&self) -> String {
+        format!("{}:{}", self.recorded_at.timestamp_micros(), self.id)
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Reads a cursor made by [`Cursor::encode`]; `None` for anything else.
+    #[must_use]
+    pub fn decode(s: &str) -> Option<Self> {
+        if !s.len().is_multiple_of(2) || s.len() > 256 {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> =
+            (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
+        let text = String::from_utf8(bytes?).ok()?;
+        let (micros, id) = text.split_once(':')?;
+        let recorded_at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        Some(Self { recorded_at, id: id.to_owned() })
+    }
+}
+
+/// A page of log entries, newest first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LogPage {
+    /// The entries.
+    pub entries: Vec<LogEntry>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Lists log entries newest first (by `recorded_at`, then id), a page at a time.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown venue or campaign, database errors.
+pub async fn list(store: &Store, f: LogFilter) -> Result<LogPage, StoreError> {
+    let db = store.conn();
+    let mut q = log_entry::Entity::find();
+    if let Some(v) = f.venue_id {
+        venue_and_campaign(db, v).await?;
+        q = q.filter(log_entry::Column::VenueId.eq(v));
+    }
+    if let Some(c) = f.campaign_id {
+        campaign::Entity::find_by_id(c)
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "campaign", id: c.to_string() })?;
+        q = q.filter(log_entry::Column::CampaignId.eq(c));
+    }
+    if let Some(s) = f.since {
+        q = q.filter(log_entry::Column::RecordedAt.gte(s));
+    }
+    if let Some(cur) = &f.after {
+        q = q.filter(
+            Condition::any().add(log_entry::Column::RecordedAt.lt(cur.recorded_at)).add(
+                Condition::all()
+                    .add(log_entry::Column::RecordedAt.eq(cur.recorded_at))
+                    .add(log_entry::Column::Id.lt(cur.id.clone())),
+            ),
+        );
+    }
+    let limit = f.limit.clamp(1, MAX_PAGE);
+    let mut rows = q
+        .order_by_desc(log_entry::Column::RecordedAt)
+        .order_by_desc(log_entry::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| Cursor { recorded_at: r.recorded_at, id: r.id.clone() }.encode())
+    } else {
+        None
+    };
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut materials: BTreeMap<String, BTreeMap<i32, i64>> = BTreeMap::new();
+    for m in log_entry_material::Entity::find()
+        .filter(log_entry_material::Column::LogEntryId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        materials.entry(m.log_entry_id).or_default().insert(m.material_id, m.quantity);
+    }
+    let entries = rows
+        .into_iter()
+        .map(|r| LogEntry {
+            materials: materials.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            campaign_id: r.campaign_id,
+            venue_id: r.venue_id,
+            booth_id: r.booth_id,
+            activity_id: r.activity_id,
+            recorded_at: r.recorded_at,
+            author_user_id: r.author_user_id,
+            author_name: r.author_name,
+            visitors: r.visitors,
+            consultations: r.consultations,
+            complaints_received: r.complaints_received,
+            complaints_settled: r.complaints_settled,
+            money_recovered_fen: r.money_recovered_fen,
+            note: r.note,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(LogPage { entries, next_cursor })
+}
+
+/// Why a photo was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoRejection {
+    /// Bigger than [`photo::MAX_PHOTO_BYTES`].
+    #[error("a photo may be at most {} bytes", photo::MAX_PHOTO_BYTES)]
+    TooLarge,
+    /// Not JPEG, PNG or WebP by its bytes.
+    #[error("only JPEG, PNG and WebP photos are accepted (judged by content)")]
+    NotAnImage,
+}
+
+/// Attaches a photo to a log entry, stored in the database so every server instance serves it.
+///
+/// # Errors
+/// `Ok(Err(_))` for a refused photo; [`StoreError::NotFound`] for an unknown entry; database errors.
+pub async fn add_photo(
+    store: &Store,
+    entry_id: &str,
+    bytes: Vec<u8>,
+    actor: Option<i32>,
+) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
+    if bytes.len() > photo::MAX_PHOTO_BYTES {
+        return Ok(Err(PhotoRejection::TooLarge));
+    }
+    let Some(content_type) = photo::sniff_image(&bytes) else {
+        return Ok(Err(PhotoRejection::NotAnImage));
+    };
+    let tx = store.write_tx().await?;
+    log_entry::Entity::find_by_id(entry_id.to_owned())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "log entry", id: entry_id.chars().take(64).collect() })?;
+    let row = log_photo::ActiveModel {
+        id: NotSet,
+        log_entry_id: Set(entry_id.to_owned()),
+        content_type: Set(content_type.to_owned()),
+        size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+        sha256: Set(photo::sha256_hex(&bytes)),
+        bytes: Set(bytes),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(&tx, actor, Action::Create, "log_photo", row.id, None, Some(&row)).await?;
+    tx.commit().await?;
+    Ok(Ok(row))
+}
+
+/// Photos of a log entry (without their bytes), oldest first.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown entry, database errors.
+pub async fn list_photos(store: &Store, entry_id: &str) -> Result<Vec<log_photo::Model>, StoreError> {
+    let db = store.conn();
+    log_entry::Entity::find_by_id(entry_id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "log entry", id: entry_id.chars().take(64).collect() })?;
+    let mut rows = log_photo::Entity::find()
+        .select_only()
+        .columns([
+            log_photo::Column::Id,
+            log_photo::Column::LogEntryId,
+            log_photo::Column::ContentType,
+            log_photo::Column::SizeBytes,
+            log_photo::Column::Sha256,
+            log_photo::Column::CreatedAt,
+        ])
+        .expr_as(Expr::val(Vec::<u8>::new()), "bytes")
+        .filter(log_photo::Column::LogEntryId.eq(entry_id))
+        .order_by_asc(log_photo::Column::Id)
+        .into_model::<log_photo::Model>()
+        .all(db)
+        .await?;
+    rows.iter_mut().for_each(|r| r.bytes.clear());
+    Ok(rows)
+}
+
+/// One photo with its bytes.
+///
+/// # Errors
+/// [`StoreError::NotFound`], database errors.
+pub async fn get_photo(store: &Store, id: i64) -> Result<log_photo::Model, StoreError> {
+    log_photo::Entity::find_by_id(id)
+        .one(store.conn())
+        .await?
+        .ok_or(StoreError::NotFound { entity: "photo", id: id.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = Cursor {
+            recorded_at: DateTime::from_timestamp_micros(1_363_312_800_123_456).unwrap_or_default(),
+            id: "abc".into(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("zz"), None);
+        assert_eq!(Cursor::decode("123"), None);
+        assert_eq!(Cursor::decode(""), None);
+    }
+}
