@@ -2,6 +2,7 @@
 
 use crate::error::StoreError;
 use crate::live::LiveHub;
+use crate::log_writer::LogWriter;
 use eventday_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -29,6 +30,8 @@ pub struct Store {
     /// The live feed of this process, started on first use (see [`crate::live`]).
     live: Arc<OnceCell<Arc<LiveHub>>>,
     live_buffer: usize,
+    /// The group-commit writer of log submissions, started on first use.
+    writer: Arc<std::sync::OnceLock<LogWriter>>,
 }
 
 /// How long a SQLite writer waits for another writer before giving up.
@@ -76,7 +79,13 @@ impl Store {
         }
         let db =
             Database::connect(opts).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?;
-        Ok(Self { db, backend, live: Arc::default(), live_buffer: crate::live::DEFAULT_BUFFER })
+        Ok(Self {
+            db,
+            backend,
+            live: Arc::default(),
+            live_buffer: crate::live::DEFAULT_BUFFER,
+            writer: Arc::default(),
+        })
     }
 
     /// Sets how many live-feed events a subscriber may fall behind before it is dropped (and
@@ -94,6 +103,12 @@ impl Store {
     /// The live-feed hub, started on first call (on PostgreSQL this connects the listener).
     pub(crate) async fn live_hub(&self) -> Result<Arc<LiveHub>, StoreError> {
         self.live.get_or_try_init(|| LiveHub::start(self)).await.cloned()
+    }
+
+    /// This process's log writer, started on first call. The task gets a handle without the
+    /// writer cell, so it ends once every outside handle (and so the queue's sender) is gone.
+    pub(crate) fn log_writer(&self) -> &LogWriter {
+        self.writer.get_or_init(|| LogWriter::start(Store { writer: Arc::default(), ..self.clone() }))
     }
 
     /// The hub if anything has subscribed in this process.

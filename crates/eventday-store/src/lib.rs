@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod live;
 pub mod log;
+mod log_writer;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;

@@ -210,7 +210,9 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
             .values(row.into_iter().map(Into::into))
             .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     }
-    insert.on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned()).returning_col(Alias::new("id"));
+    insert
+        .on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned())
+        .returning_col(Alias::new("id"));
     let claimed: HashSet<String> = tx
         .query_all(&insert)
         .await?
@@ -219,7 +221,8 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         .collect::<Result<_, _>>()?;
 
     // Ids that were already stored: a retry (same fingerprint) or a conflict.
-    let others: Vec<&&Prepared> = items.iter().filter(|p| !claimed.contains(&p.entry.id.to_string())).collect();
+    let others: Vec<&&Prepared> =
+        items.iter().filter(|p| !claimed.contains(&p.entry.id.to_string())).collect();
     let mut stored: HashMap<String, log_entry::Model> = HashMap::new();
     if !others.is_empty() {
         let ids: Vec<String> = others.iter().map(|p| p.entry.id.to_string()).collect();
@@ -229,7 +232,8 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         }
     }
 
-    let created: Vec<&&Prepared> = items.iter().filter(|p| claimed.contains(&p.entry.id.to_string())).collect();
+    let created: Vec<&&Prepared> =
+        items.iter().filter(|p| claimed.contains(&p.entry.id.to_string())).collect();
     let materials: Vec<log_entry_material::ActiveModel> = created
         .iter()
         .flat_map(|p| {
