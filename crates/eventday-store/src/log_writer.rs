@@ -291,3 +291,109 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     tx.commit().await?;
     Ok((answers, if notified || store.backend() == Backend::Postgres { Vec::new() } else { published }))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::entities::venue;
+    use chrono::TimeZone;
+    use eventday_domain::totals::Figures;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    async fn demo_store() -> (Store, tempfile::TempDir, i32, i32) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let file = crate::demo::parse(include_str!("../../../assets/demo/campaign-2013.json")).unwrap();
+        let campaign = crate::demo::load(&store, &file).await.unwrap().campaign_id();
+        let v = venue::Entity::find().filter(venue::Column::CampaignId.eq(campaign)).one(store.conn()).await;
+        (store, dir, campaign, v.unwrap().unwrap().id)
+    }
+
+    fn item(campaign_id: i32, venue_id: i32, visitors: i64) -> Prepared {
+        Prepared {
+            entry: NewLogEntry {
+                id: uuid::Uuid::new_v4(),
+                venue_id: i64::from(venue_id),
+                booth_id: None,
+                activity_id: None,
+                recorded_at: Utc.with_ymd_and_hms(2013, 3, 15, 3, 0, 0).unwrap(),
+                author_name: "测试".into(),
+                figures: Figures { visitors, ..Figures::default() },
+                materials: Default::default(),
+                note: String::new(),
+            },
+            campaign_id,
+            venue_id,
+            actor: None,
+        }
+    }
+
+    fn job(item: Prepared) -> (Job, oneshot::Receiver<Answer>) {
+        let (reply, rx) = oneshot::channel();
+        (Job { item, reply }, rx)
+    }
+
+    #[tokio::test]
+    async fn a_batch_that_breaks_a_constraint_is_retried_entry_by_entry_with_one_answer_each() {
+        let (store, _dir, campaign, venue) = demo_store().await;
+        let good = [item(campaign, venue, 1), item(campaign, venue, 2)];
+        // Validated once, then its venue "disappeared": the foreign key fails inside the batch.
+        let bad = item(campaign, 999_999, 3);
+        let (jobs, answers): (Vec<Job>, Vec<_>) =
+            [good[0].clone(), bad, good[1].clone()].into_iter().map(job).unzip();
+        commit(&store, jobs).await;
+        let mut results = Vec::new();
+        for a in answers {
+            results.push(a.await.unwrap());
+        }
+        assert!(matches!(results[0], Ok((_, Outcome::Created))), "{:?}", results[0]);
+        assert!(
+            matches!(results[1], Err(StoreError::Constraint { kind: crate::ConstraintKind::ForeignKey, .. })),
+            "{:?}",
+            results[1]
+        );
+        assert!(matches!(results[2], Ok((_, Outcome::Created))), "{:?}", results[2]);
+        for g in &good {
+            let stored =
+                log_entry::Entity::find_by_id(g.entry.id.to_string()).one(store.conn()).await.unwrap();
+            assert!(stored.is_some());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_copies_of_one_id_store_it_once_and_a_different_content_is_a_conflict() {
+        let (store, _dir, campaign, venue) = demo_store().await;
+        let first = item(campaign, venue, 5);
+        let mut changed = first.clone();
+        changed.entry.figures.visitors = 6;
+        let mut tasks = Vec::new();
+        for p in [first.clone(), first.clone(), first.clone(), changed] {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move { store.log_writer().submit(p).await }));
+        }
+        let mut created = 0;
+        let mut existing = 0;
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok((_, Outcome::Created)) => created += 1,
+                Ok((_, Outcome::Existing)) => existing += 1,
+                Err(StoreError::Conflict(_)) => conflicts += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        // The changed copy may arrive first: then it is stored and the three identical ones conflict.
+        assert_eq!(created, 1);
+        assert!((existing, conflicts) == (2, 1) || (existing, conflicts) == (0, 3), "{existing} {conflicts}");
+        let n = log_entry::Entity::find()
+            .filter(log_entry::Column::Id.eq(first.entry.id.to_string()))
+            .all(store.conn())
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(n, 1);
+    }
+}
