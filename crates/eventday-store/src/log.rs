@@ -140,11 +140,28 @@ async fn prepare(
     actor: Option<i32>,
 ) -> Result<Prepared, StoreError> {
     let db = store.conn();
-    let (v, c) = venue_and_campaign(db, venue_id).await?;
-    let zone = eventday_domain::time::parse_zone(&c.timezone)
-        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
-    let (start, end) = eventday_domain::time::day_bounds(c.date, zone)
-        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    // One round trip for the venue and its campaign day: this runs once per post on the event day.
+    use sea_orm::FromQueryResult;
+    #[derive(FromQueryResult)]
+    struct VenueDay {
+        id: i32,
+        campaign_id: i32,
+        timezone: String,
+        date: chrono::NaiveDate,
+    }
+    let v = VenueDay::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "SELECT v.id AS id, c.id AS campaign_id, c.timezone AS timezone, c.date AS date \
+         FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
+        vec![venue_id.into()],
+    ))
+    .one(db)
+    .await?
+    .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    let c = (v.campaign_id, v.timezone.as_str(), v.date);
+    let zone = eventday_domain::time::parse_zone(c.1).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    let (start, end) =
+        eventday_domain::time::day_bounds(c.2, zone).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
     let entry = input.into_new(i64::from(venue_id));
     let mut errors: FieldErrors = entry.validate(start, end).err().map(|e| e.fields).unwrap_or_default();
     if let Some(b) = entry.booth_id {
@@ -162,7 +179,7 @@ async fn prepare(
     if !entry.materials.is_empty() {
         let ids: Vec<i64> = entry.materials.keys().copied().collect();
         let known: Vec<i64> = material::Entity::find()
-            .filter(material::Column::CampaignId.eq(c.id))
+            .filter(material::Column::CampaignId.eq(c.0))
             .filter(material::Column::Id.is_in(ids.iter().filter_map(|i| i32::try_from(*i).ok())))
             .all(db)
             .await?
@@ -174,7 +191,7 @@ async fn prepare(
         }
     }
     ValidationError::check(errors)?;
-    Ok(Prepared { entry, campaign_id: c.id, venue_id: v.id, actor })
+    Ok(Prepared { entry, campaign_id: c.0, venue_id: v.id, actor })
 }
 
 /// One log entry.
