@@ -7,7 +7,8 @@
 //!     [--clients 64] [--seconds 10] [--requests N] [--insert-seconds 5]
 //! ```
 //!
-//! It starts the server itself (the `eventday` binary, `serve --demo` on a fresh database: a
+//! It starts the server itself (the `eventday` binary, `serve` on a fresh database with the demo
+//! campaign reopened and an organizer's API token: a
 //! temporary SQLite file, or a new PostgreSQL database created through the admin URL
 //! `--database-url`, default `postgres://postgres@127.0.0.1:5432/postgres`, dropped at the end),
 //! binds only to 127.0.0.1 and stops by itself after `--seconds` or `--requests`.
@@ -123,7 +124,7 @@ impl Scratch {
 /// Starts `eventday serve --demo` on an ephemeral loopback port and returns it with its address.
 fn start_server(url: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_eventday"))
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--database-url", url])
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
         .env("EVENTDAY_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -179,13 +180,46 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 async fn main() {
     let o = options();
     let db = scratch(&o).await;
-    {
+    let token = {
         let store = Store::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
-    }
+        let campaign = eventday::load_demo(&store).await.expect("demo").campaign_id();
+        // The demo day is closed and its venues accepted (locked): reopen them to log again.
+        store
+            .conn()
+            .execute_unprepared("UPDATE venues SET day_status = 'open', accepted_at = NULL")
+            .await
+            .expect("reopen venues");
+        let org = eventday_store::queries::campaign_summary(&store, campaign)
+            .await
+            .unwrap()
+            .campaign
+            .organization_id;
+        let user = eventday_store::accounts::create_user(
+            &store,
+            eventday_store::accounts::NewUser {
+                login: "load-organizer".into(),
+                display_name: String::new(),
+                role: eventday_domain::Role::Organizer,
+                organization_id: Some(org),
+                venue_ids: vec![],
+                password: "load tool password".into(),
+            },
+            None,
+        )
+        .await
+        .expect("user");
+        eventday_store::accounts::create_api_token(&store, user.id, "load").await.expect("token").1
+    };
     let (mut server, addr) = start_server(&db.url);
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(o.clients).build().unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.clients)
+        .default_headers(headers)
+        .build()
+        .unwrap();
     let (venue_ids, date) = venues(&client, &base).await;
     // 10:00 local (UTC+8) on the event day, plus up to six hours.
     let day_start = Utc.from_utc_datetime(&date.and_hms_opt(2, 0, 0).unwrap());

@@ -1,5 +1,7 @@
-//! The `eventday` command line: configuration and the commands behind `serve`, `migrate` and
-//! `demo`. `main.rs` only parses flags and calls [`run`].
+//! The `eventday` command line: configuration and the commands behind `serve`, `migrate`,
+//! `demo` and `user`. `main.rs` only parses flags and calls [`run`].
+
+pub mod user_cmd;
 
 pub mod csv_cmd;
 
@@ -38,6 +40,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Copy a running SQLite database into a new file, consistently (for PostgreSQL: pg_dump).
     Backup(BackupArgs),
+    /// Manage accounts: add, list, disable, reset-password.
+    User(user_cmd::UserArgs),
     /// Write a campaign's summary report as PDF.
     Report(ReportArgs),
     /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
@@ -149,9 +153,17 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "EVENTDAY_BIND", default_value = "127.0.0.1:8315")]
     pub bind: SocketAddr,
-    /// Load the 2013 demo campaign before serving.
+    /// Load the 2013 demo campaign before serving, with a demo organizer and one lead per venue
+    /// (their passwords are printed once, when the accounts are created).
     #[arg(long, env = "EVENTDAY_DEMO")]
     pub demo: bool,
+    /// Mark the session cookie Secure (set when users reach the server over https).
+    #[arg(long, env = "EVENTDAY_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Base URL of links handed out (invitations), e.g. https://eventday.example.org
+    /// [default: the Host the request came to].
+    #[arg(long, env = "EVENTDAY_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -232,6 +244,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup(args) => backup(&args).await?,
         Command::Serve(args) => serve(args).await?,
+        Command::User(args) => user_cmd::run(args).await?,
         Command::Report(args) => report(args).await?,
         Command::RollupReport(args) => rollup_report(args).await?,
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
@@ -376,7 +389,8 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 async fn serve(args: ServeArgs) -> Result<()> {
     let store = open(&args.db).await?;
     if args.demo {
-        load_demo(&store).await?;
+        let campaign_id = load_demo(&store).await?.campaign_id();
+        print_demo_accounts(&store, campaign_id).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -384,11 +398,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let addr = listener.local_addr().context("cannot read the listening address")?;
     println!("eventday is serving on http://{addr}");
     tracing::info!(%addr, "serving");
-    let app = eventday_web::router(eventday_web::AppState { store });
-    axum::serve(listener, app)
+    eventday_store::accounts::warm_up().await;
+    let config =
+        eventday_web::WebConfig { secure_cookies: args.secure_cookies, public_url: args.public_url.clone() };
+    let app = eventday_web::router(eventday_web::AppState { store, config });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped with an error")?;
+    Ok(())
+}
+
+/// Creates the demo organizer and leads when missing and prints their credentials once, on
+/// standard output only (never through the log).
+async fn print_demo_accounts(store: &Store, campaign_id: i32) -> Result<()> {
+    let created = eventday_store::accounts::ensure_demo_accounts(store, campaign_id).await?;
+    if created.is_empty() {
+        println!("demo accounts already exist (passwords were printed when they were created)");
+        return Ok(());
+    }
+    println!("demo accounts created; their passwords are shown only this once:");
+    for a in &created {
+        let venue = a.venue.as_deref().map(|v| format!("  {v}")).unwrap_or_default();
+        println!("  {:<16} {:<18} {:<10}{venue}", a.login, a.password, a.role.as_str());
+    }
     Ok(())
 }
 

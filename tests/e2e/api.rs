@@ -41,7 +41,9 @@ fn id(v: &Value) -> i64 {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    let (s, org) = post(app, "/api/v1/organizations", &json!({"name": "江岸区消费者协会"})).await;
+    let (s, org) =
+        post(app, "/api/v1/organizations", &json!({"name": "江岸区消费者协会", "parent_id": app.root_org}))
+            .await;
     assert_eq!(s, StatusCode::CREATED, "{org}");
     let (s, c) = post(
         app,

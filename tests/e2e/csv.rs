@@ -227,8 +227,9 @@ async fn a_stored_log_entry_id_with_other_content_is_an_error_not_an_overwrite()
 
 #[tokio::test]
 async fn csv_upload_and_download_over_http() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let id = empty_campaign(&app.db.store, "接口协会").await;
+    app.act_as_organizer_of(id).await;
     let upload = |body: &'static str, dry: bool| {
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(body.as_bytes()).file_name("venues.csv"));

@@ -47,9 +47,10 @@ async fn demo_loads_twice_with_identical_counts() {
 
 #[tokio::test]
 async fn summary_totals_equal_values_computed_from_the_demo_file() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let file = demo::parse(eventday::DEMO_CAMPAIGN_JSON).expect("demo parses");
     let id = demo::load(&app.db.store, &file).await.expect("load").campaign_id();
+    app.act_as_organizer_of(id).await;
 
     // Independent computation straight from the JSON file.
     let json = demo_json();
@@ -197,11 +198,12 @@ async fn an_invalid_campaign_file_names_the_field_and_writes_nothing() {
 
 #[tokio::test]
 async fn read_api_lists_campaigns_and_answers_errors_in_the_envelope() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let (status, body) = app.get_json("/api/v1/campaigns").await;
     assert_eq!((status, body["campaigns"].as_array().map(Vec::len)), (200, Some(0)));
 
-    eventday::load_demo(&app.db.store).await.expect("demo");
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(id).await;
     let (status, body) = app.get_json("/api/v1/campaigns").await;
     assert_eq!(status, 200);
     assert_eq!(body["campaigns"][0]["theme"], "消费与服务");

@@ -1,12 +1,16 @@
 //! `spawn_app()` and friends.
 
+use eventday_domain::Role;
 use eventday_store::Store;
+use eventday_store::accounts::{self, NewUser};
+use eventday_store::entities::organization;
+use sea_orm::{ActiveModelTrait, Set};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A fresh, migrated database just for one test.
 pub struct TestDb {
     pub store: Store,
-    /// The database URL (for tests that start the real binary on it).
+    /// Its URL, for a server process of the binary.
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg_admin: Option<(String, String)>,
@@ -70,6 +74,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub server: tokio::task::JoinHandle<()>,
+    /// The root organization of the test organizer `client` acts as.
+    pub root_org: i32,
 }
 
 impl TestApp {
@@ -84,6 +90,20 @@ impl TestApp {
         (status, body)
     }
 
+    /// Makes `client` call as an organizer of the campaign's organization (via an API token).
+    pub async fn act_as_organizer_of(&mut self, campaign_id: i32) {
+        use sea_orm::EntityTrait;
+        let org = eventday_store::entities::campaign::Entity::find_by_id(campaign_id)
+            .one(self.db.store.conn())
+            .await
+            .expect("campaign query")
+            .expect("campaign")
+            .organization_id;
+        let token =
+            user_with_token(&self.db.store, "test-organizer", Role::Organizer, Some(org), vec![]).await;
+        self.client = client_with_token(&token);
+    }
+
     pub async fn stop(self) {
         self.server.abort();
         self.db.cleanup().await;
@@ -94,11 +114,54 @@ pub async fn spawn_app() -> TestApp {
     let db = TestDb::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr").to_string();
-    let app = eventday_web::router(eventday_web::AppState { store: db.store.clone() });
+    let app = eventday_web::router(eventday_web::AppState::new(db.store.clone()));
     let server = tokio::spawn(async move {
-        axum::serve(listener, app).await.ok();
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
     });
-    TestApp { addr, client: reqwest::Client::new(), db, server }
+    // Every request of `client` is made by an organizer of a root organization, under which the
+    // tests create what they plan.
+    let root_org = organization::ActiveModel {
+        name: Set("测试上级协会".into()),
+        parent_id: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db.store.conn())
+    .await
+    .expect("root organization")
+    .id;
+    let token = user_with_token(&db.store, "test-admin", Role::Organizer, Some(root_org), vec![]).await;
+    TestApp { addr, client: client_with_token(&token), db, server, root_org }
+}
+
+/// An HTTP client that sends `Authorization: Bearer <token>` with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header value");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder().default_headers(headers).build().expect("client")
+}
+
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// Creates a user with [`TEST_PASSWORD`] and returns an API token of theirs.
+pub async fn user_with_token(
+    store: &Store,
+    login: &str,
+    role: Role,
+    organization_id: Option<i32>,
+    venue_ids: Vec<i32>,
+) -> String {
+    let new = NewUser {
+        login: login.into(),
+        display_name: String::new(),
+        role,
+        organization_id,
+        venue_ids,
+        password: TEST_PASSWORD.into(),
+    };
+    let u = accounts::create_user(store, new, None).await.expect("create user");
+    accounts::create_api_token(store, u.id, "test").await.expect("token").1
 }
 
 /// The demo file as plain JSON, read independently of the product's own types.

@@ -1,7 +1,8 @@
 //! Event-day operations: roll-ups, the synthetic province, backups and the live feed.
 
-use crate::helpers::{TestDb, spawn_app};
+use crate::helpers::{TestDb, client_with_token, spawn_app, user_with_token};
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
+use eventday_domain::Role;
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::totals::Figures;
 use eventday_store::Store;
@@ -39,9 +40,10 @@ async fn direct_sums(store: &Store) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn rollup_of_a_synthetic_province_matches_its_log_entries_page_by_page() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
+    let out = synthetic::generate(&app.db.store, &spec(3, 7), |_| {}).await.expect("generate");
+    app.client = organizer_of(&app.db.store, out.province_id).await;
     let store = &app.db.store;
-    let out = synthetic::generate(store, &spec(3, 7), |_| {}).await.expect("generate");
     assert_eq!(out.districts_written, 3);
     assert_eq!(out.venues_written, 51);
     let (entries, visitors, money) = direct_sums(store).await;
@@ -130,8 +132,9 @@ async fn tallies_follow_inserts_updates_and_deletes_of_log_entries() {
 
 #[tokio::test]
 async fn rollup_names_bad_parameters_and_unknown_organizations() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let out = synthetic::generate(&app.db.store, &spec(1, 1), |_| {}).await.expect("generate");
+    app.client = organizer_of(&app.db.store, out.province_id).await;
     let base = format!("/api/v1/organizations/{}/rollup", out.province_id);
     for (query, field) in
         [("", "year"), ("?year=abc", "year"), ("?year=1900", "year"), ("?year=2026&limit=0", "limit")]
@@ -195,6 +198,25 @@ fn eventday(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A client acting as an organizer of `organization_id` (and so of its whole subtree).
+async fn organizer_of(store: &Store, organization_id: i32) -> reqwest::Client {
+    let login = format!("organizer-{organization_id}-{}", uuid::Uuid::new_v4().simple());
+    client_with_token(&user_with_token(store, &login, Role::Organizer, Some(organization_id), vec![]).await)
+}
+
+/// Loads the demo campaign and returns a client acting as an organizer of its district.
+async fn demo_with_organizer(store: &Store) -> reqwest::Client {
+    let campaign = eventday::load_demo(store).await.expect("demo").campaign_id();
+    // The demo day is closed and its venues' days accepted (locked); reopen them to log again.
+    store
+        .conn()
+        .execute_unprepared("UPDATE venues SET day_status = 'open', accepted_at = NULL")
+        .await
+        .expect("reopen the demo venues");
+    let org = queries::campaign_summary(store, campaign).await.expect("summary").campaign.organization_id;
+    organizer_of(store, org).await
 }
 
 async fn venue_of(store: &Store, campaign: i32, index: usize) -> i64 {
@@ -345,9 +367,10 @@ fn count(events: &[(String, String, String)], kind: &str) -> usize {
 
 #[tokio::test]
 async fn campaign_live_feed_sends_entries_and_totals_and_resumes_from_last_event_id() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let store = app.db.store.clone();
     let campaign = eventday::load_demo(&store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(campaign).await;
     let before = queries::campaign_summary(&store, campaign).await.expect("summary").totals.log_entries;
     let venue = venue_of(&store, campaign, 1).await;
     let url = app.url(&format!("/api/v1/campaigns/{campaign}/live"));
@@ -394,9 +417,10 @@ async fn campaign_live_feed_sends_entries_and_totals_and_resumes_from_last_event
 
 #[tokio::test]
 async fn organization_live_feed_carries_entries_of_its_subtree_only() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let store = app.db.store.clone();
     let out = synthetic::generate(&store, &spec(2, 5), |_| {}).await.expect("generate");
+    app.client = organizer_of(&store, out.province_id).await;
     let campaign = eventday::load_demo(&store).await.expect("demo").campaign_id();
     let demo_venue = venue_of(&store, campaign, 0).await;
     let mut resp = app
@@ -562,8 +586,8 @@ async fn demo_venues(client: &reqwest::Client, base: &str) -> (i64, Vec<i64>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_entries_survive_sigkill_and_retries_store_nothing_twice() {
     let db = TestDb::new().await;
-    let server = Server::start(&db.url, true);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let client = demo_with_organizer(&db.store).await;
+    let server = Server::start(&db.url, false);
     let (_, venues) = demo_venues(&client, &server.base).await;
     let before = scalar(&db.store, "SELECT CAST(COUNT(*) AS BIGINT) FROM log_entries").await;
 
@@ -647,9 +671,9 @@ async fn an_entry_posted_to_one_instance_reaches_the_live_feed_of_another() {
         return;
     }
     let db = TestDb::new().await;
-    let a = Server::start(&db.url, true);
+    let client = demo_with_organizer(&db.store).await;
+    let a = Server::start(&db.url, false);
     let b = Server::start(&db.url, false);
-    let client = reqwest::Client::new();
     let (campaign, venues) = demo_venues(&client, &a.base).await;
     let mut feed =
         client.get(format!("{}/api/v1/campaigns/{campaign}/live", b.base)).send().await.expect("feed");

@@ -13,8 +13,9 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
 
 #[tokio::test]
 async fn the_report_pdf_carries_the_logged_figures_and_every_venue() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(id).await;
     let summary = eventday_store::queries::campaign_summary(&app.db.store, id).await.expect("summary");
 
     let resp =
@@ -46,8 +47,9 @@ async fn the_report_pdf_carries_the_logged_figures_and_every_venue() {
 
 #[tokio::test]
 async fn report_options_are_checked_and_unknown_campaigns_are_404() {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(id).await;
     let (status, body) =
         app.get_json(&format!("/api/v1/campaigns/{id}/report.pdf?lang=fr&style=fancy")).await;
     assert_eq!(status, 422);

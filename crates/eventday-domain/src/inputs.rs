@@ -253,6 +253,15 @@ impl BoothInput {
     }
 }
 
+/// What a venue lead records about an activity on the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActivityFigures {
+    /// People who took part.
+    pub participants: i64,
+}
+
 /// An activity held by a venue (outreach, lecture, demonstration ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -208,6 +208,29 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where a venue's day is in its approval (as DHIS2's data approval): a lead submits it,
+    /// an organizer accepts it (which locks the venue's figures) or reopens it.
+    DayStatus, "day status" {
+        /// Figures may still change.
+        Open => "open" / "填报中" / "open",
+        /// The lead has submitted the day; figures may still change until accepted.
+        Submitted => "submitted" / "已提交" / "submitted",
+        /// An organizer accepted the day; the venue's figures are locked.
+        Accepted => "accepted" / "已审核" / "accepted",
+    }
+);
+
+impl DayStatus {
+    /// Whether the day may move from `self` to `next`: open -> submitted -> accepted, and an
+    /// organizer may reopen a submitted or accepted day.
+    #[must_use]
+    pub fn can_move_to(self, next: DayStatus) -> bool {
+        use DayStatus::*;
+        matches!((self, next), (Open, Submitted) | (Submitted, Accepted) | (Submitted | Accepted, Open))
+    }
+}
+
+vocabulary!(
     /// The language of a narrative section (and of the report).
     Lang, "language" {
         /// Chinese (the default).
@@ -239,6 +262,14 @@ impl DisputeStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_submitted_then_accepted_and_only_reopened_after_submission() {
+        use DayStatus::*;
+        assert!(Open.can_move_to(Submitted) && Submitted.can_move_to(Accepted));
+        assert!(Accepted.can_move_to(Open) && Submitted.can_move_to(Open));
+        assert!(!Open.can_move_to(Accepted) && !Accepted.can_move_to(Submitted) && !Open.can_move_to(Open));
+    }
 
     #[test]
     fn vocabulary_round_trips_through_text_and_json() {

@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP, SQL or PDF. Totals are computed here once and used by the
 //! pages, the API and the report alike.
 
+pub mod account;
 pub mod csv;
 pub mod demo;
 pub mod error;

@@ -20,6 +20,20 @@ pub enum Action {
     Update,
     /// A removal.
     Delete,
+    /// An account disabled.
+    Disable,
+    /// An account enabled again.
+    Enable,
+    /// A password set by an administrator.
+    ResetPassword,
+    /// An API token revoked.
+    Revoke,
+    /// A lead submitted a venue's day.
+    DaySubmit,
+    /// An organizer accepted a venue's day (its figures are locked).
+    DayAccept,
+    /// An organizer reopened a venue's day.
+    DayReopen,
 }
 
 impl Action {
@@ -28,6 +42,13 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::Disable => "disable",
+            Action::Enable => "enable",
+            Action::ResetPassword => "reset_password",
+            Action::Revoke => "revoke",
+            Action::DaySubmit => "day_submit",
+            Action::DayAccept => "day_accept",
+            Action::DayReopen => "day_reopen",
         }
     }
 }

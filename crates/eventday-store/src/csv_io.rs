@@ -504,6 +504,10 @@ async fn activities(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>, h: Headers
     if !ctx.write() {
         return Ok(());
     }
+    // Activities' figures are locked at venues whose day an organizer accepted.
+    for vid in plan.iter().map(|p| p.1).collect::<std::collections::BTreeSet<_>>() {
+        crate::scope::ensure_venue_writable(&ctx.tx, vid).await?;
+    }
     for (row, vid, starts, ends, old) in plan {
         let mut am = match old {
             Some(a) => a.into_active_model(),
@@ -867,6 +871,11 @@ async fn log_entries(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>, h: Header
     if !ctx.write() {
         return Ok(());
     }
+    for venue in plan.iter().map(|e| e.venue_id).collect::<std::collections::BTreeSet<_>>() {
+        let venue = i32::try_from(venue)
+            .map_err(|_| StoreError::NotFound { entity: "venue", id: venue.to_string() })?;
+        crate::scope::ensure_venue_writable(&ctx.tx, venue).await?;
+    }
     let now = Utc::now();
     let total = plan.len();
     for (i, entry) in plan.iter().enumerate() {
@@ -961,6 +970,9 @@ async fn disputes(ctx: &mut Ctx<'_>, rows: Vec<(u64, DisputeRow)>, h: Headers) -
     }
     if !ctx.write() {
         return Ok(());
+    }
+    for vid in plan.iter().map(|p| p.1).collect::<std::collections::BTreeSet<_>>() {
+        crate::scope::ensure_venue_writable(&ctx.tx, vid).await?;
     }
     let now = Utc::now();
     for (row, vid, booth_id, enterprise, old) in plan {

@@ -56,6 +56,16 @@ pub enum StoreError {
     /// A file could not be written or moved.
     #[error("{0}")]
     Io(String),
+    /// The venue's day was accepted by an organizer: its figures are locked until reopened.
+    #[error(
+        "the day of venue {venue_id} ({name}) has been accepted; its figures are locked until an organizer reopens it"
+    )]
+    VenueLocked {
+        /// Venue id.
+        venue_id: i32,
+        /// Venue name.
+        name: String,
+    },
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(DbErr),

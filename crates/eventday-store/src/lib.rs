@@ -2,6 +2,7 @@
 //!
 //! Every query lives here; handlers and commands call these functions and never build SQL.
 
+pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod csv_io;
@@ -15,6 +16,7 @@ pub mod planning;
 pub mod queries;
 pub mod report_facts;
 pub mod rollup;
+pub mod scope;
 pub mod synthetic;
 
 mod db;

@@ -371,10 +371,11 @@ pub async fn add_photo(
         return Ok(Err(PhotoRejection::NotAnImage));
     };
     let tx = store.write_tx().await?;
-    log_entry::Entity::find_by_id(entry_id.to_owned())
+    let entry = log_entry::Entity::find_by_id(entry_id.to_owned())
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "log entry", id: entry_id.chars().take(64).collect() })?;
+    crate::scope::ensure_venue_writable(&tx, entry.venue_id).await?;
     let row = log_photo::ActiveModel {
         id: NotSet,
         log_entry_id: Set(entry_id.to_owned()),

@@ -164,6 +164,16 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     let now = live::truncate_micros(Utc::now());
     let tx = store.write_tx().await?;
 
+    // A venue whose day an organizer accepted takes no new entries; a retry of an entry stored
+    // before still gets its answer (checked below, with the other already-stored ids).
+    let mut locked: HashMap<i32, StoreError> = HashMap::new();
+    for venue in items.iter().map(|p| p.venue_id).collect::<std::collections::BTreeSet<_>>() {
+        if let Err(e) = crate::scope::ensure_venue_writable(&tx, venue).await {
+            locked.insert(venue, e);
+        }
+    }
+    let open: Vec<&Prepared> = items.iter().copied().filter(|p| !locked.contains_key(&p.venue_id)).collect();
+
     let mut insert = Query::insert();
     insert.into_table(Alias::new("log_entries")).columns(
         [
@@ -186,7 +196,7 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         ]
         .map(Alias::new),
     );
-    for p in items {
+    for p in &open {
         let e = &p.entry;
         let row: Vec<Value> = vec![
             e.id.to_string().into(),
@@ -213,12 +223,15 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     insert
         .on_conflict(OnConflict::column(Alias::new("id")).do_nothing().to_owned())
         .returning_col(Alias::new("id"));
-    let claimed: HashSet<String> = tx
-        .query_all(&insert)
-        .await?
-        .into_iter()
-        .map(|r| r.try_get::<String>("", "id"))
-        .collect::<Result<_, _>>()?;
+    let claimed: HashSet<String> = if open.is_empty() {
+        HashSet::new()
+    } else {
+        tx.query_all(&insert)
+            .await?
+            .into_iter()
+            .map(|r| r.try_get::<String>("", "id"))
+            .collect::<Result<_, _>>()?
+    };
 
     // Ids that were already stored: a retry (same fingerprint) or a conflict.
     let others: Vec<&&Prepared> =
@@ -284,7 +297,15 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
                 Some(_) => Err(StoreError::Conflict(format!(
                     "log entry {id} already exists with different content; send a new id for a new entry"
                 ))),
-                None => Err(StoreError::Conflict(format!("log entry {id} is being written; retry"))),
+                None => match locked.remove(&p.venue_id) {
+                    Some(StoreError::VenueLocked { venue_id, name }) => {
+                        // Put it back for other entries of the same venue in this batch.
+                        locked.insert(venue_id, StoreError::VenueLocked { venue_id, name: name.clone() });
+                        Err(StoreError::VenueLocked { venue_id, name })
+                    }
+                    Some(other) => Err(other),
+                    None => Err(StoreError::Conflict(format!("log entry {id} is being written; retry"))),
+                },
             });
         }
     }

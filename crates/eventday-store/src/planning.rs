@@ -6,6 +6,7 @@ use crate::Store;
 use crate::audit::{self, Action};
 use crate::entities::*;
 use crate::error::{ConstraintKind, StoreError};
+use crate::scope::ensure_venue_writable;
 use chrono::Utc;
 use eventday_domain::inputs::*;
 use eventday_domain::{DisputeStatus, FieldErrors, Rect, ValidationError};
@@ -500,6 +501,18 @@ impl Resource for Activities {
     fn parent_of(m: &activity::Model) -> i32 {
         m.venue_id
     }
+    // An activity's participants are among its venue's figures, locked once the day is accepted.
+    async fn check(
+        tx: &DatabaseTransaction,
+        venue_id: i32,
+        _: &ActivityInput,
+        _: Option<&activity::Model>,
+    ) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, venue_id).await
+    }
+    async fn before_delete(tx: &DatabaseTransaction, m: &activity::Model) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, m.venue_id).await
+    }
 }
 crud!(
     /// Activities held by a venue.
@@ -683,7 +696,7 @@ impl Resource for Disputes {
         tx: &DatabaseTransaction,
         campaign_id: i32,
         i: &DisputeInput,
-        _: Option<&dispute::Model>,
+        old: Option<&dispute::Model>,
     ) -> Result<(), StoreError> {
         let mut e = FieldErrors::new();
         venues_of_campaign(tx, campaign_id, &[i.venue_id], "venue_id", &mut e).await?;
@@ -698,7 +711,16 @@ impl Resource for Disputes {
         {
             e.insert("enterprise_unit_id".into(), format!("no unit {u}"));
         }
-        Ok(ValidationError::check(e)?)
+        ValidationError::check(e)?;
+        // An accepted day locks the disputes of its venue: the one it moves from and the one
+        // it moves to.
+        if let Some(old) = old {
+            ensure_venue_writable(tx, old.venue_id).await?;
+        }
+        ensure_venue_writable(tx, i.venue_id).await
+    }
+    async fn before_delete(tx: &DatabaseTransaction, m: &dispute::Model) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, m.venue_id).await
     }
 }
 crud!(
@@ -727,6 +749,7 @@ pub async fn move_dispute(
             StoreError::Db(sea_orm::DbErr::Type(e.to_string()))
         })?;
     change.validate(current)?;
+    ensure_venue_writable(&tx, before.venue_id).await?;
     let mut am: dispute::ActiveModel = before.clone().into();
     am.status = Set(change.status.as_str().to_owned());
     if let Some(a) = change.amount_recovered_fen {
@@ -738,6 +761,35 @@ pub async fn move_dispute(
     am.updated_at = Set(Utc::now());
     let row = am.update(&tx).await?;
     audit::record(&tx, actor, Action::Update, "dispute", id, Some(&before), Some(&row)).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Sets an activity's figures (what a venue lead records on the day), with its audit event;
+/// refused once the venue's day is accepted.
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Invalid`] for a negative count,
+/// [`StoreError::VenueLocked`], database errors.
+pub async fn set_activity_figures(
+    store: &Store,
+    actor: Option<i32>,
+    id: i32,
+    figures: &ActivityFigures,
+) -> Result<activity::Model, StoreError> {
+    let mut e = FieldErrors::new();
+    eventday_domain::validate::non_negative(&mut e, "participants", figures.participants);
+    ValidationError::check(e)?;
+    let tx = store.write_tx().await?;
+    let before = activity::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "activity", id: id.to_string() })?;
+    ensure_venue_writable(&tx, before.venue_id).await?;
+    let mut am: activity::ActiveModel = before.clone().into();
+    am.participants = Set(figures.participants);
+    let row = am.update(&tx).await?;
+    audit::record(&tx, actor, Action::Update, "activity", id, Some(&before), Some(&row)).await?;
     tx.commit().await?;
     Ok(row)
 }

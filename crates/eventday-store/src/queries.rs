@@ -128,6 +128,8 @@ pub struct CampaignSummary {
     /// Totals: per campaign, per venue, materials, media and disputes.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub totals: CampaignTotals,
+    /// Each venue's day approval, so reports can mark figures not yet accepted.
+    pub venue_days: Vec<crate::scope::VenueDay>,
 }
 
 /// `COALESCE(CAST(SUM(col) AS BIGINT), 0)`: PostgreSQL sums bigint into numeric otherwise.
@@ -337,6 +339,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
             status: c.status,
         },
         totals: CampaignTotals::compute(&input),
+        venue_days: crate::scope::venue_days(db, campaign_id).await?,
     })
 }
 

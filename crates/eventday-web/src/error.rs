@@ -16,6 +16,15 @@ pub enum AppError {
     /// 400: the request could not be read (malformed JSON, bad path or query).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: not logged in, or the credentials are not (or no longer) valid.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: logged in, but this user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 403 with code `csrf`: a cookie-authenticated write without the session's CSRF token.
+    #[error("missing or wrong CSRF token")]
+    Csrf,
     /// 400: the body or a parameter could not be read; names the field or path where known.
     #[error("{message}")]
     Malformed {
@@ -36,6 +45,12 @@ pub enum AppError {
     /// 409: conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// 423: the venue's day was accepted; its figures are locked until an organizer reopens it.
+    #[error("{0}")]
+    Locked(String),
+    /// 429 with `Retry-After`: too many failed logins.
+    #[error("too many failed logins; try again in {0} seconds")]
+    TooManyRequests(i64),
     /// 422: well-formed but invalid; names every bad field.
     #[error("invalid input")]
     Invalid(FieldErrors),
@@ -50,6 +65,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { entity, id } => AppError::NotFound(format!("{entity} {id} not found")),
             StoreError::Invalid(v) => AppError::Invalid(v.fields),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            e @ StoreError::VenueLocked { .. } => AppError::Locked(e.to_string()),
             StoreError::Constraint { kind: ConstraintKind::Unique, detail } => {
                 AppError::Conflict(format!("already exists ({detail})"))
             }
@@ -73,6 +89,24 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => {
                 (StatusCode::BAD_REQUEST, "bad_request", m.clone(), FieldErrors::new())
             }
+            AppError::Unauthorized(m) => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", m.clone(), FieldErrors::new())
+            }
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone(), FieldErrors::new()),
+            AppError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "this request needs the session's CSRF token in the X-CSRF-Token header (or a csrf_token form field)"
+                    .to_owned(),
+                FieldErrors::new(),
+            ),
+            AppError::Locked(m) => (StatusCode::LOCKED, "venue_day_accepted", m.clone(), FieldErrors::new()),
+            AppError::TooManyRequests(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                format!("too many failed logins; try again in {secs} seconds (登录失败次数过多，请 {secs} 秒后再试)"),
+                FieldErrors::new(),
+            ),
             AppError::Malformed { message, fields } => {
                 (StatusCode::BAD_REQUEST, "bad_request", message.clone(), fields.clone())
             }
@@ -97,6 +131,11 @@ impl IntoResponse for AppError {
         let mut response =
             (status, Json(json!({"error": {"code": code, "message": message, "fields": fields}})))
                 .into_response();
+        if let AppError::TooManyRequests(secs) = &self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
         if let AppError::Internal(cause) = self {
             response.extensions_mut().insert(InternalCause(cause));
         }
@@ -128,12 +167,13 @@ pub struct ErrorDetail {
 pub async fn envelope_errors(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
-    let is_json = response
+    // JSON is already the envelope; HTML is a page answering a person (the invitation form).
+    let ours = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || ours {
         return response;
     }
     let message = match status {

@@ -1,9 +1,11 @@
 //! HTTP layer for eventday: the JSON API under `/api/v1`, health check and pages.
 //!
 //! Handlers extract, call the store or the domain, and shape the response; one [`AppError`]
-//! maps every failure to a status and the JSON error envelope.
+//! maps every failure to a status and the JSON error envelope. Every route is declared once in
+//! [`routes::table`] with its access rule (see [`auth`]).
 
 pub mod api;
+pub mod auth;
 pub mod csv;
 mod error;
 pub mod extract;
@@ -12,10 +14,13 @@ mod ops;
 mod pages;
 pub mod report;
 pub mod rollup_report;
+mod routes;
 
 pub use error::{AppError, ErrorBody, ErrorDetail};
+pub use routes::route_table;
 
 use axum::Router;
+use axum::http::Request;
 use eventday_store::Store;
 
 /// Shared application state, cloned into every handler.
@@ -23,21 +28,46 @@ use eventday_store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Settings of the web layer.
+    pub config: WebConfig,
+}
+
+impl AppState {
+    /// State with default settings (plain-http cookies, links built from the `Host` header).
+    #[must_use]
+    pub fn new(store: Store) -> Self {
+        Self { store, config: WebConfig::default() }
+    }
+}
+
+/// Settings of the web layer.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (serve behind https).
+    pub secure_cookies: bool,
+    /// Base URL for links handed out (invitations), e.g. `https://eventday.example.org`;
+    /// when unset, the request's `Host` is used.
+    pub public_url: Option<String>,
 }
 
 /// Largest request body accepted (bytes); bigger bodies get 413.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The request span: method and path only. The query and invitation paths carry secrets, and
+/// secrets are never logged.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let path = req.uri().path();
+    let path = if path.starts_with("/invite/") { "/invite/…" } else { path };
+    tracing::debug_span!("request", method = %req.method(), path = %path)
+}
+
 /// Builds the whole router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(api::router())
-        .nest("/api/v1", ops::router())
+    routes::build(&state)
         .fallback(error::not_found)
         // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.
         .layer(axum::middleware::from_fn(error::envelope_errors))
-        .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .with_state(state)
 }

@@ -1,12 +1,13 @@
 //! Event-day operations: roll-ups over organization trees and the live feed (Server-Sent Events).
 
+use crate::auth::{RouteSpec, Rule, Target, route};
 use crate::{AppError, AppState};
+use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::http::Method;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
-use axum::{Json, Router};
 use eventday_domain::FieldErrors;
 use eventday_store::live::{self, Cursor, LiveMessage, Scope, Subscription};
 use eventday_store::rollup::{self, MAX_PAGE, RollupDistrict, RollupTotals};
@@ -17,12 +18,17 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-/// The operations routes (nested under `/api/v1`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/organizations/{id}/rollup", get(rollup))
-        .route("/organizations/{id}/live", get(organization_live))
-        .route("/campaigns/{id}/live", get(campaign_live))
+/// The operations routes, each with its access rule: roll-ups and feeds are read access to
+/// the organization or campaign (organizers and viewers of its tree, leads of the campaign).
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    use crate::auth::Entity::{Campaign, Organization};
+    const ORG: &[Target] = &[Target::Path(Organization, "id")];
+    const CAMPAIGN: &[Target] = &[Target::Path(Campaign, "id")];
+    vec![
+        route(Method::GET, "/api/v1/organizations/{id}/rollup", Rule::Read(ORG), rollup),
+        route(Method::GET, "/api/v1/organizations/{id}/live", Rule::Read(ORG), organization_live),
+        route(Method::GET, "/api/v1/campaigns/{id}/live", Rule::Read(CAMPAIGN), campaign_live),
+    ]
 }
 
 fn path_id(id: Result<Path<i32>, PathRejection>, what: &str) -> Result<i32, AppError> {

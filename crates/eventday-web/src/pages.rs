@@ -1,20 +1,21 @@
 //! The start page: campaigns and their totals at a glance (the full organizer workspace is
 //! built on top of the API).
 
+use crate::auth::{RouteSpec, Rule, route};
 use crate::html::escape;
 use crate::{AppError, AppState};
+use axum::Json;
 use axum::extract::State;
+use axum::http::Method;
 use axum::response::Html;
-use axum::routing::get;
-use axum::{Json, Router};
 use eventday_domain::money::format_yuan;
 use eventday_store::queries;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
-/// Routes outside `/api`.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(index)).route("/healthz", get(healthz))
+/// Routes outside `/api`, each with its access rule.
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    vec![route(Method::GET, "/", Rule::Public, index), route(Method::GET, "/healthz", Rule::Public, healthz)]
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,21 +1,23 @@
 //! The JSON API under `/api/v1` and its OpenAPI document at `/api/openapi.json`.
 //!
-//! Every route is listed once, in [`routes`]; the router is built from that list and a test
-//! checks each entry appears in the OpenAPI document. A route is a value so that the
-//! authentication layer can wrap routes one by one.
+//! Every route is listed once, in [`routes`], with its access rule (see [`crate::auth`]); the
+//! router is built from that list, a test checks each entry appears in the OpenAPI document, and
+//! the end-to-end test checks each against every role.
 
 pub mod log;
 pub mod planning;
 
+use crate::auth::{Caller, Entity, RouteSpec, Rule, Target};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{AppError, AppState, BODY_LIMIT, ErrorBody};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::Handler;
 use axum::routing::{self, MethodRouter};
-use axum::{Json, Router};
 use eventday_store::audit;
 use eventday_store::entities::audit_event;
 use eventday_store::queries::{self, CampaignListItem, CampaignSummary};
+use eventday_store::scope;
 use serde::{Deserialize, Serialize};
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
@@ -33,17 +35,38 @@ pub enum Method {
     Delete,
 }
 
-/// One API route: method, full path, handler, and the largest body it accepts.
+/// One API route: method, full path, who may call it, handler, and the largest body it accepts.
 pub struct Route {
     /// The method.
     pub method: Method,
     /// The full path, e.g. `/api/v1/venues/{id}`.
     pub path: &'static str,
-    /// The handler (wrap it to add per-route layers such as guards).
+    /// Who may call it.
+    pub rule: Rule,
+    /// The handler (the access rule's layer is added when the router is built).
     pub handler: MethodRouter<AppState>,
 }
 
-fn r<H, T>(method: Method, path: &'static str, h: H) -> Route
+impl Method {
+    /// The HTTP method.
+    #[must_use]
+    pub fn http(self) -> axum::http::Method {
+        match self {
+            Method::Get => axum::http::Method::GET,
+            Method::Post => axum::http::Method::POST,
+            Method::Put => axum::http::Method::PUT,
+            Method::Delete => axum::http::Method::DELETE,
+        }
+    }
+}
+
+impl From<Route> for RouteSpec {
+    fn from(r: Route) -> Self {
+        RouteSpec::new(r.method.http(), r.path, r.rule, r.handler)
+    }
+}
+
+fn r<H, T>(method: Method, path: &'static str, rule: Rule, h: H) -> Route
 where
     H: Handler<T, AppState>,
     T: 'static,
@@ -54,48 +77,92 @@ where
         Method::Put => routing::put(h),
         Method::Delete => routing::delete(h),
     };
-    Route { method, path, handler: handler.layer(RequestBodyLimitLayer::new(BODY_LIMIT)) }
+    Route { method, path, rule, handler: handler.layer(RequestBodyLimitLayer::new(BODY_LIMIT)) }
 }
 
+/// The five CRUD routes of a resource, with the rules for reading and writing its list (named
+/// by the list path's `{id}`, or nothing for top-level lists) and its items (`{id}`).
 macro_rules! crud_routes {
-    ($v:ident, $m:ident, $list:literal, $item:literal) => {
+    ($v:ident, $m:ident, $list:literal, $item:literal,
+        list: $lread:expr, $lwrite:expr; item: $iread:expr, $iwrite:expr) => {
         $v.extend([
-            r(Method::Get, $list, planning::$m::list),
-            r(Method::Post, $list, planning::$m::create),
-            r(Method::Get, $item, planning::$m::get),
-            r(Method::Put, $item, planning::$m::update),
-            r(Method::Delete, $item, planning::$m::delete),
+            r(Method::Get, $list, $lread, planning::$m::list),
+            r(Method::Post, $list, $lwrite, planning::$m::create),
+            r(Method::Get, $item, $iread, planning::$m::get),
+            r(Method::Put, $item, $iwrite, planning::$m::update),
+            r(Method::Delete, $item, $iwrite, planning::$m::delete),
         ]);
     };
 }
 
-/// Every API route, in one list.
+use Entity::{
+    Activity, Booth, Campaign, Dispute, LogEntry, Material, Media, Narrative, Official, Organization,
+    Participation, Photo, Venue,
+};
+use Target::{Body, Path};
+
+/// Rows of a campaign / a venue, named by the path's `{id}`.
+const CAMPAIGN: &[Target] = &[Path(Campaign, "id")];
+const VENUE: &[Target] = &[Path(Venue, "id")];
+
+/// Every API route, in one list, each with its access rule.
 #[must_use]
 pub fn routes() -> Vec<Route> {
     use Method::{Delete, Get, Post, Put};
+    use Rule::{Authenticated, Log, Organizer, Plan, Read};
+    const ENTRY: &[Target] = &[Path(LogEntry, "entry_id")];
+    const ALLOCATION: &[Target] = &[Path(Material, "id"), Path(Venue, "venue_id")];
     let mut v = vec![
-        r(Get, "/api/openapi.json", openapi_json),
-        r(Get, "/api/v1/campaigns", list_campaigns),
-        r(Post, "/api/v1/campaigns", planning::campaigns::create),
-        r(Get, "/api/v1/campaigns/{id}", planning::campaigns::get),
-        r(Put, "/api/v1/campaigns/{id}", planning::campaigns::update),
-        r(Delete, "/api/v1/campaigns/{id}", planning::campaigns::delete),
-        r(Get, "/api/v1/campaigns/{id}/summary", campaign_summary),
-        r(Post, "/api/v1/disputes/{id}/status", planning::move_dispute),
-        r(Get, "/api/v1/materials/{id}/allocations", planning::list_allocations),
-        r(Put, "/api/v1/materials/{id}/allocations/{venue_id}", planning::set_allocation),
-        r(Delete, "/api/v1/materials/{id}/allocations/{venue_id}", planning::delete_allocation),
-        r(Post, "/api/v1/venues/{id}/log", log::submit),
-        r(Get, "/api/v1/venues/{id}/log", log::list_venue),
-        r(Get, "/api/v1/campaigns/{id}/log", log::list_campaign),
-        r(Get, "/api/v1/log/{entry_id}", log::get_entry),
-        r(Get, "/api/v1/log/{entry_id}/photos", log::list_photos),
-        r(Get, "/api/v1/photos/{id}", log::get_photo),
-        r(Get, "/api/v1/audit", list_audit),
-        r(Get, "/api/v1/campaigns/{id}/report.pdf", crate::report::report_pdf),
+        r(Get, "/api/openapi.json", Rule::Public, openapi_json),
+        // Everyone logged in sees the campaigns they may read (filtered in the handler).
+        r(Get, "/api/v1/campaigns", Authenticated, list_campaigns),
+        r(
+            Post,
+            "/api/v1/campaigns",
+            Plan(&[Body(Organization, "organization_id")]),
+            planning::campaigns::create,
+        ),
+        r(Get, "/api/v1/campaigns/{id}", Read(CAMPAIGN), planning::campaigns::get),
+        r(
+            Put,
+            "/api/v1/campaigns/{id}",
+            Plan(&[Path(Campaign, "id"), Body(Organization, "organization_id")]),
+            planning::campaigns::update,
+        ),
+        r(Delete, "/api/v1/campaigns/{id}", Plan(CAMPAIGN), planning::campaigns::delete),
+        r(Get, "/api/v1/campaigns/{id}/summary", Read(CAMPAIGN), campaign_summary),
+        r(Post, "/api/v1/disputes/{id}/status", Log(&[Path(Dispute, "id")]), planning::move_dispute),
+        r(
+            Get,
+            "/api/v1/materials/{id}/allocations",
+            Read(&[Path(Material, "id")]),
+            planning::list_allocations,
+        ),
+        r(Put, "/api/v1/materials/{id}/allocations/{venue_id}", Plan(ALLOCATION), planning::set_allocation),
+        r(
+            Delete,
+            "/api/v1/materials/{id}/allocations/{venue_id}",
+            Plan(ALLOCATION),
+            planning::delete_allocation,
+        ),
+        r(
+            Put,
+            "/api/v1/activities/{id}/figures",
+            Log(&[Path(Activity, "id")]),
+            planning::set_activity_figures,
+        ),
+        r(Post, "/api/v1/venues/{id}/log", Log(VENUE), log::submit),
+        r(Get, "/api/v1/venues/{id}/log", Read(VENUE), log::list_venue),
+        r(Get, "/api/v1/campaigns/{id}/log", Read(CAMPAIGN), log::list_campaign),
+        r(Get, "/api/v1/log/{entry_id}", Read(ENTRY), log::get_entry),
+        r(Get, "/api/v1/log/{entry_id}/photos", Read(ENTRY), log::list_photos),
+        r(Get, "/api/v1/photos/{id}", Read(&[Path(Photo, "id")]), log::get_photo),
+        r(Get, "/api/v1/audit", Organizer, list_audit),
+        r(Get, "/api/v1/campaigns/{id}/report.pdf", Read(CAMPAIGN), crate::report::report_pdf),
         Route {
             method: Post,
             path: "/api/v1/log/{entry_id}/photos",
+            rule: Log(ENTRY),
             // Photos are bigger than JSON bodies: their own limit, checked again by the store.
             handler: routing::post(log::add_photo)
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(log::PHOTO_BODY_LIMIT))
@@ -104,30 +171,48 @@ pub fn routes() -> Vec<Route> {
         Route {
             method: Post,
             path: "/api/v1/campaigns/{id}/import/{kind}",
+            // Importing is planning (all rows or none), whatever the kind.
+            rule: Plan(CAMPAIGN),
             // Spreadsheets are bigger than JSON bodies.
             handler: routing::post(crate::csv::import)
                 .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(crate::csv::UPLOAD_LIMIT))
                 .layer(RequestBodyLimitLayer::new(crate::csv::UPLOAD_LIMIT)),
         },
-        r(Get, "/api/v1/campaigns/{id}/export/{file}", crate::csv::export),
+        r(Get, "/api/v1/campaigns/{id}/export/{file}", Read(CAMPAIGN), crate::csv::export),
     ];
-    crud_routes!(v, organizations, "/api/v1/organizations", "/api/v1/organizations/{id}");
-    crud_routes!(v, units, "/api/v1/units", "/api/v1/units/{id}");
-    crud_routes!(v, venues, "/api/v1/campaigns/{id}/venues", "/api/v1/venues/{id}");
-    crud_routes!(v, participations, "/api/v1/campaigns/{id}/participations", "/api/v1/participations/{id}");
-    crud_routes!(v, booths, "/api/v1/venues/{id}/booths", "/api/v1/booths/{id}");
-    crud_routes!(v, activities, "/api/v1/venues/{id}/activities", "/api/v1/activities/{id}");
-    crud_routes!(v, materials, "/api/v1/campaigns/{id}/materials", "/api/v1/materials/{id}");
-    crud_routes!(v, media, "/api/v1/campaigns/{id}/media", "/api/v1/media/{id}");
-    crud_routes!(v, officials, "/api/v1/campaigns/{id}/officials", "/api/v1/officials/{id}");
-    crud_routes!(v, disputes, "/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}");
-    crud_routes!(v, narrative, "/api/v1/campaigns/{id}/narrative", "/api/v1/narrative/{id}");
+    // Organizations: names are readable by anyone logged in; organizers manage their tree and
+    // may add child organizations to it (a new root comes from the command line).
+    crud_routes!(v, organizations, "/api/v1/organizations", "/api/v1/organizations/{id}",
+        list: Authenticated, Plan(&[Body(Organization, "parent_id")]);
+        item: Authenticated, Plan(&[Path(Organization, "id"), Body(Organization, "parent_id")]));
+    // Units are a directory shared by every campaign.
+    crud_routes!(v, units, "/api/v1/units", "/api/v1/units/{id}",
+        list: Authenticated, Organizer; item: Authenticated, Organizer);
+    crud_routes!(v, venues, "/api/v1/campaigns/{id}/venues", "/api/v1/venues/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN); item: Read(VENUE), Plan(VENUE));
+    crud_routes!(v, participations, "/api/v1/campaigns/{id}/participations", "/api/v1/participations/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN);
+        item: Read(&[Path(Participation, "id")]), Plan(&[Path(Participation, "id")]));
+    crud_routes!(v, booths, "/api/v1/venues/{id}/booths", "/api/v1/booths/{id}",
+        list: Read(VENUE), Plan(VENUE); item: Read(&[Path(Booth, "id")]), Plan(&[Path(Booth, "id")]));
+    // Leads change an activity's figures through `/activities/{id}/figures`; the rest is planning.
+    crud_routes!(v, activities, "/api/v1/venues/{id}/activities", "/api/v1/activities/{id}",
+        list: Read(VENUE), Plan(VENUE); item: Read(&[Path(Activity, "id")]), Plan(&[Path(Activity, "id")]));
+    crud_routes!(v, materials, "/api/v1/campaigns/{id}/materials", "/api/v1/materials/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN); item: Read(&[Path(Material, "id")]), Plan(&[Path(Material, "id")]));
+    crud_routes!(v, media, "/api/v1/campaigns/{id}/media", "/api/v1/media/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN); item: Read(&[Path(Media, "id")]), Plan(&[Path(Media, "id")]));
+    crud_routes!(v, officials, "/api/v1/campaigns/{id}/officials", "/api/v1/officials/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN);
+        item: Read(&[Path(Official, "id")]), Plan(&[Path(Official, "id")]));
+    // Disputes are received at a venue: its leads record and follow them up.
+    crud_routes!(v, disputes, "/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}",
+        list: Read(CAMPAIGN), Log(&[Path(Campaign, "id"), Body(Venue, "venue_id")]);
+        item: Read(&[Path(Dispute, "id")]), Log(&[Path(Dispute, "id"), Body(Venue, "venue_id")]));
+    crud_routes!(v, narrative, "/api/v1/campaigns/{id}/narrative", "/api/v1/narrative/{id}",
+        list: Read(CAMPAIGN), Plan(CAMPAIGN);
+        item: Read(&[Path(Narrative, "id")]), Plan(&[Path(Narrative, "id")]));
     v
-}
-
-/// The API router, built from [`routes`].
-pub fn router() -> Router<AppState> {
-    routes().into_iter().fold(Router::new(), |router, route| router.route(route.path, route.handler))
 }
 
 /// Campaigns, newest day first.
@@ -140,8 +225,17 @@ pub struct CampaignList {
 /// List campaigns, newest day first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", responses((status = 200, body = CampaignList)))]
 #[tracing::instrument(skip_all)]
-async fn list_campaigns(State(state): State<AppState>) -> Result<Json<CampaignList>, AppError> {
-    Ok(Json(CampaignList { campaigns: queries::list_campaigns(&state.store).await? }))
+async fn list_campaigns(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<CampaignList>, AppError> {
+    let readable = scope::readable_campaigns(&state.store, &caller.principal).await?;
+    let campaigns = queries::list_campaigns(&state.store)
+        .await?
+        .into_iter()
+        .filter(|c| readable.contains(&c.id))
+        .collect();
+    Ok(Json(CampaignList { campaigns }))
 }
 
 /// A campaign with its totals.
@@ -273,6 +367,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         planning::narrative::update,
         planning::narrative::delete,
         planning::move_dispute,
+        planning::set_activity_figures,
         planning::list_allocations,
         planning::set_allocation,
         planning::delete_allocation,

@@ -264,3 +264,18 @@ pub async fn delete_allocation(
     planning::delete_allocation(&s.store, actor, id, venue_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Set an activity's figures (what its venue's lead records on the day); refused with 423 once
+/// the venue's day is accepted.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/figures", tag = "activities",
+    params(("id" = i32, Path, description = "activity id")), request_body = ActivityFigures,
+    responses((status = 200, body = activity::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
+pub async fn set_activity_figures(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<ActivityFigures>,
+) -> Result<Json<activity::Model>, AppError> {
+    Ok(Json(planning::set_activity_figures(&s.store, actor, id, &input).await?))
+}

@@ -1,0 +1,319 @@
+//! Where things belong (venue -> campaign -> organization), what a user may see, and the day's
+//! approval: a lead submits a venue's day, an organizer accepts it (locking the venue's
+//! figures) or reopens it.
+
+use crate::Store;
+use crate::accounts::{Principal, organization_tree};
+use crate::audit::{self, Action};
+use crate::entities::{campaign, venue};
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use eventday_domain::{DayStatus, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
+};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A venue with the campaign and organization it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VenueScope {
+    /// Venue id.
+    pub venue_id: i32,
+    /// Its campaign.
+    pub campaign_id: i32,
+    /// The campaign's organization.
+    pub organization_id: i32,
+}
+
+/// Looks up where a venue belongs; `None` when it does not exist.
+///
+/// # Errors
+/// A database error.
+pub async fn venue_scope(db: &impl ConnectionTrait, venue_id: i32) -> Result<Option<VenueScope>, StoreError> {
+    let Some(v) = venue::Entity::find_by_id(venue_id).one(db).await? else { return Ok(None) };
+    Ok(campaign_organization(db, v.campaign_id).await?.map(|organization_id| VenueScope {
+        venue_id,
+        campaign_id: v.campaign_id,
+        organization_id,
+    }))
+}
+
+/// The organization a campaign belongs to; `None` when it does not exist.
+///
+/// # Errors
+/// A database error.
+pub async fn campaign_organization(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> Result<Option<i32>, StoreError> {
+    Ok(campaign::Entity::find_by_id(campaign_id).one(db).await?.map(|c| c.organization_id))
+}
+
+/// The campaigns a user may read: those of their organization tree (organizers, viewers) or
+/// those holding their venues (leads).
+///
+/// # Errors
+/// A database error.
+pub async fn readable_campaigns(store: &Store, who: &Principal) -> Result<BTreeSet<i32>, StoreError> {
+    let db = store.conn();
+    Ok(match who.role {
+        Role::Organizer | Role::Viewer => {
+            let orgs = organization_tree(db, who.organization_id).await?;
+            campaign::Entity::find()
+                .filter(campaign::Column::OrganizationId.is_in(orgs))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        }
+        Role::Lead => venue::Entity::find()
+            .filter(venue::Column::Id.is_in(who.venue_ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|v| v.campaign_id)
+            .collect(),
+    })
+}
+
+/// A venue's place in the day's approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VenueDay {
+    /// Venue id.
+    pub venue_id: i32,
+    /// Venue name.
+    pub name: String,
+    /// open / submitted / accepted.
+    pub day_status: DayStatus,
+    /// When an organizer accepted it.
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+fn venue_day(v: &venue::Model) -> Result<VenueDay, StoreError> {
+    Ok(VenueDay {
+        venue_id: v.id,
+        name: v.name.clone(),
+        day_status: v.day_status.parse().map_err(|e: eventday_domain::kinds::UnknownKind| {
+            StoreError::Db(sea_orm::DbErr::Type(e.to_string()))
+        })?,
+        accepted_at: v.accepted_at,
+    })
+}
+
+/// Every venue's day status in a campaign, in venue order.
+///
+/// # Errors
+/// A database error.
+pub async fn venue_days(db: &impl ConnectionTrait, campaign_id: i32) -> Result<Vec<VenueDay>, StoreError> {
+    venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(venue::Column::Position)
+        .order_by_asc(venue::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(venue_day)
+        .collect()
+}
+
+/// Moves a venue's day to `next` (submit, accept or reopen) and audits it with the acting user.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Conflict`] for a move the
+/// approval does not allow (e.g. accepting a day that was not submitted), database errors.
+pub async fn move_day(
+    store: &Store,
+    venue_id: i32,
+    next: DayStatus,
+    actor: Option<i32>,
+) -> Result<VenueDay, StoreError> {
+    let now = Utc::now();
+    let tx = store.write_tx().await?;
+    let v = venue::Entity::find_by_id(venue_id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    let before = venue_day(&v)?;
+    if !before.day_status.can_move_to(next) {
+        return Err(StoreError::Conflict(format!(
+            "the day of venue {venue_id} is {} and cannot become {}",
+            before.day_status, next
+        )));
+    }
+    let mut am = v.into_active_model();
+    am.day_status = Set(next.as_str().to_owned());
+    am.accepted_at = Set((next == DayStatus::Accepted).then_some(now));
+    let after = venue_day(&am.update(&tx).await?)?;
+    let action = match next {
+        DayStatus::Submitted => Action::DaySubmit,
+        DayStatus::Accepted => Action::DayAccept,
+        DayStatus::Open => Action::DayReopen,
+    };
+    audit::record(&tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Refuses writes to a venue whose day an organizer has accepted. Every write of log entries,
+/// activities' figures, disputes and photos calls this inside its transaction.
+///
+/// # Errors
+/// [`StoreError::VenueLocked`] when the day is accepted, [`StoreError::NotFound`] for an unknown
+/// venue, database errors.
+pub async fn ensure_venue_writable(tx: &impl ConnectionTrait, venue_id: i32) -> Result<(), StoreError> {
+    let v = venue::Entity::find_by_id(venue_id)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    if v.day_status == DayStatus::Accepted.as_str() {
+        return Err(StoreError::VenueLocked { venue_id, name: v.name });
+    }
+    Ok(())
+}
+
+/// A kind of row that a route's path can name, for access checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// `organizations`
+    Organization,
+    /// `campaigns`
+    Campaign,
+    /// `venues`
+    Venue,
+    /// `participations`
+    Participation,
+    /// `booths`
+    Booth,
+    /// `activities`
+    Activity,
+    /// `materials`
+    Material,
+    /// `media_coverage`
+    Media,
+    /// `officials`
+    Official,
+    /// `disputes`
+    Dispute,
+    /// `narrative_sections`
+    Narrative,
+    /// `log_entries` (text ids)
+    LogEntry,
+    /// `log_photos`
+    Photo,
+    /// `users`
+    User,
+    /// `invitations`
+    Invitation,
+}
+
+/// Where a row belongs: its organization, and its campaign and venue when it has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// The owning organization (for an organization: itself).
+    pub organization_id: i32,
+    /// The campaign, for rows inside one.
+    pub campaign_id: Option<i32>,
+    /// The venue, for rows of one venue.
+    pub venue_id: Option<i32>,
+}
+
+async fn in_campaign(
+    db: &impl ConnectionTrait,
+    campaign_id: Option<i32>,
+    venue_id: Option<i32>,
+) -> Result<Option<Location>, StoreError> {
+    let Some(c) = campaign_id else { return Ok(None) };
+    Ok(campaign_organization(db, c).await?.map(|organization_id| Location {
+        organization_id,
+        campaign_id: Some(c),
+        venue_id,
+    }))
+}
+
+async fn at_venue(db: &impl ConnectionTrait, venue_id: Option<i32>) -> Result<Option<Location>, StoreError> {
+    let Some(v) = venue_id else { return Ok(None) };
+    Ok(venue_scope(db, v).await?.map(|s| Location {
+        organization_id: s.organization_id,
+        campaign_id: Some(s.campaign_id),
+        venue_id: Some(v),
+    }))
+}
+
+/// Finds where the row `id` of `entity` belongs; `None` when it does not exist (or the id is
+/// not a number where one is expected).
+///
+/// # Errors
+/// A database error.
+pub async fn locate(
+    db: &impl ConnectionTrait,
+    entity: Entity,
+    id: &str,
+) -> Result<Option<Location>, StoreError> {
+    use crate::entities::*;
+    if entity == Entity::LogEntry {
+        let venue = log_entry::Entity::find_by_id(id.to_owned()).one(db).await?.map(|e| e.venue_id);
+        return at_venue(db, venue).await;
+    }
+    let Ok(n) = id.parse::<i64>() else { return Ok(None) };
+    let Ok(n32) = i32::try_from(n) else { return Ok(None) };
+    match entity {
+        Entity::Organization => Ok(organization::Entity::find_by_id(n32).one(db).await?.map(|o| Location {
+            organization_id: o.id,
+            campaign_id: None,
+            venue_id: None,
+        })),
+        Entity::User => Ok(crate::entities::user::Entity::find_by_id(n32).one(db).await?.map(|u| Location {
+            organization_id: u.organization_id,
+            campaign_id: None,
+            venue_id: None,
+        })),
+        Entity::Campaign => in_campaign(db, Some(n32), None).await,
+        Entity::Venue => at_venue(db, Some(n32)).await,
+        Entity::Participation => {
+            let c = participation::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Material => {
+            let c = material::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Media => {
+            let c = media_coverage::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Narrative => {
+            let c = narrative_section::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
+            in_campaign(db, c, None).await
+        }
+        Entity::Official => match official::Entity::find_by_id(n32).one(db).await? {
+            Some(o) => in_campaign(db, Some(o.campaign_id), o.venue_id).await,
+            None => Ok(None),
+        },
+        Entity::Booth => {
+            let v = booth::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Activity => {
+            let v = activity::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Dispute => {
+            let v = dispute::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Invitation => {
+            let v = invitation::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Photo => {
+            let Some(p) = log_photo::Entity::find_by_id(n).one(db).await? else { return Ok(None) };
+            let v = log_entry::Entity::find_by_id(p.log_entry_id).one(db).await?.map(|e| e.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::LogEntry => Ok(None),
+    }
+}

@@ -1,0 +1,274 @@
+//! Lead invitations: an organizer makes a one-time link for a venue (also as a QR code to print on
+//! the venue's paperwork); opening it shows a small form where the new lead picks a login and a
+//! password.
+
+use super::caller::Caller;
+use super::handlers::{body, path_id};
+use super::rules::{RouteSpec, Rule, Target, route};
+use crate::html::escape;
+use crate::{AppError, AppState};
+use axum::Form;
+use axum::Json;
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use eventday_store::accounts::{self, INVITATION_TTL, InvitationProblem};
+use eventday_store::scope::Entity;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The routes of this module.
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    use Method as M;
+    vec![
+        route(
+            M::POST,
+            "/api/v1/venues/{id}/invitations",
+            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
+            create,
+        ),
+        route(
+            M::GET,
+            "/api/v1/invitations/{id}/qr.svg",
+            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
+            qr_svg,
+        ),
+        route(
+            M::GET,
+            "/api/v1/invitations/{id}/qr.png",
+            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
+            qr_png,
+        ),
+        route(M::GET, "/invite/{token}", Rule::Public, page),
+        route(M::POST, "/invite/{token}", Rule::Public, accept),
+    ]
+}
+
+/// The base of links given out: the configured public URL, else what the client called.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+#[derive(Deserialize, Default)]
+struct CreateBody {
+    /// Hours the link stays valid (default 7 days, at most 30 days).
+    valid_hours: Option<i64>,
+}
+
+#[tracing::instrument(skip_all)]
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    id: Result<Path<i32>, PathRejection>,
+    b: Result<Json<CreateBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let venue_id = path_id(id)?;
+    // An empty body means the defaults.
+    let b = if matches!(b, Err(JsonRejection::MissingJsonContentType(_))) {
+        CreateBody::default()
+    } else {
+        body(b)?
+    };
+    let ttl = match b.valid_hours {
+        None => INVITATION_TTL,
+        Some(h) if (1..=720).contains(&h) => chrono::Duration::hours(h),
+        Some(_) => {
+            let mut f = eventday_domain::FieldErrors::new();
+            f.insert("valid_hours".into(), "must be 1 to 720 hours".into());
+            return Err(AppError::Invalid(f));
+        }
+    };
+    let (inv, token) =
+        accounts::create_invitation(&state.store, venue_id, caller.principal.user_id, ttl).await?;
+    let link = format!("{}/invite/{token}", base_url(&state, &headers));
+    let qr = format!("/api/v1/invitations/{}/qr", inv.id);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "invitation": inv,
+            "link": link,
+            "qr_svg": format!("{qr}.svg?token={token}"),
+            "qr_png": format!("{qr}.png?token={token}"),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct QrQuery {
+    token: String,
+}
+
+/// The invitation's link after checking `token` is its secret (only the hash is stored, so the
+/// organizer hands the secret back to get the picture).
+async fn qr_link(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i32,
+    token: &str,
+) -> Result<qrcode::QrCode, AppError> {
+    accounts::invitation_venue_by_secret(&state.store, id, token).await?;
+    let link = format!("{}/invite/{token}", base_url(state, headers));
+    qrcode::QrCode::new(link.as_bytes()).map_err(|e| AppError::Internal(std::sync::Arc::new(e)))
+}
+
+#[tracing::instrument(skip_all)]
+async fn qr_svg(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i32>, PathRejection>,
+    q: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(q) =
+        q.map_err(|_| AppError::BadRequest("the query needs token=<the invitation's token>".into()))?;
+    let code = qr_link(&state, &headers, path_id(id)?, &q.token).await?;
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build();
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
+}
+
+#[tracing::instrument(skip_all)]
+async fn qr_png(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: Result<Path<i32>, PathRejection>,
+    q: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(q) =
+        q.map_err(|_| AppError::BadRequest("the query needs token=<the invitation's token>".into()))?;
+    let code = qr_link(&state, &headers, path_id(id)?, &q.token).await?;
+    let png = png_of(&code).map_err(|e| AppError::Internal(std::sync::Arc::new(e)))?;
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-store")], png).into_response())
+}
+
+/// Draws a QR code as a grayscale PNG: 8 pixels a module, with the standard 4-module margin.
+fn png_of(code: &qrcode::QrCode) -> Result<Vec<u8>, png::EncodingError> {
+    const SCALE: usize = 8;
+    const QUIET: usize = 4;
+    let modules = code.width();
+    let side = (modules + 2 * QUIET) * SCALE;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i % modules + QUIET, i / modules + QUIET);
+            for y in my * SCALE..(my + 1) * SCALE {
+                pixels[y * side + mx * SCALE..y * side + (mx + 1) * SCALE].fill(0);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let side32 = u32::try_from(side).unwrap_or(u32::MAX);
+    let mut enc = png::Encoder::new(&mut out, side32, side32);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header()?;
+    w.write_image_data(&pixels)?;
+    w.finish()?;
+    Ok(out)
+}
+
+fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:1rem auto;padding:0 1rem}}\
+         label{{display:block;margin:.6rem 0}}input{{width:100%;padding:.4rem;font-size:1rem}}\
+         .err{{color:#a00}}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        t = escape(title)
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}
+
+fn problem_page(p: InvitationProblem) -> Response {
+    let (status, msg) = match p {
+        InvitationProblem::Unknown => {
+            (StatusCode::NOT_FOUND, "此邀请链接无效。This invitation link is not valid.")
+        }
+        InvitationProblem::Expired => (
+            StatusCode::GONE,
+            "此邀请链接已过期，请联系组织者重新生成。This invitation has expired; ask the organizer for a new one.",
+        ),
+        InvitationProblem::Used => (
+            StatusCode::GONE,
+            "此邀请链接已使用过，请直接登录。This invitation has already been used; log in instead.",
+        ),
+    };
+    html_page(status, "邀请 · Invitation", &format!("<p class=\"err\">{}</p>", escape(msg)))
+}
+
+fn form(venue: &str, error: Option<&str>, login: &str) -> String {
+    format!(
+        "<p>您受邀担任 <b>{venue}</b> 的分会场负责人。请设置登录名和密码。<br>\
+         You are invited to lead <b>{venue}</b>. Choose a login and a password.</p>{err}\
+         <form method=\"post\"><label>登录名 Login <input name=\"login\" value=\"{login}\" required \
+         autocomplete=\"username\"></label><label>姓名 Name <input name=\"display_name\"></label>\
+         <label>密码 Password (≥ {min}) <input type=\"password\" name=\"password\" required \
+         autocomplete=\"new-password\"></label><button type=\"submit\">确定 Set password</button></form>",
+        venue = escape(venue),
+        err = error.map(|e| format!("<p class=\"err\">{}</p>", escape(e))).unwrap_or_default(),
+        login = escape(login),
+        min = eventday_domain::account::MIN_PASSWORD_CHARS,
+    )
+}
+
+#[tracing::instrument(skip_all)]
+async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+    Ok(match accounts::open_invitation(&state.store, &token).await? {
+        Ok(view) => html_page(StatusCode::OK, "邀请 · Invitation", &form(&view.venue_name, None, "")),
+        Err(p) => problem_page(p),
+    })
+}
+
+#[derive(Deserialize)]
+struct AcceptForm {
+    login: String,
+    #[serde(default)]
+    display_name: String,
+    password: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    f: Result<Form<AcceptForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let view = match accounts::open_invitation(&state.store, &token).await? {
+        Ok(v) => v,
+        Err(p) => return Ok(problem_page(p)),
+    };
+    let Ok(Form(f)) = f else {
+        let body = form(&view.venue_name, Some("请填写登录名和密码。Fill in a login and a password."), "");
+        return Ok(html_page(StatusCode::BAD_REQUEST, "邀请 · Invitation", &body));
+    };
+    let refused = |msg: String| {
+        let body = form(&view.venue_name, Some(&msg), &f.login);
+        Ok(html_page(StatusCode::UNPROCESSABLE_ENTITY, "邀请 · Invitation", &body))
+    };
+    match accounts::accept_invitation(&state.store, &token, &f.login, &f.display_name, f.password.clone())
+        .await
+    {
+        Ok(Ok(user)) => Ok(html_page(
+            StatusCode::OK,
+            "账号已创建 · Account created",
+            &format!(
+                "<p>账号 <b>{}</b> 已创建，现在可以登录。Your account <b>{}</b> is ready; you can log in now.</p>\
+                 <p><a href=\"/\">eventday</a></p>",
+                escape(&user.login),
+                escape(&user.login)
+            ),
+        )),
+        Ok(Err(p)) => Ok(problem_page(p)),
+        Err(eventday_store::StoreError::Invalid(v)) => refused(v.to_string()),
+        Err(eventday_store::StoreError::Constraint {
+            kind: eventday_store::ConstraintKind::Unique, ..
+        }) => refused("这个登录名已被使用。This login is taken.".into()),
+        Err(e) => Err(e.into()),
+    }
+}
