@@ -329,6 +329,12 @@ mod tests {
         store.migrate().await.unwrap();
         let file = crate::demo::parse(include_str!("../../../assets/demo/campaign-2013.json")).unwrap();
         let campaign = crate::demo::load(&store, &file).await.unwrap().campaign_id();
+        // The demo day is over (its venues accepted, so locked); these tests log it again.
+        store
+            .conn()
+            .execute_unprepared("UPDATE venues SET day_status = 'open', accepted_at = NULL")
+            .await
+            .unwrap();
         let v = venue::Entity::find().filter(venue::Column::CampaignId.eq(campaign)).one(store.conn()).await;
         (store, dir, campaign, v.unwrap().unwrap().id)
     }
@@ -361,8 +367,9 @@ mod tests {
     async fn a_batch_that_breaks_a_constraint_is_retried_entry_by_entry_with_one_answer_each() {
         let (store, _dir, campaign, venue) = demo_store().await;
         let good = [item(campaign, venue, 1), item(campaign, venue, 2)];
-        // Validated once, then its venue "disappeared": the foreign key fails inside the batch.
-        let bad = item(campaign, 999_999, 3);
+        // Validated once, then its material "disappeared": the foreign key fails inside the batch.
+        let mut bad = item(campaign, venue, 3);
+        bad.entry.materials.insert(999_999, 1);
         let (jobs, answers): (Vec<Job>, Vec<_>) =
             [good[0].clone(), bad, good[1].clone()].into_iter().map(job).unzip();
         commit(&store, jobs).await;
