@@ -35,16 +35,80 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date.
     Migrate(DbArgs),
-    /// Load the 2013 demo campaign (running it twice changes nothing).
-    Demo(DbArgs),
+    /// Load the 2013 demo campaign (running it twice changes nothing), or with
+    /// `--synthetic-districts N` a generated province of N districts for load and roll-up tests.
+    Demo(DemoArgs),
+    /// Copy a running SQLite database into a new file, consistently (for PostgreSQL: pg_dump).
+    Backup(BackupArgs),
     /// Manage accounts: add, list, disable, reset-password.
     User(user_cmd::UserArgs),
     /// Write a campaign's summary report as PDF.
     Report(ReportArgs),
+    /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
+    RollupReport(RollupReportArgs),
     /// Import a CSV file of one kind into a campaign (all rows or none).
     Import(csv_cmd::ImportArgs),
     /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
     Export(csv_cmd::ExportArgs),
+}
+
+/// Options of `rollup-report`.
+#[derive(Debug, Args)]
+pub struct RollupReportArgs {
+    /// The organization at the top (a province, city or district).
+    #[arg(long)]
+    pub organization: i32,
+    /// The year.
+    #[arg(long)]
+    pub year: i32,
+    /// Language: `zh` (default) or `en`.
+    #[arg(long, default_value = "zh")]
+    pub lang: eventday_report::Lang,
+    /// Layout: `modern` (default) or `gbt9704`.
+    #[arg(long, default_value = "modern")]
+    pub style: eventday_report::Style,
+    /// Fix the creation date and document id so the same data gives identical bytes.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Where to write the PDF.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Instead of the 2013 campaign, generate a province → cities → districts tree with this many
+    /// districts (17 venues and about 50 log entries per venue each); rerunning completes or
+    /// leaves it as it is.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub synthetic_districts: Option<u32>,
+    /// Seed of the synthetic data: the same seed and count give the same data.
+    #[arg(long, default_value_t = 1, requires = "synthetic_districts")]
+    pub seed: u64,
+    /// Year of the synthetic campaigns (held on 15 March).
+    #[arg(long, default_value_t = 2026, requires = "synthetic_districts")]
+    pub year: i32,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Options of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet unless `--force` is given.
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+    /// Replace `--out` if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Options of `report`.
@@ -169,16 +233,88 @@ pub async fn run(cli: Cli) -> Result<()> {
             open(&db).await?;
             println!("database is up to date");
         }
-        Command::Demo(db) => {
-            let store = open(&db).await?;
-            load_demo(&store).await?;
+        Command::Demo(args) => {
+            let store = open(&args.db).await?;
+            match args.synthetic_districts {
+                Some(n) => synthetic(&store, n, args.seed, args.year).await?,
+                None => {
+                    load_demo(&store).await?;
+                }
+            }
         }
+        Command::Backup(args) => backup(&args).await?,
         Command::Serve(args) => serve(args).await?,
         Command::User(args) => user_cmd::run(args).await?,
         Command::Report(args) => report(args).await?,
+        Command::RollupReport(args) => rollup_report(args).await?,
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
         Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
+    Ok(())
+}
+
+/// Generates the synthetic province, with a progress bar on a terminal and a line every few
+/// seconds otherwise (logs of CI runs stay short).
+async fn synthetic(store: &Store, districts: u32, seed: u64, year: i32) -> Result<()> {
+    use std::io::IsTerminal;
+    let spec = eventday_store::synthetic::SyntheticSpec { districts, seed, year };
+    let started = std::time::Instant::now();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(u64::from(districts));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} districts, {msg} ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let mut last_line = std::time::Instant::now();
+    let outcome = eventday_store::synthetic::generate(store, &spec, |p| {
+        if let Some(bar) = &bar {
+            bar.set_position(u64::from(p.districts_done));
+            bar.set_message(format!("{} log entries", p.entries_written));
+        } else if last_line.elapsed().as_secs() >= 5 || p.districts_done == p.districts_total {
+            last_line = std::time::Instant::now();
+            println!(
+                "{}/{} districts, {} log entries written, {:.0} s",
+                p.districts_done,
+                p.districts_total,
+                p.entries_written,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .context("generating the synthetic province failed")?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if outcome.districts_written == 0 {
+        println!(
+            "synthetic province already complete (organization id {}); nothing changed",
+            outcome.province_id
+        );
+    } else {
+        println!(
+            "synthetic province ready: organization id {}, {} districts, {} venues, {} log entries written in {secs:.1} s ({:.0} entries/s)",
+            outcome.province_id,
+            outcome.districts_written,
+            outcome.venues_written,
+            outcome.entries_written,
+            outcome.entries_written as f64 / secs.max(0.001)
+        );
+    }
+    Ok(())
+}
+
+/// Writes a consistent copy of the SQLite database (the server may keep running).
+async fn backup(args: &BackupArgs) -> Result<()> {
+    let store = Store::connect(&args.db.database_url.0).await?;
+    let bytes = eventday_store::backup::backup_sqlite(&store, &args.out, args.force).await?;
+    println!("backup written to {} ({bytes} bytes)", args.out.display());
     Ok(())
 }
 
@@ -197,6 +333,48 @@ async fn report(args: ReportArgs) -> Result<()> {
     }
     write_atomically(&args.out, &out.pdf)?;
     println!("wrote {} ({} pages, {} bytes)", args.out.display(), out.pages, out.pdf.len());
+    Ok(())
+}
+
+async fn rollup_report(args: RollupReportArgs) -> Result<()> {
+    let store = open(&args.db).await?;
+    let opts = eventday_report::RenderOptions {
+        lang: args.lang,
+        style: args.style,
+        deterministic: args.deterministic,
+    };
+    let started = std::time::Instant::now();
+    let tmp = args.out.with_extension("partial");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let out = eventday_web::rollup_report::render_rollup(
+        &store,
+        args.organization,
+        args.year,
+        opts,
+        std::io::BufWriter::new(file),
+    )
+    .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&tmp, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !out.missing_chars.is_empty() {
+        let list: String =
+            out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
+        eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
+    }
+    println!(
+        "wrote {} ({} districts, {} pages, {} bytes) in {:.1} s",
+        args.out.display(),
+        out.districts,
+        out.pages,
+        out.bytes,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

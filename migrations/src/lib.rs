@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_initial;
 mod m20261129_000002_login_throttle;
+mod m20261129_000007_venue_tallies;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_initial::Migration),
             Box::new(m20261129_000002_login_throttle::Migration),
+            Box::new(m20261129_000007_venue_tallies::Migration),
         ]
     }
 }

@@ -624,6 +624,9 @@ const ANY_USER_CREATED: Expect = [201, 201, 201, 201, 201, 401, 401];
 const ORGANIZERS: Expect = [200, 403, 403, 403, 200, 401, 401];
 const ORGANIZER_OF: Expect = [200, 403, 403, 403, 403, 401, 401];
 const READERS: Expect = [200, 200, 200, 200, 403, 401, 401];
+/// Organization-wide views (roll-up, subtree feed): organizers and viewers; a lead reads only
+/// their campaign.
+const ORG_READERS: Expect = [200, 403, 403, 200, 403, 401, 401];
 const LEAD_A_OR_ORGANIZER: Expect = [200, 200, 403, 403, 403, 401, 401];
 
 /// Who may write a CRUD resource.
@@ -970,6 +973,16 @@ async fn sample(
                 .expect("db")
                 .expect("photo");
             (w.req(who, M::GET, &format!("/api/v1/photos/{}", photo.id)), READERS)
+        }
+        (M::GET, "/api/v1/organizations/{id}/rollup") => {
+            (w.req(who, M::GET, &format!("/api/v1/organizations/{}/rollup?year=2013", w.org)), ORG_READERS)
+        }
+        // The feeds answer with their headers at once; the test drops the stream unread.
+        (M::GET, "/api/v1/organizations/{id}/live") => {
+            (w.req(who, M::GET, &format!("/api/v1/organizations/{}/live", w.org)), ORG_READERS)
+        }
+        (M::GET, "/api/v1/campaigns/{id}/live") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/live")), READERS)
         }
         (m, p) => {
             let Some((list, item, read, write)) = CRUD.iter().find(|(l, i, _, _)| *l == p || *i == p) else {

@@ -10,4 +10,5 @@ mod cli;
 mod csv;
 mod foundation;
 mod helpers;
+mod ops;
 mod report;

@@ -1,13 +1,17 @@
 //! Opening the database (SQLite by default, PostgreSQL by URL) and running migrations.
 
 use crate::error::StoreError;
+use crate::live::LiveHub;
+use crate::log_writer::LogWriter;
 use eventday_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,11 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// The live feed of this process, started on first use (see [`crate::live`]).
+    live: Arc<OnceCell<Arc<LiveHub>>>,
+    live_buffer: usize,
+    /// The group-commit writer of log submissions, started on first use.
+    writer: Arc<std::sync::OnceLock<LogWriter>>,
 }
 
 /// How long a SQLite writer waits for another writer before giving up.
@@ -70,7 +79,41 @@ impl Store {
         }
         let db =
             Database::connect(opts).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?;
-        Ok(Self { db, backend })
+        Ok(Self {
+            db,
+            backend,
+            live: Arc::default(),
+            live_buffer: crate::live::DEFAULT_BUFFER,
+            writer: Arc::default(),
+        })
+    }
+
+    /// Sets how many live-feed events a subscriber may fall behind before it is dropped (and
+    /// must resume from its cursor). Takes effect only before the feed is first used.
+    #[must_use]
+    pub fn with_live_buffer(mut self, events: usize) -> Self {
+        self.live_buffer = events.max(1);
+        self
+    }
+
+    pub(crate) fn live_buffer(&self) -> usize {
+        self.live_buffer
+    }
+
+    /// The live-feed hub, started on first call (on PostgreSQL this connects the listener).
+    pub(crate) async fn live_hub(&self) -> Result<Arc<LiveHub>, StoreError> {
+        self.live.get_or_try_init(|| LiveHub::start(self)).await.cloned()
+    }
+
+    /// This process's log writer, started on first call. The task gets a handle without the
+    /// writer cell, so it ends once every outside handle (and so the queue's sender) is gone.
+    pub(crate) fn log_writer(&self) -> &LogWriter {
+        self.writer.get_or_init(|| LogWriter::start(Store { writer: Arc::default(), ..self.clone() }))
+    }
+
+    /// The hub if anything has subscribed in this process.
+    pub(crate) fn live_hub_if_started(&self) -> Option<Arc<LiveHub>> {
+        self.live.get().cloned()
     }
 
     /// Brings the schema up to date.

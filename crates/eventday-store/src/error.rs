@@ -50,6 +50,12 @@ pub enum StoreError {
     /// The write conflicts with what is stored (e.g. same id, different content).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The operation is not available on this database engine (the message says what to use).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A file could not be written or moved.
+    #[error("{0}")]
+    Io(String),
     /// The venue's day was accepted by an organizer: its figures are locked until reopened.
     #[error(
         "the day of venue {venue_id} ({name}) has been accepted; its figures are locked until an organizer reopens it"

@@ -4,15 +4,20 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod csv_io;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod live;
 pub mod log;
+mod log_writer;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;
+pub mod rollup;
 pub mod scope;
+pub mod synthetic;
 pub mod views;
 
 mod db;

@@ -4,10 +4,11 @@ use crate::Store;
 use crate::audit::{self, Action};
 use crate::entities::{activity, booth, campaign, log_entry, log_entry_material, log_photo, material, venue};
 use crate::error::StoreError;
+use crate::log_writer::Prepared;
 use chrono::{DateTime, Utc};
 use eventday_domain::inputs::LogEntryInput;
 use eventday_domain::{FieldErrors, ValidationError, photo};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -62,7 +63,7 @@ pub enum Outcome {
     Existing,
 }
 
-async fn load(db: &impl ConnectionTrait, row: log_entry::Model) -> Result<LogEntry, StoreError> {
+pub(crate) async fn load(db: &impl ConnectionTrait, row: log_entry::Model) -> Result<LogEntry, StoreError> {
     let materials = log_entry_material::Entity::find()
         .filter(log_entry_material::Column::LogEntryId.eq(row.id.clone()))
         .all(db)
@@ -110,9 +111,12 @@ pub(crate) async fn venue_and_campaign(
 /// one with [`Outcome::Existing`]; the same id with other content is a [`StoreError::Conflict`].
 ///
 /// Validation (figures, texts, the time within the campaign day in the campaign's zone, booth and
-/// activity of this venue, materials of this campaign) and the write happen in one transaction.
-/// The insert is `ON CONFLICT (id) DO NOTHING`, so concurrent identical retries store one row on
-/// both engines: the losers see the winner's row and compare content fingerprints.
+/// activity of this venue, materials of this campaign) happens first, here, so a bad entry never
+/// reaches a shared transaction. The write goes through this process's log writer, which commits
+/// whatever submissions arrived together in one transaction (group commit) and answers each only
+/// after that commit; see [`crate::log_writer`]. The insert is `ON CONFLICT (id) DO NOTHING`, so
+/// concurrent identical retries store one row on both engines: the losers see the winner's row and
+/// compare content fingerprints.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Invalid`] naming every bad field,
@@ -124,22 +128,50 @@ pub async fn submit(
     input: LogEntryInput,
     actor: Option<i32>,
 ) -> Result<(LogEntry, Outcome), StoreError> {
-    let tx = store.write_tx().await?;
-    let (v, c) = venue_and_campaign(&tx, venue_id).await?;
-    let zone = eventday_domain::time::parse_zone(&c.timezone)
-        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
-    let (start, end) = eventday_domain::time::day_bounds(c.date, zone)
-        .map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    let prepared = prepare(store, venue_id, input, actor).await?;
+    store.log_writer().submit(prepared).await
+}
+
+/// Validates a submission against the stored venue, campaign, booths, activities and materials.
+async fn prepare(
+    store: &Store,
+    venue_id: i32,
+    input: LogEntryInput,
+    actor: Option<i32>,
+) -> Result<Prepared, StoreError> {
+    let db = store.conn();
+    // One round trip for the venue and its campaign day: this runs once per post on the event day.
+    use sea_orm::FromQueryResult;
+    #[derive(FromQueryResult)]
+    struct VenueDay {
+        id: i32,
+        campaign_id: i32,
+        timezone: String,
+        date: chrono::NaiveDate,
+    }
+    let v = VenueDay::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "SELECT v.id AS id, c.id AS campaign_id, c.timezone AS timezone, c.date AS date \
+         FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
+        vec![venue_id.into()],
+    ))
+    .one(db)
+    .await?
+    .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+    let c = (v.campaign_id, v.timezone.as_str(), v.date);
+    let zone = eventday_domain::time::parse_zone(c.1).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
+    let (start, end) =
+        eventday_domain::time::day_bounds(c.2, zone).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
     let entry = input.into_new(i64::from(venue_id));
     let mut errors: FieldErrors = entry.validate(start, end).err().map(|e| e.fields).unwrap_or_default();
     if let Some(b) = entry.booth_id {
-        let found = booth::Entity::find_by_id(i32::try_from(b).unwrap_or(-1)).one(&tx).await?;
+        let found = booth::Entity::find_by_id(i32::try_from(b).unwrap_or(-1)).one(db).await?;
         if found.is_none_or(|b| b.venue_id != v.id) {
             errors.insert("booth_id".into(), format!("venue {} has no booth {b}", v.id));
         }
     }
     if let Some(a) = entry.activity_id {
-        let found = activity::Entity::find_by_id(i32::try_from(a).unwrap_or(-1)).one(&tx).await?;
+        let found = activity::Entity::find_by_id(i32::try_from(a).unwrap_or(-1)).one(db).await?;
         if found.is_none_or(|a| a.venue_id != v.id) {
             errors.insert("activity_id".into(), format!("venue {} has no activity {a}", v.id));
         }
@@ -147,9 +179,9 @@ pub async fn submit(
     if !entry.materials.is_empty() {
         let ids: Vec<i64> = entry.materials.keys().copied().collect();
         let known: Vec<i64> = material::Entity::find()
-            .filter(material::Column::CampaignId.eq(c.id))
+            .filter(material::Column::CampaignId.eq(c.0))
             .filter(material::Column::Id.is_in(ids.iter().filter_map(|i| i32::try_from(*i).ok())))
-            .all(&tx)
+            .all(db)
             .await?
             .into_iter()
             .map(|m| i64::from(m.id))
@@ -159,77 +191,7 @@ pub async fn submit(
         }
     }
     ValidationError::check(errors)?;
-
-    let id = entry.id.to_string();
-    let claimed = log_entry::Entity::insert(log_entry::ActiveModel {
-        id: Set(id.clone()),
-        campaign_id: Set(c.id),
-        venue_id: Set(v.id),
-        booth_id: Set(entry.booth_id.and_then(|b| i32::try_from(b).ok())),
-        activity_id: Set(entry.activity_id.and_then(|a| i32::try_from(a).ok())),
-        recorded_at: Set(entry.recorded_at),
-        author_user_id: Set(actor),
-        author_name: Set(entry.author_name.clone()),
-        visitors: Set(entry.figures.visitors),
-        consultations: Set(entry.figures.consultations),
-        complaints_received: Set(entry.figures.complaints_received),
-        complaints_settled: Set(entry.figures.complaints_settled),
-        money_recovered_fen: Set(entry.figures.money_recovered_fen),
-        note: Set(entry.note.clone()),
-        content_hash: Set(entry.content_hash()),
-        created_at: Set(Utc::now()),
-    })
-    .on_conflict(OnConflict::column(log_entry::Column::Id).do_nothing().to_owned())
-    .exec_without_returning(&tx)
-    .await?;
-
-    if claimed == 0 {
-        let stored = log_entry::Entity::find_by_id(id.clone())
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::Conflict(format!("log entry {id} is being written; retry")))?;
-        if stored.content_hash != entry.content_hash() {
-            return Err(StoreError::Conflict(format!(
-                "log entry {id} already exists with different content; send a new id for a new entry"
-            )));
-        }
-        let out = load(&tx, stored).await?;
-        tx.commit().await?;
-        return Ok((out, Outcome::Existing));
-    }
-    // After the idempotency check: a phone retrying an entry stored before the organizer
-    // accepted the day still gets its answer; a new entry is refused (and rolled back).
-    crate::scope::ensure_venue_writable(&tx, v.id).await?;
-    write_materials(&tx, &id, &entry.materials).await?;
-    let stored = log_entry::Entity::find_by_id(id.clone())
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound { entity: "log entry", id: id.clone() })?;
-    let out = load(&tx, stored).await?;
-    audit::record(&tx, actor, Action::Create, "log_entry", &id, None, Some(&out)).await?;
-    tx.commit().await?;
-    Ok((out, Outcome::Created))
-}
-
-async fn write_materials(
-    tx: &impl ConnectionTrait,
-    id: &str,
-    materials: &BTreeMap<i64, i64>,
-) -> Result<(), StoreError> {
-    let rows: Vec<_> = materials
-        .iter()
-        .filter_map(|(m, q)| {
-            Some(log_entry_material::ActiveModel {
-                log_entry_id: Set(id.to_owned()),
-                material_id: Set(i32::try_from(*m).ok()?),
-                quantity: Set(*q),
-            })
-        })
-        .collect();
-    if !rows.is_empty() {
-        log_entry_material::Entity::insert_many(rows).exec(tx).await?;
-    }
-    Ok(())
+    Ok(Prepared { entry, campaign_id: c.0, venue_id: v.id, actor })
 }
 
 /// One log entry.

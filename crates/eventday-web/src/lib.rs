@@ -10,8 +10,10 @@ pub mod csv;
 mod error;
 pub mod extract;
 mod html;
+mod ops;
 mod pages;
 pub mod report;
+pub mod rollup_report;
 mod routes;
 pub mod web;
 

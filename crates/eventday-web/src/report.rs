@@ -34,7 +34,7 @@ impl From<ReportFailure> for AppError {
 }
 
 /// The bundled fonts, parsed once per process (they are immutable assets, not state).
-fn fonts() -> Result<&'static FontSet, ReportFailure> {
+pub(crate) fn fonts() -> Result<&'static FontSet, ReportFailure> {
     static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
     FONTS
         .get_or_init(|| FontSet::bundled().map_err(|e| e.to_string()))

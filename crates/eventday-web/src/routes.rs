@@ -2,7 +2,7 @@
 //! both built from it (see [`crate::auth`]).
 
 use crate::auth::{RouteInfo, RouteSpec};
-use crate::{AppState, api, auth, pages};
+use crate::{AppState, api, auth, ops, pages};
 
 /// Every route of the application.
 pub(crate) fn table() -> Vec<RouteSpec> {
@@ -10,6 +10,7 @@ pub(crate) fn table() -> Vec<RouteSpec> {
     t.extend(crate::web::routes());
     t.extend(api::routes().into_iter().map(RouteSpec::from));
     t.extend(auth::routes());
+    t.extend(ops::routes());
     t
 }
 

@@ -1,0 +1,182 @@
+//! Event-day operations: roll-ups over organization trees and the live feed (Server-Sent Events).
+
+use crate::auth::{RouteSpec, Rule, Target, route};
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::http::Method;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use eventday_domain::FieldErrors;
+use eventday_store::live::{self, Cursor, LiveMessage, Scope, Subscription};
+use eventday_store::rollup::{self, MAX_PAGE, RollupDistrict, RollupTotals};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// The operations routes, each with its access rule: roll-ups and feeds are read access to
+/// the organization or campaign (organizers and viewers of its tree, leads of the campaign).
+pub(crate) fn routes() -> Vec<RouteSpec> {
+    use crate::auth::Entity::{Campaign, Organization};
+    const ORG: &[Target] = &[Target::Path(Organization, "id")];
+    const CAMPAIGN: &[Target] = &[Target::Path(Campaign, "id")];
+    vec![
+        route(Method::GET, "/api/v1/organizations/{id}/rollup", Rule::Read(ORG), rollup),
+        route(Method::GET, "/api/v1/organizations/{id}/live", Rule::Read(ORG), organization_live),
+        route(Method::GET, "/api/v1/campaigns/{id}/live", Rule::Read(CAMPAIGN), campaign_live),
+    ]
+}
+
+fn path_id(id: Result<Path<i32>, PathRejection>, what: &str) -> Result<i32, AppError> {
+    id.map(|Path(id)| id).map_err(|_| AppError::BadRequest(format!("{what} id must be a whole number")))
+}
+
+/// Reads a whole-number query parameter, naming it when it is not one.
+fn int_param<T: std::str::FromStr>(
+    q: &HashMap<String, String>,
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let raw = q.get(name)?;
+    match raw.trim().parse::<T>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.insert(name.into(), "must be a whole number".into());
+            None
+        }
+    }
+}
+
+/// One page of a roll-up.
+#[derive(Debug, Serialize)]
+struct RollupPage {
+    organization: serde_json::Value,
+    year: i32,
+    totals: RollupTotals,
+    districts: Vec<RollupDistrict>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next_after: Option<i32>,
+}
+
+/// `GET /organizations/{id}/rollup?year=Y[&after=CAMPAIGN_ID][&limit=N]`: totals of the
+/// organization and all its descendants for the year, and one page of districts.
+#[tracing::instrument(skip_all)]
+async fn rollup(
+    State(state): State<AppState>,
+    id: Result<Path<i32>, PathRejection>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<RollupPage>, AppError> {
+    let id = path_id(id, "organization")?;
+    let mut errors = FieldErrors::new();
+    let year: Option<i32> = int_param(&q, "year", &mut errors);
+    let after: Option<i32> = int_param(&q, "after", &mut errors);
+    let limit: u64 = int_param(&q, "limit", &mut errors).unwrap_or(100);
+    match year {
+        Some(y) if !(1980..=2200).contains(&y) => {
+            errors.insert("year".into(), "must be between 1980 and 2200".into());
+        }
+        None if !errors.contains_key("year") => {
+            errors.insert("year".into(), "is required".into());
+        }
+        _ => {}
+    }
+    if !(1..=MAX_PAGE).contains(&limit) {
+        errors.insert("limit".into(), format!("must be between 1 and {MAX_PAGE}"));
+    }
+    let (Some(year), true) = (year, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let name = rollup::organization_name(&state.store, id).await?;
+    let totals = rollup::rollup_totals(&state.store, id, year).await?;
+    let districts = rollup::rollup_districts(&state.store, id, year, after, limit).await?;
+    let next_after =
+        (districts.len() as u64 == limit).then(|| districts.last().map(|d| d.campaign_id)).flatten();
+    Ok(Json(RollupPage {
+        organization: json!({"id": id, "name": name}),
+        year,
+        totals,
+        districts,
+        next_after,
+    }))
+}
+
+/// The resume cursor from `Last-Event-ID` (browsers send it on reconnect) or `?after=`.
+fn resume_cursor(headers: &HeaderMap, q: &LiveQuery) -> Result<Option<Cursor>, AppError> {
+    let raw = headers.get("last-event-id").and_then(|v| v.to_str().ok()).or(q.after.as_deref());
+    raw.filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse::<Cursor>()
+                .map_err(|e| AppError::BadRequest(format!("bad Last-Event-ID/after: {e}")))
+        })
+        .transpose()
+}
+
+/// Query of the live endpoints.
+#[derive(Debug, Deserialize)]
+struct LiveQuery {
+    /// A cursor to resume after, for clients that cannot set `Last-Event-ID`.
+    after: Option<String>,
+}
+
+/// `GET /campaigns/{id}/live`: new log entries (`event: entry`) and running totals
+/// (`event: totals`) of one campaign.
+#[tracing::instrument(skip_all)]
+async fn campaign_live(
+    State(state): State<AppState>,
+    id: Result<Path<i32>, PathRejection>,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let id = path_id(id, "campaign")?;
+    let after = resume_cursor(&headers, &q)?;
+    live::ensure_campaign(&state.store, id).await?;
+    let sub = live::subscribe(&state.store, Scope::Campaign(id), after).await?;
+    Ok(sse(sub))
+}
+
+/// `GET /organizations/{id}/live`: the same for every campaign of the organization and its
+/// descendants (as they were when the stream began).
+#[tracing::instrument(skip_all)]
+async fn organization_live(
+    State(state): State<AppState>,
+    id: Result<Path<i32>, PathRejection>,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let id = path_id(id, "organization")?;
+    let after = resume_cursor(&headers, &q)?;
+    let campaigns = live::subtree_campaigns(&state.store, id).await?;
+    let sub = live::subscribe(&state.store, Scope::Campaigns(Arc::new(campaigns)), after).await?;
+    Ok(sse(sub))
+}
+
+/// Turns a subscription into SSE events. Entry events carry the cursor as their id; a `lagged`
+/// event ends the stream and the client reconnects with `Last-Event-ID`.
+fn sse(sub: Subscription) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let stream = futures_util::stream::unfold(Some(sub), |sub| async move {
+        let mut sub = sub?;
+        let event = match sub.next().await {
+            Ok(Some(LiveMessage::Entry(e))) => {
+                Event::default().event("entry").id(e.cursor().to_string()).json_data(&*e).ok()?
+            }
+            Ok(Some(LiveMessage::Totals(t))) => {
+                Event::default().event("totals").json_data(json!({"campaigns": t})).ok()?
+            }
+            Ok(Some(LiveMessage::Lagged)) => {
+                Event::default().event("lagged").data("reconnect with Last-Event-ID")
+            }
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!(error = %e, "live feed ended on a database error");
+                return None;
+            }
+        };
+        Some((Ok(event), Some(sub)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
