@@ -45,37 +45,10 @@ pub enum Command {
     /// Write a campaign's summary report as PDF.
     Report(ReportArgs),
     /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
-    RollupReport(RollupReportArgs),
     /// Import a CSV file of one kind into a campaign (all rows or none).
     Import(csv_cmd::ImportArgs),
     /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
     Export(csv_cmd::ExportArgs),
-}
-
-/// Options of `rollup-report`.
-#[derive(Debug, Args)]
-pub struct RollupReportArgs {
-    /// The organization at the top (a province, city or district).
-    #[arg(long)]
-    pub organization: i32,
-    /// The year.
-    #[arg(long)]
-    pub year: i32,
-    /// Language: `zh` (default) or `en`.
-    #[arg(long, default_value = "zh")]
-    pub lang: eventday_report::Lang,
-    /// Layout: `modern` (default) or `gbt9704`.
-    #[arg(long, default_value = "modern")]
-    pub style: eventday_report::Style,
-    /// Fix the creation date and document id so the same data gives identical bytes.
-    #[arg(long)]
-    pub deterministic: bool,
-    /// Where to write the PDF.
-    #[arg(long)]
-    pub out: std::path::PathBuf,
-    /// The database.
-    #[command(flatten)]
-    pub db: DbArgs,
 }
 
 /// Options of `demo`.
@@ -115,8 +88,17 @@ pub struct BackupArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The campaign (see `GET /api/v1/campaigns`).
-    #[arg(long)]
-    pub campaign: i32,
+    #[arg(long, required_unless_present = "rollup", conflicts_with = "rollup")]
+    pub campaign: Option<i32>,
+    /// Report an organization together with all its descendants' campaigns of `--year`.
+    #[arg(long, requires_all = ["org", "year"])]
+    pub rollup: bool,
+    /// With `--rollup`: the organization at the top (a province, city or district).
+    #[arg(long, requires = "rollup")]
+    pub org: Option<i32>,
+    /// With `--rollup`: the year.
+    #[arg(long, requires = "rollup")]
+    pub year: Option<i32>,
     /// Language: `zh` (default) or `en`.
     #[arg(long, default_value = "zh")]
     pub lang: eventday_report::Lang,
@@ -246,7 +228,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await?,
         Command::User(args) => user_cmd::run(args).await?,
         Command::Report(args) => report(args).await?,
-        Command::RollupReport(args) => rollup_report(args).await?,
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
         Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
@@ -325,7 +306,10 @@ async fn report(args: ReportArgs) -> Result<()> {
         style: args.style,
         deterministic: args.deterministic,
     };
-    let out = eventday_web::report::render_campaign(&store, args.campaign, opts).await?;
+    let (Some(campaign), false) = (args.campaign, args.rollup) else {
+        return rollup_report(&store, &args, opts).await;
+    };
+    let out = eventday_web::report::render_campaign(&store, campaign, opts).await?;
     if !out.missing_chars.is_empty() {
         let list: String =
             out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
@@ -336,24 +320,42 @@ async fn report(args: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-async fn rollup_report(args: RollupReportArgs) -> Result<()> {
-    let store = open(&args.db).await?;
-    let opts = eventday_report::RenderOptions {
-        lang: args.lang,
-        style: args.style,
-        deterministic: args.deterministic,
+async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::RenderOptions) -> Result<()> {
+    let (Some(org), Some(year)) = (args.org, args.year) else {
+        anyhow::bail!("--rollup needs --org ID and --year YEAR");
     };
+    // A progress bar on a terminal only; its length is the number of districts in the subtree.
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let total = eventday_store::rollup::rollup_totals(store, org, year).await?.districts;
+        let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} districts {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let tick = bar.clone();
     let started = std::time::Instant::now();
     let tmp = args.out.with_extension("partial");
     let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     let out = eventday_web::rollup_report::render_rollup(
-        &store,
-        args.organization,
-        args.year,
+        store,
+        org,
+        year,
         opts,
         std::io::BufWriter::new(file),
+        move |n| {
+            if let Some(b) = &tick {
+                b.set_position(n as u64);
+            }
+        },
     )
     .await;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let out = match out {
         Ok(out) => out,
         Err(e) => {

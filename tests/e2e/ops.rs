@@ -713,8 +713,9 @@ async fn rollup_report_writes_every_district_of_the_subtree_into_one_pdf() {
         (db.url.clone(), pdf.to_str().expect("utf-8").to_owned(), out.province_id.to_string());
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
         eventday(&[
-            "rollup-report",
-            "--organization",
+            "report",
+            "--rollup",
+            "--org",
             &org,
             "--year",
             "2026",
@@ -731,8 +732,9 @@ async fn rollup_report_writes_every_district_of_the_subtree_into_one_pdf() {
     let bytes = std::fs::read(&pdf).expect("the PDF");
     assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000, "{} bytes", bytes.len());
     let (code, _, stderr) = eventday(&[
-        "rollup-report",
-        "--organization",
+        "report",
+        "--rollup",
+        "--org",
         "999999",
         "--year",
         "2026",

@@ -57,6 +57,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     year: i32,
     opts: RenderOptions,
     out: W,
+    on_district: impl FnMut(usize) + Send + 'static,
 ) -> Result<RollupRendered, ReportFailure> {
     let header = RollupHeader {
         organization: rollup::organization_name(store, organization_id).await?,
@@ -69,7 +70,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     let renderer = tokio::task::spawn_blocking(move || {
         let fonts = fonts()?;
         let districts = std::iter::from_fn(move || rx.blocking_recv());
-        report::render_rollup(&header, districts, &opts, fonts, out)
+        report::render_rollup_with_progress(&header, districts, &opts, fonts, out, on_district)
             .map_err(|e| ReportFailure::Render(e.to_string()))
     });
     let mut reader = RollupReader::new(store, organization_id, year, PAGE);
