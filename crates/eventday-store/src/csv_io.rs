@@ -57,6 +57,18 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Counts a row as created, unchanged or updated; `false` when there is nothing to write.
+    fn count_change(&mut self, exists: bool, same: bool) -> bool {
+        match (exists, same) {
+            (false, _) => self.report.created += 1,
+            (true, true) => {
+                self.report.unchanged += 1;
+                return false;
+            }
+            (true, false) => self.report.updated += 1,
+        }
+        true
+    }
     fn write(&self) -> bool {
         self.report.errors.is_empty() && !self.opts.dry_run
     }
@@ -303,13 +315,8 @@ async fn venues(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>, h: Headers) -> Re
                 &row.closes_at,
             )
         });
-        match old {
-            None => ctx.report.created += 1,
-            Some(_) if same => {
-                ctx.report.unchanged += 1;
-                continue;
-            }
-            Some(_) => ctx.report.updated += 1,
+        if !ctx.count_change(old.is_some(), same) {
+            continue;
         }
         plan.push((row, old.cloned()));
     }
@@ -414,13 +421,8 @@ async fn booths(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>, h: Headers) -> Re
                 links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
             b.kind == row.kind.as_str() && rect(b) == row.rect && old_units == unit_ids
         });
-        match old {
-            None => ctx.report.created += 1,
-            Some(_) if same => {
-                ctx.report.unchanged += 1;
-                continue;
-            }
-            Some(_) => ctx.report.updated += 1,
+        if !ctx.count_change(old.is_some(), same) {
+            continue;
         }
         plan.push((row, vid, unit_ids, old.cloned()));
     }
@@ -491,13 +493,8 @@ async fn activities(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>, h: Headers
             (a.kind.as_str(), &a.place, a.starts_at, a.ends_at, a.participants, &a.note)
                 == (row.kind.as_str(), &row.place, starts, ends, row.participants, &row.note)
         });
-        match old {
-            None => ctx.report.created += 1,
-            Some(_) if same => {
-                ctx.report.unchanged += 1;
-                continue;
-            }
-            Some(_) => ctx.report.updated += 1,
+        if !ctx.count_change(old.is_some(), same) {
+            continue;
         }
         plan.push((row, vid, starts, ends, old.cloned()));
     }
@@ -697,13 +694,8 @@ async fn media(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>, h: Headers) -> Res
             (m.channel.as_str(), m.format.as_str(), &m.link, m.estimated_reach, &old_v)
                 == (row.channel.as_str(), row.format.as_str(), &row.link, row.estimated_reach, &vids)
         });
-        match old {
-            None => ctx.report.created += 1,
-            Some(_) if same => {
-                ctx.report.unchanged += 1;
-                continue;
-            }
-            Some(_) => ctx.report.updated += 1,
+        if !ctx.count_change(old.is_some(), same) {
+            continue;
         }
         plan.push((row, outlet, vids, old.cloned()));
     }
@@ -958,13 +950,8 @@ async fn disputes(ctx: &mut Ctx<'_>, rows: Vec<(u64, DisputeRow)>, h: Headers) -
                     row.closed_on,
                 )
         });
-        match old {
-            None => ctx.report.created += 1,
-            Some(_) if same => {
-                ctx.report.unchanged += 1;
-                continue;
-            }
-            Some(_) => ctx.report.updated += 1,
+        if !ctx.count_change(old.is_some(), same) {
+            continue;
         }
         plan.push((row, vid, booth_id, enterprise, old.cloned()));
     }
