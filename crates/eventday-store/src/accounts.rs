@@ -18,8 +18,8 @@ use eventday_domain::account::{ThrottlePolicy, ThrottleState, check_login, check
 use eventday_domain::{FieldErrors, Role, ValidationError, validate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -278,21 +278,85 @@ pub async fn organization_tree(db: &impl ConnectionTrait, root: i32) -> Result<B
     Ok(tree)
 }
 
-async fn principal_of(db: &impl ConnectionTrait, u: user::Model) -> Result<Option<Principal>, StoreError> {
+/// Whether `org` is `root` or one of its descendants. Walks up from `org` (a tree is shallow:
+/// province, city, district) instead of loading the whole tree, which holds thousands of
+/// organizations for a province.
+///
+/// # Errors
+/// A database error.
+pub async fn organization_within(db: &impl ConnectionTrait, root: i32, org: i32) -> Result<bool, StoreError> {
+    if root == org {
+        return Ok(true);
+    }
+    #[derive(FromQueryResult)]
+    struct Hit {
+        n: i64,
+    }
+    // The depth bound guards against a cycle written by hand into the table.
+    let hit = Hit::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM organizations WHERE id = ? \
+           UNION ALL \
+           SELECT o.id, o.parent_id, up.depth + 1 FROM organizations o JOIN up ON o.id = up.parent_id \
+           WHERE up.depth < 64) \
+         SELECT COUNT(*) AS n FROM up WHERE id = ?",
+        vec![org.into(), root.into()],
+    ))
+    .one(db)
+    .await?;
+    Ok(hit.is_some_and(|h| h.n > 0))
+}
+
+/// The columns of a user a [`Principal`] is made of (read on every authenticated request, so
+/// joined to the session or token row in one query).
+#[derive(Debug, FromQueryResult)]
+struct UserCore {
+    id: i32,
+    login: String,
+    display_name: String,
+    role: String,
+    organization_id: i32,
+    disabled: bool,
+}
+
+impl From<user::Model> for UserCore {
+    fn from(u: user::Model) -> Self {
+        UserCore {
+            id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+            role: u.role,
+            organization_id: u.organization_id,
+            disabled: u.disabled,
+        }
+    }
+}
+
+async fn principal_of(
+    db: &impl ConnectionTrait,
+    u: impl Into<UserCore>,
+) -> Result<Option<Principal>, StoreError> {
+    let u: UserCore = u.into();
     if u.disabled {
         return Ok(None);
     }
     let Ok(role) = u.role.parse::<Role>() else {
         return Err(db_err(format!("user {} has an unknown role", u.id)));
     };
-    let venue_ids = user_venue::Entity::find()
-        .filter(user_venue::Column::UserId.eq(u.id))
-        .order_by_asc(user_venue::Column::VenueId)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| v.venue_id)
-        .collect();
+    // Only leads run venues: other roles skip the query.
+    let venue_ids = if role == Role::Lead {
+        user_venue::Entity::find()
+            .filter(user_venue::Column::UserId.eq(u.id))
+            .order_by_asc(user_venue::Column::VenueId)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|v| v.venue_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Some(Principal {
         user_id: u.id,
         login: u.login,
@@ -668,19 +732,35 @@ pub async fn create_session(store: &Store, user_id: i32) -> Result<(String, Stri
 /// # Errors
 /// A database error.
 pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<SessionAuth>, StoreError> {
-    let Some(s) = session::Entity::find_by_id(secret_hash(token)).one(store.conn()).await? else {
+    #[derive(FromQueryResult)]
+    struct Row {
+        session_id: String,
+        csrf_token: String,
+        expires_at: DateTime<Utc>,
+        #[sea_orm(nested)]
+        user: UserCore,
+    }
+    let db = store.conn();
+    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "SELECT s.id AS session_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, \
+         u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
+         u.organization_id AS organization_id, u.disabled AS disabled \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+        vec![secret_hash(token).into()],
+    ))
+    .one(db)
+    .await?
+    else {
         return Ok(None);
     };
-    if s.expires_at <= Utc::now() {
-        session::Entity::delete_by_id(s.id).exec(store.conn()).await?;
+    if row.expires_at <= Utc::now() {
+        session::Entity::delete_by_id(row.session_id).exec(db).await?;
         return Ok(None);
     }
-    let Some(u) = user::Entity::find_by_id(s.user_id).one(store.conn()).await? else {
-        return Ok(None);
-    };
-    Ok(principal_of(store.conn(), u)
+    Ok(principal_of(db, row.user)
         .await?
-        .map(|principal| SessionAuth { principal, csrf_token: s.csrf_token }))
+        .map(|principal| SessionAuth { principal, csrf_token: row.csrf_token }))
 }
 
 /// Ends a session.
@@ -778,26 +858,34 @@ pub async fn revoke_api_token(store: &Store, user_id: i32, token_id: i32) -> Res
 /// # Errors
 /// A database error.
 pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Principal>, StoreError> {
-    let Some(t) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(secret_hash(secret)))
-        .one(store.conn())
-        .await?
+    #[derive(FromQueryResult)]
+    struct Row {
+        token_id: i32,
+        last_used_at: Option<DateTime<Utc>>,
+        #[sea_orm(nested)]
+        user: UserCore,
+    }
+    let db = store.conn();
+    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "SELECT t.id AS token_id, t.last_used_at AS last_used_at, \
+         u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
+         u.organization_id AS organization_id, u.disabled AS disabled \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND NOT t.revoked",
+        vec![secret_hash(secret).into()],
+    ))
+    .one(db)
+    .await?
     else {
         return Ok(None);
     };
-    if t.revoked {
-        return Ok(None);
-    }
-    let Some(u) = user::Entity::find_by_id(t.user_id).one(store.conn()).await? else {
-        return Ok(None);
-    };
-    let principal = principal_of(store.conn(), u).await?;
+    let principal = principal_of(db, row.user).await?;
     let now = Utc::now();
-    if principal.is_some() && t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
+    if principal.is_some() && row.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
         api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, Expr::val(now))
-            .filter(api_token::Column::Id.eq(t.id))
-            .exec(store.conn())
+            .filter(api_token::Column::Id.eq(row.token_id))
+            .exec(db)
             .await?;
     }
     Ok(principal)

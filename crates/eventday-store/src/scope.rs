@@ -10,8 +10,8 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -32,12 +32,21 @@ pub struct VenueScope {
 /// # Errors
 /// A database error.
 pub async fn venue_scope(db: &impl ConnectionTrait, venue_id: i32) -> Result<Option<VenueScope>, StoreError> {
-    let Some(v) = venue::Entity::find_by_id(venue_id).one(db).await? else { return Ok(None) };
-    Ok(campaign_organization(db, v.campaign_id).await?.map(|organization_id| VenueScope {
-        venue_id,
-        campaign_id: v.campaign_id,
-        organization_id,
-    }))
+    // One round trip: this runs on every request about a venue (each log post among them).
+    #[derive(FromQueryResult)]
+    struct Row {
+        campaign_id: i32,
+        organization_id: i32,
+    }
+    let row = Row::find_by_statement(crate::rollup::statement(
+        db.get_database_backend(),
+        "SELECT v.campaign_id AS campaign_id, c.organization_id AS organization_id \
+         FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
+        vec![venue_id.into()],
+    ))
+    .one(db)
+    .await?;
+    Ok(row.map(|r| VenueScope { venue_id, campaign_id: r.campaign_id, organization_id: r.organization_id }))
 }
 
 /// The organization a campaign belongs to; `None` when it does not exist.

@@ -191,17 +191,32 @@ async fn allowed(
     if locations.is_empty() {
         return Ok(false);
     }
-    let tree = accounts::organization_tree(db, who.organization_id).await?;
-    let in_tree = locations.iter().all(|l| tree.contains(&l.organization_id));
+    // Organizers and viewers act within their organization tree; usually every location is in
+    // their own organization, which needs no query. Leads are judged by their venues instead.
+    let mut in_tree = who.role != Role::Lead;
+    let orgs: std::collections::BTreeSet<i32> = locations.iter().map(|l| l.organization_id).collect();
+    if in_tree {
+        for org in orgs {
+            if !accounts::organization_within(db, who.organization_id, org).await? {
+                in_tree = false;
+                break;
+            }
+        }
+    }
+    // The campaigns of a lead's venues, needed only for locations outside those venues.
+    let needs_lead_campaigns = who.role == Role::Lead
+        && locations.iter().any(|l| l.venue_id.is_none_or(|v| !who.venue_ids.contains(&v)));
     let mut lead_campaigns = std::collections::BTreeSet::new();
-    if who.role == Role::Lead {
+    if needs_lead_campaigns {
         for v in &who.venue_ids {
             if let Some(s) = scope::venue_scope(db, *v).await? {
                 lead_campaigns.insert(s.campaign_id);
             }
         }
     }
-    let in_lead_campaign = |l: &Location| l.campaign_id.is_some_and(|c| lead_campaigns.contains(&c));
+    let own_venue = |l: &Location| l.venue_id.is_some_and(|v| who.venue_ids.contains(&v));
+    let in_lead_campaign =
+        |l: &Location| own_venue(l) || l.campaign_id.is_some_and(|c| lead_campaigns.contains(&c));
     Ok(match (rule, who.role) {
         (Rule::Read(_), Role::Organizer | Role::Viewer) => in_tree,
         (Rule::Read(_), Role::Lead) => locations.iter().all(in_lead_campaign),
