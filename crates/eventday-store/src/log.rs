@@ -132,7 +132,11 @@ pub async fn submit(
     store.log_writer().submit(prepared).await
 }
 
-/// Validates a submission against the stored venue, campaign, booths, activities and materials.
+/// Validates a submission against the stored booths, activities and materials. The checks
+/// against the venue itself (it still exists, its day is not locked, the time falls within its
+/// campaign's day) are made by the log writer for the whole batch in one query, so a valid post
+/// costs no read here; a post that is invalid anyway also gets its time checked here, so that the
+/// answer names every bad field at once.
 async fn prepare(
     store: &Store,
     venue_id: i32,
@@ -140,46 +144,33 @@ async fn prepare(
     actor: Option<i32>,
 ) -> Result<Prepared, StoreError> {
     let db = store.conn();
-    // One round trip for the venue and its campaign day: this runs once per post on the event day.
-    use sea_orm::FromQueryResult;
-    #[derive(FromQueryResult)]
-    struct VenueDay {
-        id: i32,
-        campaign_id: i32,
-        timezone: String,
-        date: chrono::NaiveDate,
-    }
-    let v = VenueDay::find_by_statement(crate::rollup::statement(
-        db.get_database_backend(),
-        "SELECT v.id AS id, c.id AS campaign_id, c.timezone AS timezone, c.date AS date \
-         FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
-        vec![venue_id.into()],
-    ))
-    .one(db)
-    .await?
-    .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
-    let c = (v.campaign_id, v.timezone.as_str(), v.date);
-    let zone = eventday_domain::time::parse_zone(c.1).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
-    let (start, end) =
-        eventday_domain::time::day_bounds(c.2, zone).map_err(|m| StoreError::Db(sea_orm::DbErr::Type(m)))?;
     let entry = input.into_new(i64::from(venue_id));
-    let mut errors: FieldErrors = entry.validate(start, end).err().map(|e| e.fields).unwrap_or_default();
+    let mut errors: FieldErrors = entry
+        .validate(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+        .err()
+        .map(|e| e.fields)
+        .unwrap_or_default();
     if let Some(b) = entry.booth_id {
         let found = booth::Entity::find_by_id(i32::try_from(b).unwrap_or(-1)).one(db).await?;
-        if found.is_none_or(|b| b.venue_id != v.id) {
-            errors.insert("booth_id".into(), format!("venue {} has no booth {b}", v.id));
+        if found.is_none_or(|b| b.venue_id != venue_id) {
+            errors.insert("booth_id".into(), format!("venue {venue_id} has no booth {b}"));
         }
     }
     if let Some(a) = entry.activity_id {
         let found = activity::Entity::find_by_id(i32::try_from(a).unwrap_or(-1)).one(db).await?;
-        if found.is_none_or(|a| a.venue_id != v.id) {
-            errors.insert("activity_id".into(), format!("venue {} has no activity {a}", v.id));
+        if found.is_none_or(|a| a.venue_id != venue_id) {
+            errors.insert("activity_id".into(), format!("venue {venue_id} has no activity {a}"));
         }
     }
     if !entry.materials.is_empty() {
+        let campaign = venue::Entity::find_by_id(venue_id)
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?
+            .campaign_id;
         let ids: Vec<i64> = entry.materials.keys().copied().collect();
         let known: Vec<i64> = material::Entity::find()
-            .filter(material::Column::CampaignId.eq(c.0))
+            .filter(material::Column::CampaignId.eq(campaign))
             .filter(material::Column::Id.is_in(ids.iter().filter_map(|i| i32::try_from(*i).ok())))
             .all(db)
             .await?
@@ -190,8 +181,17 @@ async fn prepare(
             errors.insert(format!("materials.{id}"), "no such material in this campaign".into());
         }
     }
+    if !errors.is_empty() {
+        let day = crate::log_writer::venue_days(db, &[venue_id])
+            .await?
+            .remove(&venue_id)
+            .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
+        if let Err(e) = day.check_time(entry.recorded_at) {
+            errors.insert("recorded_at".into(), e);
+        }
+    }
     ValidationError::check(errors)?;
-    Ok(Prepared { entry, campaign_id: c.0, venue_id: v.id, actor })
+    Ok(Prepared { entry, venue_id, actor })
 }
 
 /// One log entry.

@@ -34,12 +34,70 @@ const MAX_BATCH: usize = 256;
 pub(crate) struct Prepared {
     /// The entry (id, venue, figures, materials ...).
     pub entry: NewLogEntry,
-    /// Its campaign.
-    pub campaign_id: i32,
     /// Its venue.
     pub venue_id: i32,
     /// Who sent it.
     pub actor: Option<i32>,
+}
+
+/// What the writer checks about a venue before taking its entries: it exists, its day is not
+/// locked, and an entry's time falls within its campaign's day (in the campaign's zone).
+#[derive(Debug, Clone)]
+pub(crate) struct VenueDay {
+    pub campaign_id: i32,
+    pub name: String,
+    pub locked: bool,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl VenueDay {
+    /// `Err` with the field message when `at` is outside the campaign day.
+    pub(crate) fn check_time(&self, at: DateTime<Utc>) -> Result<(), String> {
+        if at < self.start || at >= self.end {
+            return Err("must be within the campaign day".into());
+        }
+        Ok(())
+    }
+}
+
+/// The venues of `ids` that exist, with their campaign day, in one query.
+pub(crate) async fn venue_days(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, VenueDay>, StoreError> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        id: i32,
+        name: String,
+        day_status: String,
+        campaign_id: i32,
+        timezone: String,
+        date: chrono::NaiveDate,
+    }
+    let mut out = HashMap::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT v.id AS id, v.name AS name, v.day_status AS day_status, c.id AS campaign_id, \
+         c.timezone AS timezone, c.date AS date \
+         FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id IN ({marks})"
+    );
+    let values = ids.iter().map(|&i| i.into()).collect();
+    use sea_orm::FromQueryResult;
+    let rows = Row::find_by_statement(crate::rollup::statement(db.get_database_backend(), &sql, values))
+        .all(db)
+        .await?;
+    for r in rows {
+        let bad = |m: String| StoreError::Db(sea_orm::DbErr::Type(m));
+        let zone = eventday_domain::time::parse_zone(&r.timezone).map_err(bad)?;
+        let (start, end) = eventday_domain::time::day_bounds(r.date, zone).map_err(bad)?;
+        let locked = r.day_status == eventday_domain::DayStatus::Accepted.as_str();
+        out.insert(r.id, VenueDay { campaign_id: r.campaign_id, name: r.name, locked, start, end });
+    }
+    Ok(out)
 }
 
 type Answer = Result<(LogEntry, Outcome), StoreError>;
@@ -136,11 +194,11 @@ async fn commit(store: &Store, jobs: Vec<Job>) {
     }
 }
 
-fn log_entry_of(p: &Prepared, now: DateTime<Utc>) -> LogEntry {
+fn log_entry_of(p: &Prepared, campaign_id: i32, now: DateTime<Utc>) -> LogEntry {
     let e = &p.entry;
     LogEntry {
         id: e.id.to_string(),
-        campaign_id: p.campaign_id,
+        campaign_id,
         venue_id: p.venue_id,
         booth_id: e.booth_id.and_then(|b| i32::try_from(b).ok()),
         activity_id: e.activity_id.and_then(|a| i32::try_from(a).ok()),
@@ -164,15 +222,37 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     let now = live::truncate_micros(Utc::now());
     let tx = store.write_tx().await?;
 
-    // A venue whose day an organizer accepted takes no new entries; a retry of an entry stored
-    // before still gets its answer (checked below, with the other already-stored ids).
-    let mut locked: HashMap<i32, StoreError> = HashMap::new();
-    for venue in items.iter().map(|p| p.venue_id).collect::<std::collections::BTreeSet<_>>() {
-        if let Err(e) = crate::scope::ensure_venue_writable(&tx, venue).await {
-            locked.insert(venue, e);
+    // A venue whose day an organizer accepted takes no new entries, nor does a venue deleted
+    // since the post was checked, nor a time outside the campaign day; a retry of an entry
+    // stored before still gets its answer (checked below, with the other already-stored ids).
+    let venue_ids: Vec<i32> =
+        items.iter().map(|p| p.venue_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let days = venue_days(&tx, &venue_ids).await?;
+    let refusal = |p: &Prepared| -> Option<StoreError> {
+        match days.get(&p.venue_id) {
+            None => Some(StoreError::NotFound { entity: "venue", id: p.venue_id.to_string() }),
+            Some(d) if d.locked => {
+                Some(StoreError::VenueLocked { venue_id: p.venue_id, name: d.name.clone() })
+            }
+            Some(d) => d.check_time(p.entry.recorded_at).err().map(|m| {
+                let mut f = eventday_domain::FieldErrors::new();
+                f.insert("recorded_at".into(), m);
+                StoreError::Invalid(eventday_domain::ValidationError { fields: f })
+            }),
+        }
+    };
+    let mut refused: HashMap<uuid::Uuid, StoreError> = HashMap::new();
+    let mut open: Vec<(&Prepared, i32)> = Vec::with_capacity(items.len());
+    for p in items.iter().copied() {
+        match (refusal(p), days.get(&p.venue_id)) {
+            (None, Some(d)) => open.push((p, d.campaign_id)),
+            (Some(e), _) => {
+                refused.insert(p.entry.id, e);
+            }
+            (None, None) => {}
         }
     }
-    let open: Vec<&Prepared> = items.iter().copied().filter(|p| !locked.contains_key(&p.venue_id)).collect();
+    let campaign_of: HashMap<uuid::Uuid, i32> = open.iter().map(|(p, c)| (p.entry.id, *c)).collect();
 
     let mut insert = Query::insert();
     insert.into_table(Alias::new("log_entries")).columns(
@@ -196,11 +276,11 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         ]
         .map(Alias::new),
     );
-    for p in &open {
+    for (p, campaign_id) in &open {
         let e = &p.entry;
         let row: Vec<Value> = vec![
             e.id.to_string().into(),
-            p.campaign_id.into(),
+            (*campaign_id).into(),
             p.venue_id.into(),
             e.booth_id.and_then(|b| i32::try_from(b).ok()).into(),
             e.activity_id.and_then(|a| i32::try_from(a).ok()).into(),
@@ -245,11 +325,11 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         }
     }
 
-    let created: Vec<&&Prepared> =
-        items.iter().filter(|p| claimed.contains(&p.entry.id.to_string())).collect();
+    let created: Vec<(&Prepared, i32)> =
+        open.iter().copied().filter(|(p, _)| claimed.contains(&p.entry.id.to_string())).collect();
     let materials: Vec<log_entry_material::ActiveModel> = created
         .iter()
-        .flat_map(|p| {
+        .flat_map(|(p, _)| {
             p.entry.materials.iter().filter_map(|(m, q)| {
                 Some(log_entry_material::ActiveModel {
                     log_entry_id: Set(p.entry.id.to_string()),
@@ -263,8 +343,8 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         log_entry_material::Entity::insert_many(materials).exec_without_returning(&tx).await?;
     }
     let mut audits = Vec::with_capacity(created.len());
-    for p in &created {
-        let after = serde_json::to_string(&log_entry_of(p, now))
+    for &(p, campaign_id) in &created {
+        let after = serde_json::to_string(&log_entry_of(p, campaign_id, now))
             .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
         audits.push(audit_event::ActiveModel {
             id: NotSet,
@@ -281,14 +361,14 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
         audit_event::Entity::insert_many(audits).exec_without_returning(&tx).await?;
     }
     let published: Vec<LiveEntry> =
-        created.iter().map(|p| LiveEntry::from_new(p.campaign_id, &p.entry, now)).collect();
+        created.iter().map(|&(p, campaign_id)| LiveEntry::from_new(campaign_id, &p.entry, now)).collect();
     let notified = live::notify_in_tx(&tx, &published).await?;
 
     let mut answers = Vec::with_capacity(items.len());
     for p in items {
         let id = p.entry.id.to_string();
-        if claimed.contains(&id) {
-            answers.push(Ok((log_entry_of(p, now), Outcome::Created)));
+        if let Some(&campaign_id) = campaign_of.get(&p.entry.id).filter(|_| claimed.contains(&id)) {
+            answers.push(Ok((log_entry_of(p, campaign_id, now), Outcome::Created)));
         } else {
             answers.push(match stored.remove(&id) {
                 Some(row) if row.content_hash == p.entry.content_hash() => {
@@ -297,15 +377,9 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
                 Some(_) => Err(StoreError::Conflict(format!(
                     "log entry {id} already exists with different content; send a new id for a new entry"
                 ))),
-                None => match locked.remove(&p.venue_id) {
-                    Some(StoreError::VenueLocked { venue_id, name }) => {
-                        // Put it back for other entries of the same venue in this batch.
-                        locked.insert(venue_id, StoreError::VenueLocked { venue_id, name: name.clone() });
-                        Err(StoreError::VenueLocked { venue_id, name })
-                    }
-                    Some(other) => Err(other),
-                    None => Err(StoreError::Conflict(format!("log entry {id} is being written; retry"))),
-                },
+                None => Err(refused.remove(&p.entry.id).unwrap_or_else(|| {
+                    StoreError::Conflict(format!("log entry {id} is being written; retry"))
+                })),
             });
         }
     }
@@ -339,7 +413,7 @@ mod tests {
         (store, dir, campaign, v.unwrap().unwrap().id)
     }
 
-    fn item(campaign_id: i32, venue_id: i32, visitors: i64) -> Prepared {
+    fn item(venue_id: i32, visitors: i64) -> Prepared {
         Prepared {
             entry: NewLogEntry {
                 id: uuid::Uuid::new_v4(),
@@ -352,7 +426,6 @@ mod tests {
                 materials: Default::default(),
                 note: String::new(),
             },
-            campaign_id,
             venue_id,
             actor: None,
         }
@@ -365,10 +438,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_that_breaks_a_constraint_is_retried_entry_by_entry_with_one_answer_each() {
-        let (store, _dir, campaign, venue) = demo_store().await;
-        let good = [item(campaign, venue, 1), item(campaign, venue, 2)];
+        let (store, _dir, _, venue) = demo_store().await;
+        let good = [item(venue, 1), item(venue, 2)];
         // Validated once, then its material "disappeared": the foreign key fails inside the batch.
-        let mut bad = item(campaign, venue, 3);
+        let mut bad = item(venue, 3);
         bad.entry.materials.insert(999_999, 1);
         let (jobs, answers): (Vec<Job>, Vec<_>) =
             [good[0].clone(), bad, good[1].clone()].into_iter().map(job).unzip();
@@ -393,8 +466,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_copies_of_one_id_store_it_once_and_a_different_content_is_a_conflict() {
-        let (store, _dir, campaign, venue) = demo_store().await;
-        let first = item(campaign, venue, 5);
+        let (store, _dir, _, venue) = demo_store().await;
+        let first = item(venue, 5);
         let mut changed = first.clone();
         changed.entry.figures.visitors = 6;
         let mut tasks = Vec::new();
