@@ -568,6 +568,7 @@ pub async fn set_user_disabled(
     audit::record(&tx, actor, action, "user", &user_id.to_string(), Some(&b), Some(&a)).await?;
     let info = user_info(&tx, u).await?;
     tx.commit().await?;
+    store.auth_cache().clear();
     Ok(info)
 }
 
@@ -596,6 +597,7 @@ pub async fn set_password(
     session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&tx).await?;
     audit::record::<()>(&tx, actor, Action::ResetPassword, "user", &user_id.to_string(), None, None).await?;
     tx.commit().await?;
+    store.auth_cache().clear();
     Ok(())
 }
 
@@ -727,7 +729,8 @@ pub async fn create_session(store: &Store, user_id: i32) -> Result<(String, Stri
 }
 
 /// The active user behind a session secret: `None` when unknown, expired, or the user is
-/// disabled. Expired sessions are deleted on sight.
+/// disabled. Expired sessions are deleted on sight. A found session is reused for up to two
+/// seconds (see [`crate::auth_cache`]).
 ///
 /// # Errors
 /// A database error.
@@ -740,6 +743,10 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
         #[sea_orm(nested)]
         user: UserCore,
     }
+    let hash = secret_hash(token);
+    if let Some(auth) = store.auth_cache().session(&hash) {
+        return Ok(Some(auth));
+    }
     let db = store.conn();
     let Some(row) = Row::find_by_statement(crate::rollup::statement(
         db.get_database_backend(),
@@ -747,7 +754,7 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
          u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
          u.organization_id AS organization_id, u.disabled AS disabled \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
-        vec![secret_hash(token).into()],
+        vec![hash.clone().into()],
     ))
     .one(db)
     .await?
@@ -758,9 +765,13 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
         session::Entity::delete_by_id(row.session_id).exec(db).await?;
         return Ok(None);
     }
-    Ok(principal_of(db, row.user)
+    let auth = principal_of(db, row.user)
         .await?
-        .map(|principal| SessionAuth { principal, csrf_token: row.csrf_token }))
+        .map(|principal| SessionAuth { principal, csrf_token: row.csrf_token });
+    if let Some(a) = &auth {
+        store.auth_cache().put_session(&hash, a.clone(), row.expires_at);
+    }
+    Ok(auth)
 }
 
 /// Ends a session.
@@ -769,6 +780,7 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
 /// A database error.
 pub async fn logout(store: &Store, token: &str) -> Result<(), StoreError> {
     session::Entity::delete_by_id(secret_hash(token)).exec(store.conn()).await?;
+    store.auth_cache().clear();
     Ok(())
 }
 
@@ -848,12 +860,13 @@ pub async fn revoke_api_token(store: &Store, user_id: i32, token_id: i32) -> Res
     audit::record::<()>(&tx, Some(user_id), Action::Revoke, "api_token", &token_id.to_string(), None, None)
         .await?;
     tx.commit().await?;
+    store.auth_cache().clear();
     Ok(())
 }
 
 /// The active user behind an API token secret: `None` when unknown, revoked, or the user is
 /// disabled. Notes the last use at most once a minute (a write per request would serialize
-/// SQLite).
+/// SQLite). A found principal is reused for up to two seconds (see [`crate::auth_cache`]).
 ///
 /// # Errors
 /// A database error.
@@ -865,6 +878,10 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
         #[sea_orm(nested)]
         user: UserCore,
     }
+    let hash = secret_hash(secret);
+    if let Some(p) = store.auth_cache().token(&hash) {
+        return Ok(Some(p));
+    }
     let db = store.conn();
     let Some(row) = Row::find_by_statement(crate::rollup::statement(
         db.get_database_backend(),
@@ -872,7 +889,7 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
          u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
          u.organization_id AS organization_id, u.disabled AS disabled \
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND NOT t.revoked",
-        vec![secret_hash(secret).into()],
+        vec![hash.clone().into()],
     ))
     .one(db)
     .await?
@@ -887,6 +904,9 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
             .filter(api_token::Column::Id.eq(row.token_id))
             .exec(db)
             .await?;
+    }
+    if let Some(p) = &principal {
+        store.auth_cache().put_token(&hash, p.clone());
     }
     Ok(principal)
 }

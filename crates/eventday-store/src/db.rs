@@ -32,6 +32,8 @@ pub struct Store {
     live_buffer: usize,
     /// The group-commit writer of log submissions, started on first use.
     writer: Arc<std::sync::OnceLock<LogWriter>>,
+    /// Recent session and token lookups (see [`crate::auth_cache`]).
+    auth_cache: Arc<crate::auth_cache::AuthCache>,
 }
 
 /// How long a SQLite writer waits for another writer before giving up.
@@ -85,6 +87,7 @@ impl Store {
             live: Arc::default(),
             live_buffer: crate::live::DEFAULT_BUFFER,
             writer: Arc::default(),
+            auth_cache: Arc::default(),
         })
     }
 
@@ -109,6 +112,10 @@ impl Store {
     /// writer cell, so it ends once every outside handle (and so the queue's sender) is gone.
     pub(crate) fn log_writer(&self) -> &LogWriter {
         self.writer.get_or_init(|| LogWriter::start(Store { writer: Arc::default(), ..self.clone() }))
+    }
+
+    pub(crate) fn auth_cache(&self) -> &crate::auth_cache::AuthCache {
+        &self.auth_cache
     }
 
     /// The hub if anything has subscribed in this process.

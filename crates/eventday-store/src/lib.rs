@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod auth_cache;
 pub mod backup;
 pub mod csv_io;
 pub mod demo;
