@@ -1,4 +1,5 @@
-//! A short-lived cache, per process, of whom a session or API token belongs to.
+//! Short-lived caches, per process, of whom a session or API token belongs to and of where a
+//! venue belongs (its campaign and organization), both read on every log post.
 //!
 //! Every authenticated request needs its principal; on the event day the same phones and
 //! scripts post again and again, and the lookup would be a query per request. An entry lives
@@ -76,6 +77,37 @@ impl AuthCache {
     }
 }
 
+/// Where venues belong, as looked up within [`TTL`]. A venue never moves to another campaign;
+/// a campaign can move to another organization and a venue can be deleted, so any planning
+/// change or deletion through this store empties it, and other instances notice within [`TTL`]
+/// (a deleted venue is refused by the log writer in any case).
+#[derive(Debug, Default)]
+pub(crate) struct ScopeCache {
+    entries: Mutex<HashMap<i32, (Instant, crate::scope::VenueScope)>>,
+}
+
+impl ScopeCache {
+    pub(crate) fn venue(&self, id: i32) -> Option<crate::scope::VenueScope> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.get(&id).filter(|(at, _)| at.elapsed() < TTL).map(|(_, s)| *s)
+    }
+
+    pub(crate) fn put(&self, s: crate::scope::VenueScope) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(s.venue_id, (Instant::now(), s));
+    }
+
+    pub(crate) fn clear(&self) {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +138,18 @@ mod tests {
         assert!(cache.session("s2").is_none(), "past its expiry");
         cache.clear();
         assert!(cache.token("h").is_none() && cache.session("s1").is_none());
+    }
+
+    #[test]
+    fn a_venue_scope_is_kept_until_cleared() {
+        let cache = ScopeCache::default();
+        let s = crate::scope::VenueScope { venue_id: 4, campaign_id: 2, organization_id: 1 };
+        assert!(cache.venue(4).is_none());
+        cache.put(s);
+        assert_eq!(cache.venue(4), Some(s));
+        assert!(cache.venue(5).is_none());
+        cache.clear();
+        assert!(cache.venue(4).is_none());
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Store {
     writer: Arc<std::sync::OnceLock<LogWriter>>,
     /// Recent session and token lookups (see [`crate::auth_cache`]).
     auth_cache: Arc<crate::auth_cache::AuthCache>,
+    /// Recent venue scope lookups (see [`crate::auth_cache::ScopeCache`]).
+    scope_cache: Arc<crate::auth_cache::ScopeCache>,
 }
 
 /// How long a SQLite writer waits for another writer before giving up.
@@ -88,6 +90,7 @@ impl Store {
             live_buffer: crate::live::DEFAULT_BUFFER,
             writer: Arc::default(),
             auth_cache: Arc::default(),
+            scope_cache: Arc::default(),
         })
     }
 
@@ -116,6 +119,10 @@ impl Store {
 
     pub(crate) fn auth_cache(&self) -> &crate::auth_cache::AuthCache {
         &self.auth_cache
+    }
+
+    pub(crate) fn scope_cache(&self) -> &crate::auth_cache::ScopeCache {
+        &self.scope_cache
     }
 
     /// The hub if anything has subscribed in this process.

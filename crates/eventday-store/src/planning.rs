@@ -154,6 +154,7 @@ macro_rules! crud {
                 <$res as Resource>::after(&tx, &row, input).await?;
                 audit::record(&tx, actor, Action::Update, $name, id, Some(&before), Some(&row)).await?;
                 tx.commit().await?;
+                store.scope_cache().clear();
                 Ok(row)
             }
 
@@ -171,6 +172,7 @@ macro_rules! crud {
                     .map_err(|e| still_referenced($name, id, e.into()))?;
                 audit::record(&tx, actor, Action::Delete, $name, id, Some(&before), None).await?;
                 tx.commit().await.map_err(|e| still_referenced($name, id, e.into()))?;
+                store.scope_cache().clear();
                 Ok(())
             }
         }

@@ -252,6 +252,33 @@ async fn at_venue(db: &impl ConnectionTrait, venue_id: Option<i32>) -> Result<Op
     }))
 }
 
+/// [`locate`], with venues looked up through this process's short-lived cache (every log post
+/// names its venue; see [`crate::auth_cache::ScopeCache`]).
+///
+/// # Errors
+/// A database error.
+pub async fn locate_cached(store: &Store, entity: Entity, id: &str) -> Result<Option<Location>, StoreError> {
+    if entity != Entity::Venue {
+        return locate(store.conn(), entity, id).await;
+    }
+    let Some(venue_id) = id.parse::<i32>().ok() else { return Ok(None) };
+    let scope = match store.scope_cache().venue(venue_id) {
+        Some(s) => Some(s),
+        None => {
+            let s = venue_scope(store.conn(), venue_id).await?;
+            if let Some(s) = s {
+                store.scope_cache().put(s);
+            }
+            s
+        }
+    };
+    Ok(scope.map(|s| Location {
+        organization_id: s.organization_id,
+        campaign_id: Some(s.campaign_id),
+        venue_id: Some(venue_id),
+    }))
+}
+
 /// Finds where the row `id` of `entity` belongs; `None` when it does not exist (or the id is
 /// not a number where one is expected).
 ///

@@ -144,7 +144,8 @@ async fn resolve(
                 if entity != Entity::LogEntry && id.parse::<i64>().is_err() {
                     return Err(AppError::BadRequest(format!("{p} in the path must be a whole number")));
                 }
-                found.push(scope::locate(db, entity, id).await?.ok_or_else(|| not_found(entity, id))?);
+                let loc = scope::locate_cached(&state.store, entity, id).await?;
+                found.push(loc.ok_or_else(|| not_found(entity, id))?);
             }
             Target::Body(entity, field) => {
                 let Some(v) = body.and_then(|b| b.get(field)).filter(|v| !v.is_null()) else { continue };
