@@ -441,6 +441,57 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     w.app.stop().await;
 }
 
+#[tokio::test]
+async fn a_campaigns_invitations_are_listed_with_their_status_and_without_secrets() {
+    let w = World::new().await;
+    let org = w.accounts[&Who::Organizer].id;
+    let store = &w.app.db.store;
+    let hour = chrono::Duration::hours(1);
+    let (fresh, fresh_token) = accounts::create_invitation(store, w.venue_a, org, hour).await.expect("inv");
+    let (_, used_token) = accounts::create_invitation(store, w.venue_a, org, hour).await.expect("inv");
+    let (old, _) = accounts::create_invitation(store, w.venue_b, org, hour).await.expect("inv");
+    accounts::accept_invitation(store, &used_token, "listed-lead", "", TEST_PASSWORD.into())
+        .await
+        .expect("db")
+        .expect("accepted");
+    let row = invitation::Entity::find_by_id(old.id).one(store.conn()).await.expect("q").expect("row");
+    let mut am = row.into_active_model();
+    am.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+    am.update(store.conn()).await.expect("expire");
+
+    let list = |q: &str| {
+        let path = format!("/api/v1/campaigns/{}/invitations{q}", w.campaign);
+        w.req(Who::Organizer, reqwest::Method::GET, &path).send()
+    };
+    let (status, body) = json_of(list("").await.expect("list")).await;
+    assert_eq!(status, 200, "{body}");
+    let items = body.as_array().expect("array");
+    let status_of = |id: i32| {
+        items.iter().find(|i| i["id"] == json!(id)).map(|i| i["status"].as_str().unwrap_or("").to_owned())
+    };
+    assert_eq!(status_of(fresh.id).as_deref(), Some("unused"), "{body}");
+    assert_eq!(status_of(old.id).as_deref(), Some("expired"), "{body}");
+    assert_eq!(items.iter().filter(|i| i["status"] == "used").count(), 1, "{body}");
+    let text = body.to_string();
+    assert!(!text.contains(&fresh_token) && !text.contains("token"), "no secrets listed: {text}");
+
+    let (status, body) = json_of(list("?status=expired").await.expect("list")).await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(1)), "{body}");
+    let (status, body) = json_of(list("?status=lost").await.expect("list")).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["status"].is_string(), "{body}");
+    let bad = w.req(Who::Organizer, reqwest::Method::GET, "/api/v1/campaigns/x/invitations");
+    let (status, body) = json_of(bad.send().await.expect("bad")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("id")), "{body}");
+    // Leads of the campaign read it, but its invitations are for its planners only.
+    let path = format!("/api/v1/campaigns/{}/invitations", w.campaign);
+    let (status, _) =
+        json_of(w.req(Who::LeadA, reqwest::Method::GET, &path).send().await.expect("lead")).await;
+    assert_eq!(status, 403);
+    w.app.stop().await;
+}
+
 /// Runs `eventday serve` on a test database, logging at debug level; returns the app (its
 /// address) and the server process, whose standard error is the captured log.
 async fn external_server() -> (TestApp, std::process::Child) {
@@ -803,6 +854,9 @@ async fn sample(
         }
         (M::GET, "/venues/{id}/plan" | "/venues/{id}/plan/print") => {
             (w.req(who, M::GET, &path.replace("{id}", &va.to_string())), READERS)
+        }
+        (M::GET, "/campaigns/{id}/invitations" | "/api/v1/campaigns/{id}/invitations") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), ORGANIZER_OF)
         }
         (M::GET, p) if p.starts_with("/campaigns/{id}") => {
             (w.req(who, M::GET, &p.replace("{id}", &c.to_string())), READERS)

@@ -362,3 +362,92 @@ async fn switching_to_english_changes_the_page_text_and_sticks() {
     b.quit().await;
     app.stop().await;
 }
+
+/// With `EVENTDAY_SCREENSHOT_DIR` set, saves the page at 1280 and 360 px wide (and, with
+/// `print`, as printed) for people to look at; otherwise does nothing.
+async fn screenshots(b: &Browser, name: &str, width: u32, print: bool) {
+    let Ok(dir) = std::env::var("EVENTDAY_SCREENSHOT_DIR") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).ok();
+    for w in [1280, 360] {
+        b.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": w, "height": 900, "deviceScaleFactor": 1, "mobile": w < 600}),
+        )
+        .await;
+        b.screenshot(&dir.join(format!("{name}-{w}.png"))).await;
+    }
+    if print {
+        b.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": false}),
+        )
+        .await;
+        b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"})).await;
+        b.screenshot(&dir.join(format!("{name}-print.png"))).await;
+        b.cdp("Emulation.setEmulatedMedia", json!({"media": ""})).await;
+    }
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accept_page() {
+    let Some((chromium, chromedriver)) = programs("invitations") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    // Organizers find the page in the campaign's navigation.
+    b.click("nav a[href$='/invitations']").await;
+    b.wait_for("return location.pathname.endsWith('/invitations')", "the invitations page").await;
+    let row = format!("tr[data-venue='{}']", f.venue);
+    assert_eq!(b.text(&format!("{row} .inv-list")).await, "暂无");
+
+    b.click(&format!("button[data-invite='{}']", f.venue)).await;
+    let card = format!(".inv-card[data-venue='{}']", f.venue);
+    b.wait_for(
+        &format!(
+            "const i = document.querySelector(\"{card} img.inv-qr\"); return !!i && i.complete && i.naturalWidth > 0"
+        ),
+        "the QR code to show",
+    )
+    .await;
+    assert_eq!(b.text(&format!("{card} .inv-venue")).await, "江滩主会场");
+    assert!(!b.text(&format!("{card} .inv-expiry time")).await.is_empty(), "the card shows the expiry");
+    b.wait_text(&format!("{row} .inv-list .status"), "未使用").await;
+    let link = b.js(&format!("return document.querySelector(\"{card} .inv-link a\").href"), vec![]).await;
+    let link = link.as_str().expect("link").to_owned();
+    let qr = b.js(&format!("return document.querySelector(\"{card} img.inv-qr\").src"), vec![]).await;
+    let qr = qr.as_str().expect("qr src").to_owned();
+    // The picture is the QR code of this very link: both carry the same one-time token.
+    let token = link.split_once("/invite/").map(|(_, t)| t.to_owned()).expect("an invitation link");
+    assert!(token.len() >= 32 && qr.ends_with(&format!("qr.svg?token={token}")), "{link} vs {qr}");
+    let svg = b
+        .js(
+            &format!("return fetch({qr:?}).then(r => r.status + ' ' + r.headers.get('content-type'))"),
+            vec![],
+        )
+        .await;
+    assert_eq!(svg, json!("200 image/svg+xml"));
+    screenshots(&b, "invitations", 1280, true).await;
+
+    // The API lists it as unused, without its secret.
+    let (status, listed) = app.get_json(&format!("/api/v1/campaigns/{}/invitations", f.campaign)).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["status"], "unused");
+    assert!(!listed.to_string().contains(&token));
+
+    // The link opens the page where the new lead sets a password.
+    b.goto(&link).await;
+    b.wait_for("return !!document.querySelector('form input[name=password]')", "the accept form").await;
+    assert!(b.text("body").await.contains("江滩主会场"));
+    b.quit().await;
+    app.stop().await;
+}

@@ -287,6 +287,38 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error_other", "请求无法完成。", "The request could not be completed."),
     ("back_home", "返回首页", "Back to the start page"),
     ("network_error", "网络不通", "No connection"),
+    ("nav_invitations", "负责人邀请", "Lead invitations"),
+    (
+        "inv_help",
+        "为会场负责人生成一次性邀请链接：打印带二维码的邀请卡交给负责人，扫码后自行设置账号和密码。",
+        "Make a one-time invitation link for a venue's lead: print the card with its QR code and hand it over; scanning it lets the lead choose a login and a password.",
+    ),
+    ("inv_valid_for", "有效期", "Valid for"),
+    ("inv_1d", "1 天", "1 day"),
+    ("inv_3d", "3 天", "3 days"),
+    ("inv_7d", "7 天", "7 days"),
+    ("inv_30d", "30 天", "30 days"),
+    ("inv_all", "为所有会场生成邀请", "Invite leads for all venues"),
+    ("inv_create", "生成邀请", "Create invitation"),
+    ("inv_print", "打印邀请卡", "Print the cards"),
+    ("inv_so_far", "已有邀请", "Invitations so far"),
+    ("inv_unused", "未使用", "Unused"),
+    ("inv_used", "已使用", "Used"),
+    ("inv_expired", "已过期", "Expired"),
+    ("inv_until", "有效至", "Valid until"),
+    ("inv_cards", "邀请卡", "Invitation cards"),
+    (
+        "inv_once",
+        "链接只在此时显示一次，离开页面前请打印或保存。",
+        "Each link is shown only this once: print or save the cards before leaving the page.",
+    ),
+    (
+        "inv_scan",
+        "用手机扫描二维码，设置登录名和密码后即可填报本会场的数据。",
+        "Scan the code with a phone and choose a login and a password to log this venue's day.",
+    ),
+    ("inv_qr_alt", "邀请二维码", "Invitation QR code"),
+    ("inv_made", "已生成邀请", "Invitations made"),
 ];
 
 #[cfg(test)]

@@ -70,6 +70,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        // Invitations are made by those who plan the campaign.
+        page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
         page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
         page("/lead", Rule::Authenticated, lead::choose),
@@ -121,10 +123,14 @@ fn sv<T: serde::Serialize>(v: T) -> Value {
     Value::from(minijinja::value::Serde(v))
 }
 
-/// The campaign navigation (key, href), for pages inside one campaign.
-fn campaign_nav(id: i32) -> Vec<(&'static str, String)> {
-    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report"]
+/// The campaign navigation (key, href), for pages inside one campaign; organizers also see the
+/// lead invitations.
+fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
+    let organizer =
+        viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
+    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report", "invitations"]
         .into_iter()
+        .filter(|k| organizer || *k != "invitations")
         .map(|k| {
             let href =
                 if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };

@@ -31,7 +31,7 @@ async fn in_campaign(
     let ctx = context! {
         campaign => sv(&c),
         campaign_date => format_date(lang, c.date),
-        nav => sv(campaign_nav(id)),
+        nav => sv(campaign_nav(id, viewer)),
         active => active,
         ..base(viewer, &title)
     };
@@ -47,6 +47,7 @@ fn leak_nav(active: &str) -> &'static str {
         "officials" => "nav_officials",
         "disputes" => "nav_disputes",
         "report" => "nav_report",
+        "invitations" => "nav_invitations",
         _ => "nav_dashboard",
     }
 }
@@ -262,4 +263,41 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let (_, ctx) = in_campaign(&s, &viewer, id, "report").await?;
     let sections = planning::narrative::list(&s.store, id).await.page(lang)?;
     render("report.html", context! { sections => sv(&sections), ..ctx })
+}
+
+/// Lead invitations: every venue with its invitations so far (status only: the secret links
+/// are shown once, when made, as printable cards with their QR codes).
+pub async fn invitations(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "invitations").await?;
+    let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let now = Utc::now();
+    let invitations =
+        eventday_store::accounts::list_campaign_invitations(&s.store, id, now).await.page(lang)?;
+    let zone = eventday_domain::time::parse_zone(&c.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
+    let rows: Vec<Value> = venues
+        .iter()
+        .map(|v| {
+            let mine: Vec<Value> = invitations
+                .iter()
+                .filter(|i| i.venue_id == v.id)
+                .take(5)
+                .map(|i| {
+                    context! {
+                        id => i.id,
+                        status => i.status,
+                        expires => i.expires_at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string(),
+                        used => i.used_at.map(|u| u.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
+                    }
+                })
+                .collect();
+            let total = invitations.iter().filter(|i| i.venue_id == v.id).count();
+            context! { v => sv(v), invitations => mine, more => total.saturating_sub(5) }
+        })
+        .collect();
+    let data = serde_json::json!({
+        "venues": venues.iter().map(|v| serde_json::json!({"id": v.id, "name": v.name})).collect::<Vec<_>>(),
+        "timezone": c.timezone,
+    });
+    render("invitations.html", context! { rows => rows, data => sv(&data), ..ctx })
 }
