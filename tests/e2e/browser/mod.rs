@@ -451,3 +451,86 @@ async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accep
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn media_coverage_added_and_then_changed_on_the_page_is_kept() {
+    let Some((chromium, chromedriver)) = programs("media_editor") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let outlet = post(&app, "/api/v1/units", json!({"name": "长江日报", "kind": "media"})).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/media", f.campaign))).await;
+    b.click("button[data-add=media]").await;
+    b.wait_for("return !document.getElementById('editor-media').hidden", "the form to open").await;
+    let set = |name: &str, value: &str| {
+        format!(
+            "const e = document.querySelector('#editor-media [name={name}]'); e.value = {value:?};
+             e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value === {value:?}"
+        )
+    };
+    for (name, value) in [
+        ("outlet_unit_id", outlet["id"].to_string()),
+        ("channel", "newspaper".to_owned()),
+        ("format", "report".to_owned()),
+        ("date", "2026-03-15".to_owned()),
+    ] {
+        assert_eq!(b.js(&set(name, &value), vec![]).await, json!(true), "{name}");
+    }
+    b.click(&format!("#editor-media [name=venue_ids][value='{}']", f.venue)).await;
+    b.type_into("#editor-media [name=estimated_reach]", "12000").await;
+    // No headline: the API's refusal is shown beside the headline field.
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_for(
+        "return document.querySelector('#editor-media .field-error[data-for=headline]').textContent.length > 0",
+        "the headline's error",
+    )
+    .await;
+    let invalid = b
+        .js(
+            "return document.querySelector('#editor-media [name=headline]').getAttribute('aria-invalid')",
+            vec![],
+        )
+        .await;
+    assert_eq!(invalid, json!("true"));
+    screenshots(&b, "media-error", 1280, false).await;
+    b.type_into("#editor-media [name=headline]", "江岸区开展“3·15”活动").await;
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_text("#editor-msg", "已保存").await;
+    assert!(b.text("#rows-table tbody").await.contains("江岸区开展“3·15”活动"));
+    let (_, list) = app.get_json(&format!("/api/v1/campaigns/{}/media", f.campaign)).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(
+        (list[0]["headline"].as_str(), list[0]["estimated_reach"].as_i64()),
+        (Some("江岸区开展“3·15”活动"), Some(12000))
+    );
+    let id = list[0]["id"].as_i64().expect("id");
+    let (cid, mid, vid) = (i32::try_from(f.campaign), i32::try_from(id), i32::try_from(f.venue));
+    let (cid, mid, vid) = (cid.expect("id"), mid.expect("id"), vid.expect("id"));
+    let covered = eventday_store::views::media_venue_ids(&app.db.store, cid).await.expect("db");
+    assert_eq!(covered.get(&mid), Some(&vec![vid]));
+
+    // Changed: the form opens with the row as saved; the new headline replaces the old one,
+    // the cleared reach is gone, and the covered venue stays.
+    b.click(&format!("button[data-edit='{id}']")).await;
+    let shown = b.js("return document.querySelector('#editor-media [name=headline]').value", vec![]).await;
+    assert_eq!(shown, json!("江岸区开展“3·15”活动"));
+    b.js("document.querySelector('#editor-media [name=estimated_reach]').value = ''; return true", vec![])
+        .await;
+    b.type_into("#editor-media [name=headline]", "（更新）").await;
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_for(
+        "return document.querySelector('#rows-table tbody').textContent.includes('（更新）')",
+        "the changed row",
+    )
+    .await;
+    let (_, item) = app.get_json(&format!("/api/v1/media/{id}")).await;
+    assert_eq!(item["headline"], "江岸区开展“3·15”活动（更新）");
+    assert!(item["estimated_reach"].is_null(), "{item}");
+    let covered = eventday_store::views::media_venue_ids(&app.db.store, cid).await.expect("db");
+    assert_eq!(covered.get(&mid), Some(&vec![vid]), "the covered venue is kept");
+    screenshots(&b, "media", 1280, false).await;
+    b.quit().await;
+    app.stop().await;
+}
