@@ -197,6 +197,9 @@ async fn the_dashboard_updates_by_itself_when_entries_arrive() {
     b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
     let row = format!("tr[data-venue='{}']", f.venue);
     b.wait_text(&format!("{row} .status"), "未开始").await;
+    // It follows the live feed (not the 5-second fallback polling).
+    b.wait_for("return document.getElementById('live').dataset.mode === 'live'", "the live feed to open")
+        .await;
     let now = chrono::Utc::now();
     post(
         &app,
@@ -206,6 +209,20 @@ async fn the_dashboard_updates_by_itself_when_entries_arrive() {
     .await;
     b.wait_text(&format!("{row} [data-col=visitors]"), "40").await;
     b.wait_text(&format!("{row} .status"), "进行中").await;
+
+    // Where the browser cannot open the feed, the page asks every few seconds instead.
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", json!({"source": "window.EventSource = undefined;"}))
+        .await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    b.wait_for("return document.getElementById('live').dataset.mode === 'poll'", "the polling fallback")
+        .await;
+    post(
+        &app,
+        &format!("/api/v1/venues/{}/log", f.venue),
+        json!({"id": uuid::Uuid::new_v4(), "recorded_at": chrono::Utc::now(), "author_name": "李强", "visitors": 5}),
+    )
+    .await;
+    b.wait_text(&format!("{row} [data-col=visitors]"), "45").await;
     b.quit().await;
     app.stop().await;
 }

@@ -171,7 +171,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("status_active", "进行中", "Active"),
     ("status_quiet", "30 分钟无记录", "Quiet for 30 min"),
     ("status_closed", "已结束", "Closed"),
-    ("live_note", "每 5 秒自动更新", "Updates every 5 seconds"),
+    ("live_note", "自动更新", "Updates by itself"),
     ("updated_at", "更新于", "Updated at"),
     ("kind", "类型", "Kind"),
     ("kind_main", "主会场", "Main venue"),
