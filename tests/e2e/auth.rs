@@ -848,6 +848,7 @@ async fn sample(
         (M::GET, "/healthz") => (w.req(who, M::GET, "/healthz"), PUBLIC),
         (M::GET, "/login") => (w.req(who, M::GET, "/login"), PUBLIC),
         (M::GET, "/assets/{*path}") => (w.req(who, M::GET, "/assets/app.css"), PUBLIC),
+        (M::GET, "/lead-sw.js") => (w.req(who, M::GET, "/lead-sw.js"), PUBLIC),
         (M::GET, "/lead") => (w.req(who, M::GET, "/lead"), ANY_USER),
         (M::GET, "/lead/venues/{id}") => {
             (w.req(who, M::GET, &format!("/lead/venues/{va}")), LEAD_A_OR_ORGANIZER)

@@ -469,6 +469,100 @@ async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accep
     app.stop().await;
 }
 
+/// A TCP relay in front of the app that a test can cut, as when a phone loses its signal: the
+/// port closes and every open connection ends (the app itself keeps running).
+struct Relay {
+    addr: String,
+    accept: tokio::task::JoinHandle<()>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(to: String) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let conns = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = conns.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let to = to.clone();
+                let h = tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(&to).await {
+                        tokio::io::copy_bidirectional(&mut inbound, &mut out).await.ok();
+                    }
+                });
+                kept.lock().expect("relay connections").push(h);
+            }
+        });
+        Relay { addr, accept, conns }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn cut(&self) {
+        self.accept.abort();
+        for h in self.conns.lock().expect("relay connections").drain(..) {
+            h.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_lead_page_opens_again_without_a_connection_and_still_shows_its_queue() {
+    let Some((chromium, chromedriver)) = programs("lead_reload_offline") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let relay = Relay::start(app.addr.clone()).await;
+    let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    b.goto(&relay.url("/login")).await;
+    b.type_into("#login", "lead1").await;
+    b.type_into("#password", TEST_PASSWORD).await;
+    b.click("#login-form button[type=submit]").await;
+    b.wait_for("return location.pathname === '/lead'", "the venue choice").await;
+    let page = relay.url(&format!("/lead/venues/{}", f.venue));
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "0").await;
+    // The page is kept for offline use once its service worker runs.
+    b.wait_for(
+        "return document.body.dataset.offlineReady === '1' && !!navigator.serviceWorker.controller",
+        "the service worker to control the page",
+    )
+    .await;
+
+    // The signal drops; an entry waits in the queue.
+    b.offline(true).await;
+    b.type_into("#author", "王敏").await;
+    record(&b, 2, 0, "断网后记录").await;
+    b.wait_text("#pending-count", "1").await;
+    // Now the server cannot be reached at all, and the page is loaded again.
+    relay.cut();
+    b.offline(false).await;
+    b.goto("about:blank").await;
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "1").await;
+    b.wait_for("return document.getElementById('recent').textContent.includes('待发送')", "the queued entry")
+        .await;
+    assert_eq!(b.text("h1.venue-name").await, "江滩主会场");
+    let reach =
+        b.js("return fetch('/api/v1/auth/me').then(() => 'reached', () => 'unreachable')", vec![]).await;
+    assert_eq!(reach, json!("unreachable"), "the page came from the service worker's copy");
+    // Nothing was sent, and the queue still holds the entry.
+    assert_eq!(log_count(&app, f.campaign).await, 0);
+    let stored = b
+        .js(
+            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+             return JSON.parse(localStorage.getItem(k)).entries.filter(e => e.state === 'pending').map(e => e.body.note)",
+            vec![],
+        )
+        .await;
+    assert_eq!(stored, json!(["断网后记录"]));
+    b.quit().await;
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn media_coverage_added_and_then_changed_on_the_page_is_kept() {
     let Some((chromium, chromedriver)) = programs("media_editor") else { return };

@@ -61,6 +61,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/", Rule::Public, organizer::index),
         page("/login", Rule::Public, lead::login),
         page("/assets/{*path}", Rule::Public, assets::serve),
+        // At the root, so that its scope may cover /lead (a worker's scope is limited to its path).
+        page("/lead-sw.js", Rule::Public, assets::lead_service_worker),
         page("/campaigns/{id}", Rule::Read(CAMPAIGN), organizer::dashboard),
         page("/campaigns/{id}/live", Rule::Read(CAMPAIGN), organizer::live),
         page("/campaigns/{id}/venues", Rule::Read(CAMPAIGN), organizer::venues),
