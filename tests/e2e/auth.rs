@@ -442,6 +442,30 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
 }
 
 #[tokio::test]
+async fn the_error_page_offers_signing_in_only_to_visitors_who_are_not_signed_in() {
+    let w = World::new().await;
+    let page =
+        |who: Who, path: &str| w.req(who, reqwest::Method::GET, path).header("accept", "text/html").send();
+    // Lead B may not see venue A's log page: refused, as the signed-in lead B.
+    let resp = page(Who::LeadB, &format!("/lead/venues/{}", w.venue_a)).await.expect("page");
+    assert_eq!(resp.status().as_u16(), 403);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("无权查看") && html.contains("已登录：lead-b"), "{html}");
+    assert!(!html.contains("id=\"signin-link\""), "no sign-in link for a signed-in user: {html}");
+    // A record that does not exist, asked for by a signed-in organizer.
+    let resp = page(Who::Organizer, "/campaigns/999999").await.expect("page");
+    assert_eq!(resp.status().as_u16(), 404);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("id=\"signout\"") && !html.contains("id=\"signin-link\""), "{html}");
+    // Nobody signed in: the sign-in link is there.
+    let resp = page(Who::Anonymous, "/no-such-page").await.expect("page");
+    assert_eq!(resp.status().as_u16(), 404);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("id=\"signin-link\"") && !html.contains("id=\"signout\""), "{html}");
+    w.app.stop().await;
+}
+
+#[tokio::test]
 async fn a_campaigns_invitations_are_listed_with_their_status_and_without_secrets() {
     let w = World::new().await;
     let org = w.accounts[&Who::Organizer].id;
