@@ -296,6 +296,51 @@ async fn a_dragged_booth_stays_where_it_was_dropped_and_an_overlapping_drop_is_r
         assert!(std::time::Instant::now() < deadline, "keyboard move not saved");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Narrowed from 3 m to 1.5 m, the booth's label shrinks with it and stays inside.
+    let key = |k: &str, shift: bool| {
+        format!(
+            "document.querySelector(\"{g}\").dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', shiftKey: {shift}, bubbles: true}})); return true"
+        )
+    };
+    for _ in 0..3 {
+        b.js(&key("ArrowLeft", true), vec![]).await;
+    }
+    let inside = format!(
+        "const g = document.querySelector(\"{g}\"); const r = g.querySelector('rect:not(.handle)').getBBox();
+         const l = g.querySelector('text.label').getBBox();
+         return g.dataset.w === '1.5' && l.width > 0 && l.x >= r.x - 0.01 && l.x + l.width <= r.x + r.width + 0.01
+           && Math.abs(l.x + l.width / 2 - (r.x + r.width / 2)) < 0.05"
+    );
+    b.wait_for(&inside, "the label to fit the narrowed booth").await;
+    // Turned half a turn, the label still sits on the booth and reads the right way up.
+    for _ in 0..12 {
+        b.js(&key("r", false), vec![]).await;
+    }
+    b.wait_for(&inside, "the label to stay on the turned booth").await;
+    b.wait_for(
+        &format!("return (document.querySelector(\"{g} text.label\").getAttribute('transform') || '').startsWith('rotate(180')"),
+        "the label to be turned upright",
+    )
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let v: Value = app
+            .client
+            .get(app.url(&format!("/api/v1/booths/{}", f.booth_a)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if v["w"].as_f64() == Some(1.5) && v["rotation_deg"].as_f64() == Some(180.0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "resize and turn not saved: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshots(&b, "planner", 1280, false).await;
     b.quit().await;
     app.stop().await;
 }
