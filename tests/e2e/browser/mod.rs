@@ -690,3 +690,55 @@ async fn media_coverage_added_and_then_changed_on_the_page_is_kept() {
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_dispute_moves_through_its_workflow_on_the_disputes_page() {
+    let Some((chromium, chromedriver)) = programs("dispute_workflow") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let d = post(
+        &app,
+        &format!("/api/v1/campaigns/{}/disputes", f.campaign),
+        json!({"venue_id": f.venue, "category": "食品", "summary": "粽子礼盒临近保质期", "amount_claimed_fen": 12800,
+               "received_on": chrono::Utc::now().date_naive()}),
+    )
+    .await;
+    let id = d["id"].as_i64().expect("id");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/disputes", f.campaign))).await;
+    let form = format!("form.dispute-move[data-id='{id}']");
+    // A received dispute may go to mediation or straight to an end, not back to "received".
+    let offered = b
+        .js(&format!("return [...document.querySelectorAll(\"{form} option\")].map(o => o.value)"), vec![])
+        .await;
+    assert_eq!(offered, json!(["mediating", "settled", "referred", "closed"]));
+    b.js(&format!("const s = document.querySelector(\"{form} select\"); s.value = 'settled'; s.dispatchEvent(new Event('change')); return true"), vec![]).await;
+    b.type_into(&format!("{form} input[name=amount_recovered]"), "-3").await;
+    b.click(&format!("{form} button[type=submit]")).await;
+    // Refused, with the reason beside the form; nothing changed.
+    b.wait_for(&format!("return document.querySelector(\"{form} .field-error\").textContent.includes('amount_recovered_fen')"), "the refusal").await;
+    let (_, now) = app.get_json(&format!("/api/v1/disputes/{id}")).await;
+    assert_eq!(now["status"], "received");
+    b.js(
+        &format!("document.querySelector(\"{form} input[name=amount_recovered]\").value = ''; return true"),
+        vec![],
+    )
+    .await;
+    b.type_into(&format!("{form} input[name=amount_recovered]"), "128").await;
+    b.click(&format!("{form} button[type=submit]")).await;
+    b.wait_text("#editor-msg", "已保存").await;
+    let (_, now) = app.get_json(&format!("/api/v1/disputes/{id}")).await;
+    assert_eq!(
+        (now["status"].as_str(), now["amount_recovered_fen"].as_i64()),
+        (Some("settled"), Some(12800)),
+        "{now}"
+    );
+    assert_eq!(b.text(&format!("tr[data-id='{id}'] .status-cell")).await, "已和解");
+    let left = b.js(&format!("return document.querySelectorAll(\"{form}\").length"), vec![]).await;
+    assert_eq!(left, json!(0), "a settled dispute has no further move");
+    screenshots(&b, "disputes", 1280, false).await;
+    b.quit().await;
+    app.stop().await;
+}
