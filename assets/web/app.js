@@ -78,6 +78,10 @@ export function say(el, text, kind) {
 // Signing out ends the session on the server, then goes to the sign-in page.
 document.getElementById('signout')?.addEventListener('click', async () => {
   await api('POST', '/api/v1/auth/logout', {});
+  // The offline copy of the lead page belongs to this user: it goes with the session.
+  try {
+    for (const k of await caches.keys()) if (k.startsWith('eventday-lead-')) await caches.delete(k);
+  } catch { /* no Cache API (plain http on another host) */ }
   sessionStorage.removeItem(CSRF_KEY);
   localStorage.removeItem(CSRF_KEY);
   location.assign('/login');

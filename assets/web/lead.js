@@ -202,3 +202,15 @@ setInterval(flush, 30000);
 setNet(navigator.onLine);
 render();
 flush();
+
+// A service worker keeps this page and its assets so that it opens again without a connection;
+// this first visit is put in its cache at once (later visits are kept by the worker itself).
+const SW_CACHE = 'eventday-lead-v1';
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/lead-sw.js', { scope: '/lead' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => caches.open(SW_CACHE))
+    .then((c) => c.add(location.pathname + location.search))
+    .then(() => { document.body.dataset.offlineReady = '1'; })
+    .catch(() => { /* no offline copy: the page still works online */ });
+}

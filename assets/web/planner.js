@@ -63,16 +63,37 @@ function draw(id) {
   const rect = g.querySelector('rect');
   rect.setAttribute('x', cur.x); rect.setAttribute('y', cur.y);
   rect.setAttribute('width', cur.w); rect.setAttribute('height', cur.h);
-  const [label, units] = g.querySelectorAll('text');
-  for (const text of [label, units]) {
-    text.setAttribute('x', cx);
-    text.setAttribute('y', cy + (Number.parseFloat(text.dataset.dy) || 0));
-  }
+  fitLabels(g, cur, cx, cy);
   const h = g.querySelector('.handle');
   h.setAttribute('x', cur.x + cur.w - 0.35); h.setAttribute('y', cur.y + cur.h - 0.35);
   g.setAttribute('aria-label', `${cur.topic}: x ${cur.x} m, y ${cur.y} m, ${cur.w} × ${cur.h} m, ${cur.rotation_deg}°`);
   g.dataset.x = cur.x; g.dataset.y = cur.y; g.dataset.w = cur.w; g.dataset.h = cur.h; g.dataset.rotation = cur.rotation_deg;
 }
+/**
+ * Sizes and places a booth's two labels (topic, staffing units) for its current size, as the
+ * server does in plan_svg.html, so they stay inside the booth after a resize. Past a quarter
+ * turn the labels are turned half a turn more, so that they never read upside down.
+ */
+function fitLabels(g, cur, cx, cy) {
+  const [label, units] = g.querySelectorAll('text');
+  const chars = (s) => [...(s || '')].length;
+  const fs = Math.min(cur.h * 0.3, (cur.w * 0.9) / (chars(label.textContent) + 0.5), 1.6);
+  const ut = units.textContent;
+  const fu = Math.min(fs * 0.6, (cur.w * 0.9) / (chars(ut) + 0.5));
+  const rot = ((cur.rotation_deg % 360) + 360) % 360;
+  const flip = rot > 90 && rot <= 270;
+  const place = (text, size, dy) => {
+    text.style.fontSize = `${size}px`;
+    text.dataset.dy = dy;
+    text.setAttribute('x', cx);
+    text.setAttribute('y', cy + dy);
+    if (flip) text.setAttribute('transform', `rotate(180 ${cx} ${cy})`);
+    else text.removeAttribute('transform');
+  };
+  place(label, fs, ut ? -fu * 0.6 : 0);
+  place(units, fu, fs * 0.6);
+}
+
 function checkAll() {
   let first = '';
   for (const [id, b] of booths) {

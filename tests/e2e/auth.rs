@@ -441,6 +441,81 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     w.app.stop().await;
 }
 
+#[tokio::test]
+async fn the_error_page_offers_signing_in_only_to_visitors_who_are_not_signed_in() {
+    let w = World::new().await;
+    let page =
+        |who: Who, path: &str| w.req(who, reqwest::Method::GET, path).header("accept", "text/html").send();
+    // Lead B may not see venue A's log page: refused, as the signed-in lead B.
+    let resp = page(Who::LeadB, &format!("/lead/venues/{}", w.venue_a)).await.expect("page");
+    assert_eq!(resp.status().as_u16(), 403);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("无权查看") && html.contains("已登录：lead-b"), "{html}");
+    assert!(!html.contains("id=\"signin-link\""), "no sign-in link for a signed-in user: {html}");
+    // A record that does not exist, asked for by a signed-in organizer.
+    let resp = page(Who::Organizer, "/campaigns/999999").await.expect("page");
+    assert_eq!(resp.status().as_u16(), 404);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("id=\"signout\"") && !html.contains("id=\"signin-link\""), "{html}");
+    // Nobody signed in: the sign-in link is there.
+    let resp = page(Who::Anonymous, "/no-such-page").await.expect("page");
+    assert_eq!(resp.status().as_u16(), 404);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("id=\"signin-link\"") && !html.contains("id=\"signout\""), "{html}");
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_campaigns_invitations_are_listed_with_their_status_and_without_secrets() {
+    let w = World::new().await;
+    let org = w.accounts[&Who::Organizer].id;
+    let store = &w.app.db.store;
+    let hour = chrono::Duration::hours(1);
+    let (fresh, fresh_token) = accounts::create_invitation(store, w.venue_a, org, hour).await.expect("inv");
+    let (_, used_token) = accounts::create_invitation(store, w.venue_a, org, hour).await.expect("inv");
+    let (old, _) = accounts::create_invitation(store, w.venue_b, org, hour).await.expect("inv");
+    accounts::accept_invitation(store, &used_token, "listed-lead", "", TEST_PASSWORD.into())
+        .await
+        .expect("db")
+        .expect("accepted");
+    let row = invitation::Entity::find_by_id(old.id).one(store.conn()).await.expect("q").expect("row");
+    let mut am = row.into_active_model();
+    am.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+    am.update(store.conn()).await.expect("expire");
+
+    let list = |q: &str| {
+        let path = format!("/api/v1/campaigns/{}/invitations{q}", w.campaign);
+        w.req(Who::Organizer, reqwest::Method::GET, &path).send()
+    };
+    let (status, body) = json_of(list("").await.expect("list")).await;
+    assert_eq!(status, 200, "{body}");
+    let items = body.as_array().expect("array");
+    let status_of = |id: i32| {
+        items.iter().find(|i| i["id"] == json!(id)).map(|i| i["status"].as_str().unwrap_or("").to_owned())
+    };
+    assert_eq!(status_of(fresh.id).as_deref(), Some("unused"), "{body}");
+    assert_eq!(status_of(old.id).as_deref(), Some("expired"), "{body}");
+    assert_eq!(items.iter().filter(|i| i["status"] == "used").count(), 1, "{body}");
+    let text = body.to_string();
+    assert!(!text.contains(&fresh_token) && !text.contains("token"), "no secrets listed: {text}");
+
+    let (status, body) = json_of(list("?status=expired").await.expect("list")).await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(1)), "{body}");
+    let (status, body) = json_of(list("?status=lost").await.expect("list")).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["status"].is_string(), "{body}");
+    let bad = w.req(Who::Organizer, reqwest::Method::GET, "/api/v1/campaigns/x/invitations");
+    let (status, body) = json_of(bad.send().await.expect("bad")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("id")), "{body}");
+    // Leads of the campaign read it, but its invitations are for its planners only.
+    let path = format!("/api/v1/campaigns/{}/invitations", w.campaign);
+    let (status, _) =
+        json_of(w.req(Who::LeadA, reqwest::Method::GET, &path).send().await.expect("lead")).await;
+    assert_eq!(status, 403);
+    w.app.stop().await;
+}
+
 /// Runs `eventday serve` on a test database, logging at debug level; returns the app (its
 /// address) and the server process, whose standard error is the captured log.
 async fn external_server() -> (TestApp, std::process::Child) {
@@ -797,12 +872,16 @@ async fn sample(
         (M::GET, "/healthz") => (w.req(who, M::GET, "/healthz"), PUBLIC),
         (M::GET, "/login") => (w.req(who, M::GET, "/login"), PUBLIC),
         (M::GET, "/assets/{*path}") => (w.req(who, M::GET, "/assets/app.css"), PUBLIC),
+        (M::GET, "/lead-sw.js") => (w.req(who, M::GET, "/lead-sw.js"), PUBLIC),
         (M::GET, "/lead") => (w.req(who, M::GET, "/lead"), ANY_USER),
         (M::GET, "/lead/venues/{id}") => {
             (w.req(who, M::GET, &format!("/lead/venues/{va}")), LEAD_A_OR_ORGANIZER)
         }
         (M::GET, "/venues/{id}/plan" | "/venues/{id}/plan/print") => {
             (w.req(who, M::GET, &path.replace("{id}", &va.to_string())), READERS)
+        }
+        (M::GET, "/campaigns/{id}/invitations" | "/api/v1/campaigns/{id}/invitations") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), ORGANIZER_OF)
         }
         (M::GET, p) if p.starts_with("/campaigns/{id}") => {
             (w.req(who, M::GET, &p.replace("{id}", &c.to_string())), READERS)

@@ -1056,6 +1056,74 @@ pub async fn accept_invitation(
     Ok(Ok(info))
 }
 
+/// An invitation as listed for its campaign's organizers: where it stands, never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationListItem {
+    /// Id.
+    pub id: i32,
+    /// The venue the new lead will run.
+    pub venue_id: i32,
+    /// Created.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: DateTime<Utc>,
+    /// Valid until.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: DateTime<Utc>,
+    /// When it was used, if it was.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub used_at: Option<DateTime<Utc>>,
+    /// `unused`, `used` or `expired` (as of `now`).
+    pub status: &'static str,
+}
+
+/// Every invitation for the venues of a campaign, newest first, with its status as of `now`.
+///
+/// # Errors
+/// A database error.
+pub async fn list_campaign_invitations(
+    store: &Store,
+    campaign_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationListItem>, StoreError> {
+    let venue_ids: Vec<i32> = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    if venue_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::VenueId.is_in(venue_ids))
+        .order_by_desc(invitation::Column::CreatedAt)
+        .order_by_desc(invitation::Column::Id)
+        .all(store.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|i| {
+            let status = if i.used_at.is_some() {
+                "used"
+            } else if i.expires_at <= now {
+                "expired"
+            } else {
+                "unused"
+            };
+            InvitationListItem {
+                id: i.id,
+                venue_id: i.venue_id,
+                created_at: i.created_at,
+                expires_at: i.expires_at,
+                used_at: i.used_at,
+                status,
+            }
+        })
+        .collect())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Demo accounts
 

@@ -104,3 +104,33 @@ pub async fn campaign_allocations(
 pub async fn unit_names(store: &Store) -> Result<HashMap<i32, String>, StoreError> {
     Ok(unit::Entity::find().all(store.conn()).await?.into_iter().map(|u| (u.id, u.name)).collect())
 }
+
+/// The venues each media item of a campaign covers, by media item id (sorted).
+///
+/// # Errors
+/// Database errors.
+pub async fn media_venue_ids(store: &Store, campaign_id: i32) -> Result<HashMap<i32, Vec<i32>>, StoreError> {
+    let db = store.conn();
+    let ids: Vec<i32> = media_coverage::Entity::find()
+        .filter(media_coverage::Column::CampaignId.eq(campaign_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for row in media_coverage_venue::Entity::find()
+        .filter(media_coverage_venue::Column::CoverageId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        out.entry(row.coverage_id).or_default().push(row.venue_id);
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+    }
+    Ok(out)
+}

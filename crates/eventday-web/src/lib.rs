@@ -66,7 +66,7 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
 pub fn router(state: AppState) -> Router {
     routes::build(&state)
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(web::browser_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::browser_pages))
         // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.
         .layer(axum::middleware::from_fn(error::envelope_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))

@@ -197,6 +197,9 @@ async fn the_dashboard_updates_by_itself_when_entries_arrive() {
     b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
     let row = format!("tr[data-venue='{}']", f.venue);
     b.wait_text(&format!("{row} .status"), "未开始").await;
+    // It follows the live feed (not the 5-second fallback polling).
+    b.wait_for("return document.getElementById('live').dataset.mode === 'live'", "the live feed to open")
+        .await;
     let now = chrono::Utc::now();
     post(
         &app,
@@ -206,6 +209,20 @@ async fn the_dashboard_updates_by_itself_when_entries_arrive() {
     .await;
     b.wait_text(&format!("{row} [data-col=visitors]"), "40").await;
     b.wait_text(&format!("{row} .status"), "进行中").await;
+
+    // Where the browser cannot open the feed, the page asks every few seconds instead.
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", json!({"source": "window.EventSource = undefined;"}))
+        .await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    b.wait_for("return document.getElementById('live').dataset.mode === 'poll'", "the polling fallback")
+        .await;
+    post(
+        &app,
+        &format!("/api/v1/venues/{}/log", f.venue),
+        json!({"id": uuid::Uuid::new_v4(), "recorded_at": chrono::Utc::now(), "author_name": "李强", "visitors": 5}),
+    )
+    .await;
+    b.wait_text(&format!("{row} [data-col=visitors]"), "45").await;
     b.quit().await;
     app.stop().await;
 }
@@ -279,6 +296,51 @@ async fn a_dragged_booth_stays_where_it_was_dropped_and_an_overlapping_drop_is_r
         assert!(std::time::Instant::now() < deadline, "keyboard move not saved");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Narrowed from 3 m to 1.5 m, the booth's label shrinks with it and stays inside.
+    let key = |k: &str, shift: bool| {
+        format!(
+            "document.querySelector(\"{g}\").dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', shiftKey: {shift}, bubbles: true}})); return true"
+        )
+    };
+    for _ in 0..3 {
+        b.js(&key("ArrowLeft", true), vec![]).await;
+    }
+    let inside = format!(
+        "const g = document.querySelector(\"{g}\"); const r = g.querySelector('rect:not(.handle)').getBBox();
+         const l = g.querySelector('text.label').getBBox();
+         return g.dataset.w === '1.5' && l.width > 0 && l.x >= r.x - 0.01 && l.x + l.width <= r.x + r.width + 0.01
+           && Math.abs(l.x + l.width / 2 - (r.x + r.width / 2)) < 0.05"
+    );
+    b.wait_for(&inside, "the label to fit the narrowed booth").await;
+    // Turned half a turn, the label still sits on the booth and reads the right way up.
+    for _ in 0..12 {
+        b.js(&key("r", false), vec![]).await;
+    }
+    b.wait_for(&inside, "the label to stay on the turned booth").await;
+    b.wait_for(
+        &format!("return (document.querySelector(\"{g} text.label\").getAttribute('transform') || '').startsWith('rotate(180')"),
+        "the label to be turned upright",
+    )
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let v: Value = app
+            .client
+            .get(app.url(&format!("/api/v1/booths/{}", f.booth_a)))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if v["w"].as_f64() == Some(1.5) && v["rotation_deg"].as_f64() == Some(180.0) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "resize and turn not saved: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshots(&b, "planner", 1280, false).await;
     b.quit().await;
     app.stop().await;
 }
@@ -359,6 +421,324 @@ async fn switching_to_english_changes_the_page_text_and_sticks() {
     assert!(b.text("#queue-bar").await.contains("Pending"));
     b.click("#lang-switch").await;
     b.wait_text("#record", "记录").await;
+    b.quit().await;
+    app.stop().await;
+}
+
+/// With `EVENTDAY_SCREENSHOT_DIR` set, saves the page at 1280 and 360 px wide (and, with
+/// `print`, as printed) for people to look at; otherwise does nothing.
+async fn screenshots(b: &Browser, name: &str, width: u32, print: bool) {
+    let Ok(dir) = std::env::var("EVENTDAY_SCREENSHOT_DIR") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).ok();
+    for w in [1280, 360] {
+        b.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": w, "height": 900, "deviceScaleFactor": 1, "mobile": w < 600}),
+        )
+        .await;
+        b.screenshot(&dir.join(format!("{name}-{w}.png"))).await;
+    }
+    if print {
+        b.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": false}),
+        )
+        .await;
+        b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"})).await;
+        b.screenshot(&dir.join(format!("{name}-print.png"))).await;
+        b.cdp("Emulation.setEmulatedMedia", json!({"media": ""})).await;
+    }
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accept_page() {
+    let Some((chromium, chromedriver)) = programs("invitations") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    // Organizers find the page in the campaign's navigation.
+    b.click("nav a[href$='/invitations']").await;
+    b.wait_for("return location.pathname.endsWith('/invitations')", "the invitations page").await;
+    let row = format!("tr[data-venue='{}']", f.venue);
+    assert_eq!(b.text(&format!("{row} .inv-list")).await, "暂无");
+
+    b.click(&format!("button[data-invite='{}']", f.venue)).await;
+    let card = format!(".inv-card[data-venue='{}']", f.venue);
+    b.wait_for(
+        &format!(
+            "const i = document.querySelector(\"{card} img.inv-qr\"); return !!i && i.complete && i.naturalWidth > 0"
+        ),
+        "the QR code to show",
+    )
+    .await;
+    assert_eq!(b.text(&format!("{card} .inv-venue")).await, "江滩主会场");
+    assert!(!b.text(&format!("{card} .inv-expiry time")).await.is_empty(), "the card shows the expiry");
+    b.wait_text(&format!("{row} .inv-list .status"), "未使用").await;
+    let link = b.js(&format!("return document.querySelector(\"{card} .inv-link a\").href"), vec![]).await;
+    let link = link.as_str().expect("link").to_owned();
+    let qr = b.js(&format!("return document.querySelector(\"{card} img.inv-qr\").src"), vec![]).await;
+    let qr = qr.as_str().expect("qr src").to_owned();
+    // The picture is the QR code of this very link: both carry the same one-time token.
+    let token = link.split_once("/invite/").map(|(_, t)| t.to_owned()).expect("an invitation link");
+    assert!(token.len() >= 32 && qr.ends_with(&format!("qr.svg?token={token}")), "{link} vs {qr}");
+    let svg = b
+        .js(
+            &format!("return fetch({qr:?}).then(r => r.status + ' ' + r.headers.get('content-type'))"),
+            vec![],
+        )
+        .await;
+    assert_eq!(svg, json!("200 image/svg+xml"));
+    screenshots(&b, "invitations", 1280, true).await;
+
+    // The API lists it as unused, without its secret.
+    let (status, listed) = app.get_json(&format!("/api/v1/campaigns/{}/invitations", f.campaign)).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["status"], "unused");
+    assert!(!listed.to_string().contains(&token));
+
+    // The link opens the page where the new lead sets a password.
+    b.goto(&link).await;
+    b.wait_for("return !!document.querySelector('form input[name=password]')", "the accept form").await;
+    assert!(b.text("body").await.contains("江滩主会场"));
+    b.quit().await;
+    app.stop().await;
+}
+
+/// A TCP relay in front of the app that a test can cut, as when a phone loses its signal: the
+/// port closes and every open connection ends (the app itself keeps running).
+struct Relay {
+    addr: String,
+    accept: tokio::task::JoinHandle<()>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(to: String) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let conns = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = conns.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let to = to.clone();
+                let h = tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(&to).await {
+                        tokio::io::copy_bidirectional(&mut inbound, &mut out).await.ok();
+                    }
+                });
+                kept.lock().expect("relay connections").push(h);
+            }
+        });
+        Relay { addr, accept, conns }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn cut(&self) {
+        self.accept.abort();
+        for h in self.conns.lock().expect("relay connections").drain(..) {
+            h.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_lead_page_opens_again_without_a_connection_and_still_shows_its_queue() {
+    let Some((chromium, chromedriver)) = programs("lead_reload_offline") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let relay = Relay::start(app.addr.clone()).await;
+    let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    b.goto(&relay.url("/login")).await;
+    b.type_into("#login", "lead1").await;
+    b.type_into("#password", TEST_PASSWORD).await;
+    b.click("#login-form button[type=submit]").await;
+    b.wait_for("return location.pathname === '/lead'", "the venue choice").await;
+    let page = relay.url(&format!("/lead/venues/{}", f.venue));
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "0").await;
+    // The page is kept for offline use once its service worker runs.
+    b.wait_for(
+        "return document.body.dataset.offlineReady === '1' && !!navigator.serviceWorker.controller",
+        "the service worker to control the page",
+    )
+    .await;
+
+    // The signal drops; an entry waits in the queue.
+    b.offline(true).await;
+    b.type_into("#author", "王敏").await;
+    record(&b, 2, 0, "断网后记录").await;
+    b.wait_text("#pending-count", "1").await;
+    // Now the server cannot be reached at all, and the page is loaded again.
+    relay.cut();
+    b.offline(false).await;
+    b.goto("about:blank").await;
+    b.goto(&page).await;
+    b.wait_text("#pending-count", "1").await;
+    b.wait_for("return document.getElementById('recent').textContent.includes('待发送')", "the queued entry")
+        .await;
+    assert_eq!(b.text("h1.venue-name").await, "江滩主会场");
+    let reach =
+        b.js("return fetch('/api/v1/auth/me').then(() => 'reached', () => 'unreachable')", vec![]).await;
+    assert_eq!(reach, json!("unreachable"), "the page came from the service worker's copy");
+    // Nothing was sent, and the queue still holds the entry.
+    assert_eq!(log_count(&app, f.campaign).await, 0);
+    let stored = b
+        .js(
+            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+             return JSON.parse(localStorage.getItem(k)).entries.filter(e => e.state === 'pending').map(e => e.body.note)",
+            vec![],
+        )
+        .await;
+    assert_eq!(stored, json!(["断网后记录"]));
+    b.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn media_coverage_added_and_then_changed_on_the_page_is_kept() {
+    let Some((chromium, chromedriver)) = programs("media_editor") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let outlet = post(&app, "/api/v1/units", json!({"name": "长江日报", "kind": "media"})).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/media", f.campaign))).await;
+    b.click("button[data-add=media]").await;
+    b.wait_for("return !document.getElementById('editor-media').hidden", "the form to open").await;
+    let set = |name: &str, value: &str| {
+        format!(
+            "const e = document.querySelector('#editor-media [name={name}]'); e.value = {value:?};
+             e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value === {value:?}"
+        )
+    };
+    for (name, value) in [
+        ("outlet_unit_id", outlet["id"].to_string()),
+        ("channel", "newspaper".to_owned()),
+        ("format", "report".to_owned()),
+        ("date", "2026-03-15".to_owned()),
+    ] {
+        assert_eq!(b.js(&set(name, &value), vec![]).await, json!(true), "{name}");
+    }
+    b.click(&format!("#editor-media [name=venue_ids][value='{}']", f.venue)).await;
+    b.type_into("#editor-media [name=estimated_reach]", "12000").await;
+    // No headline: the API's refusal is shown beside the headline field.
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_for(
+        "return document.querySelector('#editor-media .field-error[data-for=headline]').textContent.length > 0",
+        "the headline's error",
+    )
+    .await;
+    let invalid = b
+        .js(
+            "return document.querySelector('#editor-media [name=headline]').getAttribute('aria-invalid')",
+            vec![],
+        )
+        .await;
+    assert_eq!(invalid, json!("true"));
+    screenshots(&b, "media-error", 1280, false).await;
+    b.type_into("#editor-media [name=headline]", "江岸区开展“3·15”活动").await;
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_text("#editor-msg", "已保存").await;
+    assert!(b.text("#rows-table tbody").await.contains("江岸区开展“3·15”活动"));
+    let (_, list) = app.get_json(&format!("/api/v1/campaigns/{}/media", f.campaign)).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(
+        (list[0]["headline"].as_str(), list[0]["estimated_reach"].as_i64()),
+        (Some("江岸区开展“3·15”活动"), Some(12000))
+    );
+    let id = list[0]["id"].as_i64().expect("id");
+    let (cid, mid, vid) = (i32::try_from(f.campaign), i32::try_from(id), i32::try_from(f.venue));
+    let (cid, mid, vid) = (cid.expect("id"), mid.expect("id"), vid.expect("id"));
+    let covered = eventday_store::views::media_venue_ids(&app.db.store, cid).await.expect("db");
+    assert_eq!(covered.get(&mid), Some(&vec![vid]));
+
+    // Changed: the form opens with the row as saved; the new headline replaces the old one,
+    // the cleared reach is gone, and the covered venue stays.
+    b.click(&format!("button[data-edit='{id}']")).await;
+    let shown = b.js("return document.querySelector('#editor-media [name=headline]').value", vec![]).await;
+    assert_eq!(shown, json!("江岸区开展“3·15”活动"));
+    b.js("document.querySelector('#editor-media [name=estimated_reach]').value = ''; return true", vec![])
+        .await;
+    b.type_into("#editor-media [name=headline]", "（更新）").await;
+    b.click("#editor-media button[type=submit]").await;
+    b.wait_for(
+        "return document.querySelector('#rows-table tbody').textContent.includes('（更新）')",
+        "the changed row",
+    )
+    .await;
+    let (_, item) = app.get_json(&format!("/api/v1/media/{id}")).await;
+    assert_eq!(item["headline"], "江岸区开展“3·15”活动（更新）");
+    assert!(item["estimated_reach"].is_null(), "{item}");
+    let covered = eventday_store::views::media_venue_ids(&app.db.store, cid).await.expect("db");
+    assert_eq!(covered.get(&mid), Some(&vec![vid]), "the covered venue is kept");
+    screenshots(&b, "media", 1280, false).await;
+    b.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_dispute_moves_through_its_workflow_on_the_disputes_page() {
+    let Some((chromium, chromedriver)) = programs("dispute_workflow") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let d = post(
+        &app,
+        &format!("/api/v1/campaigns/{}/disputes", f.campaign),
+        json!({"venue_id": f.venue, "category": "食品", "summary": "粽子礼盒临近保质期", "amount_claimed_fen": 12800,
+               "received_on": chrono::Utc::now().date_naive()}),
+    )
+    .await;
+    let id = d["id"].as_i64().expect("id");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/disputes", f.campaign))).await;
+    let form = format!("form.dispute-move[data-id='{id}']");
+    // A received dispute may go to mediation or straight to an end, not back to "received".
+    let offered = b
+        .js(&format!("return [...document.querySelectorAll(\"{form} option\")].map(o => o.value)"), vec![])
+        .await;
+    assert_eq!(offered, json!(["mediating", "settled", "referred", "closed"]));
+    b.js(&format!("const s = document.querySelector(\"{form} select\"); s.value = 'settled'; s.dispatchEvent(new Event('change')); return true"), vec![]).await;
+    b.type_into(&format!("{form} input[name=amount_recovered]"), "-3").await;
+    b.click(&format!("{form} button[type=submit]")).await;
+    // Refused, with the reason beside the form; nothing changed.
+    b.wait_for(&format!("return document.querySelector(\"{form} .field-error\").textContent.includes('amount_recovered_fen')"), "the refusal").await;
+    let (_, now) = app.get_json(&format!("/api/v1/disputes/{id}")).await;
+    assert_eq!(now["status"], "received");
+    b.js(
+        &format!("document.querySelector(\"{form} input[name=amount_recovered]\").value = ''; return true"),
+        vec![],
+    )
+    .await;
+    b.type_into(&format!("{form} input[name=amount_recovered]"), "128").await;
+    b.click(&format!("{form} button[type=submit]")).await;
+    b.wait_text("#editor-msg", "已保存").await;
+    let (_, now) = app.get_json(&format!("/api/v1/disputes/{id}")).await;
+    assert_eq!(
+        (now["status"].as_str(), now["amount_recovered_fen"].as_i64()),
+        (Some("settled"), Some(12800)),
+        "{now}"
+    );
+    assert_eq!(b.text(&format!("tr[data-id='{id}'] .status-cell")).await, "已和解");
+    let left = b.js(&format!("return document.querySelectorAll(\"{form}\").length"), vec![]).await;
+    assert_eq!(left, json!(0), "a settled dispute has no further move");
+    screenshots(&b, "disputes", 1280, false).await;
     b.quit().await;
     app.stop().await;
 }

@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::Handler;
 use axum::routing::{self, MethodRouter};
+use eventday_store::accounts::{self, InvitationListItem};
 use eventday_store::audit;
 use eventday_store::entities::audit_event;
 use eventday_store::queries::{self, CampaignListItem, CampaignSummary};
@@ -131,6 +132,8 @@ pub fn routes() -> Vec<Route> {
         ),
         r(Delete, "/api/v1/campaigns/{id}", Plan(CAMPAIGN), planning::campaigns::delete),
         r(Get, "/api/v1/campaigns/{id}/summary", Read(CAMPAIGN), campaign_summary),
+        // Lead invitations of the campaign's venues (without their secrets): for its planners.
+        r(Get, "/api/v1/campaigns/{id}/invitations", Plan(CAMPAIGN), list_invitations),
         r(Post, "/api/v1/disputes/{id}/status", Log(&[Path(Dispute, "id")]), planning::move_dispute),
         r(
             Get,
@@ -250,6 +253,39 @@ async fn campaign_summary(
     Ok(Json(queries::campaign_summary(&state.store, id).await?))
 }
 
+/// The lead invitations of a campaign's venues, newest first, with their status (`unused`,
+/// `used`, `expired`); never their secret links (those are shown once, when made).
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/invitations", tag = "accounts",
+    params(("id" = i32, Path, description = "campaign id"), InvitationQuery),
+    responses((status = 200, body = Vec<InvitationListItem>), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+async fn list_invitations(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<InvitationQuery>,
+) -> Result<Json<Vec<InvitationListItem>>, AppError> {
+    if let Some(st) = q.status.as_deref()
+        && !INVITATION_STATUSES.contains(&st)
+    {
+        let mut f = eventday_domain::FieldErrors::new();
+        f.insert("status".into(), format!("must be one of {}", INVITATION_STATUSES.join(", ")));
+        return Err(AppError::Invalid(f));
+    }
+    let all = accounts::list_campaign_invitations(&state.store, id, chrono::Utc::now()).await?;
+    Ok(Json(all.into_iter().filter(|i| q.status.as_deref().is_none_or(|st| i.status == st)).collect()))
+}
+
+const INVITATION_STATUSES: [&str; 3] = ["unused", "used", "expired"];
+
+/// Query of the invitation listing.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationQuery {
+    /// Only those with this status: `unused`, `used` or `expired`.
+    pub status: Option<String>,
+}
+
 /// Query of the audit listing.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -305,6 +341,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         openapi_json,
         list_campaigns,
         campaign_summary,
+        list_invitations,
         list_audit,
         crate::report::report_pdf,
         planning::campaigns::create,

@@ -46,6 +46,7 @@ mod handlers;
 mod invite;
 pub(crate) mod rules;
 
+pub(crate) use caller::identify;
 pub use caller::{Caller, Credential};
 pub use eventday_store::scope::Entity;
 pub use rules::{RouteInfo, RouteSpec, Rule, Target, route};

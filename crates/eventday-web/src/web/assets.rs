@@ -36,6 +36,22 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
+/// The lead page's service worker, always revalidated so that a new version takes over.
+pub async fn lead_service_worker() -> Response {
+    let Some(file) = Assets::get("lead-sw.js") else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        ],
+        file.data.into_owned(),
+    )
+        .into_response()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

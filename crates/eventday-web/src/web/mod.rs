@@ -61,6 +61,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/", Rule::Public, organizer::index),
         page("/login", Rule::Public, lead::login),
         page("/assets/{*path}", Rule::Public, assets::serve),
+        // At the root, so that its scope may cover /lead (a worker's scope is limited to its path).
+        page("/lead-sw.js", Rule::Public, assets::lead_service_worker),
         page("/campaigns/{id}", Rule::Read(CAMPAIGN), organizer::dashboard),
         page("/campaigns/{id}/live", Rule::Read(CAMPAIGN), organizer::live),
         page("/campaigns/{id}/venues", Rule::Read(CAMPAIGN), organizer::venues),
@@ -70,6 +72,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        // Invitations are made by those who plan the campaign.
+        page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
         page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
         page("/lead", Rule::Authenticated, lead::choose),
@@ -121,10 +125,14 @@ fn sv<T: serde::Serialize>(v: T) -> Value {
     Value::from(minijinja::value::Serde(v))
 }
 
-/// The campaign navigation (key, href), for pages inside one campaign.
-fn campaign_nav(id: i32) -> Vec<(&'static str, String)> {
-    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report"]
+/// The campaign navigation (key, href), for pages inside one campaign; organizers also see the
+/// lead invitations.
+fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
+    let organizer =
+        viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
+    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report", "invitations"]
         .into_iter()
+        .filter(|k| organizer || *k != "invitations")
         .map(|k| {
             let href =
                 if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };
@@ -156,27 +164,43 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let lang = self.1;
         let (mut parts, _) = self.0.into_response().into_parts();
-        let message = match parts.status {
-            StatusCode::NOT_FOUND => lang.t("error_not_found"),
-            StatusCode::FORBIDDEN => lang.t("error_forbidden"),
-            _ => lang.t("error_other"),
-        };
-        let viewer = Viewer { lang, caller: None };
-        let ctx = context! { message => message, status => parts.status.as_u16(), ..base(&viewer, lang.t("error_title")) };
-        let html = ENV
-            .get_template("error.html")
-            .and_then(|t| t.render(ctx))
-            .unwrap_or_else(|_| "<!doctype html><title>error</title><p>error</p>".to_owned());
+        let html = error_html(parts.status, &Viewer { lang, caller: None });
         parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
         parts.headers.remove(header::CONTENT_LENGTH);
+        // Who is looking is known only outside the route: `browser_pages` renders it again.
+        parts.extensions.insert(ErrorPage);
         Response::from_parts(parts, Body::from(html))
     }
 }
 
+/// Marks a response as the error page (to be rendered for the signed-in visitor, if any).
+#[derive(Clone, Copy)]
+struct ErrorPage;
+
+/// The error page for a status: the sign-in link only for visitors who are not signed in.
+fn error_html(status: StatusCode, viewer: &Viewer) -> String {
+    let lang = viewer.lang;
+    let message = match status {
+        StatusCode::NOT_FOUND => lang.t("error_not_found"),
+        StatusCode::FORBIDDEN => lang.t("error_forbidden"),
+        _ => lang.t("error_other"),
+    };
+    let ctx =
+        context! { message => message, status => status.as_u16(), ..base(viewer, lang.t("error_title")) };
+    ENV.get_template("error.html")
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|_| "<!doctype html><title>error</title><p>error</p>".to_owned())
+}
+
 /// For a browser asking for a page (not the API): "log in first" becomes a redirect to the
 /// sign-in page (coming back afterwards), and a refusal or a missing record an HTML page in
-/// the visitor's language instead of the API's JSON. The `lang` query choice is remembered too.
-pub async fn browser_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// the visitor's language instead of the API's JSON, showing who is signed in. The `lang`
+/// query choice is remembered too.
+pub async fn browser_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let path = req.uri().path();
     let wants_html = req.method() == Method::GET
         && !path.starts_with("/api/")
@@ -187,6 +211,7 @@ pub async fn browser_pages(req: axum::extract::Request, next: axum::middleware::
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
     let next_url = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+    let headers = if wants_html { req.headers().clone() } else { axum::http::HeaderMap::new() };
     let (mut parts, body) = req.into_parts();
     let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or(Lang::Zh);
     let resp = i18n::remember_lang(axum::extract::Request::from_parts(parts, body), next).await;
@@ -198,6 +223,7 @@ pub async fn browser_pages(req: axum::extract::Request, next: axum::middleware::
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    let is_error_page = resp.extensions().get::<ErrorPage>().is_some();
     match resp.status() {
         StatusCode::UNAUTHORIZED => {
             let to = format!("/login?next={}", urlencode(&next_url));
@@ -207,14 +233,17 @@ pub async fn browser_pages(req: axum::extract::Request, next: axum::middleware::
             }
             r
         }
-        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST if !is_html => {
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST
+            if !is_html || is_error_page =>
+        {
             let status = resp.status();
-            let err = match status {
-                StatusCode::FORBIDDEN => AppError::Forbidden(String::new()),
-                StatusCode::NOT_FOUND => AppError::NotFound(String::new()),
-                _ => AppError::BadRequest(String::new()),
-            };
-            PageError(err, lang).into_response()
+            let (mut parts, _) = resp.into_parts();
+            // A stale cookie or a bad token just means "not signed in" here.
+            let caller = crate::auth::identify(&state, &headers).await.ok().flatten();
+            let html = error_html(status, &Viewer { lang, caller });
+            parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(html))
         }
         _ => resp,
     }

@@ -31,7 +31,7 @@ async fn in_campaign(
     let ctx = context! {
         campaign => sv(&c),
         campaign_date => format_date(lang, c.date),
-        nav => sv(campaign_nav(id)),
+        nav => sv(campaign_nav(id, viewer)),
         active => active,
         ..base(viewer, &title)
     };
@@ -47,8 +47,119 @@ fn leak_nav(active: &str) -> &'static str {
         "officials" => "nav_officials",
         "disputes" => "nav_disputes",
         "report" => "nav_report",
+        "invitations" => "nav_invitations",
         _ => "nav_dashboard",
     }
+}
+
+/// One input of an add/edit form (rendered by `editor.html`, read by `assets/web/editor.js`).
+/// Kinds: `text`, `text_opt` (empty is null), `textarea`, `number_opt`, `money` (yuan shown,
+/// fen sent), `date`, `select` (an id), `select_opt` (an id or nothing), `select_text` (a word),
+/// `checkbox`, `checks` (a list of ids) and `keep` (not shown; sent back as the row had it).
+#[derive(Serialize)]
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    required: bool,
+    options: Vec<(String, String)>,
+    default: serde_json::Value,
+}
+
+fn field(lang: Lang, name: &'static str, label: &'static str, kind: &'static str, required: bool) -> Field {
+    Field {
+        name,
+        label: lang.t(label),
+        kind,
+        required,
+        options: Vec::new(),
+        default: serde_json::Value::Null,
+    }
+}
+
+impl Field {
+    fn options(mut self, options: Vec<(String, String)>) -> Self {
+        self.options = options;
+        self
+    }
+
+    fn default(mut self, v: serde_json::Value) -> Self {
+        self.default = v;
+        self
+    }
+}
+
+/// An add/edit form over a table: its key, where new rows go (`create`) and where one row is
+/// (`item`, with `{id}`), its fields and the rows as the API has them (by id).
+fn editor(
+    key: &str,
+    add_label: &str,
+    create: String,
+    item: &str,
+    fields: Vec<Field>,
+    rows: serde_json::Map<String, serde_json::Value>,
+) -> Value {
+    context! { key => key, add_label => add_label, create => create, item => item, fields => sv(fields), rows => sv(rows) }
+}
+
+/// Rows keyed by id, as JSON, for the editor.
+fn by_id<T: Serialize>(items: &[T], id: impl Fn(&T) -> i32) -> serde_json::Map<String, serde_json::Value> {
+    items.iter().map(|i| (id(i).to_string(), serde_json::to_value(i).unwrap_or_default())).collect()
+}
+
+/// Options for choosing a unit, by name.
+fn unit_options(names: &HashMap<i32, String>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = names.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
+    venues.iter().map(|v| (v.id.to_string(), v.name.clone())).collect()
+}
+
+/// The label of a word of a closed vocabulary in the page language.
+fn vocab_label<T: std::str::FromStr + Copy>(
+    lang: Lang,
+    word: &str,
+    zh: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+) -> String {
+    word.parse::<T>().map_or_else(
+        |_| word.to_owned(),
+        |v| match lang {
+            Lang::Zh => zh(v).to_owned(),
+            Lang::En => en(v).to_owned(),
+        },
+    )
+}
+
+fn vocab_options<T: Copy>(
+    lang: Lang,
+    all: &[T],
+    word: fn(T) -> &'static str,
+    zh: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            let label = match lang {
+                Lang::Zh => zh(*v),
+                Lang::En => en(*v),
+            };
+            (word(*v).to_owned(), label.to_owned())
+        })
+        .collect()
+}
+
+/// Whether the viewer plans (organizers) or at least logs (organizers and leads): the pages
+/// offer editing only to them (the API decides row by row).
+fn may_plan(viewer: &Viewer) -> bool {
+    viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer)
+}
+
+fn may_log(viewer: &Viewer) -> bool {
+    viewer.caller.as_ref().is_some_and(|c| c.principal.role != eventday_domain::Role::Viewer)
 }
 
 /// The start page: campaigns with their headline figures, and where leads go.
@@ -157,8 +268,10 @@ pub async fn venues(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     render("venues.html", context! { venues => sv(&venues), ..ctx })
 }
 
-/// Units taking part and their roles.
+/// Units taking part and their roles, with forms to add, change and remove participations and
+/// to add a unit to the shared directory.
 pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    use eventday_domain::UnitKind;
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "units").await?;
     let parts = planning::participations::list(&s.store, id).await.page(lang)?;
@@ -167,7 +280,44 @@ pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
         .iter()
         .map(|p| context! { p => sv(p), unit => names.get(&p.unit_id).cloned().unwrap_or_default() })
         .collect();
-    render("units.html", context! { rows => rows, ..ctx })
+    let fields = vec![
+        field(lang, "unit_id", "unit", "select", true).options(unit_options(&names)),
+        field(lang, "staffs_booth", "role_staffs_booth", "checkbox", false),
+        field(lang, "reconciliation_member", "role_reconciliation", "checkbox", false),
+        field(lang, "media", "role_media", "checkbox", false),
+        field(lang, "sponsor", "role_sponsor", "checkbox", false),
+    ];
+    let ed = editor(
+        "participations",
+        lang.t("add_participation"),
+        format!("/api/v1/campaigns/{id}/participations"),
+        "/api/v1/participations/{id}",
+        fields,
+        by_id(&parts, |p| p.id),
+    );
+    let unit_fields = vec![
+        field(lang, "name", "unit_name", "text", true),
+        field(lang, "kind", "unit_kind", "select_text", true).options(vocab_options(
+            lang,
+            UnitKind::ALL,
+            UnitKind::as_str,
+            UnitKind::label_zh,
+            UnitKind::label_en,
+        )),
+        field(lang, "contact", "contact", "text_opt", false),
+    ];
+    let unit_ed = editor(
+        "units",
+        lang.t("add_unit"),
+        "/api/v1/units".to_owned(),
+        "/api/v1/units/{id}",
+        unit_fields,
+        serde_json::Map::new(),
+    );
+    render(
+        "units.html",
+        context! { rows => rows, ed => ed, unit_ed => unit_ed, can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// The materials allocation grid: venues x items.
@@ -189,33 +339,73 @@ pub async fn materials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
     render("materials.html", context! { data => sv(&data), ..ctx })
 }
 
-/// Media coverage.
+/// Media coverage, with a form to add, change and remove items.
 pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    use eventday_domain::{MediaChannel, MediaFormat};
     let lang = viewer.lang;
-    let (_, ctx) = in_campaign(&s, &viewer, id, "media").await?;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "media").await?;
     let items = planning::media::list(&s.store, id).await.page(lang)?;
     let names = views::unit_names(&s.store).await.page(lang)?;
+    let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let covered = views::media_venue_ids(&s.store, id).await.page(lang)?;
     let rows: Vec<Value> = items
         .iter()
         .map(|m| {
             context! {
                 m => sv(m),
                 outlet => names.get(&m.outlet_unit_id).cloned().unwrap_or_default(),
+                channel => vocab_label(lang, &m.channel, MediaChannel::label_zh, MediaChannel::label_en),
+                format => vocab_label(lang, &m.format, MediaFormat::label_zh, MediaFormat::label_en),
                 date => format_date(lang, m.date),
                 reach => m.estimated_reach.map(format_count).unwrap_or_default(),
             }
         })
         .collect();
-    render("media.html", context! { rows => rows, ..ctx })
+    let mut data = by_id(&items, |m| m.id);
+    for (k, row) in &mut data {
+        let ids = k.parse::<i32>().ok().and_then(|i| covered.get(&i)).cloned().unwrap_or_default();
+        row["venue_ids"] = serde_json::json!(ids);
+    }
+    let fields = vec![
+        field(lang, "outlet_unit_id", "outlet", "select", true).options(unit_options(&names)),
+        field(lang, "channel", "channel", "select_text", true).options(vocab_options(
+            lang,
+            MediaChannel::ALL,
+            MediaChannel::as_str,
+            MediaChannel::label_zh,
+            MediaChannel::label_en,
+        )),
+        field(lang, "format", "format", "select_text", true).options(vocab_options(
+            lang,
+            MediaFormat::ALL,
+            MediaFormat::as_str,
+            MediaFormat::label_zh,
+            MediaFormat::label_en,
+        )),
+        field(lang, "date", "date", "date", true).default(serde_json::json!(c.date)),
+        field(lang, "headline", "headline", "text", true),
+        field(lang, "link", "link", "text_opt", false),
+        field(lang, "estimated_reach", "reach", "number_opt", false),
+        field(lang, "venue_ids", "venues_covered", "checks", false).options(venue_options(&venues)),
+    ];
+    let ed = editor(
+        "media",
+        lang.t("add_media"),
+        format!("/api/v1/campaigns/{id}/media"),
+        "/api/v1/media/{id}",
+        fields,
+        data,
+    );
+    render("media.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
 }
 
-/// Officials present.
+/// Officials present, with a form to add, change and remove them.
 pub async fn officials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "officials").await?;
     let items = planning::officials::list(&s.store, id).await.page(lang)?;
-    let venues: HashMap<i32, String> =
-        planning::venues::list(&s.store, id).await.page(lang)?.into_iter().map(|v| (v.id, v.name)).collect();
+    let venue_list = planning::venues::list(&s.store, id).await.page(lang)?;
+    let venues: HashMap<i32, String> = venue_list.iter().map(|v| (v.id, v.name.clone())).collect();
     let rows: Vec<Value> = items
         .iter()
         .map(|o| {
@@ -223,25 +413,53 @@ pub async fn officials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
             context! { o => sv(o), venue => venue }
         })
         .collect();
-    render("officials.html", context! { rows => rows, ..ctx })
+    let fields = vec![
+        field(lang, "name", "name", "text", true),
+        field(lang, "title", "title_col", "text", false),
+        field(lang, "organization", "organization", "text", false),
+        field(lang, "venue_id", "venue", "select_opt", false).options(venue_options(&venue_list)),
+        field(lang, "role", "role", "text", false),
+        field(lang, "masked", "masked", "checkbox", false).default(serde_json::json!(true)),
+    ];
+    let ed = editor(
+        "officials",
+        lang.t("add_official"),
+        format!("/api/v1/campaigns/{id}/officials"),
+        "/api/v1/officials/{id}",
+        fields,
+        by_id(&items, |o| o.id),
+    );
+    render("officials.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
 }
 
-/// Disputes received on the day.
+/// Disputes received on the day, with a form to add, change and remove them and the status
+/// moves each one may make next.
 pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    use eventday_domain::DisputeStatus;
     let lang = viewer.lang;
-    let (_, ctx) = in_campaign(&s, &viewer, id, "disputes").await?;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "disputes").await?;
     let items = planning::disputes::list(&s.store, id).await.page(lang)?;
-    let venues: HashMap<i32, String> =
-        planning::venues::list(&s.store, id).await.page(lang)?.into_iter().map(|v| (v.id, v.name)).collect();
+    let venue_list = planning::venues::list(&s.store, id).await.page(lang)?;
+    let venues: HashMap<i32, String> = venue_list.iter().map(|v| (v.id, v.name.clone())).collect();
     let names = views::unit_names(&s.store).await.page(lang)?;
+    let label = |st: DisputeStatus| match lang {
+        Lang::Zh => st.label_zh().to_owned(),
+        Lang::En => st.label_en().to_owned(),
+    };
     let rows: Vec<Value> = items
         .iter()
         .map(|d| {
-            let status = d.status.parse::<eventday_domain::DisputeStatus>().ok();
-            let status = status.map_or(d.status.clone(), |st| match lang {
-                Lang::Zh => st.label_zh().to_owned(),
-                Lang::En => st.label_en().to_owned(),
-            });
+            let current = d.status.parse::<DisputeStatus>().ok();
+            let status = current.map_or(d.status.clone(), label);
+            let moves: Vec<(&str, String)> = current
+                .map(|cur| {
+                    DisputeStatus::ALL
+                        .iter()
+                        .filter(|n| cur.can_move_to(**n))
+                        .map(|n| (n.as_str(), label(*n)))
+                        .collect()
+                })
+                .unwrap_or_default();
             context! {
                 d => sv(d),
                 venue => venues.get(&d.venue_id).cloned().unwrap_or_default(),
@@ -249,11 +467,29 @@ pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
                 claimed => format_yuan(d.amount_claimed_fen),
                 recovered => format_yuan(d.amount_recovered_fen),
                 status => status,
+                moves => moves,
                 date => format_date(lang, d.received_on),
             }
         })
         .collect();
-    render("disputes.html", context! { rows => rows, ..ctx })
+    let fields = vec![
+        field(lang, "venue_id", "venue", "select", true).options(venue_options(&venue_list)),
+        field(lang, "received_on", "received_on", "date", true).default(serde_json::json!(c.date)),
+        field(lang, "category", "category", "text", true),
+        field(lang, "enterprise_unit_id", "enterprise", "select_opt", false).options(unit_options(&names)),
+        field(lang, "summary", "summary", "textarea", false),
+        field(lang, "amount_claimed_fen", "amount_claimed", "money", false),
+        field(lang, "booth_id", "booth", "keep", false),
+    ];
+    let ed = editor(
+        "disputes",
+        lang.t("add_dispute"),
+        format!("/api/v1/campaigns/{id}/disputes"),
+        "/api/v1/disputes/{id}",
+        fields,
+        by_id(&items, |d| d.id),
+    );
+    render("disputes.html", context! { rows => rows, ed => ed, can_edit => may_log(&viewer), ..ctx })
 }
 
 /// The report page: narrative sections to edit, language and layout, the PDF download.
@@ -262,4 +498,41 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let (_, ctx) = in_campaign(&s, &viewer, id, "report").await?;
     let sections = planning::narrative::list(&s.store, id).await.page(lang)?;
     render("report.html", context! { sections => sv(&sections), ..ctx })
+}
+
+/// Lead invitations: every venue with its invitations so far (status only: the secret links
+/// are shown once, when made, as printable cards with their QR codes).
+pub async fn invitations(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (c, ctx) = in_campaign(&s, &viewer, id, "invitations").await?;
+    let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let now = Utc::now();
+    let invitations =
+        eventday_store::accounts::list_campaign_invitations(&s.store, id, now).await.page(lang)?;
+    let zone = eventday_domain::time::parse_zone(&c.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
+    let rows: Vec<Value> = venues
+        .iter()
+        .map(|v| {
+            let mine: Vec<Value> = invitations
+                .iter()
+                .filter(|i| i.venue_id == v.id)
+                .take(5)
+                .map(|i| {
+                    context! {
+                        id => i.id,
+                        status => i.status,
+                        expires => i.expires_at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string(),
+                        used => i.used_at.map(|u| u.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
+                    }
+                })
+                .collect();
+            let total = invitations.iter().filter(|i| i.venue_id == v.id).count();
+            context! { v => sv(v), invitations => mine, more => total.saturating_sub(5) }
+        })
+        .collect();
+    let data = serde_json::json!({
+        "venues": venues.iter().map(|v| serde_json::json!({"id": v.id, "name": v.name})).collect::<Vec<_>>(),
+        "timezone": c.timezone,
+    });
+    render("invitations.html", context! { rows => rows, data => sv(&data), ..ctx })
 }

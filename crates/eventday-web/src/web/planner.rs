@@ -26,7 +26,7 @@ async fn plan_ctx(s: &AppState, viewer: &Viewer, id: i32) -> Result<Value, PageE
         grid_x => cols,
         grid_y => rows,
         campaign => sv(&c),
-        nav => sv(campaign_nav(c.id)),
+        nav => sv(campaign_nav(c.id, viewer)),
         active => "venues",
         ..base(viewer, &title)
     })
