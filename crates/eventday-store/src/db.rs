@@ -75,6 +75,9 @@ impl Store {
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
                         .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                        // 16 MiB of page cache per connection (the default is 2 MiB): the
+                        // log's indexes are keyed by random ids, so a batch touches many pages.
+                        .pragma("cache_size", "-16384")
                 });
             }
             Backend::Postgres => {
