@@ -306,6 +306,17 @@ async fn a_bad_log_entry_is_refused_naming_every_bad_field() {
     for name in ["recorded_at", "author_name", "visitors", "materials.999", "booth_id"] {
         assert!(fields.contains_key(name), "{name} not named in {err}");
     }
+    // Only the time wrong: the group-commit writer checks it and names it alone.
+    let body = json!({
+        "id": "22222222-2222-4222-8222-222222222222",
+        "recorded_at": "2013-03-15T16:30:00Z",
+        "author_name": "后湖分会",
+        "visitors": 2,
+    });
+    let (s, err) = post(&app, &path, &body).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let fields = err["error"]["fields"].as_object().expect("fields");
+    assert_eq!(fields.keys().collect::<Vec<_>>(), vec!["recorded_at"], "{err}");
     let (_, page) = app.get_json(&path).await;
     assert_eq!(page["entries"].as_array().map(Vec::len), Some(0), "nothing stored");
     app.stop().await;

@@ -484,6 +484,50 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn in_one_batch_a_time_outside_the_day_and_a_locked_venue_are_refused_alone() {
+        let (store, _dir, campaign, venue) = demo_store().await;
+        let other = venue::Entity::find()
+            .filter(venue::Column::CampaignId.eq(campaign))
+            .filter(venue::Column::Id.ne(venue))
+            .one(store.conn())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        store
+            .conn()
+            .execute_unprepared(&format!("UPDATE venues SET day_status = 'accepted' WHERE id = {other}"))
+            .await
+            .unwrap();
+        let mut late = item(venue, 2);
+        late.entry.recorded_at = Utc.with_ymd_and_hms(2013, 3, 15, 17, 0, 0).unwrap(); // the 16th in Shanghai
+        let (jobs, answers): (Vec<Job>, Vec<_>) =
+            [item(venue, 1), late, item(other, 3), item(venue, 4)].into_iter().map(job).unzip();
+        commit(&store, jobs).await;
+        let mut results = Vec::new();
+        for a in answers {
+            results.push(a.await.unwrap());
+        }
+        assert!(matches!(results[0], Ok((_, Outcome::Created))), "{:?}", results[0]);
+        match &results[1] {
+            Err(StoreError::Invalid(v)) => assert!(v.fields.contains_key("recorded_at"), "{v:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(results[2], Err(StoreError::VenueLocked { venue_id, .. }) if venue_id == other));
+        match &results[3] {
+            Ok((e, Outcome::Created)) => assert_eq!(e.campaign_id, campaign),
+            other => panic!("{other:?}"),
+        }
+        let stored = log_entry::Entity::find()
+            .filter(log_entry::Column::AuthorName.eq("测试"))
+            .all(store.conn())
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(stored, 2, "only the two good entries");
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_copies_of_one_id_store_it_once_and_a_different_content_is_a_conflict() {
         let (store, _dir, _, venue) = demo_store().await;
