@@ -320,6 +320,10 @@ struct UserCore {
     disabled: bool,
 }
 
+/// The select list of a [`UserCore`] from `users u`.
+const USER_CORE_COLUMNS: &str = "u.id AS id, u.login AS login, u.display_name AS display_name, \
+     u.role AS role, u.organization_id AS organization_id, u.disabled AS disabled";
+
 impl From<user::Model> for UserCore {
     fn from(u: user::Model) -> Self {
         UserCore {
@@ -750,10 +754,10 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
     let db = store.conn();
     let Some(row) = Row::find_by_statement(crate::rollup::statement(
         db.get_database_backend(),
-        "SELECT s.id AS session_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, \
-         u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
-         u.organization_id AS organization_id, u.disabled AS disabled \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
+        &format!(
+            "SELECT s.id AS session_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, \
+             {USER_CORE_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?"
+        ),
         vec![hash.clone().into()],
     ))
     .one(db)
@@ -885,10 +889,10 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
     let db = store.conn();
     let Some(row) = Row::find_by_statement(crate::rollup::statement(
         db.get_database_backend(),
-        "SELECT t.id AS token_id, t.last_used_at AS last_used_at, \
-         u.id AS id, u.login AS login, u.display_name AS display_name, u.role AS role, \
-         u.organization_id AS organization_id, u.disabled AS disabled \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND NOT t.revoked",
+        &format!(
+            "SELECT t.id AS token_id, t.last_used_at AS last_used_at, {USER_CORE_COLUMNS} \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND NOT t.revoked"
+        ),
         vec![hash.clone().into()],
     ))
     .one(db)
