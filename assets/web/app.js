@@ -61,10 +61,42 @@ export async function api(method, path, body, opts = {}) {
   return { ok: false, status: resp.status, data, error: err };
 }
 
+// The API words its field complaints in English; on a Chinese page the common ones are shown in
+// Chinese (anything else as the API said it).
+const FIELD_MESSAGES_ZH = [
+  [/^must not be empty$/, () => '不能为空'],
+  [/^is required$/, () => '必填'],
+  [/^must not be negative$/, () => '不能为负数'],
+  [/^must not contain control characters$/, () => '不能包含控制字符'],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
+  [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^must not exceed complaints_received$/, () => '不能超过受理投诉数'],
+  [/^must be within the campaign day$/, () => '必须在活动当天之内'],
+  [/^must be after (starts_at|opens_at|the opening time)$/, () => '必须晚于开始时间'],
+  [/^must not be before the start$/, () => '不能早于开始时间'],
+  [/^must not be before the day it was received$/, () => '不能早于受理日期'],
+  [/^must be a time written HH:MM$/, () => '时间格式应为 HH:MM'],
+  [/^must be between (-?[\d.]+) and (-?[\d.]+)$/, (m) => `应在 ${m[1]} 到 ${m[2]} 之间`],
+  [/^names nothing that exists$/, () => '所指对象不存在'],
+  [/^no such material in this campaign$/, () => '本次活动没有这种物资'],
+  [/^is set only for settled, referred or closed$/, () => '仅在已调解、已移交或已结案时填写'],
+  [/^is recorded only when settling$/, () => '仅在调解成功时填写'],
+];
+
+/** A field complaint of the API in the page's language. */
+export function fieldMessage(text) {
+  if (lang !== 'zh' || typeof text !== 'string') return text;
+  for (const [re, zh] of FIELD_MESSAGES_ZH) {
+    const m = text.match(re);
+    if (m) return zh(m);
+  }
+  return text;
+}
+
 /** One readable line from an API error: its message and every named field. */
 export function errorText(error) {
   if (!error) return '';
-  const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${v}`);
+  const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${fieldMessage(v)}`);
   return fields.length ? fields.join('; ') : (error.message || '');
 }
 

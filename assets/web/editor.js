@@ -2,7 +2,7 @@
 // templates/editor.html) lists its fields; "Add" opens it empty, "Edit" filled from the row as
 // the API has it. The API's refusals (422, 400) are shown next to the fields they name. After a
 // change the page is loaded again, so the table shows what the server now has.
-import { api, errorText, say, t } from './app.js';
+import { api, errorText, fieldMessage, say, t } from './app.js';
 
 const NOTE = 'eventday.editor.note';
 const pageMsg = document.getElementById('editor-msg');
@@ -68,7 +68,8 @@ function clearErrors(ed) {
 function showErrors(form, error) {
   let first = null;
   const unplaced = [];
-  for (const [name, text] of Object.entries(error?.fields || {})) {
+  for (const [name, raw] of Object.entries(error?.fields || {})) {
+    const text = fieldMessage(raw);
     const base = name.split('.')[0];
     const p = form.querySelector(`.field-error[data-for="${base}"]`);
     if (!p) { unplaced.push(`${name}: ${text}`); continue; }

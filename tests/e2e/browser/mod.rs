@@ -650,6 +650,8 @@ async fn media_coverage_added_and_then_changed_on_the_page_is_kept() {
         )
         .await;
     assert_eq!(invalid, json!("true"));
+    // The API's English complaint is shown in the page's language.
+    assert_eq!(b.text("#editor-media .field-error[data-for=headline]").await, "不能为空");
     screenshots(&b, "media-error", 1280, false).await;
     b.type_into("#editor-media [name=headline]", "江岸区开展“3·15”活动").await;
     b.click("#editor-media button[type=submit]").await;
