@@ -1,7 +1,7 @@
 // The lead page's service worker (served as /lead-sw.js, scope /lead): the logging page and its
 // assets open again without a connection. Pages and assets go to the network first and fall
-// back to the copy kept here; the API is never touched (entries wait in the page's own queue
-// in localStorage, and are sent by the page).
+// back to the copy kept here (also when the network takes over 3 s); the API is never touched
+// (entries wait in the page's own queue in localStorage, and are sent by the page).
 const CACHE = 'eventday-lead-v1';
 const SHELL = ['/assets/app.css', '/assets/app.js', '/assets/lead.js'];
 
@@ -26,15 +26,21 @@ self.addEventListener('fetch', (ev) => {
   if (!page && !url.pathname.startsWith('/assets/')) return;
   ev.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    try {
-      const resp = await fetch(req);
+    const kept = await cache.match(req, { ignoreSearch: page });
+    const network = fetch(req).then(async (resp) => {
       // Keep only real pages and assets (not a redirect to the sign-in page).
       if (resp.ok && !resp.redirected && resp.type === 'basic') await cache.put(req, resp.clone());
       return resp;
-    } catch (err) {
-      const kept = await cache.match(req, { ignoreSearch: page });
-      if (kept) return kept;
-      throw err;
+    });
+    if (!kept) return network;
+    // On a slow connection (rain, a crowded cell) the kept copy is shown after 3 s; the
+    // network's answer, when it comes, still refreshes the copy for next time.
+    ev.waitUntil(network.catch(() => {}));
+    const slow = new Promise((resolve) => { setTimeout(() => resolve(kept), 3000); });
+    try {
+      return await Promise.race([network, slow]);
+    } catch {
+      return kept;
     }
   })());
 });
