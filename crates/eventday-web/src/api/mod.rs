@@ -308,15 +308,28 @@ pub struct AuditQuery {
 }
 
 /// Audit events, newest first.
+///
+/// Only events whose actor (`user_id`) belongs to the caller's organization or one of its
+/// descendants; events without an actor (written by the command line) only to organizers of a
+/// root organization (one without a parent). A district's organizer thus sees neither a sibling
+/// district's events nor its city's; a city's organizer sees its districts'.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<audit_event::Model>), (status = 400, body = ErrorBody)))]
 async fn list_audit(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<audit_event::Model>>, AppError> {
-    let events =
-        audit::list(&state.store, q.entity.as_deref(), q.entity_id.as_deref(), q.limit.unwrap_or(100))
-            .await?;
+    let scope =
+        audit::AuditScope::of_organization(state.store.conn(), caller.principal.organization_id).await?;
+    let events = audit::list(
+        &state.store,
+        &scope,
+        q.entity.as_deref(),
+        q.entity_id.as_deref(),
+        q.limit.unwrap_or(100),
+    )
+    .await?;
     Ok(Json(events))
 }
 
