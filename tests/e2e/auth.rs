@@ -1380,3 +1380,121 @@ async fn an_organizer_of_a_parent_organization_plans_its_children_but_not_the_re
     assert_eq!(status, 403, "a new root organization comes from the command line (user add --org-name)");
     w.app.stop().await;
 }
+
+/// A session of a new organizer of `org`: (cookie, CSRF token).
+async fn organizer_session(store: &eventday_store::Store, login: &str, org: i32) -> (String, String) {
+    let id = create(store, login, Role::Organizer, Some(org), vec![]).await;
+    accounts::create_session(store, id).await.expect("session")
+}
+
+/// A request with a session cookie and its CSRF token.
+fn with_session(
+    w: &World,
+    (cookie, csrf): &(String, String),
+    m: reqwest::Method,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    w.app
+        .client
+        .request(m, w.app.url(path))
+        .header(COOKIE, format!("eventday_session={cookie}"))
+        .header("x-csrf-token", csrf)
+}
+
+/// The `entity_id`s of the audit events the session sees for `query`.
+async fn audit_ids(w: &World, session: &(String, String), query: &str) -> Vec<String> {
+    let path = format!("/api/v1/audit?{query}");
+    let (status, body) =
+        json_of(with_session(w, session, reqwest::Method::GET, &path).send().await.expect("r")).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e["entity_id"].as_str().expect("entity_id").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_an_organizer_only_the_events_of_their_organization_tree() {
+    let w = World::new().await;
+    let store = &w.app.db.store;
+    let parent = |id: i32| async move {
+        organization::Entity::find_by_id(id).one(store.conn()).await.expect("q").and_then(|o| o.parent_id)
+    };
+    // The demo district is under a city, itself under the province (a root organization).
+    let city = parent(w.org).await.expect("the district has a city");
+    let province = parent(city).await.expect("the city has a province");
+    assert_eq!(parent(province).await, None, "the province is a root");
+    let sibling = organization::ActiveModel {
+        name: Set("另一个区消费者协会".into()),
+        parent_id: Set(Some(city)),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(store.conn())
+    .await
+    .expect("sibling district")
+    .id;
+    let district = {
+        let a = &w.accounts[&Who::Organizer];
+        (a.cookie.clone(), a.csrf.clone())
+    };
+    let sibling_boss = organizer_session(store, "sibling-boss", sibling).await;
+    let city_boss = organizer_session(store, "city-boss", city).await;
+    let province_boss = organizer_session(store, "province-boss", province).await;
+
+    // Each organizer adds a child organization under their own: one audit event each, with that
+    // organizer as its actor.
+    let mut made = HashMap::new();
+    for (name, session, under) in [
+        ("district", &district, w.org),
+        ("sibling", &sibling_boss, sibling),
+        ("city", &city_boss, city),
+        ("province", &province_boss, province),
+    ] {
+        let body = json!({"name": format!("{name}的下级"), "parent_id": under});
+        let resp = with_session(&w, session, reqwest::Method::POST, "/api/v1/organizations")
+            .json(&body)
+            .send()
+            .await
+            .expect("r");
+        let (status, created) = json_of(resp).await;
+        assert_eq!(status, 201, "{created}");
+        made.insert(name, created["id"].as_i64().expect("id").to_string());
+    }
+    let sees = |ids: &[String], name: &str| ids.contains(&made[name]);
+    let query = "entity=organization&limit=1000";
+
+    let ids = audit_ids(&w, &district, query).await;
+    assert!(sees(&ids, "district"), "a district organizer sees their own district's events");
+    assert!(!sees(&ids, "sibling"), "but not a sibling district's");
+    assert!(!sees(&ids, "city"), "nor the city's");
+    assert!(!sees(&ids, "province"), "nor the province's");
+
+    let ids = audit_ids(&w, &sibling_boss, query).await;
+    assert!(sees(&ids, "sibling") && !sees(&ids, "district") && !sees(&ids, "city"), "{ids:?}");
+
+    let ids = audit_ids(&w, &city_boss, query).await;
+    assert!(sees(&ids, "city"), "a city organizer sees their own events");
+    assert!(sees(&ids, "district") && sees(&ids, "sibling"), "and their districts'");
+    assert!(!sees(&ids, "province"), "but not the province's");
+
+    let ids = audit_ids(&w, &province_boss, query).await;
+    assert!(["district", "sibling", "city", "province"].iter().all(|n| sees(&ids, n)), "{ids:?}");
+
+    // Users made here were made without an actor, as the command line does: only organizers of a
+    // root organization see those events.
+    let cli = format!("entity=user&entity_id={}", w.accounts[&Who::Organizer].id);
+    assert_eq!(
+        audit_ids(&w, &province_boss, &cli).await.len(),
+        1,
+        "a root organizer sees events without an actor"
+    );
+    assert!(audit_ids(&w, &city_boss, &cli).await.is_empty(), "a city (not a root) does not");
+    assert!(audit_ids(&w, &district, &cli).await.is_empty(), "nor a district");
+    // The filters and the limit still apply within what is visible.
+    let ids = audit_ids(&w, &city_boss, &format!("entity=organization&entity_id={}", made["sibling"])).await;
+    assert_eq!(ids, vec![made["sibling"].clone()]);
+    assert_eq!(audit_ids(&w, &province_boss, "entity=organization&limit=2").await.len(), 2);
+    w.app.stop().await;
+}

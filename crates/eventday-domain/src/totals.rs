@@ -12,6 +12,7 @@ use std::ops::AddAssign;
 
 /// The figures a log entry carries (and their sums).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// People who came (attendance).
     pub visitors: i64,

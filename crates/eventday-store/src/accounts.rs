@@ -35,6 +35,7 @@ const API_TOKEN_PREFIX: &str = "edt_";
 
 /// Who is calling: an active user with their role and scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Principal {
     /// User id.
     pub user_id: i32,
@@ -52,6 +53,7 @@ pub struct Principal {
 
 /// A user as shown to organizers and the CLI (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     /// Id.
     pub id: i32,
@@ -120,6 +122,7 @@ pub struct SessionAuth {
 
 /// An API token as listed (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenInfo {
     /// Id.
     pub id: i32,
@@ -133,6 +136,7 @@ pub struct ApiTokenInfo {
 
 /// An invitation as shown to the organizer who made it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationInfo {
     /// Id.
     pub id: i32,

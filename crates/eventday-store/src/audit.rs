@@ -2,14 +2,16 @@
 //! state, inside the same transaction as the write itself.
 
 use crate::Store;
-use crate::entities::audit_event;
+use crate::entities::{audit_event, organization, user};
 use crate::error::StoreError;
 use chrono::Utc;
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,17 +91,55 @@ pub async fn record<T: Serialize>(
 /// The largest page of audit events returned at once.
 pub const MAX_AUDIT_PAGE: u64 = 1_000;
 
-/// Audit events, newest first, optionally for one entity kind and id.
+/// Whose audit events a reader may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditScope {
+    /// Events whose actor belongs to one of these organizations.
+    pub organizations: BTreeSet<i32>,
+    /// Also events without an actor (written by the command line).
+    pub unattributed: bool,
+}
+
+impl AuditScope {
+    /// What an organizer of `organization_id` sees: events of users of that organization and its
+    /// descendants, and, for a root organization (one without a parent), events without an actor.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn of_organization(
+        db: &impl ConnectionTrait,
+        organization_id: i32,
+    ) -> Result<Self, StoreError> {
+        let organizations = crate::accounts::organization_tree(db, organization_id).await?;
+        let root = organization::Entity::find_by_id(organization_id)
+            .one(db)
+            .await?
+            .is_some_and(|o| o.parent_id.is_none());
+        Ok(AuditScope { organizations, unattributed: root })
+    }
+}
+
+/// Audit events within `scope`, newest first, optionally for one entity kind and id.
 ///
 /// # Errors
 /// A database error.
 pub async fn list(
     store: &Store,
+    scope: &AuditScope,
     entity: Option<&str>,
     entity_id: Option<&str>,
     limit: u64,
 ) -> Result<Vec<audit_event::Model>, StoreError> {
-    let mut q = audit_event::Entity::find();
+    let actors = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::OrganizationId.is_in(scope.organizations.iter().copied()))
+        .to_owned();
+    let mut visible = Condition::any().add(audit_event::Column::UserId.in_subquery(actors));
+    if scope.unattributed {
+        visible = visible.add(audit_event::Column::UserId.is_null());
+    }
+    let mut q = audit_event::Entity::find().filter(visible);
     if let Some(e) = entity {
         q = q.filter(audit_event::Column::Entity.eq(e));
     }

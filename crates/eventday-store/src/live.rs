@@ -65,6 +65,7 @@ impl std::str::FromStr for Cursor {
 
 /// A committed log entry as the live feed shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveEntry {
     /// Entry id (client-made UUID).
     pub id: String,
@@ -116,6 +117,7 @@ pub fn truncate_micros(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Running totals of one campaign, sent after new entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveTotals {
     /// Campaign.
     pub campaign_id: i32,

@@ -60,6 +60,7 @@ const SUMS: &str = "COALESCE(CAST(SUM(s.log_entries) AS BIGINT), 0) AS log_entri
 
 /// Grand totals of a roll-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollupTotals {
     /// Campaigns (one per district) in the subtree for the year.
     pub districts: i64,
@@ -73,6 +74,7 @@ pub struct RollupTotals {
 
 /// One district (a campaign of an organization in the subtree).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollupDistrict {
     /// Campaign id (also the paging cursor).
     pub campaign_id: i32,

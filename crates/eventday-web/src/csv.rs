@@ -45,6 +45,7 @@ struct RowErrorDoc {
 
 /// Query of an import.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ImportQuery {
     /// Check and count only; write nothing.
     #[serde(default)]
@@ -53,6 +54,7 @@ pub(crate) struct ImportQuery {
 
 /// Query of an export.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ExportQuery {
     /// Header language: zh (default) or en.
     lang: Option<String>,

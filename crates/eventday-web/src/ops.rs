@@ -1,7 +1,7 @@
 //! Event-day operations: roll-ups over organization trees and the live feed (Server-Sent Events).
 
 use crate::auth::{RouteSpec, Rule, Target, route};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::http::Method;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use eventday_domain::FieldErrors;
-use eventday_store::live::{self, Cursor, LiveMessage, Scope, Subscription};
+use eventday_store::live::{self, Cursor, LiveEntry, LiveMessage, Scope, Subscription};
 use eventday_store::rollup::{self, MAX_PAGE, RollupDistrict, RollupTotals};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
+use utoipa::OpenApi;
 
 /// The operations routes, each with its access rule: roll-ups and feeds are read access to
 /// the organization or campaign (organizers and viewers of its tree, leads of the campaign).
@@ -29,6 +30,17 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         route(Method::GET, "/api/v1/organizations/{id}/live", Rule::Read(ORG), organization_live),
         route(Method::GET, "/api/v1/campaigns/{id}/live", Rule::Read(CAMPAIGN), campaign_live),
     ]
+}
+
+/// The operations part of the API document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    #[derive(OpenApi)]
+    #[openapi(
+        paths(rollup, organization_live, campaign_live),
+        components(schemas(LiveEntry, LiveTotalsEvent))
+    )]
+    struct Doc;
+    Doc::openapi()
 }
 
 fn path_id(id: Result<Path<i32>, PathRejection>, what: &str) -> Result<i32, AppError> {
@@ -51,19 +63,49 @@ fn int_param<T: std::str::FromStr>(
     }
 }
 
+/// The organization a roll-up is of.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct OrganizationRef {
+    /// Id.
+    id: i32,
+    /// Name.
+    name: String,
+}
+
 /// One page of a roll-up.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RollupPage {
-    organization: serde_json::Value,
+    /// The organization.
+    organization: OrganizationRef,
+    /// The year.
     year: i32,
+    /// Totals of the organization and all its descendants for the year (every page).
     totals: RollupTotals,
+    /// This page of districts, by campaign id.
     districts: Vec<RollupDistrict>,
-    /// Pass as `after` for the next page; absent on the last page.
+    /// Pass as `after` for the next page; null on the last page.
     next_after: Option<i32>,
 }
 
-/// `GET /organizations/{id}/rollup?year=Y[&after=CAMPAIGN_ID][&limit=N]`: totals of the
-/// organization and all its descendants for the year, and one page of districts.
+/// Query of a roll-up (read leniently: unknown parameters are ignored).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "read only by the OpenAPI derive; the handler reads the query by name")]
+struct RollupQuery {
+    /// The campaign year, 1980 to 2200.
+    year: i32,
+    /// The `next_after` of the previous page (a campaign id).
+    after: Option<i32>,
+    /// Districts per page, 1 to 1000 (default 100).
+    limit: Option<u64>,
+}
+
+/// Totals of an organization and all its descendants for a year, and one page of its districts
+/// (campaigns of the subtree, by campaign id).
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/rollup", tag = "operations",
+    params(("id" = i32, Path, description = "organization id"), RollupQuery),
+    responses((status = 200, body = RollupPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`year` missing or out of range, `after` or `limit` not valid")))]
 #[tracing::instrument(skip_all)]
 async fn rollup(
     State(state): State<AppState>,
@@ -95,13 +137,7 @@ async fn rollup(
     let districts = rollup::rollup_districts(&state.store, id, year, after, limit).await?;
     let next_after =
         (districts.len() as u64 == limit).then(|| districts.last().map(|d| d.campaign_id)).flatten();
-    Ok(Json(RollupPage {
-        organization: json!({"id": id, "name": name}),
-        year,
-        totals,
-        districts,
-        next_after,
-    }))
+    Ok(Json(RollupPage { organization: OrganizationRef { id, name }, year, totals, districts, next_after }))
 }
 
 /// The resume cursor from `Last-Event-ID` (browsers send it on reconnect) or `?after=`.
@@ -117,14 +153,46 @@ fn resume_cursor(headers: &HeaderMap, q: &LiveQuery) -> Result<Option<Cursor>, A
 }
 
 /// Query of the live endpoints.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LiveQuery {
     /// A cursor to resume after, for clients that cannot set `Last-Event-ID`.
     after: Option<String>,
 }
 
-/// `GET /campaigns/{id}/live`: new log entries (`event: entry`) and running totals
-/// (`event: totals`) of one campaign.
+/// The data of a `totals` event of the live feed.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "read only by the OpenAPI derive; the event is built with json!")]
+struct LiveTotalsEvent {
+    /// Running totals of the campaigns whose entries were just sent.
+    campaigns: Vec<eventday_store::live::LiveTotals>,
+}
+
+/// The description shared by both live feeds.
+macro_rules! live_feed_doc {
+    () => {
+        "A Server-Sent Events stream (`text/event-stream`) that stays open. Events:\n\n\
+        - `event: entry`, `id: <cursor>`, `data:` a `LiveEntry` as JSON: a log entry just stored \
+        (in the order stored).\n\
+        - `event: totals`, `data:` a `LiveTotalsEvent` as JSON (`{\"campaigns\":[LiveTotals…]}`): \
+        running totals of the campaigns whose entries were just sent, at most every 0.5 s.\n\
+        - `event: lagged`, `data: reconnect with Last-Event-ID`: the client fell too far behind; \
+        the stream ends.\n\n\
+        Comment lines (`:`) are sent as keep-alives. To resume without gaps, reconnect with the \
+        `Last-Event-ID` header (browsers' `EventSource` does this itself) or `?after=` set to the \
+        last `entry` event's id (`MICROS_UUID`); entries stored after it are sent first. Without \
+        either, the stream starts with what is stored from now on."
+    };
+}
+
+/// New log entries and running totals of one campaign, live.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/live", tag = "operations", description = live_feed_doc!(),
+    params(("id" = i32, Path, description = "campaign id"), LiveQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "the id of the last `entry` event received (`MICROS_UUID`); wins over `after`")),
+    responses((status = 200, content_type = "text/event-stream", body = String,
+            description = "the event stream (`entry`, `totals`, `lagged` events; see the description)"),
+        (status = 400, body = ErrorBody, description = "a malformed id, `Last-Event-ID` or `after`"),
+        (status = 404, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn campaign_live(
     State(state): State<AppState>,
@@ -139,8 +207,15 @@ async fn campaign_live(
     Ok(sse(sub))
 }
 
-/// `GET /organizations/{id}/live`: the same for every campaign of the organization and its
-/// descendants (as they were when the stream began).
+/// New log entries and running totals of every campaign of the organization and its
+/// descendants (as they were when the stream began), live.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/live", tag = "operations", description = live_feed_doc!(),
+    params(("id" = i32, Path, description = "organization id"), LiveQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "the id of the last `entry` event received (`MICROS_UUID`); wins over `after`")),
+    responses((status = 200, content_type = "text/event-stream", body = String,
+            description = "the event stream (`entry`, `totals`, `lagged` events; see the description)"),
+        (status = 400, body = ErrorBody, description = "a malformed id, `Last-Event-ID` or `after`"),
+        (status = 404, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn organization_live(
     State(state): State<AppState>,

@@ -18,6 +18,7 @@ pub const PHOTO_BODY_LIMIT: usize = eventday_domain::photo::MAX_PHOTO_BYTES + 64
 
 /// Query of the log listings.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// Only entries recorded at or after this instant (RFC 3339).

@@ -1,8 +1,9 @@
 //! The JSON API under `/api/v1` and its OpenAPI document at `/api/openapi.json`.
 //!
 //! Every route is listed once, in [`routes`], with its access rule (see [`crate::auth`]); the
-//! router is built from that list, a test checks each entry appears in the OpenAPI document, and
-//! the end-to-end test checks each against every role.
+//! router is built from that list and the other modules' (see [`crate::route_table`]), a test
+//! checks every `/api/` route of that table appears in the OpenAPI document (with its path
+//! parameters and access rule), and the end-to-end test checks each against every role.
 
 pub mod log;
 pub mod planning;
@@ -218,6 +219,12 @@ pub fn routes() -> Vec<Route> {
     v
 }
 
+/// A file's bytes (a PDF, a PNG), as the schema of binary answers.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[expect(dead_code, reason = "read only by the OpenAPI derive")]
+pub(crate) struct Binary(Vec<u8>);
+
 /// Campaigns, newest day first.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignList {
@@ -280,6 +287,7 @@ const INVITATION_STATUSES: [&str; 3] = ["unused", "used", "expired"];
 
 /// Query of the invitation listing.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InvitationQuery {
     /// Only those with this status: `unused`, `used` or `expired`.
@@ -288,6 +296,7 @@ pub struct InvitationQuery {
 
 /// Query of the audit listing.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Entity kind, e.g. `booth`, `log_entry`.
@@ -299,15 +308,28 @@ pub struct AuditQuery {
 }
 
 /// Audit events, newest first.
+///
+/// Only events whose actor (`user_id`) belongs to the caller's organization or one of its
+/// descendants; events without an actor (written by the command line) only to organizers of a
+/// root organization (one without a parent). A district's organizer thus sees neither a sibling
+/// district's events nor its city's; a city's organizer sees its districts'.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<audit_event::Model>), (status = 400, body = ErrorBody)))]
 async fn list_audit(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<audit_event::Model>>, AppError> {
-    let events =
-        audit::list(&state.store, q.entity.as_deref(), q.entity_id.as_deref(), q.limit.unwrap_or(100))
-            .await?;
+    let scope =
+        audit::AuditScope::of_organization(state.store.conn(), caller.principal.organization_id).await?;
+    let events = audit::list(
+        &state.store,
+        &scope,
+        q.entity.as_deref(),
+        q.entity_id.as_deref(),
+        q.limit.unwrap_or(100),
+    )
+    .await?;
     Ok(Json(events))
 }
 
@@ -317,12 +339,227 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }
 
-/// The whole OpenAPI document: this module's paths and the CSV routes'.
+/// The whole OpenAPI document: this module's paths, the CSV, account and operations routes',
+/// with each route's access rule from [`crate::route_table`] (see [`document_access`]).
 #[must_use]
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::csv::openapi());
+    doc.merge(crate::auth::openapi());
+    doc.merge(crate::ops::openapi());
+    document_access(&mut doc);
     doc
+}
+
+/// Names of the security schemes in the document.
+const SESSION: &str = "session";
+const CSRF: &str = "csrf";
+const BEARER: &str = "bearer";
+
+/// The operation of `method` in a path item.
+fn operation_mut(
+    item: &mut utoipa::openapi::PathItem,
+    method: axum::http::Method,
+) -> Option<&mut utoipa::openapi::path::Operation> {
+    use axum::http::Method as M;
+    match method {
+        M::GET => item.get.as_mut(),
+        M::POST => item.post.as_mut(),
+        M::PUT => item.put.as_mut(),
+        M::DELETE => item.delete.as_mut(),
+        M::PATCH => item.patch.as_mut(),
+        _ => None,
+    }
+}
+
+/// Who may call a route under `rule`, in words, with the rows it is judged by.
+fn access_text(rule: Rule) -> String {
+    let who = match rule {
+        Rule::Public => return "**Access:** anyone; no credentials needed.".to_owned(),
+        Rule::Authenticated => "any active user (a session or an API token)",
+        Rule::Organizer => "organizers (the answer keeps to their organization and its descendants)",
+        Rule::Read(_) => {
+            "organizers and viewers of the organization (or an ancestor) the target belongs to, and \
+             leads with a venue in the target's campaign"
+        }
+        Rule::Plan(_) => "organizers of the organization (or an ancestor) the target belongs to",
+        Rule::Log(_) => {
+            "leads of the target's venue, and organizers of the organization (or an ancestor) it \
+             belongs to"
+        }
+    };
+    let targets = match rule {
+        Rule::Read(t) | Rule::Plan(t) | Rule::Log(t) => t
+            .iter()
+            .map(|t| match *t {
+                Target::Path(e, p) => format!("the {} `{p}` of the path", format!("{e:?}").to_lowercase()),
+                Target::Body(e, f) => {
+                    format!("the {} `{f}` of the body (when given)", format!("{e:?}").to_lowercase())
+                }
+            })
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    if targets.is_empty() {
+        format!("**Access:** {who}.")
+    } else {
+        format!("**Access:** {who}. Targets: {}.", targets.join(", "))
+    }
+}
+
+/// An error answer in the envelope.
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+        )
+        .build()
+        .into()
+}
+
+/// What an answer of `status` means when its annotation does not say.
+fn default_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "created",
+        "204" => "done; no body",
+        "400" => "the path, query or body could not be read (names the field where it can)",
+        "401" => "not logged in, or the credentials are not (or no longer) valid",
+        "403" => "not allowed",
+        "404" => "not found",
+        "409" => "conflicts with what is stored",
+        "413" => "the body is over the limit",
+        "415" => "the body is not of a type this route accepts",
+        "422" => "invalid; `fields` names every bad field",
+        "423" => "the venue's day was accepted; its figures are locked",
+        "429" => "too many requests",
+        _ => "see the status code",
+    }
+}
+
+/// Every 4xx answer of the API is the error envelope (see [`crate::error::envelope_errors`]):
+/// says so where an annotation gave no content, and gives every answer a description.
+fn envelope_and_describe_answers(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for m in [
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::PUT,
+            axum::http::Method::DELETE,
+        ] {
+            let Some(op) = operation_mut(item, m) else { continue };
+            for (status, answer) in &mut op.responses.responses {
+                let utoipa::openapi::RefOr::T(answer) = answer else { continue };
+                if answer.description.is_empty() {
+                    default_description(status).clone_into(&mut answer.description);
+                }
+                if status.starts_with('4') && answer.content.is_empty() {
+                    let utoipa::openapi::RefOr::T(envelope) = error_response(&answer.description) else {
+                        continue;
+                    };
+                    answer.content = envelope.content;
+                }
+            }
+        }
+    }
+}
+
+/// Adds what the route table knows to every `/api/` operation: the security schemes, who may
+/// call it (its security requirements and a sentence of its description), and the answers of
+/// the access layer that runs before every handler — 401 without valid credentials, 403 for a
+/// denied rule or a cookie-authenticated write without the CSRF header, 400/404 for a malformed
+/// or unknown row named in the path, 422 for an unknown row named in the body.
+fn document_access(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        SESSION,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax; valid 12 \
+             hours). Writes (POST, PUT, DELETE) with it also need the `csrf` header.",
+        ))),
+    );
+    components.add_security_scheme(
+        CSRF,
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-CSRF-Token",
+            "The session's CSRF token (`csrf_token` of the login and of `GET /api/v1/auth/me`), \
+             required on every write made with the session cookie; without it the answer is 403 \
+             with code `csrf`. Not needed with an API token.",
+        ))),
+    );
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("edt_…")
+                .description(Some(
+                    "An API token (`POST /api/v1/auth/tokens`) as `Authorization: Bearer <secret>`; \
+                     it acts as its user, with no CSRF token needed.",
+                ))
+                .build(),
+        ),
+    );
+    envelope_and_describe_answers(doc);
+    for info in crate::route_table() {
+        if !info.path.starts_with("/api/") {
+            continue;
+        }
+        let Some(op) = doc.paths.paths.get_mut(info.path).and_then(|i| operation_mut(i, info.method.clone()))
+        else {
+            continue;
+        };
+        let text = access_text(info.rule);
+        op.description = Some(match op.description.take() {
+            Some(d) if !d.is_empty() => format!("{d}\n\n{text}"),
+            _ => text,
+        });
+        if info.rule == Rule::Public {
+            continue;
+        }
+        let write = !matches!(info.method, axum::http::Method::GET | axum::http::Method::HEAD);
+        let session = if write {
+            SecurityRequirement::new(SESSION, Vec::<String>::new()).add(CSRF, Vec::<String>::new())
+        } else {
+            SecurityRequirement::new(SESSION, Vec::<String>::new())
+        };
+        op.security = Some(vec![session, SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+        let responses = &mut op.responses.responses;
+        let mut add = |status: &str, description: &str| {
+            responses.entry(status.to_owned()).or_insert_with(|| error_response(description));
+        };
+        add("401", "not logged in, or the session or token is not (or no longer) valid");
+        let forbidden = match (info.rule, write) {
+            (Rule::Authenticated, false) => None,
+            (Rule::Authenticated, true) => {
+                Some("a write with the session cookie but without its `X-CSRF-Token` (code `csrf`)")
+            }
+            (_, false) => Some("the caller's role or organization tree does not allow this"),
+            (_, true) => Some(
+                "the caller's role or organization tree does not allow this, or a write with the \
+                 session cookie but without its `X-CSRF-Token` (code `csrf`)",
+            ),
+        };
+        if let Some(d) = forbidden {
+            add("403", d);
+        }
+        if let Rule::Read(targets) | Rule::Plan(targets) | Rule::Log(targets) = info.rule {
+            if targets.iter().any(|t| matches!(t, Target::Path(..))) {
+                add("400", "an id in the path is malformed");
+                add("404", "no row has the id in the path");
+            }
+            if targets.iter().any(|t| matches!(t, Target::Body(..))) {
+                add("422", "a field of the body names nothing that exists");
+            }
+        }
+    }
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.
@@ -335,7 +572,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         (malformed or truncated JSON, wrong types, unknown fields — named in `fields`), 404, 409 conflicts \
         (duplicates, a reused log id with other content, deleting what is still referenced), 413 over the body \
         limit, 415 a body that is not JSON (or a photo that is not JPEG/PNG/WebP), 422 validation naming \
-        every bad field."
+        every bad field. Authentication: the session cookie of `POST /api/v1/auth/login` (writes also send \
+        its CSRF token in `X-CSRF-Token`) or an API token as `Authorization: Bearer`; 401 without valid \
+        credentials, 403 when the caller's role or organization tree does not allow the route (each \
+        operation says who may call it)."
     ),
     paths(
         openapi_json,
@@ -424,25 +664,150 @@ pub struct ApiDoc;
 mod tests {
     use super::*;
 
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{PathItem, RefOr};
+
+    /// The `/api/` routes of the whole route table (the router is built from it).
+    fn api_routes() -> Vec<crate::auth::RouteInfo> {
+        crate::route_table().into_iter().filter(|r| r.path.starts_with("/api/")).collect()
+    }
+
     #[test]
     fn every_route_of_the_router_is_in_the_openapi_document() {
-        let doc = openapi();
+        let mut doc = openapi();
         let mut missing = Vec::new();
-        let all = routes();
-        assert!(all.len() > 60, "the route list is suspiciously short: {}", all.len());
+        let all = api_routes();
+        assert!(all.len() > 90, "the route list is suspiciously short: {}", all.len());
         for route in &all {
-            let item = doc.paths.paths.get(route.path);
-            let found = item.is_some_and(|i| match route.method {
-                Method::Get => i.get.is_some(),
-                Method::Post => i.post.is_some(),
-                Method::Put => i.put.is_some(),
-                Method::Delete => i.delete.is_some(),
-            });
-            if !found {
-                missing.push(format!("{:?} {}", route.method, route.path));
+            let found =
+                doc.paths.paths.get_mut(route.path).and_then(|i| operation_mut(i, route.method.clone()));
+            if found.is_none() {
+                missing.push(format!("{} {}", route.method, route.path));
             }
         }
         assert!(missing.is_empty(), "routes missing from the OpenAPI document: {missing:?}");
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_every_answer_is_described() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let mut ids = std::collections::BTreeMap::<String, u32>::new();
+        let mut undescribed = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                *ids.entry(op["operationId"].as_str().unwrap_or_default().to_owned()).or_default() += 1;
+                for (status, answer) in op["responses"].as_object().into_iter().flatten() {
+                    let described = answer["description"].as_str().is_some_and(|d| !d.is_empty());
+                    let enveloped = !status.starts_with('4') || answer["content"].is_object();
+                    if !described || !enveloped {
+                        undescribed.push(format!("{method} {path} {status}"));
+                    }
+                }
+            }
+        }
+        ids.retain(|_, n| *n > 1);
+        assert!(ids.is_empty(), "operation ids used more than once: {ids:?}");
+        assert!(undescribed.is_empty(), "answers without a description or a 4xx body: {undescribed:?}");
+    }
+
+    #[test]
+    fn the_document_has_no_route_the_router_lacks() {
+        let doc = openapi();
+        let table: std::collections::BTreeSet<(String, &str)> =
+            api_routes().iter().map(|r| (r.method.to_string(), r.path)).collect();
+        let mut extra = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let PathItem { get, put, post, delete, patch, .. } = item;
+            for (m, op) in [("GET", get), ("PUT", put), ("POST", post), ("DELETE", delete), ("PATCH", patch)]
+            {
+                if op.is_some() && !table.contains(&(m.to_owned(), path.as_str())) {
+                    extra.push(format!("{m} {path}"));
+                }
+            }
+        }
+        assert!(extra.is_empty(), "documented but not routed: {extra:?}");
+    }
+
+    #[test]
+    fn every_path_parameter_is_declared_and_every_guarded_route_says_who_may_call_it() {
+        let mut doc = openapi();
+        let mut problems = Vec::new();
+        for route in api_routes() {
+            let Some(op) =
+                doc.paths.paths.get_mut(route.path).and_then(|i| operation_mut(i, route.method.clone()))
+            else {
+                problems.push(format!("{} {} is missing", route.method, route.path));
+                continue;
+            };
+            let declared: Vec<String> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) if p.parameter_in == ParameterIn::Path => Some(p.name.clone()),
+                    _ => None,
+                })
+                .collect();
+            let in_path: Vec<String> = route
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(str::to_owned)
+                .collect();
+            let (mut a, mut b) = (declared.clone(), in_path.clone());
+            a.sort();
+            b.sort();
+            if a != b {
+                problems.push(format!("{} {}: path parameters {declared:?}", route.method, route.path));
+            }
+            if route.rule != Rule::Public {
+                let security = op.security.as_ref().map_or(0, Vec::len);
+                let has_401 = op.responses.responses.contains_key("401");
+                if security != 2 || !has_401 {
+                    problems.push(format!("{} {}: no security or no 401", route.method, route.path));
+                }
+            }
+            if !op.description.as_deref().is_some_and(|d| d.contains("**Access:**")) {
+                problems.push(format!("{} {}: no access sentence", route.method, route.path));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn the_security_schemes_and_special_media_types_are_described() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["session"]["in"], "cookie");
+        assert_eq!(schemes["session"]["name"], crate::auth::SESSION_COOKIE);
+        assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        let paths = &doc["paths"];
+        let ok = |path: &str| &paths[path]["get"]["responses"]["200"]["content"];
+        assert!(ok("/api/v1/campaigns/{id}/live")["text/event-stream"].is_object());
+        assert!(ok("/api/v1/organizations/{id}/live")["text/event-stream"].is_object());
+        assert!(
+            paths["/api/v1/campaigns/{id}/live"]["get"]["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("Last-Event-ID") && d.contains("event: totals"))
+        );
+        assert!(ok("/api/v1/campaigns/{id}/report.pdf")["application/pdf"].is_object());
+        assert!(ok("/api/v1/invitations/{id}/qr.svg")["image/svg+xml"].is_object());
+        assert!(ok("/api/v1/invitations/{id}/qr.png")["image/png"].is_object());
+        let login = &paths["/api/v1/auth/login"]["post"];
+        assert!(login["security"].is_null(), "login needs no credentials");
+        assert_eq!(
+            login["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/LoginBody"
+        );
+        let write = &paths["/api/v1/users"]["post"]["security"];
+        assert_eq!(write[0]["session"], serde_json::json!([]));
+        assert_eq!(write[0]["csrf"], serde_json::json!([]));
+        assert_eq!(write[1]["bearer"], serde_json::json!([]));
+        assert_eq!(
+            paths["/api/v1/users"]["get"]["responses"]["403"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody"
+        );
     }
 
     #[test]

@@ -14,14 +14,14 @@ use eventday_store::planning;
 macro_rules! item_handlers {
     ($m:ident, $input:ty, $model:ty, $tag:literal, $item:literal) => {
         /// Read one.
-        #[utoipa::path(get, path = $item, tag = $tag, params(("id" = i32, Path, description = "id")),
+        #[utoipa::path(get, path = $item, tag = $tag, operation_id = concat!(stringify!($m), "_get"), params(("id" = i32, Path, description = "id")),
             responses((status = 200, body = $model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
         pub async fn get(State(s): State<AppState>, ApiPath(id): ApiPath<i32>) -> Result<Json<$model>, AppError> {
             Ok(Json(planning::$m::get(&s.store, id).await?))
         }
 
         /// Replace one (every field; omitted optional fields take their defaults).
-        #[utoipa::path(put, path = $item, tag = $tag, params(("id" = i32, Path, description = "id")), request_body = $input,
+        #[utoipa::path(put, path = $item, tag = $tag, operation_id = concat!(stringify!($m), "_update"), params(("id" = i32, Path, description = "id")), request_body = $input,
             responses((status = 200, body = $model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
                 (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
                 (status = 422, body = ErrorBody)))]
@@ -35,7 +35,7 @@ macro_rules! item_handlers {
         }
 
         /// Delete one; 409 while something still refers to it.
-        #[utoipa::path(delete, path = $item, tag = $tag, params(("id" = i32, Path, description = "id")),
+        #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!(stringify!($m), "_delete"), params(("id" = i32, Path, description = "id")),
             responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
                 (status = 409, body = ErrorBody)))]
         pub async fn delete(
@@ -56,14 +56,14 @@ macro_rules! child_resource {
             use super::*;
 
             /// List those of a parent.
-            #[utoipa::path(get, path = $list, tag = $tag, params(("id" = i32, Path, description = "parent id")),
+            #[utoipa::path(get, path = $list, tag = $tag, operation_id = concat!(stringify!($m), "_list"), params(("id" = i32, Path, description = "parent id")),
                 responses((status = 200, body = Vec<$model>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
             pub async fn list(State(s): State<AppState>, ApiPath(id): ApiPath<i32>) -> Result<Json<Vec<$model>>, AppError> {
                 Ok(Json(planning::$m::list(&s.store, id).await?))
             }
 
             /// Create one under a parent.
-            #[utoipa::path(post, path = $list, tag = $tag, params(("id" = i32, Path, description = "parent id")), request_body = $input,
+            #[utoipa::path(post, path = $list, tag = $tag, operation_id = concat!(stringify!($m), "_create"), params(("id" = i32, Path, description = "parent id")), request_body = $input,
                 responses((status = 201, body = $model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
                     (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
                     (status = 422, body = ErrorBody)))]
@@ -88,13 +88,13 @@ macro_rules! root_resource {
             use super::*;
 
             /// List all.
-            #[utoipa::path(get, path = $list, tag = $tag, responses((status = 200, body = Vec<$model>)))]
+            #[utoipa::path(get, path = $list, tag = $tag, operation_id = concat!(stringify!($m), "_list"), responses((status = 200, body = Vec<$model>)))]
             pub async fn list(State(s): State<AppState>) -> Result<Json<Vec<$model>>, AppError> {
                 Ok(Json(planning::$m::list(&s.store, 0).await?))
             }
 
             /// Create one.
-            #[utoipa::path(post, path = $list, tag = $tag, request_body = $input,
+            #[utoipa::path(post, path = $list, tag = $tag, operation_id = concat!(stringify!($m), "_create"), request_body = $input,
                 responses((status = 201, body = $model), (status = 400, body = ErrorBody),
                     (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
                     (status = 422, body = ErrorBody)))]

@@ -6,17 +6,16 @@ use super::caller::Caller;
 use super::handlers::{body, path_id};
 use super::rules::{RouteSpec, Rule, Target, route};
 use crate::html::escape;
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, ErrorBody};
 use axum::Form;
 use axum::Json;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use eventday_store::accounts::{self, INVITATION_TTL, InvitationProblem};
+use eventday_store::accounts::{self, INVITATION_TTL, InvitationInfo, InvitationProblem};
 use eventday_store::scope::Entity;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 /// The routes of this module.
 pub(crate) fn routes() -> Vec<RouteSpec> {
@@ -55,12 +54,33 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-#[derive(Deserialize, Default)]
-struct CreateBody {
-    /// Hours the link stays valid (default 7 days, at most 30 days).
+/// Options of a new invitation (the body may be left out).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub(crate) struct CreateBody {
+    /// Hours the link stays valid, 1 to 720 (default 168, 7 days).
     valid_hours: Option<i64>,
 }
 
+/// A new invitation: the secret link, shown this once, and where to get it as a QR code.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct NewInvitation {
+    /// The invitation.
+    invitation: InvitationInfo,
+    /// The one-time link to hand to the new lead (`…/invite/<token>`).
+    link: String,
+    /// The link as an SVG QR code (relative URL carrying the token).
+    qr_svg: String,
+    /// The link as a PNG QR code (relative URL carrying the token).
+    qr_png: String,
+}
+
+/// Make a one-time invitation link for a new lead of the venue. Only the secret's hash is
+/// stored: the link and the QR URLs are shown this once.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/invitations", tag = "accounts", operation_id = "create_invitation",
+    params(("id" = i32, Path, description = "venue id")),
+    request_body(content = Option<CreateBody>, description = "optional; an empty body takes the defaults"),
+    responses((status = 201, body = NewInvitation), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`valid_hours` out of range")))]
 #[tracing::instrument(skip_all)]
 async fn create(
     State(state): State<AppState>,
@@ -68,7 +88,7 @@ async fn create(
     headers: HeaderMap,
     id: Result<Path<i32>, PathRejection>,
     b: Result<Json<CreateBody>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<NewInvitation>), AppError> {
     let venue_id = path_id(id)?;
     // An empty body means the defaults.
     let b = if matches!(b, Err(JsonRejection::MissingJsonContentType(_))) {
@@ -91,17 +111,20 @@ async fn create(
     let qr = format!("/api/v1/invitations/{}/qr", inv.id);
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "invitation": inv,
-            "link": link,
-            "qr_svg": format!("{qr}.svg?token={token}"),
-            "qr_png": format!("{qr}.png?token={token}"),
-        })),
+        Json(NewInvitation {
+            invitation: inv,
+            link,
+            qr_svg: format!("{qr}.svg?token={token}"),
+            qr_png: format!("{qr}.png?token={token}"),
+        }),
     ))
 }
 
-#[derive(Deserialize)]
-struct QrQuery {
+/// Query of the QR code routes.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct QrQuery {
+    /// The invitation's secret token (from the link made with it).
     token: String,
 }
 
@@ -118,6 +141,13 @@ async fn qr_link(
     qrcode::QrCode::new(link.as_bytes()).map_err(|e| AppError::Internal(std::sync::Arc::new(e)))
 }
 
+/// The invitation's link as a SVG QR code, to print on the venue's paperwork. The organizer hands
+/// back the token (only its hash is stored); the answer is not cached.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/qr.svg", tag = "accounts",
+    params(("id" = i32, Path, description = "invitation id"), QrQuery),
+    responses((status = 200, content_type = "image/svg+xml", body = String, description = "the QR code"),
+        (status = 400, body = ErrorBody, description = "a malformed id, or no `token` in the query"),
+        (status = 404, body = ErrorBody, description = "unknown invitation, or the token is not its secret")))]
 #[tracing::instrument(skip_all)]
 async fn qr_svg(
     State(state): State<AppState>,
@@ -132,6 +162,13 @@ async fn qr_svg(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
 }
 
+/// The invitation's link as a PNG (8 pixels a module, 4-module margin) QR code, to print on the venue's paperwork. The organizer hands
+/// back the token (only its hash is stored); the answer is not cached.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/qr.png", tag = "accounts",
+    params(("id" = i32, Path, description = "invitation id"), QrQuery),
+    responses((status = 200, content_type = "image/png", body = crate::api::Binary, description = "the QR code"),
+        (status = 400, body = ErrorBody, description = "a malformed id, or no `token` in the query"),
+        (status = 404, body = ErrorBody, description = "unknown invitation, or the token is not its secret")))]
 #[tracing::instrument(skip_all)]
 async fn qr_png(
     State(state): State<AppState>,

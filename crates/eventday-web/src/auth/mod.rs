@@ -58,5 +58,30 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     r
 }
 
+/// The account routes' part of the API document.
+pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    #[derive(OpenApi)]
+    #[openapi(paths(
+        handlers::login,
+        handlers::logout,
+        handlers::me,
+        handlers::list_tokens,
+        handlers::create_token,
+        handlers::revoke_token,
+        handlers::list_users,
+        handlers::create_user,
+        handlers::disable_user,
+        handlers::submit_day,
+        handlers::accept_day,
+        handlers::reopen_day,
+        invite::create,
+        invite::qr_svg,
+        invite::qr_png,
+    ))]
+    struct Doc;
+    Doc::openapi()
+}
+
 /// Cookie holding the session secret.
 pub const SESSION_COOKIE: &str = "eventday_session";
