@@ -141,13 +141,6 @@ fn stopped() -> StoreError {
 }
 
 async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
-    // On SQLite, moving committed pages from the WAL into the database file (a checkpoint) would
-    // otherwise happen inside a commit every 1,000 pages, on the writer's time; a second task
-    // does it on another connection while the writer goes on. It ends with the writer.
-    let (wrote, checkpoints) = mpsc::channel::<()>(1);
-    if store.backend() == Backend::Sqlite {
-        tokio::spawn(checkpointer(store.clone(), checkpoints));
-    }
     let mut deferred: Vec<Job> = Vec::new();
     loop {
         let mut batch = std::mem::take(&mut deferred);
@@ -167,19 +160,6 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
         let (now, later): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| ids.insert(j.item.entry.id));
         deferred = later;
         commit(&store, now).await;
-        let _ = wrote.try_send(());
-    }
-}
-
-/// Runs `PRAGMA wal_checkpoint(PASSIVE)` after commits, at most every 100 ms. PASSIVE never
-/// waits for readers or the writer: it copies what it can, and SQLite's own automatic
-/// checkpoint stays on as the backstop for other writers (imports, the command line).
-async fn checkpointer(store: Store, mut wrote: mpsc::Receiver<()>) {
-    while wrote.recv().await.is_some() {
-        if let Err(e) = store.conn().execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
-            tracing::warn!(error = %e, "WAL checkpoint failed; SQLite's automatic checkpoint remains");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 
@@ -240,7 +220,7 @@ fn log_entry_of(p: &Prepared, campaign_id: i32, now: DateTime<Utc>) -> LogEntry 
 /// publish; an `Err` means the transaction rolled back and nothing was written.
 async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<LiveEntry>), StoreError> {
     let now = live::truncate_micros(Utc::now());
-    let tx = store.write_tx().await?;
+    let tx = store.log_write_tx().await?;
 
     // A venue whose day an organizer accepted takes no new entries, nor does a venue deleted
     // since the post was checked, nor a time outside the campaign day; a retry of an entry
