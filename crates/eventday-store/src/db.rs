@@ -91,7 +91,8 @@ impl Store {
         // indexes it inserts into) stays warm from one batch to the next.
         let log_db = if backend == Backend::Sqlite {
             let mut one = opts.clone();
-            one.max_connections(1).min_connections(1);
+            // Opened on the first log post: commands that never log do not pay for it.
+            one.max_connections(1).connect_lazy(true);
             Some(Database::connect(one).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?)
         } else {
             None

@@ -163,8 +163,8 @@ async fn prepare(
         }
     }
     if !entry.materials.is_empty() {
-        let campaign = venue::Entity::find_by_id(venue_id)
-            .one(db)
+        // The venue's campaign, as the access check just looked it up (cached).
+        let campaign = crate::scope::venue_scope_cached(store, venue_id)
             .await?
             .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?
             .campaign_id;

@@ -252,6 +252,25 @@ async fn at_venue(db: &impl ConnectionTrait, venue_id: Option<i32>) -> Result<Op
     }))
 }
 
+/// [`venue_scope`] through this process's short-lived cache (see
+/// [`crate::auth_cache::ScopeCache`]).
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn venue_scope_cached(
+    store: &Store,
+    venue_id: i32,
+) -> Result<Option<VenueScope>, StoreError> {
+    if let Some(s) = store.scope_cache().venue(venue_id) {
+        return Ok(Some(s));
+    }
+    let s = venue_scope(store.conn(), venue_id).await?;
+    if let Some(s) = s {
+        store.scope_cache().put(s);
+    }
+    Ok(s)
+}
+
 /// [`locate`], with venues looked up through this process's short-lived cache (every log post
 /// names its venue; see [`crate::auth_cache::ScopeCache`]).
 ///
@@ -262,17 +281,7 @@ pub async fn locate_cached(store: &Store, entity: Entity, id: &str) -> Result<Op
         return locate(store.conn(), entity, id).await;
     }
     let Some(venue_id) = id.parse::<i32>().ok() else { return Ok(None) };
-    let scope = match store.scope_cache().venue(venue_id) {
-        Some(s) => Some(s),
-        None => {
-            let s = venue_scope(store.conn(), venue_id).await?;
-            if let Some(s) = s {
-                store.scope_cache().put(s);
-            }
-            s
-        }
-    };
-    Ok(scope.map(|s| Location {
+    Ok(venue_scope_cached(store, venue_id).await?.map(|s| Location {
         organization_id: s.organization_id,
         campaign_id: Some(s.campaign_id),
         venue_id: Some(venue_id),

@@ -110,27 +110,19 @@ pub async fn unit_names(store: &Store) -> Result<HashMap<i32, String>, StoreErro
 /// # Errors
 /// Database errors.
 pub async fn media_venue_ids(store: &Store, campaign_id: i32) -> Result<HashMap<i32, Vec<i32>>, StoreError> {
-    let db = store.conn();
-    let ids: Vec<i32> = media_coverage::Entity::find()
-        .filter(media_coverage::Column::CampaignId.eq(campaign_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
+    let of_campaign = sea_orm::sea_query::Query::select()
+        .column(media_coverage::Column::Id)
+        .from(media_coverage::Entity)
+        .and_where(media_coverage::Column::CampaignId.eq(campaign_id))
+        .to_owned();
     let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
     for row in media_coverage_venue::Entity::find()
-        .filter(media_coverage_venue::Column::CoverageId.is_in(ids))
-        .all(db)
+        .filter(media_coverage_venue::Column::CoverageId.in_subquery(of_campaign))
+        .order_by_asc(media_coverage_venue::Column::VenueId)
+        .all(store.conn())
         .await?
     {
         out.entry(row.coverage_id).or_default().push(row.venue_id);
-    }
-    for v in out.values_mut() {
-        v.sort_unstable();
     }
     Ok(out)
 }

@@ -133,10 +133,12 @@ pub(crate) struct QrQuery {
 async fn qr_link(
     state: &AppState,
     headers: &HeaderMap,
-    id: i32,
-    token: &str,
+    id: Result<Path<i32>, PathRejection>,
+    q: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<qrcode::QrCode, AppError> {
-    accounts::invitation_venue_by_secret(&state.store, id, token).await?;
+    let Query(QrQuery { token }) =
+        q.map_err(|_| AppError::BadRequest("the query needs token=<the invitation's token>".into()))?;
+    accounts::invitation_venue_by_secret(&state.store, path_id(id)?, &token).await?;
     let link = format!("{}/invite/{token}", base_url(state, headers));
     qrcode::QrCode::new(link.as_bytes()).map_err(|e| AppError::Internal(std::sync::Arc::new(e)))
 }
@@ -155,15 +157,14 @@ async fn qr_svg(
     id: Result<Path<i32>, PathRejection>,
     q: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
-    let Query(q) =
-        q.map_err(|_| AppError::BadRequest("the query needs token=<the invitation's token>".into()))?;
-    let code = qr_link(&state, &headers, path_id(id)?, &q.token).await?;
+    let code = qr_link(&state, &headers, id, q).await?;
     let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build();
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
 }
 
-/// The invitation's link as a PNG (8 pixels a module, 4-module margin) QR code, to print on the venue's paperwork. The organizer hands
-/// back the token (only its hash is stored); the answer is not cached.
+/// The invitation's link as a PNG QR code (8 pixels a module, 4-module margin), to print on the
+/// venue's paperwork. The organizer hands back the token (only its hash is stored); the answer
+/// is not cached.
 #[utoipa::path(get, path = "/api/v1/invitations/{id}/qr.png", tag = "accounts",
     params(("id" = i32, Path, description = "invitation id"), QrQuery),
     responses((status = 200, content_type = "image/png", body = crate::api::Binary, description = "the QR code"),
@@ -176,9 +177,7 @@ async fn qr_png(
     id: Result<Path<i32>, PathRejection>,
     q: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
-    let Query(q) =
-        q.map_err(|_| AppError::BadRequest("the query needs token=<the invitation's token>".into()))?;
-    let code = qr_link(&state, &headers, path_id(id)?, &q.token).await?;
+    let code = qr_link(&state, &headers, id, q).await?;
     let png = png_of(&code).map_err(|e| AppError::Internal(std::sync::Arc::new(e)))?;
     Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-store")], png).into_response())
 }
