@@ -1326,6 +1326,82 @@ async fn a_lead_cannot_move_a_dispute_to_another_venue_or_file_one_there() {
 }
 
 #[tokio::test]
+async fn a_token_used_then_revoked_is_refused_at_once() {
+    // Lookups are cached for a moment; revoking must not wait for that.
+    let w = World::new().await;
+    let (status, body) = json_of(
+        w.req(Who::LeadA, reqwest::Method::POST, "/api/v1/auth/tokens")
+            .json(&json!({"name": "phone"}))
+            .send()
+            .await
+            .expect("t"),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (id, secret) = (body["token"]["id"].as_i64().expect("id"), body["secret"].as_str().expect("secret"));
+    let me = || w.app.client.get(w.app.url("/api/v1/auth/me")).bearer_auth(secret).send();
+    assert_eq!(me().await.expect("me").status().as_u16(), 200);
+    let path = format!("/api/v1/auth/tokens/{id}");
+    let (status, body) =
+        json_of(w.req(Who::LeadA, reqwest::Method::DELETE, &path).send().await.expect("revoke")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(me().await.expect("me").status().as_u16(), 401);
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn moving_a_campaign_to_another_organization_moves_its_venues_at_once() {
+    // Where a venue belongs is cached for a moment; a planning change must not wait for that.
+    use reqwest::Method as M;
+    let w = World::new().await;
+    let store = &w.app.db.store;
+    let city = organization::Entity::find_by_id(w.org)
+        .one(store.conn())
+        .await
+        .expect("q")
+        .and_then(|o| o.parent_id)
+        .expect("the district has a parent");
+    let boss = create(store, "city-mover", Role::Organizer, Some(city), vec![]).await;
+    let (cookie, csrf) = accounts::create_session(store, boss).await.expect("session");
+    let as_boss = |m: M, path: &str| {
+        w.app
+            .client
+            .request(m, w.app.url(path))
+            .header(COOKIE, format!("eventday_session={cookie}"))
+            .header("x-csrf-token", &csrf)
+    };
+    let log = format!("/api/v1/venues/{}/log", w.venue_a);
+    let entry = || {
+        json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
+            "author_name": "xx", "visitors": 1})
+    };
+    let (status, body) =
+        json_of(w.req(Who::Organizer, M::POST, &log).json(&entry()).send().await.expect("r")).await;
+    assert_eq!(status, 201, "the district logs its own venue: {body}");
+
+    let (status, sibling) = json_of(
+        as_boss(M::POST, "/api/v1/organizations")
+            .json(&json!({"name": "邻区分会", "parent_id": city}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 201, "{sibling}");
+    let path = format!("/api/v1/campaigns/{}", w.campaign);
+    let (_, c) = json_of(as_boss(M::GET, &path).send().await.expect("r")).await;
+    let moved = json!({"organization_id": sibling["id"], "year": c["year"], "date": c["date"],
+        "timezone": c["timezone"], "title": c["title"], "theme": c["theme"]});
+    let (status, body) = json_of(as_boss(M::PUT, &path).json(&moved).send().await.expect("r")).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, body) =
+        json_of(w.req(Who::Organizer, M::POST, &log).json(&entry()).send().await.expect("r")).await;
+    assert_eq!(status, 403, "the venue now belongs to the sibling district: {body}");
+    w.app.stop().await;
+}
+
+#[tokio::test]
 async fn an_organizer_of_a_parent_organization_plans_its_children_but_not_the_reverse() {
     use reqwest::Method as M;
     let w = World::new().await;
