@@ -228,13 +228,14 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     let venue_ids: Vec<i32> =
         items.iter().map(|p| p.venue_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let days = venue_days(&tx, &venue_ids).await?;
-    let refusal = |p: &Prepared| -> Option<StoreError> {
+    // Each entry's campaign, or why it is refused.
+    let verdict = |p: &Prepared| -> Result<i32, StoreError> {
         match days.get(&p.venue_id) {
-            None => Some(StoreError::NotFound { entity: "venue", id: p.venue_id.to_string() }),
+            None => Err(StoreError::NotFound { entity: "venue", id: p.venue_id.to_string() }),
             Some(d) if d.locked => {
-                Some(StoreError::VenueLocked { venue_id: p.venue_id, name: d.name.clone() })
+                Err(StoreError::VenueLocked { venue_id: p.venue_id, name: d.name.clone() })
             }
-            Some(d) => d.check_time(p.entry.recorded_at).err().map(|m| {
+            Some(d) => d.check_time(p.entry.recorded_at).map(|()| d.campaign_id).map_err(|m| {
                 let mut f = eventday_domain::FieldErrors::new();
                 f.insert("recorded_at".into(), m);
                 StoreError::Invalid(eventday_domain::ValidationError { fields: f })
@@ -244,12 +245,11 @@ async fn write(store: &Store, items: &[&Prepared]) -> Result<(Vec<Answer>, Vec<L
     let mut refused: HashMap<uuid::Uuid, StoreError> = HashMap::new();
     let mut open: Vec<(&Prepared, i32)> = Vec::with_capacity(items.len());
     for p in items.iter().copied() {
-        match (refusal(p), days.get(&p.venue_id)) {
-            (None, Some(d)) => open.push((p, d.campaign_id)),
-            (Some(e), _) => {
+        match verdict(p) {
+            Ok(campaign_id) => open.push((p, campaign_id)),
+            Err(e) => {
                 refused.insert(p.entry.id, e);
             }
-            (None, None) => {}
         }
     }
     let campaign_of: HashMap<uuid::Uuid, i32> = open.iter().map(|(p, c)| (p.entry.id, *c)).collect();
@@ -465,7 +465,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn in_one_batch_a_time_outside_the_day_and_a_locked_venue_are_refused_alone() {
+    async fn in_one_batch_a_time_outside_the_day_a_locked_or_a_deleted_venue_are_refused_alone() {
         let (store, _dir, campaign, venue) = demo_store().await;
         let other = venue::Entity::find()
             .filter(venue::Column::CampaignId.eq(campaign))
@@ -483,7 +483,8 @@ mod tests {
         let mut late = item(venue, 2);
         late.entry.recorded_at = Utc.with_ymd_and_hms(2013, 3, 15, 17, 0, 0).unwrap(); // the 16th in Shanghai
         let (jobs, answers): (Vec<Job>, Vec<_>) =
-            [item(venue, 1), late, item(other, 3), item(venue, 4)].into_iter().map(job).unzip();
+            // The last one's venue was deleted after its post was checked.
+            [item(venue, 1), late, item(other, 3), item(venue, 4), item(999_999, 5)].into_iter().map(job).unzip();
         commit(&store, jobs).await;
         let mut results = Vec::new();
         for a in answers {
@@ -499,6 +500,7 @@ mod tests {
             Ok((e, Outcome::Created)) => assert_eq!(e.campaign_id, campaign),
             other => panic!("{other:?}"),
         }
+        assert!(matches!(&results[4], Err(StoreError::NotFound { entity: "venue", .. })), "{:?}", results[4]);
         let stored = log_entry::Entity::find()
             .filter(log_entry::Column::AuthorName.eq("测试"))
             .all(store.conn())
