@@ -253,7 +253,7 @@ async fn main() {
                 let venue = venue_ids[(c + n) % venue_ids.len()];
                 n += 1;
                 let body = serde_json::json!({
-                    "id": uuid::Uuid::new_v4(),
+                    "id": uuid::Uuid::now_v7(),
                     "recorded_at": day_start + ChronoDuration::seconds(((c * 997 + n * 13) % 21_600) as i64),
                     "author_name": format!("load client {c}"),
                     "visitors": 3, "consultations": 1, "complaints_received": 1, "complaints_settled": 1,
@@ -321,7 +321,7 @@ async fn main() {
     let mut rows = 0u64;
     while t.elapsed() < Duration::from_secs(o.insert_seconds) {
         let e = eventday_domain::log::NewLogEntry {
-            id: uuid::Uuid::new_v4(),
+            id: uuid::Uuid::now_v7(),
             venue_id: venue,
             booth_id: None,
             activity_id: None,

@@ -78,6 +78,24 @@ function stamp() {
   return new Date(Math.min(end - 1000, start + (((now - start) % day) + day) % day)).toISOString();
 }
 
+// A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then random bits. Ids made
+// later sort later, so the server files each entry at the end of its indexes instead of on a
+// random page. crypto.getRandomValues also works on plain-HTTP pages, where crypto.randomUUID
+// does not exist.
+function uuidv7() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i--) {
+    b[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 function numberOf(input) {
   const n = Number.parseInt(input.value, 10);
   return Number.isFinite(n) && n > 0 ? n : 0;
@@ -123,7 +141,7 @@ author.addEventListener('change', () => localStorage.setItem(AUTHOR_KEY, author.
 
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const body = { id: crypto.randomUUID(), recorded_at: stamp(), author_name: author.value.trim(), note: form.note.value.trim(), materials: {} };
+  const body = { id: uuidv7(), recorded_at: stamp(), author_name: author.value.trim(), note: form.note.value.trim(), materials: {} };
   for (const f of FIELDS) body[f] = numberOf(form.elements[f]);
   for (const input of form.querySelectorAll('input[data-material-id]')) {
     const n = numberOf(input);

@@ -541,7 +541,8 @@ impl NarrativeInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LogEntryInput {
-    /// Client-made UUID; resending the same entry with it is harmless.
+    /// Client-made UUID; resending the same entry with it is harmless. Any version is taken;
+    /// version 7 (time first, as the lead page makes them) keeps the log's indexes appending.
     pub id: uuid::Uuid,
     /// Booth of this venue, if any.
     #[serde(default)]

@@ -140,6 +140,20 @@ async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once(
         )
         .await;
     assert_eq!(stored, json!(["关页前"]), "the unsent entry is kept in the browser's storage");
+    // The page makes version 7 UUIDs (time first), so later entries get larger ids and the
+    // server files them at the end of its indexes.
+    let ids = b
+        .js(
+            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+             return JSON.parse(localStorage.getItem(k)).entries.map(e => e.id)",
+            vec![],
+        )
+        .await;
+    let ids: Vec<uuid::Uuid> =
+        ids.as_array().unwrap().iter().map(|v| v.as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|u| u.get_version_num() == 7), "{ids:?}");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids in the order the entries were made: {ids:?}");
     b.goto("about:blank").await;
     b.offline(false).await;
 
