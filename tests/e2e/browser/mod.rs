@@ -99,6 +99,16 @@ async fn record(b: &Browser, visitors: u32, leaflets: u32, note: &str) {
     b.click("#record").await;
 }
 
+/// Runs `body` in the lead page with `k` (the local-storage key of the venue's queue) and `q`
+/// (the queue) in scope, and returns what it returns.
+async fn with_queue(b: &Browser, body: &str) -> Value {
+    let script = format!(
+        "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
+         const q = JSON.parse(localStorage.getItem(k)); {body}"
+    );
+    b.js(&script, vec![]).await
+}
+
 #[tokio::test]
 async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once() {
     let Some((chromium, chromedriver)) = programs("lead_offline") else { return };
@@ -132,23 +142,12 @@ async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once(
     b.offline(true).await;
     record(&b, 4, 0, "关页前").await;
     b.wait_text("#pending-count", "1").await;
-    let stored = b
-        .js(
-            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
-             return JSON.parse(localStorage.getItem(k)).entries.filter(e => e.state === 'pending').map(e => e.body.note)",
-            vec![],
-        )
-        .await;
+    let stored =
+        with_queue(&b, "return q.entries.filter(e => e.state === 'pending').map(e => e.body.note)").await;
     assert_eq!(stored, json!(["关页前"]), "the unsent entry is kept in the browser's storage");
     // The page makes version 7 UUIDs (time first), so later entries get larger ids and the
     // server files them at the end of its indexes.
-    let ids = b
-        .js(
-            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
-             return JSON.parse(localStorage.getItem(k)).entries.map(e => e.id)",
-            vec![],
-        )
-        .await;
+    let ids = with_queue(&b, "return q.entries.map(e => e.id)").await;
     let ids: Vec<uuid::Uuid> =
         ids.as_array().unwrap().iter().map(|v| v.as_str().unwrap().parse().unwrap()).collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
@@ -162,13 +161,8 @@ async fn a_lead_logging_offline_on_a_phone_has_every_entry_counted_exactly_once(
     b.goto(&page).await;
     b.wait_text("#pending-count", "0").await;
     b.wait_text("#sent-count", "3").await;
-    b.js(
-        "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
-         const q = JSON.parse(localStorage.getItem(k)); q.entries[0].state = 'pending';
-         localStorage.setItem(k, JSON.stringify(q)); return true",
-        vec![],
-    )
-    .await;
+    with_queue(&b, "q.entries[0].state = 'pending'; localStorage.setItem(k, JSON.stringify(q)); return true")
+        .await;
     b.goto(&page).await;
     b.wait_text("#pending-count", "0").await;
     b.wait_text("#sent-count", "3").await;
@@ -610,13 +604,8 @@ async fn the_lead_page_opens_again_without_a_connection_and_still_shows_its_queu
     assert_eq!(reach, json!("unreachable"), "the page came from the service worker's copy");
     // Nothing was sent, and the queue still holds the entry.
     assert_eq!(log_count(&app, f.campaign).await, 0);
-    let stored = b
-        .js(
-            "const k = Object.keys(localStorage).find(k => k.startsWith('eventday.queue'));
-             return JSON.parse(localStorage.getItem(k)).entries.filter(e => e.state === 'pending').map(e => e.body.note)",
-            vec![],
-        )
-        .await;
+    let stored =
+        with_queue(&b, "return q.entries.filter(e => e.state === 'pending').map(e => e.body.note)").await;
     assert_eq!(stored, json!(["断网后记录"]));
     b.quit().await;
     app.stop().await;
