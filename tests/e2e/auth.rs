@@ -897,12 +897,11 @@ async fn sample(
         }
         (M::POST, "/api/v1/auth/logout") => {
             // A session of its own, so the shared one survives.
-            let (cookie, csrf) = accounts::create_session(store, own_id).await.expect("session");
-            let r = w.app.client.post(w.app.url(path));
             let r = if who == Who::Anonymous {
-                r
+                w.app.client.post(w.app.url(path))
             } else {
-                r.header(COOKIE, format!("eventday_session={cookie}")).header("x-csrf-token", csrf)
+                let session = accounts::create_session(store, own_id).await.expect("session");
+                with_session(w, &session, M::POST, path)
             };
             (r, ANY_USER)
         }
@@ -1355,21 +1354,9 @@ async fn moving_a_campaign_to_another_organization_moves_its_venues_at_once() {
     use reqwest::Method as M;
     let w = World::new().await;
     let store = &w.app.db.store;
-    let city = organization::Entity::find_by_id(w.org)
-        .one(store.conn())
-        .await
-        .expect("q")
-        .and_then(|o| o.parent_id)
-        .expect("the district has a parent");
-    let boss = create(store, "city-mover", Role::Organizer, Some(city), vec![]).await;
-    let (cookie, csrf) = accounts::create_session(store, boss).await.expect("session");
-    let as_boss = |m: M, path: &str| {
-        w.app
-            .client
-            .request(m, w.app.url(path))
-            .header(COOKIE, format!("eventday_session={cookie}"))
-            .header("x-csrf-token", &csrf)
-    };
+    let city = parent_of(store, w.org).await.expect("the district has a parent");
+    let boss = organizer_session(store, "city-mover", city).await;
+    let as_boss = |m: M, path: &str| with_session(&w, &boss, m, path);
     let log = format!("/api/v1/venues/{}/log", w.venue_a);
     let entry = || {
         json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
@@ -1406,21 +1393,9 @@ async fn an_organizer_of_a_parent_organization_plans_its_children_but_not_the_re
     use reqwest::Method as M;
     let w = World::new().await;
     let store = &w.app.db.store;
-    let city = organization::Entity::find_by_id(w.org)
-        .one(store.conn())
-        .await
-        .expect("q")
-        .and_then(|o| o.parent_id)
-        .expect("the district has a parent");
-    let boss = create(store, "city-boss", Role::Organizer, Some(city), vec![]).await;
-    let (cookie, csrf) = accounts::create_session(store, boss).await.expect("session");
-    let as_boss = |m: M, path: &str| {
-        w.app
-            .client
-            .request(m, w.app.url(path))
-            .header(COOKIE, format!("eventday_session={cookie}"))
-            .header("x-csrf-token", &csrf)
-    };
+    let city = parent_of(store, w.org).await.expect("the district has a parent");
+    let boss = organizer_session(store, "city-boss", city).await;
+    let as_boss = |m: M, path: &str| with_session(&w, &boss, m, path);
     let summary = format!("/api/v1/campaigns/{}/summary", w.campaign);
     assert_eq!(as_boss(M::GET, &summary).send().await.expect("r").status().as_u16(), 200);
     let venue = format!("/api/v1/campaigns/{}/venues", w.campaign);
@@ -1455,6 +1430,11 @@ async fn an_organizer_of_a_parent_organization_plans_its_children_but_not_the_re
     .await;
     assert_eq!(status, 403, "a new root organization comes from the command line (user add --org-name)");
     w.app.stop().await;
+}
+
+/// The parent of organization `id`.
+async fn parent_of(store: &eventday_store::Store, id: i32) -> Option<i32> {
+    organization::Entity::find_by_id(id).one(store.conn()).await.expect("q").and_then(|o| o.parent_id)
 }
 
 /// A session of a new organizer of `org`: (cookie, CSRF token).
@@ -1494,13 +1474,10 @@ async fn audit_ids(w: &World, session: &(String, String), query: &str) -> Vec<St
 async fn the_audit_trail_shows_an_organizer_only_the_events_of_their_organization_tree() {
     let w = World::new().await;
     let store = &w.app.db.store;
-    let parent = |id: i32| async move {
-        organization::Entity::find_by_id(id).one(store.conn()).await.expect("q").and_then(|o| o.parent_id)
-    };
     // The demo district is under a city, itself under the province (a root organization).
-    let city = parent(w.org).await.expect("the district has a city");
-    let province = parent(city).await.expect("the city has a province");
-    assert_eq!(parent(province).await, None, "the province is a root");
+    let city = parent_of(store, w.org).await.expect("the district has a city");
+    let province = parent_of(store, city).await.expect("the city has a province");
+    assert_eq!(parent_of(store, province).await, None, "the province is a root");
     let sibling = organization::ActiveModel {
         name: Set("另一个区消费者协会".into()),
         parent_id: Set(Some(city)),
