@@ -160,6 +160,30 @@ struct LiveQuery {
     after: Option<String>,
 }
 
+/// The resume header of the live endpoints (the handlers read it from the header map).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "read only by the OpenAPI derive")]
+struct LiveResumeHeader {
+    /// the id of the last `entry` event received (`MICROS_UUID`); wins over `after`
+    #[param(rename = "Last-Event-ID")]
+    last_event_id: Option<String>,
+}
+
+/// The answers of the live endpoints.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "read only by the OpenAPI derive")]
+enum LiveResponses {
+    /// the event stream (`entry`, `totals`, `lagged` events; see the description)
+    #[response(status = 200, content_type = "text/event-stream")]
+    Stream(String),
+    /// a malformed id, `Last-Event-ID` or `after`
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
 /// The data of a `totals` event of the live feed.
 #[derive(utoipa::ToSchema)]
 #[expect(dead_code, reason = "read only by the OpenAPI derive; the event is built with json!")]
@@ -187,12 +211,7 @@ macro_rules! live_feed_doc {
 
 /// New log entries and running totals of one campaign, live.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/live", tag = "operations", description = live_feed_doc!(),
-    params(("id" = i32, Path, description = "campaign id"), LiveQuery,
-        ("Last-Event-ID" = Option<String>, Header, description = "the id of the last `entry` event received (`MICROS_UUID`); wins over `after`")),
-    responses((status = 200, content_type = "text/event-stream", body = String,
-            description = "the event stream (`entry`, `totals`, `lagged` events; see the description)"),
-        (status = 400, body = ErrorBody, description = "a malformed id, `Last-Event-ID` or `after`"),
-        (status = 404, body = ErrorBody)))]
+    params(("id" = i32, Path, description = "campaign id"), LiveQuery, LiveResumeHeader), responses(LiveResponses))]
 #[tracing::instrument(skip_all)]
 async fn campaign_live(
     State(state): State<AppState>,
@@ -210,12 +229,7 @@ async fn campaign_live(
 /// New log entries and running totals of every campaign of the organization and its
 /// descendants (as they were when the stream began), live.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/live", tag = "operations", description = live_feed_doc!(),
-    params(("id" = i32, Path, description = "organization id"), LiveQuery,
-        ("Last-Event-ID" = Option<String>, Header, description = "the id of the last `entry` event received (`MICROS_UUID`); wins over `after`")),
-    responses((status = 200, content_type = "text/event-stream", body = String,
-            description = "the event stream (`entry`, `totals`, `lagged` events; see the description)"),
-        (status = 400, body = ErrorBody, description = "a malformed id, `Last-Event-ID` or `after`"),
-        (status = 404, body = ErrorBody)))]
+    params(("id" = i32, Path, description = "organization id"), LiveQuery, LiveResumeHeader), responses(LiveResponses))]
 #[tracing::instrument(skip_all)]
 async fn organization_live(
     State(state): State<AppState>,
