@@ -122,9 +122,34 @@ impl std::fmt::Debug for Job {
 impl LogWriter {
     /// Starts the writer task on `store` (a handle without a writer of its own, so that the
     /// task ends when the last outside handle is dropped).
+    ///
+    /// On SQLite the writer runs on a thread of its own (a single-threaded runtime): each of a
+    /// batch's statements is a round trip to SQLite's worker thread, and on the shared runtime
+    /// the writer's wake-up after each one would queue behind the HTTP handlers' tasks, while
+    /// every post waits for the writer. Its checkpointer runs on the calling runtime.
     pub(crate) fn start(store: Store) -> LogWriter {
         let (jobs, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, rx));
+        if store.backend() != Backend::Sqlite {
+            tokio::spawn(run(store, rx, None));
+            return LogWriter { jobs };
+        }
+        let (wrote, checkpoints) = mpsc::channel(1);
+        tokio::spawn(checkpointer(store.clone(), checkpoints));
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => {
+                let spawned = std::thread::Builder::new()
+                    .name("eventday-log-writer".into())
+                    .spawn(move || runtime.block_on(run(store, rx, Some(wrote))));
+                if let Err(e) = spawned {
+                    // The closure (and with it the queue's receiver) is gone: posts get "stopped".
+                    tracing::error!(error = %e, "cannot start the log writer thread");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no runtime for the log writer thread; it shares the server's");
+                tokio::spawn(run(store, rx, Some(wrote)));
+            }
+        }
         LogWriter { jobs }
     }
 
@@ -140,7 +165,26 @@ fn stopped() -> StoreError {
     StoreError::Db(sea_orm::DbErr::Custom("the log writer stopped".into()))
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
+/// SQLite: how often, at most, the checkpointer moves committed pages from the WAL into the
+/// database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// SQLite: runs `PRAGMA wal_checkpoint(PASSIVE)` on a pool connection after the writer
+/// committed, at most every [`CHECKPOINT_EVERY`], so that copying pages into the database file
+/// (and its fsync) happens beside the writer instead of inside one of its commits every 1,000
+/// pages, where every post queued behind that commit waited for it. PASSIVE never waits for
+/// readers or the writer. The writer's connection keeps a far larger automatic checkpoint as the
+/// backstop, and other connections keep SQLite's default. Ends with the writer.
+async fn checkpointer(store: Store, mut wrote: mpsc::Receiver<()>) {
+    while wrote.recv().await.is_some() {
+        if let Err(e) = store.conn().execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; the writer's automatic checkpoint remains");
+        }
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+    }
+}
+
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, wrote: Option<mpsc::Sender<()>>) {
     let mut deferred: Vec<Job> = Vec::new();
     loop {
         let mut batch = std::mem::take(&mut deferred);
@@ -160,6 +204,10 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
         let (now, later): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| ids.insert(j.item.entry.id));
         deferred = later;
         commit(&store, now).await;
+        if let Some(wrote) = &wrote {
+            // Full means a checkpoint is already due.
+            let _ = wrote.try_send(());
+        }
     }
 }
 
@@ -508,6 +556,41 @@ mod tests {
             .unwrap()
             .len();
         assert_eq!(stored, 2, "only the two good entries");
+    }
+
+    /// The database file itself, read past SQLite (the WAL not included).
+    fn file_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
+        std::fs::read(dir.path().join("w.db")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_checkpointer_moves_committed_entries_into_the_database_file_while_the_store_stays_open() {
+        let (store, dir, _, venue) = demo_store().await;
+        // Start from an empty WAL: from here on, only a checkpoint changes the database file.
+        store.conn().execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+        let before = file_bytes(&dir);
+        let mut tasks = Vec::new();
+        for n in 0..40 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move { store.log_writer().submit(item(venue, n)).await }));
+        }
+        for t in tasks {
+            assert!(matches!(t.await.unwrap(), Ok((_, Outcome::Created))));
+        }
+        // 40 entries are far below the writer's own automatic checkpoint (10,000 pages) and the
+        // store stays open, so the file changes only if the checkpointer ran.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while file_bytes(&dir) == before {
+            assert!(std::time::Instant::now() < deadline, "no checkpoint within 10 s of the commits");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let n = log_entry::Entity::find()
+            .filter(log_entry::Column::AuthorName.eq("测试"))
+            .all(store.conn())
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(n, 40);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
