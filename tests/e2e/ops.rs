@@ -663,6 +663,64 @@ async fn acknowledged_entries_survive_sigkill_and_retries_store_nothing_twice() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_writer_recovers_when_postgresql_drops_its_connections() {
+    if std::env::var("EVENTDAY_TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+        println!("skipped: PostgreSQL only (set EVENTDAY_TEST_DATABASE_URL)");
+        return;
+    }
+    use eventday_store::log::{self as store_log, Outcome};
+    let db = TestDb::new().await;
+    let store = &db.store;
+    demo_with_organizer(store).await;
+    let campaign = scalar(store, "SELECT CAST(MIN(id) AS BIGINT) FROM campaigns").await;
+    let venue = i32::try_from(venue_of(store, campaign as i32, 0).await).expect("venue id");
+    let input = |n: usize| -> eventday_domain::inputs::LogEntryInput {
+        serde_json::from_value(log_body(uuid::Uuid::now_v7(), n)).expect("input")
+    };
+    // Opens the writer's connections.
+    let (_, outcome) = store_log::submit(store, venue, input(0), None).await.expect("first entry");
+    assert_eq!(outcome, Outcome::Created);
+
+    // The database ends every other session, the writer's included (as a restart would);
+    // the writer does not ping its connections before use.
+    let killed = scalar(
+        store,
+        "SELECT CAST(COUNT(pg_terminate_backend(pid)) AS BIGINT) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await;
+    assert!(killed >= 1, "the writer's connection was not found");
+
+    // Each entry is sent until it is stored, with the same id, as the lead page retries.
+    let mut failures = 0;
+    let mut ids = Vec::new();
+    for n in 1..=5 {
+        let entry = input(n);
+        ids.push(entry.id);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match store_log::submit(store, venue, entry.clone(), None).await {
+                Ok((_, Outcome::Created | Outcome::Existing)) => break,
+                Err(e) => {
+                    failures += 1;
+                    assert!(attempts < 5, "entry {n} still fails after {attempts} attempts: {e}");
+                }
+            }
+        }
+    }
+    println!("failed attempts after the sessions ended: {failures}");
+    // Two dead connections at most, each failing once.
+    assert!(failures <= 4, "{failures} failed attempts");
+    let list = ids.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ");
+    let stored =
+        scalar(store, &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM log_entries WHERE id IN ({list})"))
+            .await;
+    assert_eq!(stored, 5, "each entry stored exactly once");
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_entry_posted_to_one_instance_reaches_the_live_feed_of_another() {
     if std::env::var("EVENTDAY_TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
         println!(

@@ -26,8 +26,8 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
-    /// SQLite only: the log writer's own connection (see [`Store::log_write_tx`]).
-    log_db: Option<DatabaseConnection>,
+    /// The log writer's own connections (see [`Store::log_write_tx`]).
+    log_db: DatabaseConnection,
     backend: Backend,
     /// The live feed of this process, started on first use (see [`crate::live`]).
     live: Arc<OnceCell<Arc<LiveHub>>>,
@@ -73,30 +73,34 @@ impl Store {
         match backend {
             Backend::Sqlite => {
                 // A connection to a local file does not go stale: no ping before each use.
-                opts.max_connections(8).test_before_acquire(false).map_sqlx_sqlite_opts(|o| {
-                    o.journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .foreign_keys(true)
-                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                        // 16 MiB of page cache per connection (the default is 2 MiB): the
-                        // log's indexes are keyed by random ids, so a batch touches many pages.
-                        .pragma("cache_size", "-16384")
-                });
+                opts.max_connections(8).test_before_acquire(false).map_sqlx_sqlite_opts(sqlite_options);
             }
             Backend::Postgres => {
                 opts.max_connections(16);
             }
         }
-        // SQLite: the log writer gets a connection of its own, so that its page cache (the
-        // indexes it inserts into) stays warm from one batch to the next.
-        let log_db = if backend == Backend::Sqlite {
-            let mut one = opts.clone();
-            // Opened on the first log post: commands that never log do not pay for it.
-            one.max_connections(1).connect_lazy(true);
-            Some(Database::connect(one).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?)
+        // The log writer's own pool, opened on the first log post (commands that never log do
+        // not pay for it). SQLite: one connection, so that its page cache (the indexes it
+        // inserts into) stays warm from one batch to the next. PostgreSQL: two connections and
+        // no ping before use, because every batch waits for its `BEGIN`: sqlx pings a
+        // connection when it returns to the pool, and with two the next batch takes the other
+        // one meanwhile. (Should the server restart, the first batch on a dead connection fails
+        // and is written entry by entry on fresh connections; its posts may get 5xx answers and
+        // are retried by their senders with the same ids.)
+        let mut log_opts = opts.clone();
+        log_opts.connect_lazy(true);
+        if backend == Backend::Sqlite {
+            log_opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
+                // Checkpoints are the log writer's checkpointer's job (see `log_writer`); the
+                // writer's own automatic checkpoint is only the backstop, at about 40 MB of WAL.
+                sqlite_options(o).pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES.to_string())
+            });
         } else {
-            None
-        };
+            log_opts.max_connections(2).test_before_acquire(false);
+        }
+        let log_db = Database::connect(log_opts)
+            .await
+            .map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?;
         let db =
             Database::connect(opts).await.map_err(|e| StoreError::Connect(redact(&e.to_string(), url)))?;
         Ok(Self {
@@ -181,18 +185,15 @@ impl Store {
         Ok(self.db.begin_with_options(opts).await?)
     }
 
-    /// The log writer's write transaction: on its own connection on SQLite, from the pool on
-    /// PostgreSQL.
+    /// The log writer's write transaction, on the writer's own pool (`BEGIN IMMEDIATE` on
+    /// SQLite).
     pub(crate) async fn log_write_tx(&self) -> Result<DatabaseTransaction, StoreError> {
-        match &self.log_db {
-            Some(db) => Ok(db
-                .begin_with_options(TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..TransactionOptions::default()
-                })
-                .await?),
-            None => self.write_tx().await,
-        }
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.log_db.begin_with_options(opts).await?)
     }
 
     /// Checks the database answers.
@@ -203,6 +204,21 @@ impl Store {
         Ok(self.db.ping().await?)
     }
 }
+
+/// Every SQLite connection's settings.
+fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        // 16 MiB of page cache per connection (the default is 2 MiB): the log's indexes are
+        // keyed by random ids, so a batch touches many pages.
+        .pragma("cache_size", "-16384")
+}
+
+/// The log writer's connection checkpoints by itself only past this many WAL pages (SQLite's
+/// default is 1,000); below it, the log writer's checkpointer does it beside the writer.
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 /// Fails fast, naming the cause, when nothing listens at a PostgreSQL URL's address (the
 /// pool would otherwise only report a timeout).
