@@ -479,6 +479,16 @@ mod tests {
         }
     }
 
+    /// Stored entries written by [`item`].
+    async fn entries_of_these_tests(store: &Store) -> usize {
+        log_entry::Entity::find()
+            .filter(log_entry::Column::AuthorName.eq("测试"))
+            .all(store.conn())
+            .await
+            .unwrap()
+            .len()
+    }
+
     fn job(item: Prepared) -> (Job, oneshot::Receiver<Answer>) {
         let (reply, rx) = oneshot::channel();
         (Job { item, reply }, rx)
@@ -549,13 +559,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(&results[4], Err(StoreError::NotFound { entity: "venue", .. })), "{:?}", results[4]);
-        let stored = log_entry::Entity::find()
-            .filter(log_entry::Column::AuthorName.eq("测试"))
-            .all(store.conn())
-            .await
-            .unwrap()
-            .len();
-        assert_eq!(stored, 2, "only the two good entries");
+        assert_eq!(entries_of_these_tests(&store).await, 2, "only the two good entries");
     }
 
     /// The database file itself, read past SQLite (the WAL not included).
@@ -584,13 +588,7 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "no checkpoint within 10 s of the commits");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        let n = log_entry::Entity::find()
-            .filter(log_entry::Column::AuthorName.eq("测试"))
-            .all(store.conn())
-            .await
-            .unwrap()
-            .len();
-        assert_eq!(n, 40);
+        assert_eq!(entries_of_these_tests(&store).await, 40);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
