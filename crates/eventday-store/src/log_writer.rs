@@ -123,23 +123,24 @@ impl LogWriter {
     /// Starts the writer task on `store` (a handle without a writer of its own, so that the
     /// task ends when the last outside handle is dropped).
     ///
-    /// On SQLite the writer runs on a thread of its own (a single-threaded runtime): each of a
-    /// batch's statements is a round trip to SQLite's worker thread, and on the shared runtime
-    /// the writer's wake-up after each one would queue behind the HTTP handlers' tasks, while
-    /// every post waits for the writer. Its checkpointer runs on the calling runtime.
+    /// The writer runs on a thread of its own (a single-threaded runtime): each of a batch's
+    /// statements is a round trip (to SQLite's worker thread, or to PostgreSQL over its own
+    /// pool's connections, which it opens and so drives on this runtime), and on the shared
+    /// runtime the writer's wake-up after each one would queue behind the HTTP handlers' tasks,
+    /// while every post waits for the writer. On SQLite its checkpointer runs on the calling
+    /// runtime.
     pub(crate) fn start(store: Store) -> LogWriter {
         let (jobs, rx) = mpsc::channel(QUEUE);
-        if store.backend() != Backend::Sqlite {
-            tokio::spawn(run(store, rx, None));
-            return LogWriter { jobs };
-        }
-        let (wrote, checkpoints) = mpsc::channel(1);
-        tokio::spawn(checkpointer(store.clone(), checkpoints));
+        let wrote = (store.backend() == Backend::Sqlite).then(|| {
+            let (wrote, checkpoints) = mpsc::channel(1);
+            tokio::spawn(checkpointer(store.clone(), checkpoints));
+            wrote
+        });
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(runtime) => {
                 let spawned = std::thread::Builder::new()
                     .name("eventday-log-writer".into())
-                    .spawn(move || runtime.block_on(run(store, rx, Some(wrote))));
+                    .spawn(move || runtime.block_on(run(store, rx, wrote)));
                 if let Err(e) = spawned {
                     // The closure (and with it the queue's receiver) is gone: posts get "stopped".
                     tracing::error!(error = %e, "cannot start the log writer thread");
@@ -147,7 +148,7 @@ impl LogWriter {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "no runtime for the log writer thread; it shares the server's");
-                tokio::spawn(run(store, rx, Some(wrote)));
+                tokio::spawn(run(store, rx, wrote));
             }
         }
         LogWriter { jobs }
