@@ -213,38 +213,55 @@ pub async fn rollup_totals(
     organization_name(store, organization_id).await?;
     let db = store.conn();
     let backend = db.get_database_backend();
-    let sums = SumRow::find_by_statement(statement(
+    // The subtree's campaigns first, then their tallies and venues by campaign id (indexed). In
+    // one query with the recursive subtree, the planner cannot tell a district's one campaign
+    // from a province's thousands, and reads every tally even for a district.
+    let ids: Vec<i32> = CampaignId::find_by_statement(statement(
         backend,
         &format!(
-            "{TREE} SELECT {SUMS} FROM tree t \
-             JOIN campaigns c ON c.organization_id = t.id AND c.year = ? \
-             JOIN venue_tallies s ON s.campaign_id = c.id"
+            "{TREE} SELECT c.id AS id FROM tree t JOIN campaigns c ON c.organization_id = t.id AND c.year = ?"
         ),
         vec![organization_id.into(), year.into()],
     ))
-    .one(db)
-    .await?;
-    let count = |what: &str| {
-        statement(
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    let mut totals =
+        RollupTotals { districts: i64::try_from(ids.len()).unwrap_or(i64::MAX), ..RollupTotals::default() };
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let values: Vec<Value> = chunk.iter().map(|&i| i.into()).collect();
+        let in_chunk = marks(chunk.len());
+        let sums = SumRow::find_by_statement(statement(
             backend,
-            &format!(
-                "{TREE} SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tree t \
-                 JOIN campaigns c ON c.organization_id = t.id AND c.year = ? {what}"
-            ),
-            vec![organization_id.into(), year.into()],
-        )
-    };
-    let districts = Count::find_by_statement(count("")).one(db).await?.map_or(0, |c| c.n);
-    let venues = Count::find_by_statement(count("JOIN venues v ON v.campaign_id = c.id"))
+            &format!("SELECT {SUMS} FROM venue_tallies s WHERE s.campaign_id IN ({in_chunk})"),
+            values.clone(),
+        ))
+        .one(db)
+        .await?;
+        if let Some(s) = sums {
+            totals.log_entries += s.log_entries;
+            totals.figures += s.figures();
+        }
+        totals.venues += Count::find_by_statement(statement(
+            backend,
+            &format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM venues WHERE campaign_id IN ({in_chunk})"),
+            values,
+        ))
         .one(db)
         .await?
         .map_or(0, |c| c.n);
-    Ok(RollupTotals {
-        districts,
-        venues,
-        log_entries: sums.as_ref().map_or(0, |s| s.log_entries),
-        figures: sums.as_ref().map(SumRow::figures).unwrap_or_default(),
-    })
+    }
+    Ok(totals)
+}
+
+/// Campaign ids per `IN (...)` list: well under SQLite's and PostgreSQL's limits on bound values.
+const IDS_PER_QUERY: usize = 1_000;
+
+#[derive(FromQueryResult)]
+struct CampaignId {
+    id: i32,
 }
 
 /// One page of districts (campaigns of `year` in the subtree), ordered by parent name, name and
