@@ -210,6 +210,16 @@ pub async fn rollup_totals(
     organization_id: i32,
     year: i32,
 ) -> Result<RollupTotals, StoreError> {
+    totals_in_chunks(store, organization_id, year, IDS_PER_QUERY).await
+}
+
+/// [`rollup_totals`], reading tallies and venues for at most `per_query` campaigns at a time.
+async fn totals_in_chunks(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+    per_query: usize,
+) -> Result<RollupTotals, StoreError> {
     organization_name(store, organization_id).await?;
     let db = store.conn();
     let backend = db.get_database_backend();
@@ -230,7 +240,7 @@ pub async fn rollup_totals(
     .collect();
     let mut totals =
         RollupTotals { districts: i64::try_from(ids.len()).unwrap_or(i64::MAX), ..RollupTotals::default() };
-    for chunk in ids.chunks(IDS_PER_QUERY) {
+    for chunk in ids.chunks(per_query.max(1)) {
         let values: Vec<Value> = chunk.iter().map(|&i| i.into()).collect();
         let in_chunk = marks(chunk.len());
         let sums = SumRow::find_by_statement(statement(
@@ -473,5 +483,29 @@ impl RollupReader {
                 })
                 .collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::synthetic::{self, SyntheticSpec};
+
+    #[tokio::test]
+    async fn totals_summed_over_several_chunks_of_campaigns_equal_the_totals_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let spec = SyntheticSpec { districts: 5, seed: 3, year: 2026 };
+        let out = synthetic::generate(&store, &spec, |_| {}).await.unwrap();
+        let whole = totals_in_chunks(&store, out.province_id, 2026, IDS_PER_QUERY).await.unwrap();
+        assert_eq!((whole.districts, whole.venues), (5, 85));
+        assert!(whole.log_entries > 5 * 17 * 40, "{whole:?}");
+        // 5 campaigns in chunks of 2, 2 and 1.
+        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 2).await.unwrap(), whole);
+        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 1).await.unwrap(), whole);
     }
 }
