@@ -6,7 +6,7 @@ use crate::log_writer::LogWriter;
 use eventday_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
@@ -84,7 +84,7 @@ impl Store {
         // inserts into) stays warm from one batch to the next. PostgreSQL: two connections and
         // no ping before use, because every batch waits for its `BEGIN`: sqlx pings a
         // connection when it returns to the pool, and with two the next batch takes the other
-        // one meanwhile. (Should the server restart, the first batch on a dead connection fails
+        // one meanwhile. (Should PostgreSQL restart, the first batch on a dead connection fails
         // and is written entry by entry on fresh connections; its posts may get 5xx answers and
         // are retried by their senders with the same ids.)
         let mut log_opts = opts.clone();
@@ -177,23 +177,21 @@ impl Store {
     /// # Errors
     /// A database error when the transaction cannot start.
     pub async fn write_tx(&self) -> Result<DatabaseTransaction, StoreError> {
-        let opts = TransactionOptions {
-            sqlite_transaction_mode: (self.db.get_database_backend() == DbBackend::Sqlite)
-                .then_some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        };
-        Ok(self.db.begin_with_options(opts).await?)
+        self.begin_write(&self.db).await
     }
 
-    /// The log writer's write transaction, on the writer's own pool (`BEGIN IMMEDIATE` on
-    /// SQLite).
+    /// The log writer's write transaction, like [`Store::write_tx`] but on the writer's own pool.
     pub(crate) async fn log_write_tx(&self) -> Result<DatabaseTransaction, StoreError> {
+        self.begin_write(&self.log_db).await
+    }
+
+    async fn begin_write(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, StoreError> {
         let opts = TransactionOptions {
             sqlite_transaction_mode: (self.backend == Backend::Sqlite)
                 .then_some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        Ok(self.log_db.begin_with_options(opts).await?)
+        Ok(db.begin_with_options(opts).await?)
     }
 
     /// Checks the database answers.
