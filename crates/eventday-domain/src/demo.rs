@@ -688,7 +688,8 @@ impl DisputeRec {
         };
         let change = (self.status != DisputeStatus::Received).then(|| DisputeStatusChange {
             status: self.status,
-            amount_recovered_fen: (self.status == DisputeStatus::Settled).then_some(self.amount_recovered_fen),
+            amount_recovered_fen: (self.status == DisputeStatus::Settled)
+                .then_some(self.amount_recovered_fen),
             closed_on: self.closed_on.filter(|_| self.status.is_final()),
         });
         (input, change)

@@ -59,7 +59,9 @@ mod tests {
     #[test]
     fn a_venue_goes_quiet_thirty_minutes_after_its_last_entry() {
         let now = DateTime::from_timestamp(1_000_000, 0).unwrap_or_default();
-        let judge = |mins: i64| VenueStatus::judge(now, Some(now - Duration::minutes(mins)), crate::DayStatus::Open, false);
+        let judge = |mins: i64| {
+            VenueStatus::judge(now, Some(now - Duration::minutes(mins)), crate::DayStatus::Open, false)
+        };
         assert_eq!(judge(29), VenueStatus::Active);
         assert_eq!(judge(30), VenueStatus::Quiet);
         assert_eq!(VenueStatus::judge(now, None, crate::DayStatus::Open, false), VenueStatus::NotStarted);

@@ -4,13 +4,13 @@
 use crate::Store;
 use crate::entities::*;
 use crate::error::StoreError;
-use chrono::{DateTime, Utc};
 use crate::planning;
+use chrono::{DateTime, Utc};
 use eventday_domain::demo::{CampaignFile, parse_hhmm};
 use eventday_domain::inputs::{AllocationInput, CampaignInput, OrganizationInput};
-use eventday_domain::{CampaignStatus, DayStatus, ValidationError};
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::time::{local_to_utc, parse_zone};
+use eventday_domain::{CampaignStatus, DayStatus, ValidationError};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
@@ -79,7 +79,9 @@ fn lookup<K: std::hash::Hash + Eq + ?Sized>(
 where
     K: std::fmt::Debug,
 {
-    map.get(key).copied().ok_or_else(|| ValidationError::field(what, format!("unknown {what} {key:?}")).into())
+    map.get(key)
+        .copied()
+        .ok_or_else(|| ValidationError::field(what, format!("unknown {what} {key:?}")).into())
 }
 
 /// Loads a validated campaign file. The whole load is one transaction, and every record goes
@@ -109,7 +111,11 @@ pub async fn load(store: &Store, file: &CampaignFile) -> Result<LoadOutcome, Sto
     Ok(LoadOutcome::Created(campaign_id))
 }
 
-async fn load_campaign(tx: &DatabaseTransaction, file: &CampaignFile, org_id: i32) -> Result<i32, StoreError> {
+async fn load_campaign(
+    tx: &DatabaseTransaction,
+    file: &CampaignFile,
+    org_id: i32,
+) -> Result<i32, StoreError> {
     let c = &file.campaign;
     let zone = parse_zone(&c.timezone).map_err(|e| ValidationError::field("campaign.timezone", e))?;
     let at = |field: String, hhmm: &str| -> Result<DateTime<Utc>, StoreError> {

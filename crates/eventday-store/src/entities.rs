@@ -449,8 +449,8 @@ pub mod log_photo {
 
 /// Table `media_coverage`.
 pub mod media_coverage {
-    use eventday_domain::MediaFormat;
     use eventday_domain::MediaChannel;
+    use eventday_domain::MediaFormat;
     use sea_orm::entity::prelude::*;
 
     /// A row of `media_coverage`.

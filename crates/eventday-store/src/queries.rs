@@ -325,19 +325,15 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
     let input = SummaryInput {
         venues: venue_inputs,
         materials: material_inputs,
-        activities: activities
-            .iter()
-            .map(|a| (i64::from(a.venue_id), a.kind, a.participants))
-            .collect(),
+        activities: activities.iter().map(|a| (i64::from(a.venue_id), a.kind, a.participants)).collect(),
         participations: participations
             .iter()
-            .map(|p| (unit_kinds.get(&p.unit_id).copied().unwrap_or(UnitKind::Other), p.reconciliation_member))
+            .map(|p| {
+                (unit_kinds.get(&p.unit_id).copied().unwrap_or(UnitKind::Other), p.reconciliation_member)
+            })
             .collect(),
         media: media.iter().map(|m| m.channel).collect(),
-        disputes: disputes
-            .iter()
-            .map(|d| (d.status, d.amount_claimed_fen, d.amount_recovered_fen))
-            .collect(),
+        disputes: disputes.iter().map(|d| (d.status, d.amount_claimed_fen, d.amount_recovered_fen)).collect(),
     };
     Ok(CampaignSummary {
         campaign: CampaignListItem {
@@ -354,4 +350,3 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         venue_days: crate::scope::venue_days(db, campaign_id).await?,
     })
 }
-

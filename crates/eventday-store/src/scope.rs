@@ -10,8 +10,8 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;

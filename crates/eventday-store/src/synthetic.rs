@@ -11,10 +11,10 @@ use crate::Store;
 use crate::entities::*;
 use crate::error::StoreError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use eventday_domain::{CampaignStatus, DayStatus, ValidationError, VenueKind};
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::time::{local_to_utc, parse_zone};
 use eventday_domain::totals::Figures;
+use eventday_domain::{CampaignStatus, DayStatus, ValidationError, VenueKind};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };

@@ -71,7 +71,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>) -> 
 }
 
 pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<Vec<Vec<String>>, StoreError> {
-    let mut acts = activity::Entity::find().filter(activity::Column::VenueId.is_in(x.venue_ids())).all(db).await?;
+    let mut acts =
+        activity::Entity::find().filter(activity::Column::VenueId.is_in(x.venue_ids())).all(db).await?;
     acts.sort_by_key(|a| (x.venue_pos(a.venue_id), a.starts_at, a.id));
     Ok(acts
         .into_iter()

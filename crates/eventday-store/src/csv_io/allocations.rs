@@ -81,7 +81,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, AllocationRow)>) -
                 Some(m) => materials::change(tx, actor, m.id, &input).await?,
                 None => materials::insert(tx, actor, cid, &input).await?,
             };
-            planning::allocate(tx, actor, material.id, vid, &AllocationInput { quantity: row.quantity }).await?;
+            planning::allocate(tx, actor, material.id, vid, &AllocationInput { quantity: row.quantity })
+                .await?;
             Ok(material)
         }
         .await;
@@ -105,7 +106,8 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
         .await?;
     let mut rows = Vec::new();
     for m in &materials {
-        let mut mine: Vec<&material_allocation::Model> = allocs.iter().filter(|a| a.material_id == m.id).collect();
+        let mut mine: Vec<&material_allocation::Model> =
+            allocs.iter().filter(|a| a.material_id == m.id).collect();
         mine.sort_by_key(|a| x.venue_pos(a.venue_id));
         for a in mine {
             rows.push(

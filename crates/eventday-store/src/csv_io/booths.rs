@@ -21,8 +21,10 @@ fn column(field: &str) -> &str {
 pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Result<(), StoreError> {
     let venues = venue_list(&ctx.tx, ctx.campaign.id).await?;
     let units = unit_map(&ctx.tx).await?;
-    let stored =
-        booth::Entity::find().filter(booth::Column::VenueId.is_in(venues.iter().map(|v| v.id))).all(&ctx.tx).await?;
+    let stored = booth::Entity::find()
+        .filter(booth::Column::VenueId.is_in(venues.iter().map(|v| v.id)))
+        .all(&ctx.tx)
+        .await?;
     let links = booth_unit::Entity::find()
         .filter(booth_unit::Column::BoothId.is_in(stored.iter().map(|b| b.id)))
         .all(&ctx.tx)
@@ -53,7 +55,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
         }
         let old = stored.iter().find(|b| b.venue_id == v.id && b.topic == row.topic);
         let same = old.is_some_and(|b| {
-            let old_units: BTreeSet<i32> = links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
+            let old_units: BTreeSet<i32> =
+                links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
             b.kind == row.kind && rect(b) == row.rect && old_units == unit_ids
         });
         if same {
@@ -93,8 +96,14 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
             let mut names: Vec<String> =
                 links.iter().filter(|l| l.booth_id == b.id).map(|l| x.unit_name(l.unit_id)).collect();
             names.sort();
-            BoothRow { venue: x.venue_name(b.venue_id), topic: b.topic.clone(), kind: b.kind, rect: rect(b), units: names }
-                .cells(x.lang)
+            BoothRow {
+                venue: x.venue_name(b.venue_id),
+                topic: b.topic.clone(),
+                kind: b.kind,
+                rect: rect(b),
+                units: names,
+            }
+            .cells(x.lang)
         })
         .collect())
 }

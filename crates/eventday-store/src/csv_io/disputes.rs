@@ -75,7 +75,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, DisputeRow)>) -> R
             && d.status != row.status
             && !d.status.can_move_to(row.status)
         {
-            let why = format!("cannot move from {} to {}", d.status.label(Lang::Zh), row.status.label(Lang::Zh));
+            let why =
+                format!("cannot move from {} to {}", d.status.label(Lang::Zh), row.status.label(Lang::Zh));
             ctx.err(line, "status", why);
             continue;
         }
@@ -113,7 +114,9 @@ async fn write(
     row: &DisputeRow,
 ) -> Result<(), StoreError> {
     let d = match old {
-        Some(d) if (d.booth_id, d.amount_claimed_fen) == (input.booth_id, input.amount_claimed_fen) => d.clone(),
+        Some(d) if (d.booth_id, d.amount_claimed_fen) == (input.booth_id, input.amount_claimed_fen) => {
+            d.clone()
+        }
         Some(d) => disputes::change(tx, actor, d.id, input).await?,
         None => disputes::insert(tx, actor, campaign_id, input).await?,
     };

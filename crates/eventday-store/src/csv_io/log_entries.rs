@@ -129,9 +129,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
             Some((c, _)) if *c != cid => {
                 ctx.err(line, "id", "this id is already used by another campaign's log entry");
             }
-            Some(_) => {
-                ctx.err(line, "id", "a log entry with this id is stored with other content; it is not overwritten")
-            }
+            Some(_) => ctx.err(
+                line,
+                "id",
+                "a log entry with this id is stored with other content; it is not overwritten",
+            ),
         }
     }
     // Log entries are locked at venues whose day an organizer accepted.

@@ -21,8 +21,10 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>) -> Res
     let cid = ctx.campaign.id;
     let venues = venue_list(&ctx.tx, cid).await?;
     let units = unit_map(&ctx.tx).await?;
-    let stored =
-        media_coverage::Entity::find().filter(media_coverage::Column::CampaignId.eq(cid)).all(&ctx.tx).await?;
+    let stored = media_coverage::Entity::find()
+        .filter(media_coverage::Column::CampaignId.eq(cid))
+        .all(&ctx.tx)
+        .await?;
     let links = media_coverage_venue::Entity::find()
         .filter(media_coverage_venue::Column::CoverageId.is_in(stored.iter().map(|m| m.id)))
         .all(&ctx.tx)
@@ -51,10 +53,12 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>) -> Res
             ctx.err(line, "headline", format!("same report as line {first}"));
             continue;
         }
-        let old =
-            stored.iter().find(|m| m.outlet_unit_id == outlet && m.date == row.date && m.headline == row.headline);
+        let old = stored
+            .iter()
+            .find(|m| m.outlet_unit_id == outlet && m.date == row.date && m.headline == row.headline);
         let same = old.is_some_and(|m| {
-            let old_v: BTreeSet<i32> = links.iter().filter(|l| l.coverage_id == m.id).map(|l| l.venue_id).collect();
+            let old_v: BTreeSet<i32> =
+                links.iter().filter(|l| l.coverage_id == m.id).map(|l| l.venue_id).collect();
             (m.channel, m.format, &m.link, m.estimated_reach, &old_v)
                 == (row.channel, row.format, &row.link, row.estimated_reach, &vids)
         });
@@ -96,7 +100,8 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
     Ok(items
         .into_iter()
         .map(|m| {
-            let mut covered: Vec<i32> = links.iter().filter(|l| l.coverage_id == m.id).map(|l| l.venue_id).collect();
+            let mut covered: Vec<i32> =
+                links.iter().filter(|l| l.coverage_id == m.id).map(|l| l.venue_id).collect();
             covered.sort_by_key(|v| x.venue_pos(*v));
             MediaRow {
                 outlet: x.unit_name(m.outlet_unit_id),

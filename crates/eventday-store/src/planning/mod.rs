@@ -14,7 +14,9 @@ use crate::error::{ConstraintKind, StoreError};
 use crate::scope::ensure_venue_writable;
 use chrono::Utc;
 use eventday_domain::inputs::*;
-use eventday_domain::{CampaignStatus, DayStatus, DisputeStatus, FieldErrors, Rect, ValidationError, VenueKind};
+use eventday_domain::{
+    CampaignStatus, DayStatus, DisputeStatus, FieldErrors, Rect, ValidationError, VenueKind,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set,

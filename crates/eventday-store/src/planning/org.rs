@@ -224,4 +224,3 @@ crud!(
     narrative, Narrative, narrative_section, "narrative_section", parent campaign.CampaignId;
     order Lang Position Id
 );
-

@@ -239,4 +239,3 @@ pub async fn set_activity_figures(
     tx.commit().await?;
     Ok(row)
 }
-

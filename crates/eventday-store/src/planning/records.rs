@@ -89,7 +89,6 @@ crud!(
     media, Media, media_coverage, "media_coverage", parent campaign.CampaignId; order Date Id
 );
 
-
 /// Disputes.
 pub struct Disputes;
 impl Resource for Disputes {
@@ -290,4 +289,3 @@ pub async fn list_allocations(
         .all(store.conn())
         .await?)
 }
-

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::response::Html;
 use chrono::Utc;
 use eventday_domain::live::VenueStatus;
-use eventday_domain::{CampaignStatus, DayStatus};
 use eventday_domain::money::format_yuan;
+use eventday_domain::{CampaignStatus, DayStatus};
 use eventday_store::entities::{campaign, venue};
 use eventday_store::{planning, queries, views};
 use minijinja::{Value, context};
@@ -120,7 +120,12 @@ fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
 }
 
 /// The options of a select over a closed vocabulary: (stored text, label in the page language).
-fn vocab_options<T: Copy>(all: &[T], word: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang) -> Vec<(String, String)> {
+fn vocab_options<T: Copy>(
+    all: &[T],
+    word: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+    lang: Lang,
+) -> Vec<(String, String)> {
     all.iter().map(|v| (word(*v).to_owned(), label(*v, lang).to_owned())).collect()
 }
 
@@ -269,7 +274,12 @@ pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     );
     let unit_fields = vec![
         field(lang, "name", "unit_name", "text", true),
-        field(lang, "kind", "unit_kind", "select_text", true).options(vocab_options(UnitKind::ALL, UnitKind::as_str, UnitKind::label, lang)),
+        field(lang, "kind", "unit_kind", "select_text", true).options(vocab_options(
+            UnitKind::ALL,
+            UnitKind::as_str,
+            UnitKind::label,
+            lang,
+        )),
         field(lang, "contact", "contact", "text_opt", false),
     ];
     let unit_ed = editor(
@@ -334,8 +344,18 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     }
     let fields = vec![
         field(lang, "outlet_unit_id", "outlet", "select", true).options(unit_options(&names)),
-        field(lang, "channel", "channel", "select_text", true).options(vocab_options(MediaChannel::ALL, MediaChannel::as_str, MediaChannel::label, lang)),
-        field(lang, "format", "format", "select_text", true).options(vocab_options(MediaFormat::ALL, MediaFormat::as_str, MediaFormat::label, lang)),
+        field(lang, "channel", "channel", "select_text", true).options(vocab_options(
+            MediaChannel::ALL,
+            MediaChannel::as_str,
+            MediaChannel::label,
+            lang,
+        )),
+        field(lang, "format", "format", "select_text", true).options(vocab_options(
+            MediaFormat::ALL,
+            MediaFormat::as_str,
+            MediaFormat::label,
+            lang,
+        )),
         field(lang, "date", "date", "date", true).default(serde_json::json!(c.date)),
         field(lang, "headline", "headline", "text", true),
         field(lang, "link", "link", "text_opt", false),
