@@ -24,6 +24,15 @@ use sea_orm::{
 use serde::Serialize;
 use std::future::Future;
 
+/// What a `save` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved<M> {
+    /// A row was created.
+    Created(M),
+    /// An existing row was changed.
+    Updated(M),
+}
+
 /// What a plannable resource adds to the shared create/update/delete code.
 pub trait Resource {
     /// What clients send.
@@ -175,6 +184,23 @@ macro_rules! crud {
                     .map_err(|e| still_referenced($name, id, e.into()))?;
                 audit::record(tx, actor, Action::Delete, $name, id, Some(&before), None).await?;
                 Ok(())
+            }
+
+            /// [`change`]s the row `id`, or [`insert`]s one under `parent` when `id` is `None`.
+            ///
+            /// # Errors
+            /// As [`insert`].
+            pub async fn save(
+                tx: &DatabaseTransaction,
+                actor: Option<i32>,
+                parent: i32,
+                id: Option<i32>,
+                input: &<$res as Resource>::Input,
+            ) -> Result<Saved<$e::Model>, StoreError> {
+                match id {
+                    Some(id) => change(tx, actor, id, input).await.map(Saved::Updated),
+                    None => insert(tx, actor, parent, input).await.map(Saved::Created),
+                }
             }
 
             /// [`insert`] in a transaction of its own.
