@@ -167,6 +167,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
             ),
         }
     }
+    // Every row was checked by the entry's own rules above; with a refused row nothing would be
+    // kept, so there is nothing left to find out by writing.
+    if !ctx.report.errors.is_empty() {
+        return Ok(());
+    }
     // Log entries are locked at venues whose day an organizer accepted.
     let mut checked = std::collections::BTreeSet::new();
     for (_, entry) in &plan {
