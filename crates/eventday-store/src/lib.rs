@@ -13,6 +13,7 @@ pub mod error;
 pub mod live;
 pub mod log;
 mod log_writer;
+pub mod org_tree;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;
