@@ -495,10 +495,10 @@ pub async fn subtree_campaigns(store: &Store, organization_id: i32) -> Result<Ha
     let db = store.conn();
     let rows = Row::find_by_statement(statement(
         db.get_database_backend(),
-        "WITH RECURSIVE tree(id) AS ( \
-           SELECT id FROM organizations WHERE id = ? \
-           UNION ALL SELECT o.id FROM organizations o JOIN tree t ON o.parent_id = t.id) \
-         SELECT c.id AS id FROM campaigns c JOIN tree t ON c.organization_id = t.id",
+        &format!(
+            "{} SELECT c.id AS id FROM campaigns c JOIN tree t ON c.organization_id = t.id",
+            crate::org_tree::SUBTREE_CTE
+        ),
         vec![organization_id.into()],
     ))
     .all(db)

@@ -38,6 +38,16 @@ pub trait Resource {
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         async { Ok(()) }
     }
+    /// Rules that depend on who writes (`actor`; `None` for the command line); `existing` on
+    /// update.
+    fn check_actor(
+        _tx: &DatabaseTransaction,
+        _actor: Option<i32>,
+        _input: &Self::Input,
+        _existing: Option<&Self::Model>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
     /// Writes dependent rows (link tables) after the row itself.
     fn after(
         _tx: &DatabaseTransaction,
@@ -125,6 +135,7 @@ macro_rules! crud {
                         StoreError::NotFound { entity: stringify!($pent), id: parent.to_string() },
                     )?;
                 )?
+                <$res as Resource>::check_actor(&tx, actor, input, None).await?;
                 <$res as Resource>::check(&tx, parent, input, None).await?;
                 let row = <$res as Resource>::active(parent, input, None).insert(&tx).await?;
                 <$res as Resource>::after(&tx, &row, input).await?;
@@ -147,6 +158,7 @@ macro_rules! crud {
                 let tx = store.write_tx().await?;
                 let before = find(&tx, id).await?;
                 let parent = <$res as Resource>::parent_of(&before);
+                <$res as Resource>::check_actor(&tx, actor, input, Some(&before)).await?;
                 <$res as Resource>::check(&tx, parent, input, Some(&before)).await?;
                 let mut am = <$res as Resource>::active(parent, input, Some(&before));
                 am.id = Set(id);
@@ -196,21 +208,15 @@ impl Resource for Organizations {
     fn parent_of(_: &organization::Model) -> i32 {
         0
     }
-    async fn check(
+    /// Who may move an organization, and no cycles: see [`crate::org_tree::check_parent`].
+    async fn check_actor(
         tx: &DatabaseTransaction,
-        _: i32,
+        actor: Option<i32>,
         i: &OrganizationInput,
         old: Option<&organization::Model>,
     ) -> Result<(), StoreError> {
-        if let Some(p) = i.parent_id {
-            if old.is_some_and(|o| o.id == p) {
-                return Err(invalid("parent_id", "an organization cannot be its own parent"));
-            }
-            if organization::Entity::find_by_id(p).one(tx).await?.is_none() {
-                return Err(invalid("parent_id", format!("no organization {p}")));
-            }
-        }
-        Ok(())
+        crate::org_tree::lock_tree(tx).await?;
+        crate::org_tree::check_parent(tx, actor, old, i.parent_id).await
     }
 }
 crud!(

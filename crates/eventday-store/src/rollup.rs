@@ -44,10 +44,8 @@ fn marks(n: usize) -> String {
     vec!["?"; n.max(1)].join(", ")
 }
 
-/// The subtree of organization `?` (the root included), as a CTE named `tree`.
-const TREE: &str = "WITH RECURSIVE tree(id) AS ( \
-     SELECT id FROM organizations WHERE id = ? \
-     UNION ALL SELECT o.id FROM organizations o JOIN tree t ON o.parent_id = t.id)";
+// The subtree of organization `?` (the root included, depth-bounded), as a CTE named `tree`.
+use crate::org_tree::SUBTREE_CTE as TREE;
 
 /// The summed tallies (`s`, rows of `venue_tallies`) as columns, cast so PostgreSQL returns
 /// `bigint` rather than `numeric`.

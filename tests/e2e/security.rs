@@ -1,0 +1,189 @@
+//! Security and integrity (issue 14): what an attacker with the source at hand tried, each with
+//! a test that failed before its fix.
+
+use crate::helpers::{TEST_PASSWORD, TestApp, client_with_token, spawn_app, user_with_token};
+use eventday_domain::Role;
+use eventday_domain::log::NewLogEntry;
+use eventday_domain::totals::Figures;
+use eventday_store::entities::{login_throttle, media_coverage, organization, venue};
+use eventday_store::{planning, queries, scope};
+use reqwest::header::ACCEPT;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The demo campaign (province -> city -> district), its days open, with an API token for an
+/// organizer of each level and a lead of the first sub-venue.
+struct Demo {
+    app: TestApp,
+    campaign: i32,
+    district: i32,
+    city: i32,
+    province: i32,
+    venue: i32,
+    material: i32,
+    district_organizer: reqwest::Client,
+    city_organizer: reqwest::Client,
+    province_organizer: reqwest::Client,
+    lead: reqwest::Client,
+}
+
+async fn parent_of(app: &TestApp, id: i32) -> Option<i32> {
+    organization::Entity::find_by_id(id).one(app.db.store.conn()).await.expect("q").and_then(|o| o.parent_id)
+}
+
+async fn demo() -> Demo {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let campaign = eventday::load_demo(store).await.expect("demo").campaign_id();
+    let district = scope::campaign_organization(store.conn(), campaign).await.expect("q").expect("org");
+    let city = parent_of(&app, district).await.expect("a city above the district");
+    let province = parent_of(&app, city).await.expect("a province above the city");
+    venue::Entity::update_many()
+        .col_expr(venue::Column::DayStatus, sea_orm::sea_query::Expr::val("open"))
+        .filter(venue::Column::CampaignId.eq(campaign))
+        .exec(store.conn())
+        .await
+        .expect("open the days");
+    let days = scope::venue_days(store.conn(), campaign).await.expect("venues");
+    let venue = days[1].venue_id;
+    let material = planning::materials::list(store, campaign).await.expect("materials")[0].id;
+    let token = |login: &'static str, role, org: Option<i32>, venues: Vec<i32>| async move {
+        client_with_token(&user_with_token(store, login, role, org, venues).await)
+    };
+    let district_organizer = token("district-org", Role::Organizer, Some(district), vec![]).await;
+    let city_organizer = token("city-org", Role::Organizer, Some(city), vec![]).await;
+    let province_organizer = token("province-org", Role::Organizer, Some(province), vec![]).await;
+    let lead = token("lead-1", Role::Lead, None, vec![venue]).await;
+    Demo {
+        app,
+        campaign,
+        district,
+        city,
+        province,
+        venue,
+        material,
+        district_organizer,
+        city_organizer,
+        province_organizer,
+        lead,
+    }
+}
+
+async fn json_of(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+async fn send(client: &reqwest::Client, method: reqwest::Method, url: String, body: &Value) -> (u16, Value) {
+    json_of(client.request(method, url).json(body).send().await.expect("request")).await
+}
+
+/// The field names of a 422 answer.
+fn fields(body: &Value) -> Vec<String> {
+    body["error"]["fields"].as_object().map(|f| f.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn entry(visitors: i64, money: i64, materials: Value) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7().to_string(), "recorded_at": "2013-03-15T02:00:00Z", "author_name": "测试",
+        "visitors": visitors, "consultations": visitors, "complaints_received": visitors,
+        "complaints_settled": visitors, "money_recovered_fen": money, "materials": materials
+    })
+}
+
+// 3 and 4 --------------------------------------------------------------------------------------
+
+async fn move_org(
+    client: &reqwest::Client,
+    d: &Demo,
+    org: i32,
+    name: &str,
+    parent: Option<i32>,
+) -> (u16, Value) {
+    let body = json!({ "name": name, "parent_id": parent });
+    send(client, reqwest::Method::PUT, d.app.url(&format!("/api/v1/organizations/{org}")), &body).await
+}
+
+async fn org_name(d: &Demo, id: i32) -> String {
+    organization::Entity::find_by_id(id).one(d.app.db.store.conn()).await.expect("q").expect("org").name
+}
+
+#[tokio::test]
+async fn only_an_organizer_above_an_organization_may_move_it_and_only_a_root_organizer_to_the_top() {
+    let d = demo().await;
+    let name = org_name(&d, d.district).await;
+    let (status, body) = move_org(&d.district_organizer, &d, d.district, &name, None).await;
+    assert_eq!(status, 403, "a district detaching itself: {body}");
+    let sibling = organization::ActiveModel {
+        name: Set("另一个区消协".into()),
+        parent_id: Set(Some(d.city)),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(d.app.db.store.conn())
+    .await
+    .expect("sibling")
+    .id;
+    let (status, body) = move_org(&d.district_organizer, &d, d.district, &name, Some(d.district)).await;
+    assert!(status == 422 || status == 403, "{body}");
+    let (status, body) = move_org(&d.city_organizer, &d, d.district, &name, None).await;
+    assert_eq!(status, 403, "only a root organizer makes an organization top-level: {body}");
+    assert_eq!(parent_of(&d.app, d.district).await, Some(d.city), "nothing moved");
+    // The city's organizer renames it in place (the parent unchanged is no move).
+    let (status, body) =
+        move_org(&d.city_organizer, &d, d.district, "xx区消费者协会（新）", Some(d.city)).await;
+    assert_eq!(status, 200, "{body}");
+    // The city's organizer moves the district under its sibling; the province's to the top.
+    let (status, body) = move_org(&d.city_organizer, &d, d.district, &name, Some(sibling)).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = move_org(&d.province_organizer, &d, d.district, &name, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(parent_of(&d.app, d.district).await, None);
+    d.app.stop().await;
+}
+
+#[tokio::test]
+async fn an_organization_cannot_become_its_own_ancestor() {
+    let d = demo().await;
+    let city = org_name(&d, d.city).await;
+    for new_parent in [d.district, d.city] {
+        let (status, body) = move_org(&d.province_organizer, &d, d.city, &city, Some(new_parent)).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["parent_id"], "{body}");
+    }
+    let province = org_name(&d, d.province).await;
+    let (status, body) = move_org(&d.province_organizer, &d, d.province, &province, Some(d.district)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(parent_of(&d.app, d.city).await, Some(d.province));
+    d.app.stop().await;
+}
+
+#[tokio::test]
+async fn tree_queries_end_even_on_a_cycle_written_into_the_table() {
+    let d = demo().await;
+    // A cycle no API call can make: the city under its own district.
+    let city =
+        organization::Entity::find_by_id(d.city).one(d.app.db.store.conn()).await.expect("q").expect("c");
+    let mut am = city.into_active_model();
+    am.parent_id = Set(Some(d.district));
+    am.update(d.app.db.store.conn()).await.expect("write the cycle");
+    let within = Duration::from_secs(20);
+    let rollup = d.app.url(&format!("/api/v1/organizations/{}/rollup?year=2013", d.city));
+    let r =
+        tokio::time::timeout(within, d.city_organizer.get(&rollup).send()).await.expect("the roll-up ends");
+    let (status, body) = json_of(r.expect("rollup")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["totals"]["districts"], 1, "the campaign is counted once: {body}");
+    assert_eq!(body["districts"].as_array().map(Vec::len), Some(1), "{body}");
+    let live = d.app.url(&format!("/api/v1/organizations/{}/live", d.city));
+    let r = tokio::time::timeout(within, d.city_organizer.get(&live).send()).await.expect("the feed opens");
+    assert_eq!(r.expect("live").status().as_u16(), 200);
+    let audit = d.app.url("/api/v1/audit");
+    let r =
+        tokio::time::timeout(within, d.city_organizer.get(&audit).send()).await.expect("the audit answers");
+    assert_eq!(r.expect("audit").status().as_u16(), 200);
+    d.app.stop().await;
+}
