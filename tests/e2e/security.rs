@@ -94,6 +94,183 @@ fn entry(visitors: i64, money: i64, materials: Value) -> Value {
     })
 }
 
+// 2 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn figures_beyond_their_maximum_are_refused_with_422_naming_the_field() {
+    use reqwest::Method as M;
+    let d = demo().await;
+    let org = &d.district_organizer;
+    let url = |p: String| d.app.url(&p);
+    let (status, body) = send(
+        &d.lead,
+        M::POST,
+        url(format!("/api/v1/venues/{}/log", d.venue)),
+        &entry(1_000_001, 0, json!({})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    for f in ["visitors", "consultations", "complaints_received", "complaints_settled"] {
+        assert!(fields(&body).contains(&f.to_owned()), "{f}: {body}");
+    }
+    let huge = entry(0, i64::MAX, json!({ d.material.to_string(): 10_000_001 }));
+    let (status, body) = send(&d.lead, M::POST, url(format!("/api/v1/venues/{}/log", d.venue)), &huge).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(fields(&body), [format!("materials.{}", d.material), "money_recovered_fen".to_owned()]);
+    let at_max = entry(1_000_000, 10_000_000_000, json!({ d.material.to_string(): 10_000_000 }));
+    let (status, body) =
+        send(&d.lead, M::POST, url(format!("/api/v1/venues/{}/log", d.venue)), &at_max).await;
+    assert_eq!(status, 201, "the maxima themselves are allowed: {body}");
+
+    let activity = json!({"kind": "consultation", "title": "咨询", "starts_at": "2013-03-15T01:00:00Z",
+        "ends_at": "2013-03-15T02:00:00Z", "participants": 1_000_001});
+    let unit = json!({"outlet_unit_id": 1, "channel": "online", "format": "report", "date": "2013-03-15",
+        "headline": "报道", "estimated_reach": 2_000_000_001i64});
+    let dispute = json!({"venue_id": d.venue, "category": "食品", "amount_claimed_fen": 10_000_000_001i64,
+        "received_on": "2013-03-15"});
+    let cases = [
+        (M::POST, format!("/api/v1/venues/{}/activities", d.venue), activity, "participants"),
+        (
+            M::POST,
+            format!("/api/v1/campaigns/{}/materials", d.campaign),
+            json!({"name": "气球", "unit_label": "个", "planned": 10_000_001}),
+            "planned",
+        ),
+        (
+            M::PUT,
+            format!("/api/v1/materials/{}/allocations/{}", d.material, d.venue),
+            json!({"quantity": i64::MAX}),
+            "quantity",
+        ),
+        (M::POST, format!("/api/v1/campaigns/{}/media", d.campaign), unit, "estimated_reach"),
+        (M::POST, format!("/api/v1/campaigns/{}/disputes", d.campaign), dispute, "amount_claimed_fen"),
+    ];
+    for (method, path, body, field) in cases {
+        let (status, answer) = send(org, method, url(path.clone()), &body).await;
+        assert_eq!(status, 422, "{path}: {answer}");
+        assert!(fields(&answer).contains(&field.to_owned()), "{path} names {field}: {answer}");
+    }
+    d.app.stop().await;
+}
+
+/// Every page, summary, report and roll-up that sums figures, answering 200.
+async fn every_sum_answers(d: &Demo) {
+    let c = d.campaign;
+    let html = [
+        "/".to_owned(),
+        format!("/campaigns/{c}"),
+        format!("/campaigns/{c}/live"),
+        format!("/campaigns/{c}/materials"),
+        format!("/campaigns/{c}/report"),
+        format!("/campaigns/{c}/venues"),
+        format!("/lead/venues/{}", d.venue),
+    ];
+    for path in html {
+        let r =
+            d.district_organizer.get(d.app.url(&path)).header(ACCEPT, "text/html").send().await.expect("r");
+        assert_eq!(r.status().as_u16(), 200, "{path}: {}", r.text().await.unwrap_or_default());
+    }
+    let api = [
+        format!("/api/v1/campaigns/{c}/summary"),
+        format!("/api/v1/campaigns/{c}/report.pdf"),
+        format!("/api/v1/campaigns/{c}/report.pdf?lang=en&style=gbt9704"),
+        format!("/api/v1/organizations/{}/rollup?year=2013", d.province),
+        format!("/api/v1/organizations/{}/rollup?year=2013", d.district),
+    ];
+    for path in api {
+        let r = d.province_organizer.get(d.app.url(&path)).send().await.expect("r");
+        assert_eq!(r.status().as_u16(), 200, "{path}: {}", r.text().await.unwrap_or_default());
+    }
+    // The live feed's running totals, sent after a new entry.
+    let mut live = d
+        .district_organizer
+        .get(d.app.url(&format!("/api/v1/campaigns/{c}/live")))
+        .send()
+        .await
+        .expect("live");
+    assert_eq!(live.status().as_u16(), 200);
+    let r = d
+        .lead
+        .post(d.app.url(&format!("/api/v1/venues/{}/log", d.venue)))
+        .json(&entry(5, 0, json!({})))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+    let mut seen = String::new();
+    while !seen.contains("event: totals") {
+        let chunk =
+            tokio::time::timeout(Duration::from_secs(10), live.chunk()).await.expect("totals in time");
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("chunk").expect("the feed goes on")));
+    }
+    assert!(seen.contains("\"visitors\""), "{seen}");
+    // The roll-up report, as the command line writes it.
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("rollup.pdf");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
+        .args(["report", "--rollup", "--org", &d.province.to_string(), "--year", "2013", "--out"])
+        .arg(&pdf)
+        .args(["--database-url", &d.app.db.url])
+        .output()
+        .expect("run eventday");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test]
+async fn the_largest_allowed_figures_from_many_entries_keep_every_page_report_and_rollup_answering() {
+    let d = demo().await;
+    let path = d.app.url(&format!("/api/v1/venues/{}/log", d.venue));
+    for _ in 0..40 {
+        let e = entry(1_000_000, 10_000_000_000, json!({ d.material.to_string(): 10_000_000 }));
+        let r = d.lead.post(&path).json(&e).send().await.expect("post");
+        assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+    }
+    every_sum_answers(&d).await;
+    let (_, summary) = json_of(
+        d.district_organizer
+            .get(d.app.url(&format!("/api/v1/campaigns/{}/summary", d.campaign)))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    let visitors = summary["totals"]["figures"]["visitors"].as_i64().expect("visitors");
+    assert!(visitors >= 40_000_000, "exact sums: {visitors}");
+    d.app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_figures_written_straight_into_the_database_never_break_a_page_report_or_rollup() {
+    let d = demo().await;
+    let store = &d.app.db.store;
+    for n in 0..3 {
+        let e = NewLogEntry {
+            id: uuid::Uuid::now_v7(),
+            venue_id: i64::from(d.venue),
+            booth_id: None,
+            activity_id: None,
+            recorded_at: "2013-03-15T03:00:00Z".parse().expect("time"),
+            author_name: format!("手写 {n}"),
+            figures: Figures {
+                visitors: i64::MAX,
+                consultations: i64::MAX,
+                complaints_received: i64::MAX,
+                complaints_settled: i64::MAX,
+                money_recovered_fen: i64::MAX,
+            },
+            materials: BTreeMap::from([(i64::from(d.material), i64::MAX)]),
+            note: String::new(),
+        };
+        // PostgreSQL's tally trigger used to fail right here ("bigint out of range").
+        queries::insert_log_entry_row(store.conn(), d.campaign, &e, None, chrono::Utc::now())
+            .await
+            .expect("a hostile row written by hand");
+    }
+    // This also posts an entry at the venue (PostgreSQL: every later entry used to fail).
+    every_sum_answers(&d).await;
+    d.app.stop().await;
+}
+
 // 3 and 4 --------------------------------------------------------------------------------------
 
 async fn move_org(
@@ -185,5 +362,21 @@ async fn tree_queries_end_even_on_a_cycle_written_into_the_table() {
     let r =
         tokio::time::timeout(within, d.city_organizer.get(&audit).send()).await.expect("the audit answers");
     assert_eq!(r.expect("audit").status().as_u16(), 200);
+    d.app.stop().await;
+}
+
+// 8 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_log_entry_may_name_at_most_200_materials() {
+    let d = demo().await;
+    let path = d.app.url(&format!("/api/v1/venues/{}/log", d.venue));
+    for n in [201, 70_000] {
+        let materials: serde_json::Map<String, Value> = (1..=n).map(|i| (i.to_string(), json!(1))).collect();
+        let (status, body) =
+            send(&d.lead, reqwest::Method::POST, path.clone(), &entry(1, 0, Value::Object(materials))).await;
+        assert_eq!(status, 422, "{n} materials: {body}");
+        assert_eq!(fields(&body), ["materials"], "{body}");
+    }
     d.app.stop().await;
 }

@@ -19,6 +19,7 @@ pub mod queries;
 pub mod report_facts;
 pub mod rollup;
 pub mod scope;
+mod sums;
 pub mod synthetic;
 pub mod views;
 
