@@ -365,6 +365,57 @@ async fn tree_queries_end_even_on_a_cycle_written_into_the_table() {
     d.app.stop().await;
 }
 
+// 6 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn media_links_must_be_web_addresses_and_pages_render_them_without_opener() {
+    use reqwest::Method as M;
+    let d = demo().await;
+    let store = &d.app.db.store;
+    let items = planning::media::list(store, d.campaign).await.expect("media");
+    let outlet = items[0].outlet_unit_id;
+    let url = d.app.url(&format!("/api/v1/campaigns/{}/media", d.campaign));
+    let media = |link: &str| {
+        json!({"outlet_unit_id": outlet, "channel": "online", "format": "report", "date": "2013-03-15",
+            "headline": "报道", "link": link})
+    };
+    for bad in [
+        "javascript:alert(document.cookie)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>",
+        "//evil.example",
+    ] {
+        let (status, body) = send(&d.district_organizer, M::POST, url.clone(), &media(bad)).await;
+        assert_eq!(status, 422, "{bad}: {body}");
+        assert_eq!(fields(&body), ["link"], "{body}");
+    }
+    let (status, body) = send(&d.district_organizer, M::POST, url, &media("https://news.example/315")).await;
+    assert_eq!(status, 201, "{body}");
+    // A link stored before the rule is shown as text, not as a link.
+    let mut old = media_coverage::Entity::find_by_id(items[0].id)
+        .one(store.conn())
+        .await
+        .expect("q")
+        .expect("m")
+        .into_active_model();
+    old.link = Set(Some("javascript:alert(1)".into()));
+    old.update(store.conn()).await.expect("hostile link");
+    let page = d
+        .district_organizer
+        .get(d.app.url(&format!("/campaigns/{}/media", d.campaign)))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    // (minijinja writes `/` as `&#x2f;` in attributes.)
+    assert!(page.contains(r#"news.example&#x2f;315" rel="noopener noreferrer""#), "{page}");
+    assert!(!page.contains("href=\"javascript:"), "a javascript: link is rendered");
+    d.app.stop().await;
+}
+
 // 8 --------------------------------------------------------------------------------------------
 
 #[tokio::test]

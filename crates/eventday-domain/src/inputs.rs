@@ -381,9 +381,12 @@ impl MediaInput {
         validate::name(&mut e, "headline", &self.headline, 400);
         if let Some(l) = &self.link {
             validate::line(&mut e, "link", l, MAX_LINK_CHARS);
+            if !e.contains_key("link") {
+                validate::web_link(&mut e, "link", l);
+            }
         }
         if let Some(r) = self.estimated_reach {
-            validate::non_negative(&mut e, "estimated_reach", r);
+            validate::bounded(&mut e, "estimated_reach", r, validate::MAX_REACH);
         }
         ValidationError::check(e)
     }

@@ -358,6 +358,8 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
                 format => vocab_label(lang, &m.format, MediaFormat::label_zh, MediaFormat::label_en),
                 date => format_date(lang, m.date),
                 reach => m.estimated_reach.map(format_count).unwrap_or_default(),
+                // Only http(s) links become links, whatever was stored before the rule.
+                link => m.link.as_deref().filter(|l| eventday_domain::validate::is_web_link(l)),
             }
         })
         .collect();
