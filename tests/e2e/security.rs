@@ -365,6 +365,54 @@ async fn tree_queries_end_even_on_a_cycle_written_into_the_table() {
     d.app.stop().await;
 }
 
+// 5 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn concurrent_logins_check_at_most_five_passwords_of_one_account() {
+    let app = spawn_app().await;
+    user_with_token(&app.db.store, "target", Role::Organizer, Some(app.root_org), vec![]).await;
+    let url = app.url("/api/v1/auth/login");
+    let attempts: Vec<_> = (0..24)
+        .map(|_| {
+            let (client, url) = (reqwest::Client::new(), url.clone());
+            tokio::spawn(async move {
+                let body = json!({ "login": "target", "password": "wrong password!" });
+                client.post(url).json(&body).send().await.expect("login").status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.expect("join"));
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (5, 19), "{statuses:?}");
+    let row = login_throttle::Entity::find_by_id("account:target".to_owned())
+        .one(app.db.store.conn())
+        .await
+        .expect("q")
+        .expect("a counter");
+    assert_eq!(row.failures, 5, "no failure lost, none counted twice");
+    let body = json!({ "login": "target", "password": TEST_PASSWORD });
+    let r = reqwest::Client::new().post(&url).json(&body).send().await.expect("login");
+    assert_eq!(r.status().as_u16(), 429, "the right password after the burst waits too");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn successful_logins_do_not_lock_a_shared_address() {
+    let app = spawn_app().await;
+    user_with_token(&app.db.store, "office", Role::Organizer, Some(app.root_org), vec![]).await;
+    let body = json!({ "login": "office", "password": TEST_PASSWORD });
+    for n in 0..25 {
+        let r =
+            reqwest::Client::new().post(app.url("/api/v1/auth/login")).json(&body).send().await.expect("r");
+        assert_eq!(r.status().as_u16(), 200, "login {n}");
+    }
+    app.stop().await;
+}
+
 // 6 --------------------------------------------------------------------------------------------
 
 #[tokio::test]

@@ -10,7 +10,10 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use eventday_domain::FieldErrors;
 use eventday_domain::account::{ThrottlePolicy, ThrottleState, check_login, normalize_login};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
+};
 
 fn throttle_keys(login: &str, address: &str) -> [(String, ThrottlePolicy); 2] {
     [
@@ -42,40 +45,90 @@ pub async fn throttled_for(store: &Store, login: &str, address: &str) -> Result<
     Ok(wait)
 }
 
-async fn record_failure(store: &Store, login: &str, address: &str) -> Result<(), StoreError> {
+/// Reads a throttle row inside `tx`, creating it first when missing, locked against concurrent
+/// attempts until `tx` ends (PostgreSQL: `FOR UPDATE`; SQLite: the write transaction is
+/// `BEGIN IMMEDIATE`, one at a time).
+async fn locked_row(
+    tx: &DatabaseTransaction,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<login_throttle::Model>, StoreError> {
+    let backend = tx.get_database_backend();
+    // A fresh row counts nothing yet: ThrottleState::after_failure makes it 1.
+    tx.execute_raw(crate::rollup::statement(
+        backend,
+        "INSERT INTO login_throttle (\"key\", failures, window_started_at, locked_until) \
+         VALUES (?, 0, ?, NULL) ON CONFLICT (\"key\") DO NOTHING",
+        vec![key.into(), now.into()],
+    ))
+    .await?;
+    let q = login_throttle::Entity::find_by_id(key.to_owned());
+    let q = if backend == DbBackend::Postgres { q.lock_exclusive() } else { q };
+    Ok(q.one(tx).await?)
+}
+
+/// Counts a login attempt against its login name and address before its password is checked,
+/// atomically: each attempt increments the counters under a row lock, so concurrent attempts
+/// cannot all slip through while the first ones are still being checked. Returns the seconds to
+/// wait when either key was already locked (the attempt is then refused and not counted).
+async fn count_attempt(store: &Store, login: &str, address: &str) -> Result<Option<i64>, StoreError> {
     let now = Utc::now();
+    let tx = store.write_tx().await?;
+    let mut rows = Vec::new();
     for (key, policy) in throttle_keys(login, address) {
-        // Two instances may insert the same new key at once on PostgreSQL: retry once as update.
-        for attempt in 0..2 {
-            let tx = store.write_tx().await?;
-            let row = login_throttle::Entity::find_by_id(key.clone()).one(&tx).await?;
-            let next = ThrottleState::after_failure(row.as_ref().map(state_of), policy, now);
-            let am = login_throttle::ActiveModel {
-                key: Set(key.clone()),
-                failures: Set(next.failures),
-                window_started_at: Set(next.window_started_at),
-                locked_until: Set(next.locked_until),
-            };
-            let written = if row.is_some() {
-                am.update(&tx).await.map(|_| ())
-            } else {
-                am.insert(&tx).await.map(|_| ())
-            };
-            match written.map_err(StoreError::from) {
-                Ok(()) => {
-                    tx.commit().await?;
-                    break;
-                }
-                Err(StoreError::Constraint { .. }) if attempt == 0 => continue,
-                Err(e) => return Err(e),
-            }
-        }
+        let row = locked_row(&tx, &key, now).await?;
+        rows.push((key, policy, row.as_ref().map(state_of)));
     }
+    let wait = rows.iter().filter_map(|(_, _, s)| s.and_then(|s| s.retry_after(now))).max();
+    if wait.is_some() {
+        tx.rollback().await?;
+        return Ok(wait);
+    }
+    for (key, policy, state) in rows {
+        let next = ThrottleState::after_failure(state, policy, now);
+        login_throttle::ActiveModel {
+            key: Set(key),
+            failures: Set(next.failures),
+            window_started_at: Set(next.window_started_at),
+            locked_until: Set(next.locked_until),
+        }
+        .update(&tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// After a successful login: the account's counter starts again, and the attempt no longer
+/// counts against the address (many people sign in from one office).
+async fn forgive_attempt(store: &Store, login: &str, address: &str) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let [(account, _), (address_key, policy)] = throttle_keys(login, address);
+    let tx = store.write_tx().await?;
+    login_throttle::Entity::delete_by_id(account).exec(&tx).await?;
+    if let Some(row) = locked_row(&tx, &address_key, now).await? {
+        let failures = (row.failures - 1).max(0);
+        let locked_until = row.locked_until.filter(|_| failures >= policy.max_failures);
+        login_throttle::ActiveModel {
+            key: Set(address_key),
+            failures: Set(failures),
+            window_started_at: Set(row.window_started_at),
+            locked_until: Set(locked_until),
+        }
+        .update(&tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
 /// Checks a login and password from a client address, with throttling per account and per
 /// address, and opens a session on success.
+///
+/// Every attempt is counted before its password is checked (see [`count_attempt`]); a
+/// successful one is forgiven afterwards. So within the window at most
+/// [`ThrottlePolicy::ACCOUNT`]`.max_failures` passwords are ever checked for one login name,
+/// however many attempts arrive at once.
 ///
 /// An unknown login, a wrong password and a disabled account give the same [`LoginOutcome::Invalid`]
 /// after the same argon2 work (an unknown login is verified against a dummy hash).
@@ -89,7 +142,7 @@ pub async fn login(
     address: &str,
 ) -> Result<LoginOutcome, StoreError> {
     let login = normalize_login(login);
-    if let Some(retry_after_secs) = throttled_for(store, &login, address).await? {
+    if let Some(retry_after_secs) = count_attempt(store, &login, address).await? {
         return Ok(LoginOutcome::Throttled { retry_after_secs });
     }
     // Names no account could have are not looked up, but still cost one (dummy) verification.
@@ -106,12 +159,9 @@ pub async fn login(
         _ => None,
     };
     let Some(principal) = principal else {
-        record_failure(store, &login, address).await?;
         return Ok(LoginOutcome::Invalid);
     };
-    login_throttle::Entity::delete_by_id(throttle_keys(&login, address)[0].0.clone())
-        .exec(store.conn())
-        .await?;
+    forgive_attempt(store, &login, address).await?;
     let (session_token, csrf_token) = create_session(store, principal.user_id).await?;
     Ok(LoginOutcome::Success { principal, session_token, csrf_token })
 }
