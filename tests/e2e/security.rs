@@ -464,6 +464,113 @@ async fn media_links_must_be_web_addresses_and_pages_render_them_without_opener(
     d.app.stop().await;
 }
 
+// 7 --------------------------------------------------------------------------------------------
+
+/// Pages, API answers, assets and errors alike.
+async fn header_everywhere(name: &str) -> Vec<String> {
+    let d = demo().await;
+    let mut values = Vec::new();
+    for (client, path, accept) in [
+        (reqwest::Client::new(), "/login".to_owned(), "text/html"),
+        (reqwest::Client::new(), "/".to_owned(), "text/html"),
+        (d.district_organizer.clone(), format!("/campaigns/{}", d.campaign), "text/html"),
+        (d.district_organizer.clone(), format!("/venues/{}/plan/print", d.venue), "text/html"),
+        (d.district_organizer.clone(), format!("/api/v1/campaigns/{}/summary", d.campaign), "*/*"),
+        (reqwest::Client::new(), "/api/v1/campaigns".to_owned(), "*/*"),
+        (reqwest::Client::new(), "/no/such/page".to_owned(), "text/html"),
+        (reqwest::Client::new(), "/assets/app.js".to_owned(), "*/*"),
+    ] {
+        let r = client.get(d.app.url(&path)).header(ACCEPT, accept).send().await.expect("r");
+        let v = r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        values.push(v.unwrap_or_else(|| panic!("{path} has no {name}")));
+    }
+    d.app.stop().await;
+    values
+}
+
+#[tokio::test]
+async fn every_response_has_a_strict_content_security_policy() {
+    for csp in header_everywhere("content-security-policy").await {
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_refuses_to_be_framed() {
+    for v in header_everywhere("x-frame-options").await {
+        assert_eq!(v, "DENY");
+    }
+}
+
+#[tokio::test]
+async fn every_response_forbids_mime_sniffing() {
+    for v in header_everywhere("x-content-type-options").await {
+        assert_eq!(v, "nosniff");
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_a_referrer_policy() {
+    for v in header_everywhere("referrer-policy").await {
+        assert_eq!(v, "strict-origin-when-cross-origin");
+    }
+}
+
+/// Whether `html` has an inline event handler attribute (` onclick=`...).
+fn has_inline_handler(html: &str) -> bool {
+    let b = html.as_bytes();
+    (1..b.len().saturating_sub(3)).any(|i| {
+        if !b[i - 1].is_ascii_whitespace() || !b[i..].starts_with(b"on") {
+            return false;
+        }
+        let name_end = (i + 2..b.len()).find(|&j| !b[j].is_ascii_lowercase()).unwrap_or(b.len());
+        name_end > i + 2 && html[name_end..].trim_start().starts_with('=')
+    })
+}
+
+/// What the policy would block: inline scripts, inline event handlers, `style` attributes,
+/// `<style>` elements and `javascript:` URLs, in the templates and in the scripts.
+#[test]
+fn templates_and_scripts_need_nothing_the_policy_forbids() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for dir in ["crates/eventday-web/templates", "assets/web"] {
+        for f in std::fs::read_dir(root.join(dir)).expect("dir") {
+            let path = f.expect("entry").path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_owned();
+            if !["html", "js"].contains(&ext.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            let name = path.display();
+            if ext == "html" {
+                assert!(!has_inline_handler(&text), "{name}: an inline event handler");
+            }
+            let style_attr = [" style=", "\nstyle=", "\tstyle=", "'style="].iter().any(|a| text.contains(a));
+            assert!(!style_attr && !text.contains("<style"), "{name}: an inline style");
+            assert!(!text.to_lowercase().contains("javascript:"), "{name}: a javascript: URL");
+            for needle in [
+                "setAttribute('style'",
+                "setAttribute(\"style\"",
+                "setAttribute('on",
+                "eval(",
+                "new Function(",
+            ] {
+                assert!(!text.contains(needle), "{name}: {needle}");
+            }
+            for (at, _) in text.match_indices("<script") {
+                let tag = &text[at..text[at..].find('>').map_or(text.len(), |e| at + e + 1)];
+                assert!(tag.contains("src=") || tag.contains("application/json"), "{name}: inline {tag}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} files");
+    assert!(has_inline_handler(r#"<button onclick="x()">"#) && !has_inline_handler("<p>once = 1</p>"));
+}
+
 // 8 --------------------------------------------------------------------------------------------
 
 #[tokio::test]
