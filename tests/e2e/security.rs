@@ -94,6 +94,36 @@ fn entry(visitors: i64, money: i64, materials: Value) -> Value {
     })
 }
 
+// 1 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_start_page_shows_campaigns_only_to_those_who_may_read_them() {
+    let d = demo().await;
+    let link = format!("href=\"/campaigns/{}\"", d.campaign);
+    let page = |c: reqwest::Client| {
+        let url = d.app.url("/");
+        async move {
+            let r = c.get(url).header(ACCEPT, "text/html").send().await.expect("GET /");
+            (r.status().as_u16(), r.text().await.expect("body"))
+        }
+    };
+    let (status, anonymous) = page(reqwest::Client::new()).await;
+    assert_eq!(status, 200);
+    assert!(!anonymous.contains(&link), "an anonymous visitor sees the campaign");
+    assert!(anonymous.contains("/assets/login.js"), "anonymous visitors get the sign-in page");
+    let (_, outsider) = page(d.app.client.clone()).await;
+    assert!(!outsider.contains(&link), "an organizer of another tree sees the campaign");
+    let listed = d.app.client.get(d.app.url("/api/v1/campaigns")).send().await.expect("r");
+    let listed: Value = listed.json().await.expect("json");
+    assert_eq!(listed["campaigns"].as_array().map(Vec::len), Some(0), "the API agrees: {listed}");
+    for (who, client) in [("the district's organizer", &d.district_organizer), ("its lead", &d.lead)] {
+        let (status, body) = page(client.clone()).await;
+        assert_eq!(status, 200);
+        assert!(body.contains(&link), "{who} does not see the campaign");
+    }
+    d.app.stop().await;
+}
+
 // 2 --------------------------------------------------------------------------------------------
 
 #[tokio::test]

@@ -119,6 +119,19 @@ pub async fn list_campaigns(store: &Store) -> Result<Vec<CampaignListItem>, Stor
         .collect())
 }
 
+/// The campaigns `who` may read (see [`crate::scope::readable_campaigns`]), newest day first:
+/// what `GET /api/v1/campaigns` and the pages list.
+///
+/// # Errors
+/// A database error.
+pub async fn list_readable_campaigns(
+    store: &Store,
+    who: &crate::accounts::Principal,
+) -> Result<Vec<CampaignListItem>, StoreError> {
+    let readable = crate::scope::readable_campaigns(store, who).await?;
+    Ok(list_campaigns(store).await?.into_iter().filter(|c| readable.contains(&c.id)).collect())
+}
+
 /// A campaign with its totals, per campaign and per venue.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

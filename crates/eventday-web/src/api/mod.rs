@@ -19,7 +19,6 @@ use eventday_store::accounts::{self, InvitationListItem};
 use eventday_store::audit;
 use eventday_store::entities::audit_event;
 use eventday_store::queries::{self, CampaignListItem, CampaignSummary};
-use eventday_store::scope;
 use serde::{Deserialize, Serialize};
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
@@ -239,12 +238,7 @@ async fn list_campaigns(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<CampaignList>, AppError> {
-    let readable = scope::readable_campaigns(&state.store, &caller.principal).await?;
-    let campaigns = queries::list_campaigns(&state.store)
-        .await?
-        .into_iter()
-        .filter(|c| readable.contains(&c.id))
-        .collect();
+    let campaigns = queries::list_readable_campaigns(&state.store, &caller.principal).await?;
     Ok(Json(CampaignList { campaigns }))
 }
 
