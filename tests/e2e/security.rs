@@ -616,3 +616,36 @@ async fn a_log_entry_may_name_at_most_200_materials() {
     }
     d.app.stop().await;
 }
+
+// 9 --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn json_with_trailing_garbage_is_a_400() {
+    let app = spawn_app().await;
+    for body in [
+        r#"{"name":"a","kind":"agency"}garbage"#,
+        r#"{"name":"a","kind":"agency"}{"name":"b","kind":"agency"}"#,
+    ] {
+        let r = app
+            .client
+            .post(app.url("/api/v1/units"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("r");
+        let (status, answer) = json_of(r).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["error"]["code"], "bad_request", "{answer}");
+    }
+    let r = app
+        .client
+        .post(app.url("/api/v1/units"))
+        .header("content-type", "application/json")
+        .body("{\"name\":\"a\",\"kind\":\"agency\"}\n")
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(r.status().as_u16(), 201, "trailing whitespace is fine");
+    app.stop().await;
+}
