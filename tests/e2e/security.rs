@@ -649,3 +649,30 @@ async fn json_with_trailing_garbage_is_a_400() {
     assert_eq!(r.status().as_u16(), 201, "trailing whitespace is fine");
     app.stop().await;
 }
+
+// 10 -------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_user_command_states_how_long_running_servers_accept_a_disabled_account() {
+    let app = spawn_app().await;
+    user_with_token(&app.db.store, "leaver", Role::Viewer, Some(app.root_org), vec![]).await;
+    let url = app.db.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
+            .args(["user", "disable", "leaver", "--database-url", &url])
+            .output()
+            .expect("run eventday")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("within 2 seconds"), "{stdout}");
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    assert!(
+        !readme.contains("disables one (its sessions and tokens stop at once)"),
+        "the README promises too much"
+    );
+    app.stop().await;
+}
