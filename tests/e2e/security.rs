@@ -676,3 +676,24 @@ async fn the_user_command_states_how_long_running_servers_accept_a_disabled_acco
     );
     app.stop().await;
 }
+
+// 11 -------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_openapi_document_lists_423_where_days_lock_and_string_keys_for_materials() {
+    let app = spawn_app().await;
+    let (status, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    for (method, path) in eventday_web::api::doc_fixes::LOCKING_OPERATIONS {
+        let answer = &doc["paths"][*path][*method]["responses"]["423"];
+        assert!(answer.is_object(), "{method} {path} lacks 423");
+        assert!(answer["content"]["application/json"].is_object(), "{method} {path}: 423 in the envelope");
+    }
+    for schema in ["LogEntry", "LogEntryInput"] {
+        let m = &doc["components"]["schemas"][schema]["properties"]["materials"];
+        assert_eq!(m["propertyNames"]["type"], "string", "{schema}: {m}");
+        assert_eq!(m["additionalProperties"]["type"], "integer", "{schema}: {m}");
+        assert!(m["description"].as_str().is_some_and(|d| d.contains("material id")), "{m}");
+    }
+    app.stop().await;
+}
