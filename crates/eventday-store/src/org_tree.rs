@@ -7,7 +7,7 @@
 use crate::entities::{organization, user};
 use crate::error::StoreError;
 use eventday_domain::ValidationError;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Statement};
 use std::collections::{BTreeSet, HashMap};
 
 /// The deepest chain of parents any walk of the tree follows. Real trees are three or four
@@ -60,18 +60,19 @@ pub async fn organization_within(db: &impl ConnectionTrait, root: i32, org: i32)
         n: i64,
     }
     // The depth bound (MAX_DEPTH) guards against a cycle written by hand into the table.
-    let hit = Hit::find_by_statement(crate::rollup::statement(
-        db.get_database_backend(),
-        "WITH RECURSIVE up(id, parent_id, depth) AS ( \
-           SELECT id, parent_id, 0 FROM organizations WHERE id = ? \
+    // Numbered parameters (`$1` on PostgreSQL, `?1` on SQLite) so this module needs no helper
+    // from the modules that use it.
+    let backend = db.get_database_backend();
+    let sql = "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM organizations WHERE id = $1 \
            UNION ALL \
            SELECT o.id, o.parent_id, up.depth + 1 FROM organizations o JOIN up ON o.id = up.parent_id \
            WHERE up.depth < 32) \
-         SELECT COUNT(*) AS n FROM up WHERE id = ?",
-        vec![org.into(), root.into()],
-    ))
-    .one(db)
-    .await?;
+         SELECT COUNT(*) AS n FROM up WHERE id = $2";
+    let sql = if backend == DbBackend::Postgres { sql.to_owned() } else { sql.replace('$', "?") };
+    let hit = Hit::find_by_statement(Statement::from_sql_and_values(backend, sql, [org.into(), root.into()]))
+        .one(db)
+        .await?;
     Ok(hit.is_some_and(|h| h.n > 0))
 }
 
