@@ -159,3 +159,16 @@ pub async fn lock_tree(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recursive_walks_stop_at_max_depth() {
+        // The SQL is a literal (no format! at run time); this keeps it in step with the constant.
+        assert!(SUBTREE_CTE.contains(&format!("w.depth < {MAX_DEPTH}")), "{SUBTREE_CTE}");
+        let within = include_str!("org_tree.rs");
+        assert!(within.contains(&format!("up.depth < {MAX_DEPTH}")));
+    }
+}
