@@ -162,7 +162,10 @@ async fn prepare(
             errors.insert("activity_id".into(), format!("venue {venue_id} has no activity {a}"));
         }
     }
-    if !entry.materials.is_empty() {
+    // Too many materials are refused by validate above; not one query for them.
+    if !entry.materials.is_empty()
+        && entry.materials.len() <= eventday_domain::validate::MAX_MATERIALS_PER_ENTRY
+    {
         // The venue's campaign, as the access check just looked it up (cached).
         let campaign = crate::scope::venue_scope_cached(store, venue_id)
             .await?

@@ -136,6 +136,19 @@ pub async fn list_campaigns(store: &Store) -> Result<Vec<CampaignListItem>, Stor
         .collect())
 }
 
+/// The campaigns `who` may read (see [`crate::scope::readable_campaigns`]), newest day first:
+/// what `GET /api/v1/campaigns` and the pages list.
+///
+/// # Errors
+/// A database error.
+pub async fn list_readable_campaigns(
+    store: &Store,
+    who: &crate::accounts::Principal,
+) -> Result<Vec<CampaignListItem>, StoreError> {
+    let readable = crate::scope::readable_campaigns(store, who).await?;
+    Ok(list_campaigns(store).await?.into_iter().filter(|c| readable.contains(&c.id)).collect())
+}
+
 /// A campaign with its totals, per campaign and per venue.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -149,10 +162,9 @@ pub struct CampaignSummary {
     pub venue_days: Vec<crate::scope::VenueDay>,
 }
 
-/// `COALESCE(CAST(SUM(col) AS BIGINT), 0)`: PostgreSQL sums bigint into numeric otherwise.
-fn sum(col: &str) -> Expr {
-    let total: Expr = Func::cast_as(Func::sum(Expr::col(Alias::new(col))), Alias::new("BIGINT")).into();
-    Func::coalesce([total, Expr::val(0i64)]).into()
+/// `SUM(col)` as a `BIGINT` that cannot overflow (see [`crate::sums`]).
+fn sum(backend: sea_orm::DbBackend, col: &str) -> Expr {
+    Expr::cust(crate::sums::saturating_sum(backend, col))
 }
 
 #[derive(FromQueryResult)]
@@ -201,6 +213,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         .all(db)
         .await?;
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
+    let backend = db.get_database_backend();
 
     let sums: Vec<VenueSums> = query_all(
         store,
@@ -210,11 +223,11 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
                 Func::cast_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("BIGINT")),
                 Alias::new("entries"),
             )
-            .expr_as(sum("visitors"), Alias::new("visitors"))
-            .expr_as(sum("consultations"), Alias::new("consultations"))
-            .expr_as(sum("complaints_received"), Alias::new("complaints_received"))
-            .expr_as(sum("complaints_settled"), Alias::new("complaints_settled"))
-            .expr_as(sum("money_recovered_fen"), Alias::new("money_recovered_fen"))
+            .expr_as(sum(backend, "visitors"), Alias::new("visitors"))
+            .expr_as(sum(backend, "consultations"), Alias::new("consultations"))
+            .expr_as(sum(backend, "complaints_received"), Alias::new("complaints_received"))
+            .expr_as(sum(backend, "complaints_settled"), Alias::new("complaints_settled"))
+            .expr_as(sum(backend, "money_recovered_fen"), Alias::new("money_recovered_fen"))
             .from(Alias::new("log_entries"))
             .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
             .group_by_col(Alias::new("venue_id")),
@@ -227,7 +240,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         Query::select()
             .expr_as(Expr::col((Alias::new("e"), Alias::new("venue_id"))), Alias::new("venue_id"))
             .expr_as(Expr::col((Alias::new("m"), Alias::new("material_id"))), Alias::new("material_id"))
-            .expr_as(sum("quantity"), Alias::new("quantity"))
+            .expr_as(sum(backend, "quantity"), Alias::new("quantity"))
             .from_as(Alias::new("log_entry_materials"), Alias::new("m"))
             .join_as(
                 sea_orm::JoinType::InnerJoin,

@@ -3,10 +3,11 @@
 //! figures) or reopens it.
 
 use crate::Store;
-use crate::accounts::{Principal, organization_tree};
+use crate::accounts::Principal;
 use crate::audit::{self, Action};
 use crate::entities::{campaign, venue};
 use crate::error::StoreError;
+use crate::org_tree::organization_tree;
 use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{

@@ -65,6 +65,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { entity, id } => AppError::NotFound(format!("{entity} {id} not found")),
             StoreError::Invalid(v) => AppError::Invalid(v.fields),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Forbidden(m) => AppError::Forbidden(m),
             e @ StoreError::VenueLocked { .. } => AppError::Locked(e.to_string()),
             StoreError::Constraint { kind: ConstraintKind::Unique, detail } => {
                 AppError::Conflict(format!("already exists ({detail})"))

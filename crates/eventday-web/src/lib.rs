@@ -15,6 +15,7 @@ mod pages;
 pub mod report;
 pub mod rollup_report;
 mod routes;
+pub mod security;
 pub mod web;
 
 pub use error::{AppError, ErrorBody, ErrorDetail};
@@ -71,5 +72,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error::envelope_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

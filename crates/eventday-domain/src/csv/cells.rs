@@ -120,7 +120,11 @@ impl<'a> Cells<'a> {
             return None;
         }
         match v.replace(',', "").parse::<i64>() {
-            Ok(n) if n >= 0 => Some(n),
+            Ok(n) if (0..=validate::max_of(key)).contains(&n) => Some(n),
+            Ok(n) if n >= 0 => {
+                self.err(key, format!("must be at most {}", validate::max_of(key)));
+                None
+            }
             Ok(_) => {
                 self.err(key, "must not be negative");
                 None

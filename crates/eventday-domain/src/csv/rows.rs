@@ -6,7 +6,7 @@ use super::cells::*;
 use super::{Column, Kind, Lang};
 use crate::geometry::Rect;
 use crate::totals::Figures;
-use crate::validate::MAX_NAME_CHARS;
+use crate::validate::{self, MAX_NAME_CHARS};
 use crate::{ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -395,7 +395,9 @@ impl CsvRow for MediaRow {
             format: c.vocab("format").unwrap_or(MediaFormat::Report),
             date: c.date("date").unwrap_or_default(),
             headline: c.name("headline", MAX_HEADLINE),
-            link: c.opt_name("link", MAX_LINK),
+            link: c
+                .opt_name("link", MAX_LINK)
+                .inspect(|l| c.check("link", |e| validate::web_link(e, "link", l))),
             estimated_reach: c.opt_count("estimated_reach"),
             venues: c.list("venues"),
         }

@@ -14,7 +14,8 @@ impl Check {
         validate::name(&mut self.errors, &field, v, MAX_NAME_CHARS);
     }
     fn count(&mut self, field: String, v: i64) {
-        validate::non_negative(&mut self.errors, &field, v);
+        let max = validate::max_of(&field);
+        validate::bounded(&mut self.errors, &field, v, max);
     }
     fn key(&mut self, field: String, v: &str, set: &HashSet<&str>, what: &str) {
         if !set.contains(v) {

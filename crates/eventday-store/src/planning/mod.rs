@@ -54,6 +54,16 @@ pub trait Resource {
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         async { Ok(()) }
     }
+    /// Rules that depend on who writes (`actor`; `None` for the command line); `existing` on
+    /// update.
+    fn check_actor(
+        _tx: &DatabaseTransaction,
+        _actor: Option<i32>,
+        _input: &Self::Input,
+        _existing: Option<&Self::Model>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
     /// Writes dependent rows (link tables) after the row itself.
     fn after(
         _tx: &DatabaseTransaction,
@@ -141,6 +151,7 @@ macro_rules! crud {
                         StoreError::NotFound { entity: stringify!($pent), id: parent.to_string() },
                     )?;
                 )?
+                <$res as Resource>::check_actor(tx, actor, input, None).await?;
                 <$res as Resource>::check(tx, parent, input, None).await?;
                 let row = <$res as Resource>::active(parent, input, None).insert(tx).await?;
                 <$res as Resource>::after(tx, &row, input).await?;
@@ -161,6 +172,7 @@ macro_rules! crud {
                 input.validate()?;
                 let before = find(tx, id).await?;
                 let parent = <$res as Resource>::parent_of(&before);
+                <$res as Resource>::check_actor(tx, actor, input, Some(&before)).await?;
                 <$res as Resource>::check(tx, parent, input, Some(&before)).await?;
                 let mut am = <$res as Resource>::active(parent, input, Some(&before));
                 am.id = Set(id);

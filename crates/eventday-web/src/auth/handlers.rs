@@ -238,7 +238,9 @@ async fn revoke_token(
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = UserList)))]
 #[tracing::instrument(skip_all)]
 async fn list_users(State(state): State<AppState>, caller: Caller) -> Result<Json<UserList>, AppError> {
-    let tree = accounts::organization_tree(state.store.conn(), caller.principal.organization_id).await?;
+    let tree =
+        eventday_store::org_tree::organization_tree(state.store.conn(), caller.principal.organization_id)
+            .await?;
     Ok(Json(UserList { users: accounts::list_users(&state.store, Some(&tree)).await? }))
 }
 
@@ -296,7 +298,9 @@ async fn create_user(
     b: Result<Json<UserBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<NewUserResponse>), AppError> {
     let b = body(b)?;
-    let tree = accounts::organization_tree(state.store.conn(), caller.principal.organization_id).await?;
+    let tree =
+        eventday_store::org_tree::organization_tree(state.store.conn(), caller.principal.organization_id)
+            .await?;
     let organization_id = b.organization_id.unwrap_or(caller.principal.organization_id);
     let mut outside = !tree.contains(&organization_id);
     for v in &b.venue_ids {

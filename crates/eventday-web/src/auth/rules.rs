@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use eventday_domain::Role;
-use eventday_store::accounts::{self, Principal};
+use eventday_store::accounts::Principal;
 use eventday_store::scope::{self, Entity, Location};
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -198,7 +198,7 @@ async fn allowed(
     let orgs: std::collections::BTreeSet<i32> = locations.iter().map(|l| l.organization_id).collect();
     if in_tree {
         for org in orgs {
-            if !accounts::organization_within(db, who.organization_id, org).await? {
+            if !eventday_store::org_tree::organization_within(db, who.organization_id, org).await? {
                 in_tree = false;
                 break;
             }
