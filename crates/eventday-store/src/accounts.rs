@@ -297,7 +297,7 @@ pub async fn organization_within(db: &impl ConnectionTrait, root: i32, org: i32)
         n: i64,
     }
     // The depth bound guards against a cycle written by hand into the table.
-    let hit = Hit::find_by_statement(crate::rollup::statement(
+    let hit = Hit::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         "WITH RECURSIVE up(id, parent_id, depth) AS ( \
            SELECT id, parent_id, 0 FROM organizations WHERE id = ? \
@@ -756,7 +756,7 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
         return Ok(Some(auth));
     }
     let db = store.conn();
-    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+    let Some(row) = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         &format!(
             "SELECT s.id AS session_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, \
@@ -891,7 +891,7 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
         return Ok(Some(p));
     }
     let db = store.conn();
-    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+    let Some(row) = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         &format!(
             "SELECT t.id AS token_id, t.last_used_at AS last_used_at, {USER_CORE_COLUMNS} \

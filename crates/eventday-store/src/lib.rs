@@ -12,12 +12,12 @@ pub mod entities;
 pub mod error;
 pub mod live;
 pub mod log;
-mod log_writer;
 pub mod planning;
 pub mod queries;
 pub mod report_facts;
 pub mod rollup;
 pub mod scope;
+mod sql;
 pub mod synthetic;
 pub mod views;
 

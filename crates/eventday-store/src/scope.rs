@@ -38,7 +38,7 @@ pub async fn venue_scope(db: &impl ConnectionTrait, venue_id: i32) -> Result<Opt
         campaign_id: i32,
         organization_id: i32,
     }
-    let row = Row::find_by_statement(crate::rollup::statement(
+    let row = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         "SELECT v.campaign_id AS campaign_id, c.organization_id AS organization_id \
          FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
