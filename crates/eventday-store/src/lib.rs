@@ -19,6 +19,7 @@ pub mod rollup;
 pub mod scope;
 mod sql;
 pub mod synthetic;
+mod ttl_cache;
 pub mod views;
 
 mod db;
