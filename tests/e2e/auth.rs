@@ -1095,7 +1095,7 @@ async fn every_route_answers_every_role_as_its_rule_says() {
     for r in &table {
         let method = reqwest::Method::from_bytes(r.method.as_str().as_bytes()).expect("method");
         for (i, who) in EVERYONE.iter().enumerate() {
-            let (req, expect) = sample(&w, &method, r.path, *who).await;
+            let (req, expect) = sample(&w, &method, &r.path, *who).await;
             let resp = req.send().await.expect("request");
             let got = resp.status().as_u16();
             if got != expect[i] {
