@@ -12,6 +12,7 @@ use crate::error::StoreError;
 use crate::sql::statement;
 use chrono::NaiveDate;
 use eventday_domain::totals::Figures;
+use eventday_domain::{DayStatus, VenueKind};
 use sea_orm::{FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -85,8 +86,8 @@ pub struct RollupVenue {
     pub venue_id: i32,
     /// Name.
     pub name: String,
-    /// `main` or `sub`.
-    pub kind: String,
+    /// Main venue or sub-venue.
+    pub kind: VenueKind,
     /// Host unit.
     pub host_unit: String,
     /// Whether the organizer accepted the venue's figures.
@@ -148,9 +149,9 @@ struct VenueRow {
     campaign_id: i32,
     venue_id: i32,
     name: String,
-    kind: String,
+    kind: VenueKind,
     host_unit: String,
-    day_status: String,
+    day_status: DayStatus,
 }
 
 #[derive(FromQueryResult)]
@@ -395,7 +396,7 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
             RollupVenue {
                 log_entries: s.map_or(0, |s| s.log_entries),
                 figures: s.map(SumRow::figures).unwrap_or_default(),
-                accepted: v.day_status == "accepted",
+                accepted: v.day_status == DayStatus::Accepted,
                 campaign_id: v.campaign_id,
                 venue_id: v.venue_id,
                 name: v.name,

@@ -17,7 +17,11 @@ fn count(v: i64) -> u64 {
 
 fn venue_row(v: RollupVenue) -> report::VenueRow {
     report::VenueRow {
-        kind: if v.kind == "main" { report::VenueKind::Main } else { report::VenueKind::Sub },
+        kind: if v.kind == eventday_domain::VenueKind::Main {
+            report::VenueKind::Main
+        } else {
+            report::VenueKind::Sub
+        },
         name: v.name,
         host_unit: v.host_unit,
         visitors: count(v.figures.visitors),
