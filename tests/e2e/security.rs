@@ -684,7 +684,7 @@ async fn the_openapi_document_lists_423_where_days_lock_and_string_keys_for_mate
     let app = spawn_app().await;
     let (status, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
-    for (method, path) in eventday_web::api::doc_fixes::LOCKING_OPERATIONS {
+    for (method, path) in eventday_web::doc_fixes::LOCKING_OPERATIONS {
         let answer = &doc["paths"][*path][*method]["responses"]["423"];
         assert!(answer.is_object(), "{method} {path} lacks 423");
         assert!(answer["content"]["application/json"].is_object(), "{method} {path}: 423 in the envelope");

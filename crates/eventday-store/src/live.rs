@@ -14,7 +14,7 @@
 //! is ever held for a slow or vanished client.
 
 use crate::error::StoreError;
-use crate::rollup::statement;
+use crate::sql::statement;
 use crate::{Backend, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use eventday_domain::log::NewLogEntry;

@@ -9,36 +9,16 @@
 
 use crate::Store;
 use crate::error::StoreError;
+use crate::sql::statement;
 use chrono::NaiveDate;
 use eventday_domain::totals::Figures;
 use eventday_domain::{DayStatus, VenueKind};
-use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{DbBackend, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 
 /// Largest page of districts one call returns.
 pub const MAX_PAGE: u64 = 1_000;
-
-/// Rewrites `?` placeholders as `$1, $2, ...` for PostgreSQL (the SQL here has no `?` in literals).
-pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DbBackend::Postgres {
-        let mut out = String::with_capacity(sql.len() + 16);
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push('$');
-                out.push_str(&n.to_string());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        sql.to_owned()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
 
 /// `?, ?, ?` for an `IN` list of `n` values.
 fn marks(n: usize) -> String {

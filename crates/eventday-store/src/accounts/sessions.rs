@@ -55,7 +55,7 @@ async fn locked_row(
 ) -> Result<Option<login_throttle::Model>, StoreError> {
     let backend = tx.get_database_backend();
     // A fresh row counts nothing yet: ThrottleState::after_failure makes it 1.
-    tx.execute_raw(crate::rollup::statement(
+    tx.execute_raw(crate::sql::statement(
         backend,
         "INSERT INTO login_throttle (\"key\", failures, window_started_at, locked_until) \
          VALUES (?, 0, ?, NULL) ON CONFLICT (\"key\") DO NOTHING",
@@ -206,7 +206,7 @@ pub async fn authenticate_session(store: &Store, token: &str) -> Result<Option<S
         return Ok(Some(auth));
     }
     let db = store.conn();
-    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+    let Some(row) = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         &format!(
             "SELECT s.id AS session_id, s.csrf_token AS csrf_token, s.expires_at AS expires_at, \

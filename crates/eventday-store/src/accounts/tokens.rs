@@ -109,7 +109,7 @@ pub async fn authenticate_token(store: &Store, secret: &str) -> Result<Option<Pr
         return Ok(Some(p));
     }
     let db = store.conn();
-    let Some(row) = Row::find_by_statement(crate::rollup::statement(
+    let Some(row) = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         &format!(
             "SELECT t.id AS token_id, t.last_used_at AS last_used_at, {USER_CORE_COLUMNS} \

@@ -1,11 +1,11 @@
 //! Account routes: login, logout, me, API tokens, users, invitations and closing the day.
 
 use super::caller::{Caller, Credential, session_cookie, session_set_cookie};
-use super::rules::{RouteSpec, Rule, Target, route};
+use super::rules::{RouteSpec, Rule, Target, documented};
 use crate::{AppError, AppState, ErrorBody};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use eventday_domain::{DayStatus, FieldErrors, Role};
@@ -15,42 +15,23 @@ use eventday_store::scope::{self, VenueDay};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
-/// The routes of this module.
+/// The routes of this module, each with its access rule (method and path are in each
+/// handler's `#[utoipa::path]`).
 pub(crate) fn routes() -> Vec<RouteSpec> {
-    use Method as M;
+    const VENUE: &[Target] = &[Target::Path(Entity::Venue, "id")];
     vec![
-        route(M::POST, "/api/v1/auth/login", Rule::Public, login),
-        route(M::POST, "/api/v1/auth/logout", Rule::Authenticated, logout),
-        route(M::GET, "/api/v1/auth/me", Rule::Authenticated, me),
-        route(M::GET, "/api/v1/auth/tokens", Rule::Authenticated, list_tokens),
-        route(M::POST, "/api/v1/auth/tokens", Rule::Authenticated, create_token),
-        route(M::DELETE, "/api/v1/auth/tokens/{id}", Rule::Authenticated, revoke_token),
-        route(M::GET, "/api/v1/users", Rule::Organizer, list_users),
-        route(M::POST, "/api/v1/users", Rule::Organizer, create_user),
-        route(
-            M::POST,
-            "/api/v1/users/{id}/disable",
-            Rule::Plan(&[Target::Path(Entity::User, "id")]),
-            disable_user,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/submit",
-            Rule::Log(&[Target::Path(Entity::Venue, "id")]),
-            submit_day,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/accept",
-            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
-            accept_day,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/reopen",
-            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
-            reopen_day,
-        ),
+        documented!(Rule::Public, login),
+        documented!(Rule::Authenticated, logout),
+        documented!(Rule::Authenticated, me),
+        documented!(Rule::Authenticated, list_tokens),
+        documented!(Rule::Authenticated, create_token),
+        documented!(Rule::Authenticated, revoke_token),
+        documented!(Rule::Organizer, list_users),
+        documented!(Rule::Organizer, create_user),
+        documented!(Rule::Plan(&[Target::Path(Entity::User, "id")]), disable_user),
+        documented!(Rule::Log(VENUE), submit_day),
+        documented!(Rule::Plan(VENUE), accept_day),
+        documented!(Rule::Plan(VENUE), reopen_day),
     ]
 }
 
