@@ -18,12 +18,6 @@ type Graph = BTreeMap<String, BTreeSet<String>>;
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
         "crates/eventday-store/src",
-        "audit",
-        "accounts",
-        "the audit scope reads the organization tree, which leaves `accounts` in the accounts split",
-    ),
-    (
-        "crates/eventday-store/src",
         "db",
         "live",
         "the `Store` handle owns the live hub, which it starts on first use with a `Store` clone",
