@@ -1,6 +1,6 @@
 //! Activities held by the venues.
 
-use super::{Ctx, ExportCtx, dup, venue_list};
+use super::{Ctx, ExportCtx, dup, of_venues, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::activities;
@@ -15,10 +15,7 @@ fn column(field: &str) -> &str {
 
 pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>) -> Result<(), StoreError> {
     let venues = venue_list(&ctx.tx, ctx.campaign.id).await?;
-    let stored = activity::Entity::find()
-        .filter(activity::Column::VenueId.is_in(venues.iter().map(|v| v.id)))
-        .all(&ctx.tx)
-        .await?;
+    let stored = of_venues::<activity::Entity>(&ctx.tx, activity::Column::VenueId, &venues).await?;
     let mut seen = HashMap::new();
     let total = rows.len();
     for (i, (line, row)) in rows.into_iter().enumerate() {

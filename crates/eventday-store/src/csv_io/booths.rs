@@ -1,6 +1,6 @@
 //! Booths on the venues' floor plans.
 
-use super::{Ctx, ExportCtx, dup, rect, unit_map, venue_list};
+use super::{Ctx, ExportCtx, dup, of_venues, rect, unit_map, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::booths;
@@ -21,10 +21,7 @@ fn column(field: &str) -> &str {
 pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Result<(), StoreError> {
     let venues = venue_list(&ctx.tx, ctx.campaign.id).await?;
     let units = unit_map(&ctx.tx).await?;
-    let stored = booth::Entity::find()
-        .filter(booth::Column::VenueId.is_in(venues.iter().map(|v| v.id)))
-        .all(&ctx.tx)
-        .await?;
+    let stored = of_venues::<booth::Entity>(&ctx.tx, booth::Column::VenueId, &venues).await?;
     let links = booth_unit::Entity::find()
         .filter(booth_unit::Column::BoothId.is_in(stored.iter().map(|b| b.id)))
         .all(&ctx.tx)

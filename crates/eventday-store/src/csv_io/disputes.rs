@@ -1,6 +1,6 @@
 //! Consumer disputes received on the day, with their status and outcome.
 
-use super::{Change, Ctx, ExportCtx, dup, unit_map, venue_list};
+use super::{Change, Ctx, ExportCtx, booth_ids, dup, unit_map, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::{self, disputes};
@@ -22,13 +22,7 @@ fn column(field: &str) -> &str {
 pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, DisputeRow)>) -> Result<(), StoreError> {
     let cid = ctx.campaign.id;
     let venues = venue_list(&ctx.tx, cid).await?;
-    let booths: HashMap<(i32, String), i32> = booth::Entity::find()
-        .filter(booth::Column::VenueId.is_in(venues.iter().map(|v| v.id)))
-        .all(&ctx.tx)
-        .await?
-        .into_iter()
-        .map(|b| ((b.venue_id, b.topic), b.id))
-        .collect();
+    let booths = booth_ids(&ctx.tx, &venues).await?;
     let units = unit_map(&ctx.tx).await?;
     let stored = dispute::Entity::find().filter(dispute::Column::CampaignId.eq(cid)).all(&ctx.tx).await?;
     let mut seen = HashMap::new();

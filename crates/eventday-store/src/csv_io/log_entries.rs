@@ -1,6 +1,6 @@
 //! The day's log entries (stored once by id; never overwritten).
 
-use super::{Change, Ctx, ExportCtx, dup, venue_list};
+use super::{Change, Ctx, ExportCtx, booth_ids, dup, of_venues, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::queries::insert_log_entry;
@@ -33,17 +33,8 @@ impl Names {
     async fn load(ctx: &Ctx<'_>) -> Result<Names, StoreError> {
         let cid = ctx.campaign.id;
         let venues = venue_list(&ctx.tx, cid).await?;
-        let vids: Vec<i32> = venues.iter().map(|v| v.id).collect();
-        let booths = booth::Entity::find()
-            .filter(booth::Column::VenueId.is_in(vids.clone()))
-            .all(&ctx.tx)
-            .await?
-            .into_iter()
-            .map(|b| ((b.venue_id, b.topic), b.id))
-            .collect();
-        let activities = activity::Entity::find()
-            .filter(activity::Column::VenueId.is_in(vids))
-            .all(&ctx.tx)
+        let booths = booth_ids(&ctx.tx, &venues).await?;
+        let activities = of_venues::<activity::Entity>(&ctx.tx, activity::Column::VenueId, &venues)
             .await?
             .into_iter()
             .map(|a| ((a.venue_id, a.title), a.id))

@@ -240,6 +240,24 @@ async fn venue_list(db: &impl ConnectionTrait, campaign_id: i32) -> Result<Vec<v
         .await?)
 }
 
+/// The rows of entity `E` whose venue (column `venue_col`) is one of `venues`.
+async fn of_venues<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    venue_col: E::Column,
+    venues: &[venue::Model],
+) -> Result<Vec<E::Model>, StoreError> {
+    Ok(E::find().filter(venue_col.is_in(venues.iter().map(|v| v.id))).all(db).await?)
+}
+
+/// (venue, topic) -> id of the booths of `venues`.
+async fn booth_ids(
+    db: &impl ConnectionTrait,
+    venues: &[venue::Model],
+) -> Result<HashMap<(i32, String), i32>, StoreError> {
+    let booths = of_venues::<booth::Entity>(db, booth::Column::VenueId, venues).await?;
+    Ok(booths.into_iter().map(|b| ((b.venue_id, b.topic), b.id)).collect())
+}
+
 fn no_venue(name: &str) -> String {
     format!("no venue named {name:?} in this campaign")
 }
