@@ -15,7 +15,7 @@ pub mod log;
 mod log_writer;
 pub mod planning;
 pub mod queries;
-pub mod report_facts;
+pub mod report_data;
 pub mod rollup;
 pub mod scope;
 pub mod synthetic;

@@ -13,7 +13,6 @@ mod html;
 mod ops;
 mod pages;
 pub mod report;
-pub mod rollup_report;
 mod routes;
 pub mod web;
 

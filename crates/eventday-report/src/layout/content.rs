@@ -6,8 +6,8 @@ mod results;
 mod sections;
 
 use super::{Composer, Metrics, Page};
-use crate::data::{ActivityKind, Channel, MediaFormat, ReportData, Totals, UnitKind, VenueKind};
-use crate::fmt::{count, money};
+use crate::data::{ReportData, Totals, VenueKind};
+use crate::fmt::{KindLabel, count, money};
 use crate::{Lang, ReportError, Style};
 
 fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
@@ -41,72 +41,6 @@ pub fn title_text(d: &ReportData, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{org}{}年“3·15”活动总结", d.year),
         Lang::En => format!("{org} {} “3·15” Campaign Summary", d.year),
-    }
-}
-
-fn unit_kind(k: UnitKind, lang: Lang) -> &'static str {
-    match (k, lang) {
-        (UnitKind::Agency, Lang::Zh) => "职能部门",
-        (UnitKind::Enterprise, Lang::Zh) => "企业",
-        (UnitKind::Media, Lang::Zh) => "媒体",
-        (UnitKind::School, Lang::Zh) => "学校",
-        (UnitKind::Community, Lang::Zh) => "社区",
-        (UnitKind::Association, Lang::Zh) => "社会组织",
-        (UnitKind::Other, Lang::Zh) => "其他单位",
-        (UnitKind::Agency, Lang::En) => "government agencies",
-        (UnitKind::Enterprise, Lang::En) => "enterprises",
-        (UnitKind::Media, Lang::En) => "media",
-        (UnitKind::School, Lang::En) => "schools",
-        (UnitKind::Community, Lang::En) => "communities",
-        (UnitKind::Association, Lang::En) => "associations",
-        (UnitKind::Other, Lang::En) => "other units",
-    }
-}
-
-fn channel(c: Channel, lang: Lang) -> &'static str {
-    match (c, lang) {
-        (Channel::Tv, Lang::Zh) => "电视",
-        (Channel::Radio, Lang::Zh) => "广播",
-        (Channel::Newspaper, Lang::Zh) => "报纸",
-        (Channel::Online, Lang::Zh) => "网络",
-        (Channel::Social, Lang::Zh) => "社交媒体",
-        (Channel::Tv, Lang::En) => "TV",
-        (Channel::Radio, Lang::En) => "Radio",
-        (Channel::Newspaper, Lang::En) => "Newspaper",
-        (Channel::Online, Lang::En) => "Online",
-        (Channel::Social, Lang::En) => "Social media",
-    }
-}
-
-fn format_kind(f: MediaFormat, lang: Lang) -> &'static str {
-    match (f, lang) {
-        (MediaFormat::Live, Lang::Zh) => "直播",
-        (MediaFormat::Report, Lang::Zh) => "报道",
-        (MediaFormat::Interview, Lang::Zh) => "采访",
-        (MediaFormat::Feature, Lang::Zh) => "专题",
-        (MediaFormat::Live, Lang::En) => "live",
-        (MediaFormat::Report, Lang::En) => "report",
-        (MediaFormat::Interview, Lang::En) => "interview",
-        (MediaFormat::Feature, Lang::En) => "feature",
-    }
-}
-
-fn activity_kind(k: ActivityKind, lang: Lang) -> &'static str {
-    match (k, lang) {
-        (ActivityKind::Consultation, Lang::Zh) => "咨询",
-        (ActivityKind::Community, Lang::Zh) => "进社区",
-        (ActivityKind::Lecture, Lang::Zh) => "进校园讲座",
-        (ActivityKind::Demonstration, Lang::Zh) => "识假辨假演示",
-        (ActivityKind::Exhibition, Lang::Zh) => "产品展示",
-        (ActivityKind::Ceremony, Lang::Zh) => "仪式",
-        (ActivityKind::Other, Lang::Zh) => "其他",
-        (ActivityKind::Consultation, Lang::En) => "consultation",
-        (ActivityKind::Community, Lang::En) => "community outreach",
-        (ActivityKind::Lecture, Lang::En) => "school lecture",
-        (ActivityKind::Demonstration, Lang::En) => "fake-spotting demo",
-        (ActivityKind::Exhibition, Lang::En) => "exhibition",
-        (ActivityKind::Ceremony, Lang::En) => "ceremony",
-        (ActivityKind::Other, Lang::En) => "other",
     }
 }
 
@@ -158,8 +92,8 @@ fn opening(d: &ReportData, lang: Lang) -> String {
         .iter()
         .filter(|g| !g.names.is_empty())
         .map(|g| match lang {
-            Lang::Zh => format!("{}{}家", unit_kind(g.kind, lang), count(g.names.len() as u64)),
-            Lang::En => format!("{} {}", count(g.names.len() as u64), unit_kind(g.kind, lang)),
+            Lang::Zh => format!("{}{}家", g.kind.label(lang), count(g.names.len() as u64)),
+            Lang::En => format!("{}: {}", g.kind.label(lang), count(g.names.len() as u64)),
         })
         .collect();
     let date = date_text(d, lang);

@@ -1,9 +1,9 @@
 //! The "results in numbers" section: summary, by venue, materials, media, disputes.
 
 use super::sections::Headings;
-use super::{channel, fig_value, figure_list, format_kind, t};
-use crate::data::{Channel, ReportData, VenueKind};
-use crate::fmt::{count, money};
+use super::{fig_value, figure_list, t};
+use crate::data::{MediaChannel, ReportData, VenueKind};
+use crate::fmt::{KindLabel, count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError};
 
@@ -58,7 +58,11 @@ fn by_venue(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings) -> Result<()
             .map(|v| {
                 let mut name = v.name.clone();
                 if v.kind == VenueKind::Main {
-                    name.push_str(t(lang, "（主会场）", " (main)"));
+                    let main = VenueKind::Main.label(lang);
+                    name.push_str(&match lang {
+                        Lang::Zh => format!("（{main}）"),
+                        Lang::En => format!(" ({main})"),
+                    });
                 }
                 if !v.accepted {
                     name.push('*');
@@ -157,17 +161,16 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings) -> Result<(), R
     } else {
         let mut media = d.media.clone();
         media.sort_by_key(|m| m.channel);
-        let by: Vec<String> =
-            [Channel::Tv, Channel::Radio, Channel::Newspaper, Channel::Online, Channel::Social]
-                .iter()
-                .filter_map(|ch| {
-                    let k = media.iter().filter(|m| m.channel == *ch).count();
-                    (k > 0).then(|| match lang {
-                        Lang::Zh => format!("{}{}篇（次）", channel(*ch, lang), k),
-                        Lang::En => format!("{} {}", channel(*ch, lang), k),
-                    })
+        let by: Vec<String> = MediaChannel::ALL
+            .iter()
+            .filter_map(|ch| {
+                let k = media.iter().filter(|m| m.channel == *ch).count();
+                (k > 0).then(|| match lang {
+                    Lang::Zh => format!("{}{}篇（次）", ch.label(lang), k),
+                    Lang::En => format!("{} {}", ch.label(lang), k),
                 })
-                .collect();
+            })
+            .collect();
         c.paragraph(&match lang {
             Lang::Zh => format!("共有{}篇（次）媒体报道，其中{}。", count(media.len() as u64), by.join("，")),
             Lang::En => format!("{} pieces of coverage: {}.", count(media.len() as u64), by.join(", ")),
@@ -184,8 +187,8 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings) -> Result<(), R
             .map(|m| {
                 vec![
                     m.outlet.clone(),
-                    channel(m.channel, lang).into(),
-                    format_kind(m.format, lang).into(),
+                    m.channel.label(lang).into(),
+                    m.format.label(lang).into(),
                     m.date.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default(),
                     m.headline.clone(),
                 ]

@@ -1,9 +1,8 @@
 //! The sections of a campaign report, one function each, in the order [`super::write_report`] calls them.
 
-use super::{activity_kind, unit_kind};
 use super::{chinese_number, date_text, fig_value, figure_list, has_data, join, opening, t, title_text};
 use crate::data::{ReportData, VenueKind};
-use crate::fmt::{change, count, money};
+use crate::fmt::{KindLabel, change, count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError, Style};
 
@@ -80,7 +79,10 @@ pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<
             (count(tot.consultations), t(lang, "提供咨询（人次）", "consultations").to_string()),
             (count(tot.complaints_received), t(lang, "受理投诉（件）", "complaints received").to_string()),
             (money(tot.money_recovered_fen, lang), t(lang, "挽回经济损失", "money recovered").to_string()),
-            (format!("1 + {}", count(subs)), t(lang, "主会场 + 分会场", "main + sub-venues").to_string()),
+            (
+                format!("1 + {}", count(subs)),
+                format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.label(lang)),
+            ),
             (count(tot.units), t(lang, "参与单位（家）", "participating units").to_string()),
         ];
         c.key_figures(&figs)?;
@@ -173,12 +175,12 @@ fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Re
         let line = match lang {
             Lang::Zh => format!(
                 "{}（{}家）：{}。",
-                unit_kind(g.kind, lang),
+                g.kind.label(lang),
                 count(g.names.len() as u64),
                 join(&g.names, lang)
             ),
             Lang::En => {
-                let k = unit_kind(g.kind, lang);
+                let k = g.kind.label(lang);
                 let mut k = k.to_string();
                 if let Some(f) = k.get_mut(0..1) {
                     f.make_ascii_uppercase();
@@ -248,7 +250,7 @@ fn activities(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) 
         .map(|a| {
             vec![
                 a.venue.clone(),
-                activity_kind(a.kind, lang).into(),
+                a.kind.label(lang).into(),
                 a.title.clone(),
                 a.place.clone(),
                 count(a.participants),

@@ -1,10 +1,12 @@
-//! Everything the summary report says about one campaign, read in one place.
+//! Everything the summary report says about one campaign, read in one place (as stored; the
+//! parent module turns it into the report's data).
 
 use crate::Store;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::queries::{CampaignSummary, campaign_summary};
 use chrono::NaiveDate;
+use eventday_domain::Lang;
 use eventday_domain::totals::CampaignTotals;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -99,11 +101,11 @@ pub struct ReportFacts {
     pub previous: Vec<(i32, CampaignTotals)>,
 }
 
-/// Reads the report's facts for a campaign, narrative in `lang` (`zh` or `en`).
+/// Reads the report's facts for a campaign, narrative in `lang`.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown campaign; database errors.
-pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result<ReportFacts, StoreError> {
+pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result<ReportFacts, StoreError> {
     let db = store.conn();
     let summary = campaign_summary(store, campaign_id).await?;
     let venues = venue::Entity::find()
@@ -163,7 +165,8 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
 
     let mut narrative = narrative_for(store, campaign_id, lang).await?;
     if narrative.is_empty() {
-        narrative = narrative_for(store, campaign_id, if lang == "zh" { "en" } else { "zh" }).await?;
+        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+        narrative = narrative_for(store, campaign_id, other).await?;
     }
 
     let earlier = campaign::Entity::find()
@@ -236,11 +239,11 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
 async fn narrative_for(
     store: &Store,
     campaign_id: i32,
-    lang: &str,
+    lang: Lang,
 ) -> Result<Vec<NarrativeFact>, StoreError> {
     Ok(narrative_section::Entity::find()
         .filter(narrative_section::Column::CampaignId.eq(campaign_id))
-        .filter(narrative_section::Column::Lang.eq(lang))
+        .filter(narrative_section::Column::Lang.eq(lang.as_str()))
         .order_by_asc(narrative_section::Column::Position)
         .order_by_asc(narrative_section::Column::Id)
         .all(store.conn())

@@ -2,22 +2,20 @@
 //! districts a page at a time and the renderer lays out and writes each page as it goes, so a
 //! province of 3,000 districts × 17 venues never sits in memory at once.
 
-use crate::report::{ReportFailure, fonts};
+use super::map::{count, kind};
+use super::{ReportFailure, fonts};
+use crate::Store;
+use crate::error::StoreError;
+use crate::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
 use eventday_report as report;
 use eventday_report::{RenderOptions, RollupHeader, RollupRendered};
-use eventday_store::Store;
-use eventday_store::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
 
 /// Districts read from the database per page.
 const PAGE: u64 = 200;
 
-fn count(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn venue_row(v: RollupVenue) -> report::VenueRow {
-    report::VenueRow {
-        kind: if v.kind == "main" { report::VenueKind::Main } else { report::VenueKind::Sub },
+fn venue_row(v: RollupVenue) -> Result<report::VenueRow, StoreError> {
+    Ok(report::VenueRow {
+        kind: kind(&v.kind)?,
         name: v.name,
         host_unit: v.host_unit,
         visitors: count(v.figures.visitors),
@@ -27,11 +25,11 @@ fn venue_row(v: RollupVenue) -> report::VenueRow {
         money_recovered_fen: v.figures.money_recovered_fen,
         log_entries: count(v.log_entries),
         accepted: v.accepted,
-    }
+    })
 }
 
-fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> report::RollupDistrict {
-    report::RollupDistrict {
+fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> Result<report::RollupDistrict, StoreError> {
+    Ok(report::RollupDistrict {
         name: d.organization,
         parent: d.parent,
         totals: report::Totals {
@@ -43,11 +41,12 @@ fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> report::RollupDistri
             log_entries: count(d.log_entries),
             ..report::Totals::default()
         },
-        venues: venues.into_iter().map(venue_row).collect(),
-    }
+        venues: venues.into_iter().map(venue_row).collect::<Result<_, _>>()?,
+    })
 }
 
-/// Renders the roll-up of `organization_id` for `year` into `out`.
+/// Renders the roll-up of `organization_id` for `year` into `out`; `on_district(n)` is called as
+/// the `n`-th district is read (for a progress bar).
 ///
 /// # Errors
 /// Unknown organization, database errors, or a rendering or writing failure.
@@ -77,7 +76,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     let read = async {
         while let Some(page) = reader.next_page().await? {
             for (d, venues) in page {
-                if tx.send(district(d, venues)).await.is_err() {
+                if tx.send(district(d, venues)?).await.is_err() {
                     return Ok(()); // the renderer stopped; its error is reported below
                 }
             }
