@@ -65,7 +65,7 @@ pub async fn import(store: &Store, args: &ImportArgs) -> Result<()> {
             b.set_position(done);
         }
     };
-    let opts = ImportOptions { dry_run: args.dry_run, progress: Some(&progress) };
+    let opts = ImportOptions { dry_run: args.dry_run, progress: Some(&progress), actor: None };
     let report = csv_io::import(store, args.campaign, args.kind, &bytes, opts).await?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -136,7 +136,7 @@ async fn constraint_violations_are_typed_errors() {
         id: NotSet,
         venue_id: Set(999_999),
         topic: Set("烟草识别专题咨询".into()),
-        kind: Set("consultation".into()),
+        kind: Set(eventday_domain::BoothKind::Consultation),
         x: Set(0.0),
         y: Set(0.0),
         w: Set(2.0),

@@ -12,3 +12,4 @@ mod foundation;
 mod helpers;
 mod ops;
 mod report;
+mod write_path;

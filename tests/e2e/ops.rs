@@ -87,7 +87,7 @@ async fn rollup_of_a_synthetic_province_matches_its_log_entries_page_by_page() {
         assert!(page.len() <= 2);
         for (district, venues) in page {
             assert_eq!(venues.len(), 17);
-            assert_eq!(venues[0].kind, "main");
+            assert_eq!(venues[0].kind, eventday_domain::VenueKind::Main);
             assert_eq!(venues.iter().map(|v| v.log_entries).sum::<i64>(), district.log_entries);
             assert_eq!(venues.iter().map(|v| v.figures.visitors).sum::<i64>(), district.figures.visitors);
             reader_entries += district.log_entries;

@@ -485,7 +485,9 @@ impl DisputeStatusChange {
     /// Names every bad field.
     pub fn validate(&self, current: DisputeStatus) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
-        if !current.can_move_to(self.status) {
+        // Restating a final status corrects its outcome (money recovered, day closed).
+        let correction = current == self.status && current.is_final();
+        if !current.can_move_to(self.status) && !correction {
             e.insert("status".into(), format!("a {current} dispute cannot move to {}", self.status));
         }
         if let Some(a) = self.amount_recovered_fen {

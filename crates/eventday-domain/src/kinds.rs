@@ -17,10 +17,12 @@ pub struct UnknownKind {
 }
 
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal / $zh:literal / $en:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal / $zh:literal / $en:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Stored as its text spelling (`as_str`) in a text column, on both databases.
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -46,6 +48,35 @@ macro_rules! vocabulary {
             #[must_use]
             pub const fn label_en(self) -> &'static str {
                 match self { $($name::$variant => $en),+ }
+            }
+
+            /// The label shown to people in `lang`.
+            #[must_use]
+            pub const fn label(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::Zh => self.label_zh(),
+                    Lang::En => self.label_en(),
+                }
+            }
+
+            /// Other spellings people write for a value (in CSV files, say), besides its
+            /// text, its Chinese and its English label.
+            #[must_use]
+            pub const fn aliases(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$($alias),*]),+ }
+            }
+
+            /// Reads a value from what a person wrote: the text spelling, either label or an
+            /// alias (ASCII case ignored, surrounding spaces trimmed).
+            #[must_use]
+            pub fn from_label(s: &str) -> Option<Self> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|k| {
+                    k.as_str().eq_ignore_ascii_case(s)
+                        || k.label_zh() == s
+                        || k.label_en().eq_ignore_ascii_case(s)
+                        || k.aliases().iter().any(|a| a.eq_ignore_ascii_case(s))
+                })
             }
         }
 
@@ -97,7 +128,7 @@ vocabulary!(
     /// What kind of body a unit is.
     UnitKind, "unit kind" {
         /// A government agency.
-        Agency => "agency" / "职能部门" / "agency",
+        Agency => "agency" / "职能部门" / "agency" | "政府部门" | "行政部门",
         /// An enterprise.
         Enterprise => "enterprise" / "企业" / "enterprise",
         /// A media outlet.
@@ -107,7 +138,7 @@ vocabulary!(
         /// A residents' community.
         Community => "community" / "社区" / "community",
         /// An association.
-        Association => "association" / "协会" / "association",
+        Association => "association" / "协会" / "association" | "社会组织" | "消协",
         /// Anything else.
         Other => "other" / "其他" / "other",
     }
@@ -153,15 +184,15 @@ vocabulary!(
     /// How a medium reaches people.
     MediaChannel, "media channel" {
         /// Television.
-        Tv => "tv" / "电视" / "TV",
+        Tv => "tv" / "电视" / "TV" | "电视台",
         /// Radio.
         Radio => "radio" / "广播" / "radio",
         /// Newspaper.
-        Newspaper => "newspaper" / "报纸" / "newspaper",
+        Newspaper => "newspaper" / "报纸" / "newspaper" | "报社",
         /// Online news.
-        Online => "online" / "网络" / "online",
+        Online => "online" / "网络" / "online" | "网站",
         /// Social media.
-        Social => "social" / "新媒体" / "social media",
+        Social => "social" / "新媒体" / "social media" | "社交媒体" | "自媒体",
     }
 );
 
@@ -173,7 +204,7 @@ vocabulary!(
         /// News report.
         Report => "report" / "报道" / "report",
         /// Interview.
-        Interview => "interview" / "专访" / "interview",
+        Interview => "interview" / "专访" / "interview" | "采访",
         /// Feature.
         Feature => "feature" / "专题" / "feature",
     }
@@ -234,11 +265,17 @@ vocabulary!(
     /// The language of a narrative section (and of the report).
     Lang, "language" {
         /// Chinese (the default).
-        Zh => "zh" / "中文" / "Chinese",
+        Zh => "zh" / "中文" / "Chinese" | "zh-cn" | "cn",
         /// English.
         En => "en" / "英文" / "English",
     }
 );
+
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::Zh
+    }
+}
 
 impl DisputeStatus {
     /// Whether a dispute may move from `self` to `next`

@@ -26,10 +26,10 @@ impl VenueStatus {
     pub fn judge(
         now: DateTime<Utc>,
         last_log: Option<DateTime<Utc>>,
-        day_status: &str,
+        day_status: crate::DayStatus,
         closed: bool,
     ) -> Self {
-        if closed || day_status != "open" {
+        if closed || day_status != crate::DayStatus::Open {
             return Self::Closed;
         }
         match last_log {
@@ -59,11 +59,13 @@ mod tests {
     #[test]
     fn a_venue_goes_quiet_thirty_minutes_after_its_last_entry() {
         let now = DateTime::from_timestamp(1_000_000, 0).unwrap_or_default();
-        let judge = |mins: i64| VenueStatus::judge(now, Some(now - Duration::minutes(mins)), "open", false);
+        let judge = |mins: i64| {
+            VenueStatus::judge(now, Some(now - Duration::minutes(mins)), crate::DayStatus::Open, false)
+        };
         assert_eq!(judge(29), VenueStatus::Active);
         assert_eq!(judge(30), VenueStatus::Quiet);
-        assert_eq!(VenueStatus::judge(now, None, "open", false), VenueStatus::NotStarted);
-        assert_eq!(VenueStatus::judge(now, None, "submitted", false), VenueStatus::Closed);
-        assert_eq!(VenueStatus::judge(now, Some(now), "open", true), VenueStatus::Closed);
+        assert_eq!(VenueStatus::judge(now, None, crate::DayStatus::Open, false), VenueStatus::NotStarted);
+        assert_eq!(VenueStatus::judge(now, None, crate::DayStatus::Submitted, false), VenueStatus::Closed);
+        assert_eq!(VenueStatus::judge(now, Some(now), crate::DayStatus::Open, true), VenueStatus::Closed);
     }
 }

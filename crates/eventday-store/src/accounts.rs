@@ -319,7 +319,7 @@ struct UserCore {
     id: i32,
     login: String,
     display_name: String,
-    role: String,
+    role: Role,
     organization_id: i32,
     disabled: bool,
 }
@@ -349,9 +349,7 @@ async fn principal_of(
     if u.disabled {
         return Ok(None);
     }
-    let Ok(role) = u.role.parse::<Role>() else {
-        return Err(db_err(format!("user {} has an unknown role", u.id)));
-    };
+    let role = u.role;
     // Only leads run venues: other roles skip the query.
     let venue_ids = if role == Role::Lead {
         user_venue::Entity::find()
@@ -385,7 +383,7 @@ async fn user_info(db: &impl ConnectionTrait, u: user::Model) -> Result<UserInfo
         .map(|v| v.venue_id)
         .collect();
     Ok(UserInfo {
-        role: u.role.parse::<Role>().map_err(|e| db_err(e.to_string()))?,
+        role: u.role,
         id: u.id,
         login: u.login,
         display_name: u.display_name,
@@ -451,7 +449,7 @@ pub async fn create_user(store: &Store, new: NewUser, actor: Option<i32>) -> Res
         login: Set(login),
         password_hash: Set(password_hash),
         display_name: Set(display_name),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         organization_id: Set(organization_id),
         disabled: Set(false),
         created_at: Set(now),

@@ -1,5 +1,5 @@
 //! One sea-orm entity per table: plain models; the store writes its joins explicitly.
-//! Enumerated columns are text here and parsed into `eventday_domain` kinds at the edges.
+//! Enumerated columns are the `eventday_domain` vocabularies, stored as their text spelling.
 
 /// Table `organizations`.
 pub mod organization {
@@ -27,6 +27,7 @@ pub mod organization {
 
 /// Table `campaigns`.
 pub mod campaign {
+    use eventday_domain::CampaignStatus;
     use sea_orm::entity::prelude::*;
 
     /// A row of `campaigns`.
@@ -43,7 +44,7 @@ pub mod campaign {
         pub timezone: String,
         pub title: String,
         pub theme: String,
-        pub status: String,
+        pub status: CampaignStatus,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -59,6 +60,7 @@ pub mod campaign {
 
 /// Table `narrative_sections`.
 pub mod narrative_section {
+    use eventday_domain::Lang;
     use sea_orm::entity::prelude::*;
 
     /// A row of `narrative_sections`.
@@ -69,7 +71,7 @@ pub mod narrative_section {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub campaign_id: i32,
-        pub lang: String,
+        pub lang: Lang,
         pub key: String,
         pub position: i32,
         pub heading: String,
@@ -89,6 +91,7 @@ pub mod narrative_section {
 
 /// Table `units`.
 pub mod unit {
+    use eventday_domain::UnitKind;
     use sea_orm::entity::prelude::*;
 
     /// A row of `units`.
@@ -99,7 +102,7 @@ pub mod unit {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub name: String,
-        pub kind: String,
+        pub kind: UnitKind,
         pub contact: Option<String>,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
@@ -114,6 +117,8 @@ pub mod unit {
 
 /// Table `venues`.
 pub mod venue {
+    use eventday_domain::DayStatus;
+    use eventday_domain::VenueKind;
     use sea_orm::entity::prelude::*;
 
     /// A row of `venues`.
@@ -124,7 +129,7 @@ pub mod venue {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub campaign_id: i32,
-        pub kind: String,
+        pub kind: VenueKind,
         pub name: String,
         pub host_unit: String,
         pub address: String,
@@ -134,7 +139,7 @@ pub mod venue {
         pub opens_at: String,
         pub closes_at: String,
         pub position: i32,
-        pub day_status: String,
+        pub day_status: DayStatus,
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub accepted_at: Option<DateTimeUtc>,
     }
@@ -174,6 +179,7 @@ pub mod participation {
 
 /// Table `booths`.
 pub mod booth {
+    use eventday_domain::BoothKind;
     use sea_orm::entity::prelude::*;
 
     /// A row of `booths`.
@@ -185,7 +191,7 @@ pub mod booth {
         pub id: i32,
         pub venue_id: i32,
         pub topic: String,
-        pub kind: String,
+        pub kind: BoothKind,
         pub x: f64,
         pub y: f64,
         pub w: f64,
@@ -224,6 +230,7 @@ pub mod booth_unit {
 
 /// Table `activities`.
 pub mod activity {
+    use eventday_domain::ActivityKind;
     use sea_orm::entity::prelude::*;
 
     /// A row of `activities`.
@@ -234,7 +241,7 @@ pub mod activity {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub venue_id: i32,
-        pub kind: String,
+        pub kind: ActivityKind,
         pub title: String,
         pub place: String,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -302,6 +309,7 @@ pub mod material_allocation {
 
 /// Table `users`.
 pub mod user {
+    use eventday_domain::Role;
     use sea_orm::entity::prelude::*;
 
     /// A row of `users`.
@@ -314,7 +322,7 @@ pub mod user {
         pub login: String,
         pub password_hash: String,
         pub display_name: String,
-        pub role: String,
+        pub role: Role,
         pub organization_id: i32,
         pub disabled: bool,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -441,6 +449,8 @@ pub mod log_photo {
 
 /// Table `media_coverage`.
 pub mod media_coverage {
+    use eventday_domain::MediaChannel;
+    use eventday_domain::MediaFormat;
     use sea_orm::entity::prelude::*;
 
     /// A row of `media_coverage`.
@@ -452,8 +462,8 @@ pub mod media_coverage {
         pub id: i32,
         pub campaign_id: i32,
         pub outlet_unit_id: i32,
-        pub channel: String,
-        pub format: String,
+        pub channel: MediaChannel,
+        pub format: MediaFormat,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub date: Date,
         pub headline: String,
@@ -519,6 +529,7 @@ pub mod official {
 
 /// Table `disputes`.
 pub mod dispute {
+    use eventday_domain::DisputeStatus;
     use sea_orm::entity::prelude::*;
 
     /// A row of `disputes`.
@@ -536,7 +547,7 @@ pub mod dispute {
         #[sea_orm(column_type = "Text")]
         pub summary: String,
         pub amount_claimed_fen: i64,
-        pub status: String,
+        pub status: DisputeStatus,
         pub amount_recovered_fen: i64,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub received_on: Date,

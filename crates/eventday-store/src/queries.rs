@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::totals::{CampaignTotals, Figures, MaterialInput, SummaryInput, VenueInput};
-use eventday_domain::{ActivityKind, DisputeStatus, MediaChannel, UnitKind, VenueKind};
+use eventday_domain::{CampaignStatus, UnitKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -14,10 +14,27 @@ use sea_orm::{
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::str::FromStr;
 
-/// Writes one log entry and its material quantities inside `tx` (no idempotency check here;
-/// see the API's log submission for that).
+/// Writes one log entry and its material quantities inside `tx`, with its audit event (the
+/// log writer's batches write the same rows and events for the API). Used by CSV import and the
+/// demo loader; no idempotency check here (see the API's log submission for that).
+///
+/// # Errors
+/// Constraint or database errors.
+pub async fn insert_log_entry(
+    tx: &impl ConnectionTrait,
+    actor: Option<i32>,
+    campaign_id: i32,
+    e: &NewLogEntry,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let row = insert_log_entry_row(tx, campaign_id, e, actor, now).await?;
+    let id = row.id.clone();
+    let after = crate::log::load(tx, row).await?;
+    crate::audit::record(tx, actor, crate::audit::Action::Create, "log_entry", id, None, Some(&after)).await
+}
+
+/// Writes one log entry's row and its material quantities inside `tx`, without an audit event.
 ///
 /// # Errors
 /// Constraint or database errors.
@@ -27,9 +44,9 @@ pub async fn insert_log_entry_row(
     e: &NewLogEntry,
     author_user_id: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<log_entry::Model, StoreError> {
     let id = e.id.to_string();
-    log_entry::ActiveModel {
+    let row = log_entry::ActiveModel {
         id: Set(id.clone()),
         campaign_id: Set(campaign_id),
         venue_id: Set(to_i32(e.venue_id)?),
@@ -63,7 +80,7 @@ pub async fn insert_log_entry_row(
             .collect::<Result<Vec<_>, StoreError>>()?;
         log_entry_material::Entity::insert_many(rows).exec(tx).await?;
     }
-    Ok(())
+    Ok(row)
 }
 
 fn to_i32(v: i64) -> Result<i32, StoreError> {
@@ -89,7 +106,7 @@ pub struct CampaignListItem {
     /// Theme.
     pub theme: String,
     /// Status.
-    pub status: String,
+    pub status: CampaignStatus,
 }
 
 /// Lists every campaign, newest day first.
@@ -240,7 +257,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         venue_inputs.push(VenueInput {
             id: i64::from(v.id),
             name: v.name.clone(),
-            kind: parse_kind::<VenueKind>(&v.kind)?,
+            kind: v.kind,
             figures: s.map_or_else(Figures::default, |s| Figures {
                 visitors: s.visitors,
                 consultations: s.consultations,
@@ -291,7 +308,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         .all(db)
         .await?;
     let unit_ids: Vec<i32> = participations.iter().map(|p| p.unit_id).collect();
-    let unit_kinds: HashMap<i32, String> = unit::Entity::find()
+    let unit_kinds: HashMap<i32, UnitKind> = unit::Entity::find()
         .filter(unit::Column::Id.is_in(unit_ids))
         .all(db)
         .await?
@@ -308,24 +325,15 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
     let input = SummaryInput {
         venues: venue_inputs,
         materials: material_inputs,
-        activities: activities
-            .iter()
-            .map(|a| Ok((i64::from(a.venue_id), parse_kind::<ActivityKind>(&a.kind)?, a.participants)))
-            .collect::<Result<_, StoreError>>()?,
+        activities: activities.iter().map(|a| (i64::from(a.venue_id), a.kind, a.participants)).collect(),
         participations: participations
             .iter()
             .map(|p| {
-                let kind = unit_kinds.get(&p.unit_id).map_or("other", String::as_str);
-                Ok((parse_kind::<UnitKind>(kind)?, p.reconciliation_member))
+                (unit_kinds.get(&p.unit_id).copied().unwrap_or(UnitKind::Other), p.reconciliation_member)
             })
-            .collect::<Result<_, StoreError>>()?,
-        media: media.iter().map(|m| parse_kind::<MediaChannel>(&m.channel)).collect::<Result<_, _>>()?,
-        disputes: disputes
-            .iter()
-            .map(|d| {
-                Ok((parse_kind::<DisputeStatus>(&d.status)?, d.amount_claimed_fen, d.amount_recovered_fen))
-            })
-            .collect::<Result<_, StoreError>>()?,
+            .collect(),
+        media: media.iter().map(|m| m.channel).collect(),
+        disputes: disputes.iter().map(|d| (d.status, d.amount_claimed_fen, d.amount_recovered_fen)).collect(),
     };
     Ok(CampaignSummary {
         campaign: CampaignListItem {
@@ -341,9 +349,4 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         totals: CampaignTotals::compute(&input),
         venue_days: crate::scope::venue_days(db, campaign_id).await?,
     })
-}
-
-/// Parses a stored vocabulary value; a bad one means the database was edited by hand.
-fn parse_kind<T: FromStr<Err = eventday_domain::kinds::UnknownKind>>(s: &str) -> Result<T, StoreError> {
-    s.parse::<T>().map_err(|e| StoreError::Db(sea_orm::DbErr::Type(e.to_string())))
 }

@@ -11,6 +11,7 @@ use crate::Store;
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use eventday_domain::totals::Figures;
+use eventday_domain::{DayStatus, VenueKind};
 use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -105,8 +106,8 @@ pub struct RollupVenue {
     pub venue_id: i32,
     /// Name.
     pub name: String,
-    /// `main` or `sub`.
-    pub kind: String,
+    /// Main venue or sub-venue.
+    pub kind: VenueKind,
     /// Host unit.
     pub host_unit: String,
     /// Whether the organizer accepted the venue's figures.
@@ -168,9 +169,9 @@ struct VenueRow {
     campaign_id: i32,
     venue_id: i32,
     name: String,
-    kind: String,
+    kind: VenueKind,
     host_unit: String,
-    day_status: String,
+    day_status: DayStatus,
 }
 
 #[derive(FromQueryResult)]
@@ -415,7 +416,7 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
             RollupVenue {
                 log_entries: s.map_or(0, |s| s.log_entries),
                 figures: s.map(SumRow::figures).unwrap_or_default(),
-                accepted: v.day_status == "accepted",
+                accepted: v.day_status == DayStatus::Accepted,
                 campaign_id: v.campaign_id,
                 venue_id: v.venue_id,
                 name: v.name,

@@ -10,8 +10,8 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -102,15 +102,8 @@ pub struct VenueDay {
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
-fn venue_day(v: &venue::Model) -> Result<VenueDay, StoreError> {
-    Ok(VenueDay {
-        venue_id: v.id,
-        name: v.name.clone(),
-        day_status: v.day_status.parse().map_err(|e: eventday_domain::kinds::UnknownKind| {
-            StoreError::Db(sea_orm::DbErr::Type(e.to_string()))
-        })?,
-        accepted_at: v.accepted_at,
-    })
+fn venue_day(v: &venue::Model) -> VenueDay {
+    VenueDay { venue_id: v.id, name: v.name.clone(), day_status: v.day_status, accepted_at: v.accepted_at }
 }
 
 /// Every venue's day status in a campaign, in venue order.
@@ -126,27 +119,27 @@ pub async fn venue_days(db: &impl ConnectionTrait, campaign_id: i32) -> Result<V
         .await?
         .iter()
         .map(venue_day)
+        .map(Ok)
         .collect()
 }
 
-/// Moves a venue's day to `next` (submit, accept or reopen) and audits it with the acting user.
+/// Moves a venue's day to `next` (submit, accept or reopen) inside `tx` and audits it with the
+/// acting user.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Conflict`] for a move the
 /// approval does not allow (e.g. accepting a day that was not submitted), database errors.
-pub async fn move_day(
-    store: &Store,
+pub async fn move_day_in(
+    tx: &DatabaseTransaction,
     venue_id: i32,
     next: DayStatus,
     actor: Option<i32>,
 ) -> Result<VenueDay, StoreError> {
-    let now = Utc::now();
-    let tx = store.write_tx().await?;
     let v = venue::Entity::find_by_id(venue_id)
-        .one(&tx)
+        .one(tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
-    let before = venue_day(&v)?;
+    let before = venue_day(&v);
     if !before.day_status.can_move_to(next) {
         return Err(StoreError::Conflict(format!(
             "the day of venue {venue_id} is {} and cannot become {}",
@@ -154,15 +147,30 @@ pub async fn move_day(
         )));
     }
     let mut am = v.into_active_model();
-    am.day_status = Set(next.as_str().to_owned());
-    am.accepted_at = Set((next == DayStatus::Accepted).then_some(now));
-    let after = venue_day(&am.update(&tx).await?)?;
+    am.day_status = Set(next);
+    am.accepted_at = Set((next == DayStatus::Accepted).then(Utc::now));
+    let after = venue_day(&am.update(tx).await?);
     let action = match next {
         DayStatus::Submitted => Action::DaySubmit,
         DayStatus::Accepted => Action::DayAccept,
         DayStatus::Open => Action::DayReopen,
     };
-    audit::record(&tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after)).await?;
+    audit::record(tx, actor, action, "venue", &venue_id.to_string(), Some(&before), Some(&after)).await?;
+    Ok(after)
+}
+
+/// [`move_day_in`] in a transaction of its own.
+///
+/// # Errors
+/// As [`move_day_in`].
+pub async fn move_day(
+    store: &Store,
+    venue_id: i32,
+    next: DayStatus,
+    actor: Option<i32>,
+) -> Result<VenueDay, StoreError> {
+    let tx = store.write_tx().await?;
+    let after = move_day_in(&tx, venue_id, next, actor).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -178,7 +186,7 @@ pub async fn ensure_venue_writable(tx: &impl ConnectionTrait, venue_id: i32) -> 
         .one(tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
-    if v.day_status == DayStatus::Accepted.as_str() {
+    if v.day_status == DayStatus::Accepted {
         return Err(StoreError::VenueLocked { venue_id, name: v.name });
     }
     Ok(())

@@ -11,10 +11,10 @@ use crate::Store;
 use crate::entities::*;
 use crate::error::StoreError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use eventday_domain::ValidationError;
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::time::{local_to_utc, parse_zone};
 use eventday_domain::totals::Figures;
+use eventday_domain::{CampaignStatus, DayStatus, ValidationError, VenueKind};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -277,7 +277,7 @@ async fn write_districts(
             timezone: Set("Asia/Shanghai".into()),
             title: Set(format!("{}{}年“3·15”活动", district_name(*d), spec.year)),
             theme: Set("消费与服务".into()),
-            status: Set("closed".into()),
+            status: Set(CampaignStatus::Closed),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -306,7 +306,7 @@ async fn write_districts(
             venues.push(venue::ActiveModel {
                 id: NotSet,
                 campaign_id: Set(campaign_id),
-                kind: Set(if v == 0 { "main" } else { "sub" }.into()),
+                kind: Set(if v == 0 { VenueKind::Main } else { VenueKind::Sub }),
                 name: Set(venue_name(v)),
                 host_unit: Set(format!("{}第{}工商所", district_name(*d), v + 1)),
                 address: Set(format!("合成路{}号", v + 1)),
@@ -316,7 +316,7 @@ async fn write_districts(
                 opens_at: Set("09:00".into()),
                 closes_at: Set("17:00".into()),
                 position: Set(i32::try_from(v).unwrap_or(0)),
-                day_status: Set(if v % 4 == 0 { "accepted" } else { "submitted" }.into()),
+                day_status: Set(if v % 4 == 0 { DayStatus::Accepted } else { DayStatus::Submitted }),
                 accepted_at: Set((v % 4 == 0).then_some(now)),
             });
         }

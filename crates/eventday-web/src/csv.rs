@@ -1,5 +1,6 @@
 //! CSV over HTTP: multipart upload of one kind into a campaign, and download.
 
+use crate::extract::Actor;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
@@ -86,6 +87,7 @@ fn kind(s: &str) -> Result<Kind, AppError> {
 #[tracing::instrument(skip_all)]
 pub(crate) async fn import(
     State(state): State<AppState>,
+    Actor(actor): Actor,
     path: Result<Path<(i32, String)>, PathRejection>,
     query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     mut multipart: Multipart,
@@ -100,7 +102,7 @@ pub(crate) async fn import(
         }
     }
     let bytes = file.ok_or_else(|| AppError::BadRequest("the upload has no field named \"file\"".into()))?;
-    let opts = ImportOptions { dry_run: q.dry_run, progress: None };
+    let opts = ImportOptions { dry_run: q.dry_run, progress: None, actor };
     let report: ImportReport = csv_io::import(&state.store, id, kind, &bytes, opts).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)).into_response())
@@ -126,7 +128,8 @@ pub(crate) async fn export(
     let kind = kind(file.strip_suffix(".csv").unwrap_or(&file))?;
     let lang = match q.lang.as_deref() {
         None => Lang::Zh,
-        Some(l) => l.parse::<Lang>().map_err(AppError::BadRequest)?,
+        Some(l) => Lang::from_label(l)
+            .ok_or_else(|| AppError::BadRequest(format!("unknown language {l:?}; expected zh or en")))?,
     };
     let bytes = csv_io::export(&state.store, id, kind, lang).await?;
     let disposition = format!("attachment; filename=\"{}\"", csv_io::export_file_name(id, kind));

@@ -99,30 +99,9 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Which header names and vocabulary labels an export uses. Import accepts both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Chinese headers and labels (the default: the files are opened in WPS/Excel).
-    #[default]
-    Zh,
-    /// English machine names (`name`, `kind`, `agency`).
-    En,
-}
-
-impl FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            other => Err(format!(
-                "unknown language {:?}; expected zh or en",
-                other.chars().take(20).collect::<String>()
-            )),
-        }
-    }
-}
+/// Which header names and vocabulary labels an export uses (Chinese headers and labels by
+/// default, English machine names with `en`). Import accepts both.
+pub use crate::kinds::Lang;
 
 /// One column of a kind's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -125,6 +125,8 @@ pub trait Vocab: Copy + 'static {
     fn zh(self) -> &'static str;
     /// English label.
     fn en(self) -> &'static str;
+    /// Reads a value from its machine name, either label or an alias.
+    fn from_label(s: &str) -> Option<Self>;
     /// The text written for `lang`.
     fn cell(self, lang: Lang) -> String {
         match lang {
@@ -141,6 +143,7 @@ macro_rules! vocab {
             fn machine(self) -> &'static str { self.as_str() }
             fn zh(self) -> &'static str { self.label_zh() }
             fn en(self) -> &'static str { self.label_en() }
+            fn from_label(s: &str) -> Option<Self> { <$t>::from_label(s) }
         }
     )*};
 }
@@ -261,12 +264,7 @@ impl<'a> Cells<'a> {
 
     fn vocab<V: Vocab>(&mut self, key: &str) -> Option<V> {
         let v = self.raw(key).unwrap_or("");
-        let found = V::all().iter().copied().find(|k| {
-            k.machine() == v
-                || k.zh() == v
-                || k.en().eq_ignore_ascii_case(v)
-                || k.machine().eq_ignore_ascii_case(v)
-        });
+        let found = V::from_label(v);
         if found.is_none() {
             let expected: Vec<String> =
                 V::all().iter().map(|k| format!("{}/{}", k.zh(), k.machine())).collect();

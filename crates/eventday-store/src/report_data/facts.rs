@@ -187,13 +187,13 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
                 id: v.id,
                 name: v.name.clone(),
                 host_unit: v.host_unit.clone(),
-                day_status: v.day_status.clone(),
+                day_status: v.day_status.to_string(),
             })
             .collect(),
         units: participations
             .iter()
             .filter_map(|p| {
-                units.get(&p.unit_id).map(|u| (u.kind.clone(), u.name.clone(), p.reconciliation_member))
+                units.get(&p.unit_id).map(|u| (u.kind.to_string(), u.name.clone(), p.reconciliation_member))
             })
             .collect(),
         booths: booths
@@ -201,7 +201,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .map(|b| BoothFact {
                 venue: venue_name.get(&b.venue_id).cloned().unwrap_or_default(),
                 topic: b.topic.clone(),
-                kind: b.kind.clone(),
+                kind: b.kind.to_string(),
                 units: booth_units
                     .iter()
                     .filter(|u| u.booth_id == b.id)
@@ -213,7 +213,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .iter()
             .map(|a| ActivityFact {
                 venue: venue_name.get(&a.venue_id).cloned().unwrap_or_default(),
-                kind: a.kind.clone(),
+                kind: a.kind.to_string(),
                 title: a.title.clone(),
                 place: a.place.clone(),
                 participants: a.participants,
@@ -224,8 +224,8 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .iter()
             .map(|m| MediaFact {
                 outlet: unit_name(m.outlet_unit_id),
-                channel: m.channel.clone(),
-                format: m.format.clone(),
+                channel: m.channel.to_string(),
+                format: m.format.to_string(),
                 date: m.date,
                 headline: m.headline.clone(),
             })

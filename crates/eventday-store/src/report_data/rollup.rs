@@ -2,10 +2,9 @@
 //! districts a page at a time and the renderer lays out and writes each page as it goes, so a
 //! province of 3,000 districts × 17 venues never sits in memory at once.
 
-use super::map::{count, kind};
+use super::map::count;
 use super::{ReportFailure, fonts};
 use crate::Store;
-use crate::error::StoreError;
 use crate::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
 use eventday_report as report;
 use eventday_report::{RenderOptions, RollupHeader, RollupRendered};
@@ -13,9 +12,9 @@ use eventday_report::{RenderOptions, RollupHeader, RollupRendered};
 /// Districts read from the database per page.
 const PAGE: u64 = 200;
 
-fn venue_row(v: RollupVenue) -> Result<report::VenueRow, StoreError> {
-    Ok(report::VenueRow {
-        kind: kind(&v.kind)?,
+fn venue_row(v: RollupVenue) -> report::VenueRow {
+    report::VenueRow {
+        kind: v.kind,
         name: v.name,
         host_unit: v.host_unit,
         visitors: count(v.figures.visitors),
@@ -25,11 +24,11 @@ fn venue_row(v: RollupVenue) -> Result<report::VenueRow, StoreError> {
         money_recovered_fen: v.figures.money_recovered_fen,
         log_entries: count(v.log_entries),
         accepted: v.accepted,
-    })
+    }
 }
 
-fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> Result<report::RollupDistrict, StoreError> {
-    Ok(report::RollupDistrict {
+fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> report::RollupDistrict {
+    report::RollupDistrict {
         name: d.organization,
         parent: d.parent,
         totals: report::Totals {
@@ -41,8 +40,8 @@ fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> Result<report::Rollu
             log_entries: count(d.log_entries),
             ..report::Totals::default()
         },
-        venues: venues.into_iter().map(venue_row).collect::<Result<_, _>>()?,
-    })
+        venues: venues.into_iter().map(venue_row).collect(),
+    }
 }
 
 /// Renders the roll-up of `organization_id` for `year` into `out`; `on_district(n)` is called as
@@ -76,7 +75,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     let read = async {
         while let Some(page) = reader.next_page().await? {
             for (d, venues) in page {
-                if tx.send(district(d, venues)?).await.is_err() {
+                if tx.send(district(d, venues)).await.is_err() {
                     return Ok(()); // the renderer stopped; its error is reported below
                 }
             }

@@ -1,67 +1,56 @@
 //! Page language (Chinese by default, English on request) and every page string in one table.
 
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::sync::LazyLock;
 
-/// A page language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Simplified Chinese (the default).
-    Zh,
-    /// English.
-    En,
+/// A page language: the domain's, so that pages, CSV and the report share one vocabulary.
+pub use eventday_domain::Lang;
+
+/// What pages need of a language besides the domain's labels.
+pub trait PageLang: Sized {
+    /// `zh` or `en`.
+    fn code(self) -> &'static str;
+    /// The other language (for the switch link).
+    fn other(self) -> Self;
+    /// This language's strings, key -> text.
+    fn table(self) -> &'static BTreeMap<&'static str, &'static str>;
+    /// One string (the key itself when missing, so a gap shows instead of vanishing).
+    fn t(self, key: &'static str) -> &'static str;
 }
 
-impl Lang {
-    /// `zh` or `en`.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
+fn parse_lang(s: &str) -> Option<Lang> {
+    Lang::from_label(s)
+}
+
+impl PageLang for Lang {
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 
-    /// The other language (for the switch link).
-    #[must_use]
-    pub fn other(self) -> Lang {
+    fn other(self) -> Lang {
         match self {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         }
     }
 
-    fn parse(s: &str) -> Option<Lang> {
-        match s {
-            "zh" | "zh-CN" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// This language's strings, key -> text.
-    #[must_use]
-    pub fn table(self) -> &'static BTreeMap<&'static str, &'static str> {
+    fn table(self) -> &'static BTreeMap<&'static str, &'static str> {
         match self {
             Lang::Zh => &ZH,
             Lang::En => &EN,
         }
     }
 
-    /// One string (the key itself when missing, so a gap shows instead of vanishing).
-    #[must_use]
-    pub fn t(self, key: &'static str) -> &'static str {
+    fn t(self, key: &'static str) -> &'static str {
         self.table().get(key).copied().unwrap_or(key)
     }
 }
 
 fn query_lang(parts: &Parts) -> Option<Lang> {
-    parts.uri.query()?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
+    parts.uri.query()?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(parse_lang)
 }
 
 fn cookie_lang(parts: &Parts) -> Option<Lang> {
@@ -72,15 +61,13 @@ fn cookie_lang(parts: &Parts) -> Option<Lang> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|c| c.trim().strip_prefix("lang="))
-        .and_then(Lang::parse)
+        .and_then(parse_lang)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(query_lang(parts).or_else(|| cookie_lang(parts)).unwrap_or(Lang::Zh))
-    }
+/// The page language a request asks for: `?lang=`, else the `lang` cookie, else Chinese.
+#[must_use]
+pub fn request_lang(parts: &Parts) -> Lang {
+    query_lang(parts).or_else(|| cookie_lang(parts)).unwrap_or(Lang::Zh)
 }
 
 /// Middleware for pages: `?lang=xx` also sets the `lang` cookie, so the choice sticks.

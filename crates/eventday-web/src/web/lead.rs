@@ -1,5 +1,6 @@
 //! The sign-in page and the phone-first logging page for venue leads.
 
+use super::i18n::PageLang;
 use super::i18n::format_date;
 use super::{PageError, PageResult, Viewer, base, render, sv};
 use crate::AppState;

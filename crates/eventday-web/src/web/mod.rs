@@ -19,7 +19,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use i18n::Lang;
+use i18n::{Lang, PageLang};
 use minijinja::{Environment, Value, context};
 use std::sync::LazyLock;
 
@@ -92,8 +92,8 @@ pub struct Viewer {
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_request_parts(parts, state).await?;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let lang = i18n::request_lang(parts);
         Ok(Viewer { lang, caller: parts.extensions.get::<Caller>().cloned() })
     }
 }
@@ -212,8 +212,8 @@ pub async fn browser_pages(
             .is_some_and(|v| v.contains("text/html"));
     let next_url = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
     let headers = if wants_html { req.headers().clone() } else { axum::http::HeaderMap::new() };
-    let (mut parts, body) = req.into_parts();
-    let lang = Lang::from_request_parts(&mut parts, &()).await.unwrap_or(Lang::Zh);
+    let (parts, body) = req.into_parts();
+    let lang = i18n::request_lang(&parts);
     let resp = i18n::remember_lang(axum::extract::Request::from_parts(parts, body), next).await;
     if !wants_html {
         return resp;

@@ -1,7 +1,7 @@
 //! The organizers' pages: start page, dashboard (with its live fragment), venues, units,
 //! materials grid, media, officials, disputes and the report page.
 
-use super::i18n::{Lang, format_count, format_date};
+use super::i18n::{Lang, PageLang, format_count, format_date};
 use super::{PageError, PageResult, Viewer, base, campaign_nav, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;
@@ -10,6 +10,7 @@ use axum::response::Html;
 use chrono::Utc;
 use eventday_domain::live::VenueStatus;
 use eventday_domain::money::format_yuan;
+use eventday_domain::{CampaignStatus, DayStatus};
 use eventday_store::entities::{campaign, venue};
 use eventday_store::{planning, queries, views};
 use minijinja::{Value, context};
@@ -118,38 +119,14 @@ fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
     venues.iter().map(|v| (v.id.to_string(), v.name.clone())).collect()
 }
 
-/// The label of a word of a closed vocabulary in the page language.
-fn vocab_label<T: std::str::FromStr + Copy>(
-    lang: Lang,
-    word: &str,
-    zh: fn(T) -> &'static str,
-    en: fn(T) -> &'static str,
-) -> String {
-    word.parse::<T>().map_or_else(
-        |_| word.to_owned(),
-        |v| match lang {
-            Lang::Zh => zh(v).to_owned(),
-            Lang::En => en(v).to_owned(),
-        },
-    )
-}
-
+/// The options of a select over a closed vocabulary: (stored text, label in the page language).
 fn vocab_options<T: Copy>(
-    lang: Lang,
     all: &[T],
     word: fn(T) -> &'static str,
-    zh: fn(T) -> &'static str,
-    en: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+    lang: Lang,
 ) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| {
-            let label = match lang {
-                Lang::Zh => zh(*v),
-                Lang::En => en(*v),
-            };
-            (word(*v).to_owned(), label.to_owned())
-        })
-        .collect()
+    all.iter().map(|v| (word(*v).to_owned(), label(*v, lang).to_owned())).collect()
 }
 
 /// Whether the viewer plans (organizers) or at least logs (organizers and leads): the pages
@@ -212,8 +189,8 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
         .map(|v| {
             let id = i32::try_from(v.venue_id).unwrap_or_default();
             let last_at = last.get(&id).copied();
-            let day_status = venues.get(&id).map_or("open", |m| m.day_status.as_str());
-            let status = VenueStatus::judge(now, last_at, day_status, c.status == "closed");
+            let day_status = venues.get(&id).map_or(DayStatus::Open, |m| m.day_status);
+            let status = VenueStatus::judge(now, last_at, day_status, c.status == CampaignStatus::Closed);
             VenueRow {
                 id: v.venue_id,
                 name: v.name.clone(),
@@ -298,11 +275,10 @@ pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     let unit_fields = vec![
         field(lang, "name", "unit_name", "text", true),
         field(lang, "kind", "unit_kind", "select_text", true).options(vocab_options(
-            lang,
             UnitKind::ALL,
             UnitKind::as_str,
-            UnitKind::label_zh,
-            UnitKind::label_en,
+            UnitKind::label,
+            lang,
         )),
         field(lang, "contact", "contact", "text_opt", false),
     ];
@@ -354,8 +330,8 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
             context! {
                 m => sv(m),
                 outlet => names.get(&m.outlet_unit_id).cloned().unwrap_or_default(),
-                channel => vocab_label(lang, &m.channel, MediaChannel::label_zh, MediaChannel::label_en),
-                format => vocab_label(lang, &m.format, MediaFormat::label_zh, MediaFormat::label_en),
+                channel => m.channel.label(lang),
+                format => m.format.label(lang),
                 date => format_date(lang, m.date),
                 reach => m.estimated_reach.map(format_count).unwrap_or_default(),
             }
@@ -369,18 +345,16 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     let fields = vec![
         field(lang, "outlet_unit_id", "outlet", "select", true).options(unit_options(&names)),
         field(lang, "channel", "channel", "select_text", true).options(vocab_options(
-            lang,
             MediaChannel::ALL,
             MediaChannel::as_str,
-            MediaChannel::label_zh,
-            MediaChannel::label_en,
+            MediaChannel::label,
+            lang,
         )),
         field(lang, "format", "format", "select_text", true).options(vocab_options(
-            lang,
             MediaFormat::ALL,
             MediaFormat::as_str,
-            MediaFormat::label_zh,
-            MediaFormat::label_en,
+            MediaFormat::label,
+            lang,
         )),
         field(lang, "date", "date", "date", true).default(serde_json::json!(c.date)),
         field(lang, "headline", "headline", "text", true),
@@ -442,24 +416,16 @@ pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
     let venue_list = planning::venues::list(&s.store, id).await.page(lang)?;
     let venues: HashMap<i32, String> = venue_list.iter().map(|v| (v.id, v.name.clone())).collect();
     let names = views::unit_names(&s.store).await.page(lang)?;
-    let label = |st: DisputeStatus| match lang {
-        Lang::Zh => st.label_zh().to_owned(),
-        Lang::En => st.label_en().to_owned(),
-    };
+    let label = |st: DisputeStatus| st.label(lang).to_owned();
     let rows: Vec<Value> = items
         .iter()
         .map(|d| {
-            let current = d.status.parse::<DisputeStatus>().ok();
-            let status = current.map_or(d.status.clone(), label);
-            let moves: Vec<(&str, String)> = current
-                .map(|cur| {
-                    DisputeStatus::ALL
-                        .iter()
-                        .filter(|n| cur.can_move_to(**n))
-                        .map(|n| (n.as_str(), label(*n)))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let status = label(d.status);
+            let moves: Vec<(&str, String)> = DisputeStatus::ALL
+                .iter()
+                .filter(|n| d.status.can_move_to(**n))
+                .map(|n| (n.as_str(), label(*n)))
+                .collect();
             context! {
                 d => sv(d),
                 venue => venues.get(&d.venue_id).cloned().unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! The floor-plan planner and its print view for the set-up crew.
 
+use super::i18n::PageLang;
 use super::{PageError, PageResult, Viewer, base, campaign_nav, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;

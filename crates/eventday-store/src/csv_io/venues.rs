@@ -1,0 +1,83 @@
+//! Venues of the campaign.
+
+use super::{Change, Ctx, ExportCtx, dup, venue_list};
+use crate::error::StoreError;
+use crate::planning::venues;
+use eventday_domain::csv::{CsvRow, VenueRow};
+use eventday_domain::inputs::VenueInput;
+use std::collections::HashMap;
+
+fn column(field: &str) -> &str {
+    match field {
+        "lead_name" => "lead",
+        f => f,
+    }
+}
+
+pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Result<(), StoreError> {
+    let cid = ctx.campaign.id;
+    let existing = venue_list(&ctx.tx, cid).await?;
+    let mut position = existing.iter().map(|v| v.position).max().map_or(0, |p| p + 1);
+    let mut seen = HashMap::new();
+    let total = rows.len();
+    for (i, (line, row)) in rows.into_iter().enumerate() {
+        ctx.tick(i + 1, total);
+        if let Some(first) = dup(&mut seen, row.name.clone(), line) {
+            ctx.err(line, "name", format!("same venue as line {first}"));
+            continue;
+        }
+        let old = existing.iter().find(|v| v.name == row.name);
+        let input = VenueInput {
+            kind: row.kind,
+            name: row.name,
+            host_unit: row.host_unit,
+            address: row.address,
+            lead_name: row.lead,
+            width_m: row.width_m,
+            depth_m: row.depth_m,
+            opens_at: row.opens_at,
+            closes_at: row.closes_at,
+            position: old.map_or(position, |v| v.position),
+        };
+        let actor = ctx.actor();
+        match old {
+            Some(v) if same(v, &input) => ctx.unchanged(),
+            Some(v) => {
+                let written = venues::change(&ctx.tx, actor, v.id, &input).await;
+                ctx.outcome(line, Change::Updated, written, column)?;
+            }
+            None => {
+                let written = venues::insert(&ctx.tx, actor, cid, &input).await;
+                if ctx.outcome(line, Change::Created, written, column)?.is_some() {
+                    position += 1;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn same(v: &crate::entities::venue::Model, i: &VenueInput) -> bool {
+    (v.kind, &v.host_unit, &v.address, &v.lead_name, v.width_m, v.depth_m, &v.opens_at, &v.closes_at)
+        == (i.kind, &i.host_unit, &i.address, &i.lead_name, i.width_m, i.depth_m, &i.opens_at, &i.closes_at)
+}
+
+pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {
+    x.venues
+        .iter()
+        .map(|v| {
+            VenueRow {
+                name: v.name.clone(),
+                kind: v.kind,
+                host_unit: v.host_unit.clone(),
+                address: v.address.clone(),
+                lead: v.lead_name.clone(),
+                width_m: v.width_m,
+                depth_m: v.depth_m,
+                opens_at: v.opens_at.clone(),
+                closes_at: v.closes_at.clone(),
+            }
+            .cells(x.lang)
+        })
+        .collect()
+}

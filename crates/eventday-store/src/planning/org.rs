@@ -1,0 +1,226 @@
+//! The organization tree, campaigns, the unit directory, who takes part, officials and the
+//! report's narrative.
+
+use super::*;
+
+/// Organizations.
+pub struct Organizations;
+impl Resource for Organizations {
+    type Input = OrganizationInput;
+    type Model = organization::Model;
+    type Active = organization::ActiveModel;
+    fn active(_: i32, i: &OrganizationInput, old: Option<&organization::Model>) -> Self::Active {
+        organization::ActiveModel {
+            id: NotSet,
+            name: Set(i.name.trim().to_owned()),
+            parent_id: Set(i.parent_id),
+            created_at: Set(old.map_or_else(Utc::now, |o| o.created_at)),
+        }
+    }
+    fn parent_of(_: &organization::Model) -> i32 {
+        0
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        _: i32,
+        i: &OrganizationInput,
+        old: Option<&organization::Model>,
+    ) -> Result<(), StoreError> {
+        if let Some(p) = i.parent_id {
+            if old.is_some_and(|o| o.id == p) {
+                return Err(invalid("parent_id", "an organization cannot be its own parent"));
+            }
+            if organization::Entity::find_by_id(p).one(tx).await?.is_none() {
+                return Err(invalid("parent_id", format!("no organization {p}")));
+            }
+        }
+        Ok(())
+    }
+}
+crud!(
+    /// Organizations (district, city, province).
+    organizations, Organizations, organization, "organization"; order Name Id
+);
+
+/// Campaigns.
+pub struct Campaigns;
+impl Resource for Campaigns {
+    type Input = CampaignInput;
+    type Model = campaign::Model;
+    type Active = campaign::ActiveModel;
+    fn active(_: i32, i: &CampaignInput, old: Option<&campaign::Model>) -> Self::Active {
+        let now = Utc::now();
+        campaign::ActiveModel {
+            id: NotSet,
+            organization_id: Set(i.organization_id),
+            year: Set(i.year),
+            date: Set(i.date),
+            timezone: Set(i.timezone.clone()),
+            title: Set(i.title.trim().to_owned()),
+            theme: Set(i.theme.trim().to_owned()),
+            status: Set(i.status.or_else(|| old.map(|o| o.status)).unwrap_or(CampaignStatus::Planning)),
+            created_at: Set(old.map_or(now, |o| o.created_at)),
+            updated_at: Set(now),
+        }
+    }
+    fn parent_of(_: &campaign::Model) -> i32 {
+        0
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        _: i32,
+        i: &CampaignInput,
+        _: Option<&campaign::Model>,
+    ) -> Result<(), StoreError> {
+        if organization::Entity::find_by_id(i.organization_id).one(tx).await?.is_none() {
+            return Err(invalid("organization_id", format!("no organization {}", i.organization_id)));
+        }
+        Ok(())
+    }
+    async fn before_delete(tx: &DatabaseTransaction, m: &campaign::Model) -> Result<(), StoreError> {
+        let n = log_entry::Entity::find().filter(log_entry::Column::CampaignId.eq(m.id)).count(tx).await?;
+        if n > 0 {
+            return Err(StoreError::Conflict(format!(
+                "campaign {} has {n} log entries; they would be lost, so it cannot be deleted",
+                m.id
+            )));
+        }
+        Ok(())
+    }
+}
+crud!(
+    /// Campaigns.
+    campaigns, Campaigns, campaign, "campaign"; order Date Id
+);
+
+/// Units.
+pub struct Units;
+impl Resource for Units {
+    type Input = UnitInput;
+    type Model = unit::Model;
+    type Active = unit::ActiveModel;
+    fn active(_: i32, i: &UnitInput, old: Option<&unit::Model>) -> Self::Active {
+        unit::ActiveModel {
+            id: NotSet,
+            name: Set(i.name.trim().to_owned()),
+            kind: Set(i.kind),
+            contact: Set(i.contact.clone()),
+            created_at: Set(old.map_or_else(Utc::now, |o| o.created_at)),
+        }
+    }
+    fn parent_of(_: &unit::Model) -> i32 {
+        0
+    }
+}
+crud!(
+    /// The directory of units, shared by all campaigns.
+    units, Units, unit, "unit"; order Name Id
+);
+
+/// Participations.
+pub struct Participations;
+impl Resource for Participations {
+    type Input = ParticipationInput;
+    type Model = participation::Model;
+    type Active = participation::ActiveModel;
+    fn active(parent: i32, i: &ParticipationInput, _: Option<&participation::Model>) -> Self::Active {
+        participation::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            unit_id: Set(i.unit_id),
+            staffs_booth: Set(i.staffs_booth),
+            reconciliation_member: Set(i.reconciliation_member),
+            media: Set(i.media),
+            sponsor: Set(i.sponsor),
+        }
+    }
+    fn parent_of(m: &participation::Model) -> i32 {
+        m.campaign_id
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        _: i32,
+        i: &ParticipationInput,
+        _: Option<&participation::Model>,
+    ) -> Result<(), StoreError> {
+        if !unit_exists(tx, i.unit_id).await? {
+            return Err(invalid("unit_id", format!("no unit {}", i.unit_id)));
+        }
+        Ok(())
+    }
+}
+crud!(
+    /// Units taking part in a campaign.
+    participations, Participations, participation, "participation", parent campaign.CampaignId; order Id
+);
+
+/// Officials.
+pub struct Officials;
+impl Resource for Officials {
+    type Input = OfficialInput;
+    type Model = official::Model;
+    type Active = official::ActiveModel;
+    fn active(parent: i32, i: &OfficialInput, _: Option<&official::Model>) -> Self::Active {
+        official::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            name: Set(i.name.trim().to_owned()),
+            title: Set(i.title.clone()),
+            organization: Set(i.organization.clone()),
+            venue_id: Set(i.venue_id),
+            role: Set(i.role.clone()),
+            masked: Set(i.masked),
+        }
+    }
+    fn parent_of(m: &official::Model) -> i32 {
+        m.campaign_id
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        campaign_id: i32,
+        i: &OfficialInput,
+        _: Option<&official::Model>,
+    ) -> Result<(), StoreError> {
+        let mut e = FieldErrors::new();
+        if let Some(v) = i.venue_id {
+            let found = venue::Entity::find_by_id(v).one(tx).await?;
+            if found.is_none_or(|f| f.campaign_id != campaign_id) {
+                e.insert("venue_id".into(), format!("campaign {campaign_id} has no venue {v}"));
+            }
+        }
+        Ok(ValidationError::check(e)?)
+    }
+}
+crud!(
+    /// Officials who attended.
+    officials, Officials, official, "official", parent campaign.CampaignId; order Id
+);
+
+/// Narrative sections.
+pub struct Narrative;
+impl Resource for Narrative {
+    type Input = NarrativeInput;
+    type Model = narrative_section::Model;
+    type Active = narrative_section::ActiveModel;
+    fn active(parent: i32, i: &NarrativeInput, _: Option<&narrative_section::Model>) -> Self::Active {
+        narrative_section::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            lang: Set(i.lang),
+            key: Set(i.key.trim().to_owned()),
+            position: Set(i.position),
+            heading: Set(i.heading.trim().to_owned()),
+            body: Set(i.body.clone()),
+            next_steps: Set(i.next_steps),
+            updated_at: Set(Utc::now()),
+        }
+    }
+    fn parent_of(m: &narrative_section::Model) -> i32 {
+        m.campaign_id
+    }
+}
+crud!(
+    /// The campaign's narrative sections for the report, ordered per language.
+    narrative, Narrative, narrative_section, "narrative_section", parent campaign.CampaignId;
+    order Lang Position Id
+);

@@ -1,0 +1,291 @@
+//! The material catalogue and allocations, media coverage and consumer disputes.
+
+use super::*;
+
+/// Materials.
+pub struct Materials;
+impl Resource for Materials {
+    type Input = MaterialInput;
+    type Model = material::Model;
+    type Active = material::ActiveModel;
+    fn active(parent: i32, i: &MaterialInput, _: Option<&material::Model>) -> Self::Active {
+        material::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            name: Set(i.name.trim().to_owned()),
+            unit_label: Set(i.unit_label.trim().to_owned()),
+            planned: Set(i.planned),
+        }
+    }
+    fn parent_of(m: &material::Model) -> i32 {
+        m.campaign_id
+    }
+}
+crud!(
+    /// The campaign's catalogue of materials.
+    materials, Materials, material, "material", parent campaign.CampaignId; order Id
+);
+
+/// Media coverage.
+pub struct Media;
+impl Resource for Media {
+    type Input = MediaInput;
+    type Model = media_coverage::Model;
+    type Active = media_coverage::ActiveModel;
+    fn active(parent: i32, i: &MediaInput, _: Option<&media_coverage::Model>) -> Self::Active {
+        media_coverage::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            outlet_unit_id: Set(i.outlet_unit_id),
+            channel: Set(i.channel),
+            format: Set(i.format),
+            date: Set(i.date),
+            headline: Set(i.headline.trim().to_owned()),
+            link: Set(i.link.clone()),
+            estimated_reach: Set(i.estimated_reach),
+        }
+    }
+    fn parent_of(m: &media_coverage::Model) -> i32 {
+        m.campaign_id
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        campaign_id: i32,
+        i: &MediaInput,
+        _: Option<&media_coverage::Model>,
+    ) -> Result<(), StoreError> {
+        let mut e = FieldErrors::new();
+        if !unit_exists(tx, i.outlet_unit_id).await? {
+            e.insert("outlet_unit_id".into(), format!("no unit {}", i.outlet_unit_id));
+        }
+        venues_of_campaign(tx, campaign_id, &i.venue_ids, "venue_ids", &mut e).await?;
+        Ok(ValidationError::check(e)?)
+    }
+    async fn after(
+        tx: &DatabaseTransaction,
+        m: &media_coverage::Model,
+        i: &MediaInput,
+    ) -> Result<(), StoreError> {
+        media_coverage_venue::Entity::delete_many()
+            .filter(media_coverage_venue::Column::CoverageId.eq(m.id))
+            .exec(tx)
+            .await?;
+        let mut ids = i.venue_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if !ids.is_empty() {
+            media_coverage_venue::Entity::insert_many(
+                ids.into_iter()
+                    .map(|v| media_coverage_venue::ActiveModel { coverage_id: Set(m.id), venue_id: Set(v) }),
+            )
+            .exec(tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+crud!(
+    /// Media coverage of a campaign.
+    media, Media, media_coverage, "media_coverage", parent campaign.CampaignId; order Date Id
+);
+
+/// Disputes.
+pub struct Disputes;
+impl Resource for Disputes {
+    type Input = DisputeInput;
+    type Model = dispute::Model;
+    type Active = dispute::ActiveModel;
+    fn active(parent: i32, i: &DisputeInput, old: Option<&dispute::Model>) -> Self::Active {
+        let now = Utc::now();
+        dispute::ActiveModel {
+            id: NotSet,
+            campaign_id: Set(parent),
+            venue_id: Set(i.venue_id),
+            booth_id: Set(i.booth_id),
+            enterprise_unit_id: Set(i.enterprise_unit_id),
+            category: Set(i.category.trim().to_owned()),
+            summary: Set(i.summary.clone()),
+            amount_claimed_fen: Set(i.amount_claimed_fen),
+            status: Set(old.map_or(DisputeStatus::Received, |o| o.status)),
+            amount_recovered_fen: Set(old.map_or(0, |o| o.amount_recovered_fen)),
+            received_on: Set(i.received_on),
+            closed_on: Set(old.and_then(|o| o.closed_on)),
+            created_at: Set(old.map_or(now, |o| o.created_at)),
+            updated_at: Set(now),
+        }
+    }
+    fn parent_of(m: &dispute::Model) -> i32 {
+        m.campaign_id
+    }
+    async fn check(
+        tx: &DatabaseTransaction,
+        campaign_id: i32,
+        i: &DisputeInput,
+        old: Option<&dispute::Model>,
+    ) -> Result<(), StoreError> {
+        let mut e = FieldErrors::new();
+        venues_of_campaign(tx, campaign_id, &[i.venue_id], "venue_id", &mut e).await?;
+        if let Some(b) = i.booth_id {
+            let found = booth::Entity::find_by_id(b).one(tx).await?;
+            if found.is_none_or(|f| f.venue_id != i.venue_id) {
+                e.insert("booth_id".into(), format!("venue {} has no booth {b}", i.venue_id));
+            }
+        }
+        if let Some(u) = i.enterprise_unit_id
+            && !unit_exists(tx, u).await?
+        {
+            e.insert("enterprise_unit_id".into(), format!("no unit {u}"));
+        }
+        ValidationError::check(e)?;
+        // An accepted day locks the disputes of its venue: the one it moves from and the one
+        // it moves to.
+        if let Some(old) = old {
+            ensure_venue_writable(tx, old.venue_id).await?;
+        }
+        ensure_venue_writable(tx, i.venue_id).await
+    }
+    async fn before_delete(tx: &DatabaseTransaction, m: &dispute::Model) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, m.venue_id).await
+    }
+}
+crud!(
+    /// Consumer disputes received on the day.
+    disputes, Disputes, dispute, "dispute", parent campaign.CampaignId; order Id
+);
+
+/// Moves a dispute along its workflow inside `tx`; settling records the money recovered; a
+/// final status sets the day it was closed. Audited.
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Invalid`] for an illegal move,
+/// [`StoreError::VenueLocked`], database errors.
+pub async fn move_dispute_in(
+    tx: &DatabaseTransaction,
+    actor: Option<i32>,
+    id: i32,
+    change: &DisputeStatusChange,
+) -> Result<dispute::Model, StoreError> {
+    let before = dispute::Entity::find_by_id(id)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "dispute", id: id.to_string() })?;
+    change.validate(before.status)?;
+    ensure_venue_writable(tx, before.venue_id).await?;
+    let mut am: dispute::ActiveModel = before.clone().into();
+    am.status = Set(change.status);
+    if let Some(a) = change.amount_recovered_fen {
+        am.amount_recovered_fen = Set(a);
+    }
+    if change.status.is_final() {
+        am.closed_on = Set(Some(change.closed_on.unwrap_or_else(|| Utc::now().date_naive())));
+    }
+    am.updated_at = Set(Utc::now());
+    let row = am.update(tx).await?;
+    audit::record(tx, actor, Action::Update, "dispute", id, Some(&before), Some(&row)).await?;
+    Ok(row)
+}
+
+/// [`move_dispute_in`] in a transaction of its own.
+///
+/// # Errors
+/// As [`move_dispute_in`].
+pub async fn move_dispute(
+    store: &Store,
+    actor: Option<i32>,
+    id: i32,
+    change: &DisputeStatusChange,
+) -> Result<dispute::Model, StoreError> {
+    let tx = store.write_tx().await?;
+    let row = move_dispute_in(&tx, actor, id, change).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Sets how much of a material a venue gets (creating or replacing the allocation) inside
+/// `tx`, with its audit event.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown material, [`StoreError::Invalid`] for a venue of
+/// another campaign or a negative quantity, database errors.
+pub async fn allocate(
+    tx: &DatabaseTransaction,
+    actor: Option<i32>,
+    material_id: i32,
+    venue_id: i32,
+    input: &AllocationInput,
+) -> Result<material_allocation::Model, StoreError> {
+    input.validate()?;
+    let m = material::Entity::find_by_id(material_id)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "material", id: material_id.to_string() })?;
+    let mut e = FieldErrors::new();
+    venues_of_campaign(tx, m.campaign_id, &[venue_id], "venue_id", &mut e).await?;
+    ValidationError::check(e)?;
+    let before = material_allocation::Entity::find_by_id((material_id, venue_id)).one(tx).await?;
+    let am = material_allocation::ActiveModel {
+        material_id: Set(material_id),
+        venue_id: Set(venue_id),
+        quantity: Set(input.quantity),
+    };
+    let row = if before.is_some() { am.update(tx).await? } else { am.insert(tx).await? };
+    let key = format!("{material_id}/{venue_id}");
+    let action = if before.is_some() { Action::Update } else { Action::Create };
+    audit::record(tx, actor, action, "material_allocation", key, before.as_ref(), Some(&row)).await?;
+    Ok(row)
+}
+
+/// [`allocate`] in a transaction of its own.
+///
+/// # Errors
+/// As [`allocate`].
+pub async fn set_allocation(
+    store: &Store,
+    actor: Option<i32>,
+    material_id: i32,
+    venue_id: i32,
+    input: &AllocationInput,
+) -> Result<material_allocation::Model, StoreError> {
+    let tx = store.write_tx().await?;
+    let row = allocate(&tx, actor, material_id, venue_id, input).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Removes a venue's allocation of a material.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none, database errors.
+pub async fn delete_allocation(
+    store: &Store,
+    actor: Option<i32>,
+    material_id: i32,
+    venue_id: i32,
+) -> Result<(), StoreError> {
+    let tx = store.write_tx().await?;
+    let key = format!("{material_id}/{venue_id}");
+    let before = material_allocation::Entity::find_by_id((material_id, venue_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "allocation", id: key.clone() })?;
+    material_allocation::Entity::delete_by_id((material_id, venue_id)).exec(&tx).await?;
+    audit::record(&tx, actor, Action::Delete, "material_allocation", key, Some(&before), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A material's allocations to venues.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown material, database errors.
+pub async fn list_allocations(
+    store: &Store,
+    material_id: i32,
+) -> Result<Vec<material_allocation::Model>, StoreError> {
+    materials::get(store, material_id).await?;
+    Ok(material_allocation::Entity::find()
+        .filter(material_allocation::Column::MaterialId.eq(material_id))
+        .order_by_asc(material_allocation::Column::VenueId)
+        .all(store.conn())
+        .await?)
+}
