@@ -1,29 +1,6 @@
 //! Number formatting shared by the layout and the tests.
 
 use crate::Lang;
-use eventday_domain::{ActivityKind, MediaChannel, MediaFormat, UnitKind, VenueKind};
-
-/// A domain kind's label in the report's language. The words come from the domain's vocabulary
-/// (`label_zh`/`label_en`), the one source the pages and CSV use too; the report adds none of its own.
-pub trait KindLabel: Copy {
-    /// The label in `lang`.
-    fn label(self, lang: Lang) -> &'static str;
-}
-
-macro_rules! kind_label {
-    ($($kind:ty),+) => {
-        $(impl KindLabel for $kind {
-            fn label(self, lang: Lang) -> &'static str {
-                match lang {
-                    Lang::Zh => self.label_zh(),
-                    Lang::En => self.label_en(),
-                }
-            }
-        })+
-    };
-}
-
-kind_label!(VenueKind, UnitKind, ActivityKind, MediaChannel, MediaFormat);
 
 /// A count with thousands separators: `1234567` -> `"1,234,567"`.
 #[must_use]

@@ -7,7 +7,7 @@ mod sections;
 
 use super::{Composer, Metrics, Page};
 use crate::data::{ReportData, Totals, VenueKind};
-use crate::fmt::{KindLabel, count, money};
+use crate::fmt::{count, money};
 use crate::{Lang, ReportError, Style};
 
 fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {

@@ -6,8 +6,8 @@ use crate::entities::*;
 use crate::error::StoreError;
 use crate::queries::{CampaignSummary, campaign_summary};
 use chrono::NaiveDate;
-use eventday_domain::Lang;
 use eventday_domain::totals::CampaignTotals;
+use eventday_domain::{ActivityKind, BoothKind, DayStatus, Lang, MediaChannel, MediaFormat, UnitKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -20,8 +20,8 @@ pub struct VenueFact {
     pub name: String,
     /// Host unit.
     pub host_unit: String,
-    /// `open`, `submitted` or `accepted`.
-    pub day_status: String,
+    /// Where the venue's day is in its approval.
+    pub day_status: DayStatus,
 }
 
 /// A booth with its staffing units.
@@ -32,7 +32,7 @@ pub struct BoothFact {
     /// Topic.
     pub topic: String,
     /// Booth kind.
-    pub kind: String,
+    pub kind: BoothKind,
     /// Staffing unit names.
     pub units: Vec<String>,
 }
@@ -43,7 +43,7 @@ pub struct ActivityFact {
     /// Venue name.
     pub venue: String,
     /// Activity kind.
-    pub kind: String,
+    pub kind: ActivityKind,
     /// Title.
     pub title: String,
     /// Place.
@@ -58,9 +58,9 @@ pub struct MediaFact {
     /// Outlet name.
     pub outlet: String,
     /// Channel.
-    pub channel: String,
+    pub channel: MediaChannel,
     /// Format.
-    pub format: String,
+    pub format: MediaFormat,
     /// Date.
     pub date: NaiveDate,
     /// Headline.
@@ -86,7 +86,7 @@ pub struct ReportFacts {
     /// Venues in plan order (the totals carry their figures).
     pub venues: Vec<VenueFact>,
     /// Participating units: (kind, name, reconciliation member).
-    pub units: Vec<(String, String, bool)>,
+    pub units: Vec<(UnitKind, String, bool)>,
     /// Booths.
     pub booths: Vec<BoothFact>,
     /// Activities, by start time.
@@ -187,21 +187,19 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
                 id: v.id,
                 name: v.name.clone(),
                 host_unit: v.host_unit.clone(),
-                day_status: v.day_status.to_string(),
+                day_status: v.day_status,
             })
             .collect(),
         units: participations
             .iter()
-            .filter_map(|p| {
-                units.get(&p.unit_id).map(|u| (u.kind.to_string(), u.name.clone(), p.reconciliation_member))
-            })
+            .filter_map(|p| units.get(&p.unit_id).map(|u| (u.kind, u.name.clone(), p.reconciliation_member)))
             .collect(),
         booths: booths
             .iter()
             .map(|b| BoothFact {
                 venue: venue_name.get(&b.venue_id).cloned().unwrap_or_default(),
                 topic: b.topic.clone(),
-                kind: b.kind.to_string(),
+                kind: b.kind,
                 units: booth_units
                     .iter()
                     .filter(|u| u.booth_id == b.id)
@@ -213,7 +211,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .iter()
             .map(|a| ActivityFact {
                 venue: venue_name.get(&a.venue_id).cloned().unwrap_or_default(),
-                kind: a.kind.to_string(),
+                kind: a.kind,
                 title: a.title.clone(),
                 place: a.place.clone(),
                 participants: a.participants,
@@ -224,8 +222,8 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .iter()
             .map(|m| MediaFact {
                 outlet: unit_name(m.outlet_unit_id),
-                channel: m.channel.to_string(),
-                format: m.format.to_string(),
+                channel: m.channel,
+                format: m.format,
                 date: m.date,
                 headline: m.headline.clone(),
             })
@@ -243,7 +241,7 @@ async fn narrative_for(
 ) -> Result<Vec<NarrativeFact>, StoreError> {
     Ok(narrative_section::Entity::find()
         .filter(narrative_section::Column::CampaignId.eq(campaign_id))
-        .filter(narrative_section::Column::Lang.eq(lang.as_str()))
+        .filter(narrative_section::Column::Lang.eq(lang))
         .order_by_asc(narrative_section::Column::Position)
         .order_by_asc(narrative_section::Column::Id)
         .all(store.conn())

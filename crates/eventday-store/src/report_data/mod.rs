@@ -3,7 +3,8 @@
 //! command writes a PDF without the HTTP crate.
 //!
 //! `facts` reads what the report says about a campaign as stored, `map` turns it into the
-//! report's [`ReportData`] (kinds in the domain's vocabulary), `rollup` streams the roll-up of an
+//! report's [`ReportData`] (kinds stay the domain's enums, so the report labels them as the
+//! pages and CSV do), `rollup` streams the roll-up of an
 //! organization's subtree district by district. The report crate itself stays pure: data in,
 //! bytes out.
 
@@ -43,14 +44,13 @@ fn fonts() -> Result<&'static FontSet, ReportFailure> {
 /// Reads a campaign's report data, narrative in `lang` (or the other language when it has none).
 ///
 /// # Errors
-/// [`StoreError::NotFound`] for an unknown campaign; database errors; a stored kind outside the
-/// domain's vocabulary.
+/// [`StoreError::NotFound`] for an unknown campaign; database errors.
 pub async fn campaign_report_data(
     store: &Store,
     campaign_id: i32,
     lang: eventday_domain::Lang,
 ) -> Result<ReportData, StoreError> {
-    report_data(&report_facts(store, campaign_id, lang).await?)
+    Ok(report_data(&report_facts(store, campaign_id, lang).await?))
 }
 
 /// Reads a campaign and renders its summary report (the layout and PDF run on a blocking thread).

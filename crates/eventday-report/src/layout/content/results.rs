@@ -3,7 +3,7 @@
 use super::sections::Headings;
 use super::{fig_value, figure_list, t};
 use crate::data::{MediaChannel, ReportData, VenueKind};
-use crate::fmt::{KindLabel, count, money};
+use crate::fmt::{count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError};
 

@@ -2,7 +2,7 @@
 
 use super::{chinese_number, date_text, fig_value, figure_list, has_data, join, opening, t, title_text};
 use crate::data::{ReportData, VenueKind};
-use crate::fmt::{KindLabel, change, count, money};
+use crate::fmt::{change, count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError, Style};
 
