@@ -169,16 +169,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         narrative = narrative_for(store, campaign_id, other).await?;
     }
 
-    let earlier = campaign::Entity::find()
-        .filter(campaign::Column::OrganizationId.eq(summary.campaign.organization_id))
-        .filter(campaign::Column::Date.lt(summary.campaign.date))
-        .order_by_asc(campaign::Column::Date)
-        .all(db)
-        .await?;
-    let mut previous = Vec::with_capacity(earlier.len());
-    for c in earlier {
-        previous.push((c.year, campaign_summary(store, c.id).await?.totals));
-    }
+    let previous = previous_totals(store, &summary).await?;
 
     Ok(ReportFacts {
         venues: venues
@@ -232,6 +223,24 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         previous,
         summary,
     })
+}
+
+/// The totals of the organization's campaigns held before this one, oldest first.
+async fn previous_totals(
+    store: &Store,
+    summary: &CampaignSummary,
+) -> Result<Vec<(i32, CampaignTotals)>, StoreError> {
+    let earlier = campaign::Entity::find()
+        .filter(campaign::Column::OrganizationId.eq(summary.campaign.organization_id))
+        .filter(campaign::Column::Date.lt(summary.campaign.date))
+        .order_by_asc(campaign::Column::Date)
+        .all(store.conn())
+        .await?;
+    let mut previous = Vec::with_capacity(earlier.len());
+    for c in earlier {
+        previous.push((c.year, campaign_summary(store, c.id).await?.totals));
+    }
+    Ok(previous)
 }
 
 async fn narrative_for(
