@@ -59,7 +59,7 @@ impl FromStr for Style {
 }
 
 /// How to render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderOptions {
     /// Language.
     pub lang: Lang,
@@ -67,13 +67,6 @@ pub struct RenderOptions {
     pub style: Style,
     /// Fixed creation date and document id, so the same input gives the same bytes.
     pub deterministic: bool,
-}
-
-impl Default for RenderOptions {
-    /// Chinese, modern, not deterministic.
-    fn default() -> Self {
-        Self { lang: Lang::Zh, style: Style::default(), deterministic: false }
-    }
 }
 
 /// A rendered report.
