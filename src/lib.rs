@@ -42,9 +42,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Manage accounts: add, list, disable, reset-password.
     User(user_cmd::UserArgs),
-    /// Write a campaign's summary report as PDF.
+    /// Write a campaign's summary report as PDF, or with `--rollup` the roll-up report of an
+    /// organization and all its descendants for a year.
     Report(ReportArgs),
-    /// Write the roll-up report (PDF) of an organization and all its descendants for a year.
     /// Import a CSV file of one kind into a campaign (all rows or none).
     Import(csv_cmd::ImportArgs),
     /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).

@@ -58,7 +58,8 @@ pub enum UserCommand {
     },
     /// List accounts.
     List,
-    /// Disable an account: it can no longer log in, its sessions and API tokens stop working.
+    /// Disable an account: it can no longer log in; its sessions and API tokens stop working
+    /// (in running servers within 2 seconds, the life of their authentication cache).
     Disable {
         /// Login name.
         login: String,
@@ -147,7 +148,10 @@ pub async fn run(args: UserArgs) -> Result<()> {
         UserCommand::Disable { login } => {
             let id = accounts::user_id_by_login(&store, &login).await.map_err(|_| no_such(&login))?;
             accounts::set_user_disabled(&store, id, true, None).await?;
-            println!("disabled {login}; its sessions and API tokens no longer work");
+            println!(
+                "disabled {login}; its sessions and API tokens stop working in running servers within {} seconds",
+                eventday_store::AUTH_CACHE_SECONDS
+            );
         }
         UserCommand::ResetPassword { login, password_stdin } => {
             let id = accounts::user_id_by_login(&store, &login).await.map_err(|_| no_such(&login))?;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_initial;
 mod m20261129_000002_login_throttle;
 mod m20261129_000007_venue_tallies;
+mod m20261130_000014_saturating_tallies;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_initial::Migration),
             Box::new(m20261129_000002_login_throttle::Migration),
             Box::new(m20261129_000007_venue_tallies::Migration),
+            Box::new(m20261130_000014_saturating_tallies::Migration),
         ]
     }
 }

@@ -374,6 +374,10 @@ async fn every_error_class_answers_in_the_envelope_and_never_5xx() {
     assert_eq!(s, StatusCode::CREATED);
     let (s, b) = post(&app, units, &json!({"name": "楚天都市报", "kind": "media"})).await;
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
+    // The duplicate is named as a field, in words, never in the database's own terms.
+    assert!(b["error"]["fields"]["name"].is_string(), "{b}");
+    let text = b.to_string();
+    assert!(!text.contains("UNIQUE") && !text.contains("uq_") && !text.contains("units."), "{b}");
     // A unit still referenced cannot be deleted.
     let (_, u) = post(&app, units, &json!({"name": "工商局", "kind": "agency"})).await;
     post(&app, &format!("/api/v1/campaigns/{}/participations", f.campaign), &json!({"unit_id": id(&u)}))

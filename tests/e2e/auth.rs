@@ -7,7 +7,7 @@ use eventday_store::accounts::{self, NewUser};
 use eventday_store::entities::{audit_event, invitation, login_throttle, organization, venue};
 use eventday_store::{StoreError, scope};
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -678,6 +678,7 @@ async fn an_accepted_venues_figures_refuse_writes_until_reopened() {
     let trail = audit_event::Entity::find()
         .filter(audit_event::Column::Entity.eq("venue"))
         .filter(audit_event::Column::EntityId.eq(w.venue_a.to_string()))
+        .order_by_asc(audit_event::Column::Id)
         .all(w.app.db.store.conn())
         .await
         .expect("audit");
@@ -1101,7 +1102,7 @@ async fn every_route_answers_every_role_as_its_rule_says() {
     for r in &table {
         let method = reqwest::Method::from_bytes(r.method.as_str().as_bytes()).expect("method");
         for (i, who) in EVERYONE.iter().enumerate() {
-            let (req, expect) = sample(&w, &method, r.path, *who).await;
+            let (req, expect) = sample(&w, &method, &r.path, *who).await;
             let resp = req.send().await.expect("request");
             let got = resp.status().as_u16();
             if got != expect[i] {

@@ -68,3 +68,64 @@ fn demo_command_is_idempotent_and_every_command_has_help() {
     let (_, help, _) = eventday(&["serve", "--help"]);
     assert!(help.contains("EVENTDAY_BIND") && help.contains("EVENTDAY_DATABASE_URL"), "{help}");
 }
+
+/// How the `--help` of each command must open: words of its own, not another command's.
+const HELP: &[(&str, &str)] = &[
+    ("", "Plan, run and report a one-day"),
+    ("serve", "Migrate the database and serve the web pages"),
+    ("migrate", "Bring the database schema up to date"),
+    ("demo", "Load the 2013 demo campaign"),
+    ("backup", "Copy a running SQLite database"),
+    ("user", "Manage accounts"),
+    ("user add", "Add an account"),
+    ("user list", "List accounts"),
+    ("user disable", "Disable an account"),
+    ("user reset-password", "Set a new password"),
+    ("report", "Write a campaign's summary report as PDF"),
+    ("import", "Import a CSV file of one kind"),
+    ("export", "Export one kind of a campaign's data as CSV"),
+];
+
+/// Every command and subcommand of the command line, as its words (`user add`).
+fn commands(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+    out.push(prefix.to_owned());
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let path = if prefix.is_empty() {
+            sub.get_name().to_owned()
+        } else {
+            format!("{prefix} {}", sub.get_name())
+        };
+        commands(sub, &path, out);
+    }
+}
+
+#[test]
+fn every_command_has_a_help_of_its_own() {
+    let mut all = Vec::new();
+    commands(&<eventday::Cli as clap::CommandFactory>::command(), "", &mut all);
+    let mut firsts = std::collections::BTreeMap::new();
+    for path in &all {
+        let Some((_, says)) = HELP.iter().find(|(p, _)| p == path) else {
+            panic!("no expected --help text for `eventday {path}`: add it to HELP");
+        };
+        let mut args: Vec<&str> = path.split_whitespace().collect();
+        args.push("--help");
+        let (code, out, err) = eventday(&args);
+        assert_eq!(code, 0, "eventday {path} --help: {err}");
+        let first = out.lines().next().unwrap_or_default().to_owned();
+        assert!(first.starts_with(says), "`eventday {path} --help` does not open with {says:?}:\n{out}");
+        if let Some(other) = firsts.insert(first.clone(), path.clone()) {
+            panic!("`eventday {path} --help` and `eventday {other} --help` open alike: {first}");
+        }
+        // A command's own sentence must not appear in the list of its parent's commands under
+        // another name (the mix-up of `import` and the roll-up report).
+        for (p, text) in HELP.iter().filter(|(p, _)| p != path && !p.is_empty()) {
+            if path.is_empty() && out.contains(text) {
+                let name = p.rsplit(' ').next().unwrap_or(p);
+                let line = out.lines().find(|l| l.contains(text)).unwrap_or_default();
+                assert!(line.trim_start().starts_with(name), "`eventday --help` lists {text:?} as: {line}");
+            }
+        }
+    }
+    assert_eq!(all.len(), HELP.len(), "HELP names a command that does not exist: {all:?}");
+}

@@ -182,11 +182,19 @@ async fn an_invalid_campaign_file_names_the_field_and_writes_nothing() {
     let db = TestDb::new().await;
     let mut json = demo_json();
     json["log_entries"][3]["visitors"] = Value::from(-1);
-    json["booths"][0]["x"] = Value::from(10_000.0);
+    json["booths"][0]["venue"] = Value::from("nowhere");
     let err = demo::parse(&json.to_string()).expect_err("invalid file");
     let msg = err.to_string();
     assert!(msg.contains("log_entries[3].visitors: must not be negative"), "{msg}");
-    assert!(msg.contains("booths[0].x"), "{msg}");
+    assert!(msg.contains("booths[0].venue"), "{msg}");
+
+    // A booth off its venue's floor plan is refused by the booth rule of the one write path,
+    // as through the API, and the load writes nothing.
+    let mut json = demo_json();
+    json["booths"][0]["x"] = Value::from(10_000.0);
+    let file = demo::parse(&json.to_string()).expect("the file itself is well formed");
+    let err = demo::load(&db.store, &file).await.expect_err("booth outside the plan");
+    assert!(err.to_string().contains("must lie inside"), "{err}");
 
     let err = demo::parse("{\"organization\": ").expect_err("truncated JSON");
     assert!(err.to_string().contains("line 1 column"), "{err}");

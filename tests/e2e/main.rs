@@ -12,4 +12,5 @@ mod foundation;
 mod helpers;
 mod ops;
 mod report;
+mod security;
 mod write_path;

@@ -58,7 +58,7 @@ async fn a_csv_import_over_the_api_leaves_one_audit_event_per_written_row_naming
     };
     let resp = upload(UNITS).await.expect("import");
     assert_eq!(resp.status().as_u16(), 200);
-    let created: Vec<_> = std::iter::repeat(("create".to_owned(), admin)).take(3).collect();
+    let created: Vec<_> = std::iter::repeat_n(("create".to_owned(), admin), 3).collect();
     assert_eq!(audit_of(&app.db.store, "unit").await, created);
 
     // One unchanged row (no event), one changed (update), one new (create).

@@ -293,7 +293,7 @@ impl ActivityInput {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "title", &self.title, MAX_NAME_CHARS);
         validate::line(&mut e, "place", &self.place, MAX_NAME_CHARS);
-        validate::non_negative(&mut e, "participants", self.participants);
+        validate::bounded(&mut e, "participants", self.participants, validate::MAX_PEOPLE);
         validate::text(&mut e, "note", &self.note, MAX_TEXT_CHARS);
         if self.ends_at <= self.starts_at {
             e.insert("ends_at".into(), "must be after starts_at".into());
@@ -323,7 +323,7 @@ impl MaterialInput {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
         validate::name(&mut e, "unit_label", &self.unit_label, 32);
-        validate::non_negative(&mut e, "planned", self.planned);
+        validate::bounded(&mut e, "planned", self.planned, validate::MAX_QUANTITY);
         ValidationError::check(e)
     }
 }
@@ -342,7 +342,7 @@ impl AllocationInput {
     /// Names every bad field.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
-        validate::non_negative(&mut e, "quantity", self.quantity);
+        validate::bounded(&mut e, "quantity", self.quantity, validate::MAX_QUANTITY);
         ValidationError::check(e)
     }
 }
@@ -381,9 +381,12 @@ impl MediaInput {
         validate::name(&mut e, "headline", &self.headline, 400);
         if let Some(l) = &self.link {
             validate::line(&mut e, "link", l, MAX_LINK_CHARS);
+            if !e.contains_key("link") {
+                validate::web_link(&mut e, "link", l);
+            }
         }
         if let Some(r) = self.estimated_reach {
-            validate::non_negative(&mut e, "estimated_reach", r);
+            validate::bounded(&mut e, "estimated_reach", r, validate::MAX_REACH);
         }
         ValidationError::check(e)
     }
@@ -458,7 +461,7 @@ impl DisputeInput {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "category", &self.category, 100);
         validate::text(&mut e, "summary", &self.summary, MAX_TEXT_CHARS);
-        validate::non_negative(&mut e, "amount_claimed_fen", self.amount_claimed_fen);
+        validate::bounded(&mut e, "amount_claimed_fen", self.amount_claimed_fen, validate::MAX_FEN);
         ValidationError::check(e)
     }
 }
@@ -494,7 +497,7 @@ impl DisputeStatusChange {
             if self.status != DisputeStatus::Settled {
                 e.insert("amount_recovered_fen".into(), "is recorded only when settling".into());
             } else {
-                validate::non_negative(&mut e, "amount_recovered_fen", a);
+                validate::bounded(&mut e, "amount_recovered_fen", a, validate::MAX_FEN);
             }
         }
         if self.closed_on.is_some() && !self.status.is_final() {

@@ -271,6 +271,7 @@ vocabulary!(
     }
 );
 
+#[expect(clippy::derivable_impls, reason = "the enum is declared by the vocabulary macro")]
 impl Default for Lang {
     fn default() -> Self {
         Lang::Zh

@@ -44,8 +44,15 @@ impl NewLogEntry {
         let mut e: FieldErrors = self.figures.validate().err().map(|e| e.fields).unwrap_or_default();
         validate::name(&mut e, "author_name", &self.author_name, MAX_NAME_CHARS);
         validate::text(&mut e, "note", &self.note, MAX_NOTE_CHARS);
-        for (material, qty) in &self.materials {
-            validate::non_negative(&mut e, &format!("materials.{material}"), *qty);
+        if self.materials.len() > validate::MAX_MATERIALS_PER_ENTRY {
+            e.insert(
+                "materials".into(),
+                format!("may name at most {} materials", validate::MAX_MATERIALS_PER_ENTRY),
+            );
+        } else {
+            for (material, qty) in &self.materials {
+                validate::bounded(&mut e, &format!("materials.{material}"), *qty, validate::MAX_QUANTITY);
+            }
         }
         if self.recorded_at < day_start || self.recorded_at >= day_end {
             e.insert("recorded_at".into(), "must be within the campaign day".into());

@@ -33,16 +33,22 @@ impl Figures {
     /// Names every bad field.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
-        validate::non_negative(&mut e, "visitors", self.visitors);
-        validate::non_negative(&mut e, "consultations", self.consultations);
-        validate::non_negative(&mut e, "complaints_received", self.complaints_received);
-        validate::non_negative(&mut e, "complaints_settled", self.complaints_settled);
-        validate::non_negative(&mut e, "money_recovered_fen", self.money_recovered_fen);
+        validate::bounded(&mut e, "visitors", self.visitors, validate::MAX_PEOPLE);
+        validate::bounded(&mut e, "consultations", self.consultations, validate::MAX_PEOPLE);
+        validate::bounded(&mut e, "complaints_received", self.complaints_received, validate::MAX_PEOPLE);
+        validate::bounded(&mut e, "complaints_settled", self.complaints_settled, validate::MAX_PEOPLE);
+        validate::bounded(&mut e, "money_recovered_fen", self.money_recovered_fen, validate::MAX_FEN);
         if self.complaints_settled > self.complaints_received && !e.contains_key("complaints_settled") {
             e.insert("complaints_settled".into(), "must not exceed complaints_received".into());
         }
         ValidationError::check(e)
     }
+}
+
+/// Sums without overflowing: stops at `i64::MAX` (or `i64::MIN`), so no stored figure, however
+/// large, can make a total panic or wrap.
+pub fn saturating_sum(values: impl IntoIterator<Item = i64>) -> i64 {
+    values.into_iter().fold(0i64, i64::saturating_add)
 }
 
 impl AddAssign for Figures {
@@ -236,17 +242,18 @@ impl CampaignTotals {
             .map(|m| {
                 for (venue_id, qty) in &m.handed_out {
                     if let Some(v) = per_venue.iter_mut().find(|v| v.venue_id == *venue_id) {
-                        *v.materials_handed_out.entry(m.id).or_insert(0) += qty;
+                        let held = v.materials_handed_out.entry(m.id).or_insert(0);
+                        *held = held.saturating_add(*qty);
                     }
                 }
-                let allocated: i64 = m.allocated.values().sum();
+                let allocated = saturating_sum(m.allocated.values().copied());
                 MaterialTotals {
                     material_id: m.id,
                     name: m.name.clone(),
                     unit_label: m.unit_label.clone(),
                     planned: m.planned,
                     allocated,
-                    handed_out: m.handed_out.values().sum(),
+                    handed_out: saturating_sum(m.handed_out.values().copied()),
                     over_allocated: allocated > m.planned,
                     venues_over_allocation: m
                         .handed_out
@@ -288,10 +295,10 @@ impl CampaignTotals {
 
         CampaignTotals {
             figures,
-            log_entries: per_venue.iter().map(|v| v.log_entries).sum(),
+            log_entries: saturating_sum(per_venue.iter().map(|v| v.log_entries)),
             venues: per_venue.len() as i64,
             sub_venues: per_venue.iter().filter(|v| v.kind == VenueKind::Sub).count() as i64,
-            booths: per_venue.iter().map(|v| v.booths).sum(),
+            booths: saturating_sum(per_venue.iter().map(|v| v.booths)),
             units: input.participations.len() as i64,
             units_by_kind,
             reconciliation_members: input.participations.iter().filter(|(_, m)| *m).count() as i64,

@@ -37,6 +37,62 @@ pub fn line(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
     }
 }
 
+/// The most people one figure may count: visitors, consultations or complaints of one log entry,
+/// an activity's participants. A district's busiest venue sees a few thousand people in a day;
+/// a million leaves room for anything real and keeps every sum far from overflowing.
+pub const MAX_PEOPLE: i64 = 1_000_000;
+/// The largest amount of money one figure may hold, in fen (10^10 fen = 100 million yuan).
+pub const MAX_FEN: i64 = 10_000_000_000;
+/// The largest quantity of a material: planned, allocated to a venue or handed out in one entry.
+pub const MAX_QUANTITY: i64 = 10_000_000;
+/// The largest estimated reach of one piece of media coverage (more than China's population).
+pub const MAX_REACH: i64 = 2_000_000_000;
+/// The most materials one log entry may name.
+pub const MAX_MATERIALS_PER_ENTRY: usize = 200;
+
+/// The maximum of a figure by its field name (as in the API, CSV and demo data): money
+/// (`*_fen`), estimated reach, material quantities (`planned`, `quantity`), else people.
+#[must_use]
+pub fn max_of(field: &str) -> i64 {
+    let name = field.rsplit('.').next().unwrap_or(field);
+    if field.ends_with("_fen") {
+        MAX_FEN
+    } else if name == "estimated_reach" {
+        MAX_REACH
+    } else if matches!(name, "planned" | "quantity") || field.contains("materials") {
+        MAX_QUANTITY
+    } else {
+        MAX_PEOPLE
+    }
+}
+
+/// Checks a count or an amount lies in `0..=max` (a domain rule: no figure beyond what could be
+/// real, so that no sum of stored figures can overflow).
+pub fn bounded(errors: &mut FieldErrors, field: &str, value: i64, max: i64) {
+    if value < 0 {
+        errors.insert(field.into(), "must not be negative".into());
+    } else if value > max {
+        errors.insert(field.into(), format!("must be at most {max}"));
+    }
+}
+
+/// Whether `link` is an absolute `http://` or `https://` URL with a host: the only links pages
+/// render (a `javascript:` or `data:` link would run script when clicked).
+#[must_use]
+pub fn is_web_link(link: &str) -> bool {
+    let lower = link.trim_start().to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| r.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty()))
+        && !link.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Checks an optional link is an `http(s)` URL (see [`is_web_link`]).
+pub fn web_link(errors: &mut FieldErrors, field: &str, link: &str) {
+    if !link.is_empty() && !is_web_link(link) {
+        errors.insert(field.into(), "must be an http:// or https:// address".into());
+    }
+}
+
 /// Checks a wall-clock time written `HH:MM` (24-hour).
 pub fn hhmm(errors: &mut FieldErrors, field: &str, value: &str) {
     if chrono::NaiveTime::parse_from_str(value, "%H:%M").is_err() || value.len() != 5 {
@@ -86,5 +142,37 @@ mod tests {
         non_negative(&mut e, "consultations", 0);
         assert_eq!(e.get("visitors").map(String::as_str), Some("must not be negative"));
         assert!(!e.contains_key("consultations"));
+    }
+
+    #[test]
+    fn only_http_links_are_accepted() {
+        for ok in ["https://example.com/a?b#c", "http://news.cn", "HTTPS://EXAMPLE.COM"] {
+            assert!(is_web_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,x",
+            "https://",
+            "//x.cn",
+            "https://a b",
+            "ftp://x",
+        ] {
+            assert!(!is_web_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn figures_beyond_their_maximum_are_named() {
+        let mut e = FieldErrors::new();
+        bounded(&mut e, "visitors", MAX_PEOPLE, MAX_PEOPLE);
+        bounded(&mut e, "consultations", MAX_PEOPLE + 1, MAX_PEOPLE);
+        bounded(&mut e, "money_recovered_fen", i64::MAX, MAX_FEN);
+        bounded(&mut e, "complaints_received", -1, MAX_PEOPLE);
+        assert_eq!(
+            e.keys().cloned().collect::<Vec<_>>(),
+            ["complaints_received", "consultations", "money_recovered_fen"]
+        );
+        assert_eq!(e.get("consultations").map(String::as_str), Some("must be at most 1000000"));
     }
 }

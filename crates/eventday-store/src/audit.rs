@@ -110,7 +110,7 @@ impl AuditScope {
         db: &impl ConnectionTrait,
         organization_id: i32,
     ) -> Result<Self, StoreError> {
-        let organizations = crate::accounts::organization_tree(db, organization_id).await?;
+        let organizations = crate::org_tree::organization_tree(db, organization_id).await?;
         let root = organization::Entity::find_by_id(organization_id)
             .one(db)
             .await?

@@ -3,21 +3,15 @@
 //!
 //! Every authenticated request needs its principal; on the event day the same phones and
 //! scripts post again and again, and the lookup would be a query per request. An entry lives
-//! [`TTL`] at most. Whatever ends a credential or changes an account through this store (logout,
+//! [`TTL`](crate::ttl_cache::TTL) at most. Whatever ends a credential or changes an account through this store (logout,
 //! revoking a token, disabling a user, a new password) empties the cache of this process at once;
-//! another server instance on the same database notices within [`TTL`]. Only successful lookups
-//! are kept: an unknown secret always asks the database.
+//! another server instance on the same database notices within [`TTL`](crate::ttl_cache::TTL). Only successful lookups
+//! are kept: an unknown secret always asks the database. Both are a [`TtlCache`].
 
 use crate::accounts::{Principal, SessionAuth};
+use crate::scope::VenueScope;
+use crate::ttl_cache::TtlCache;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-/// How long a lookup is reused.
-pub const TTL: Duration = Duration::from_secs(2);
-/// Most entries kept; past it expired entries go, and if that is not enough, all of them.
-const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Clone)]
 enum Credential {
@@ -25,88 +19,46 @@ enum Credential {
     Token(Principal),
 }
 
+/// Sessions and API tokens by the hash of their secret.
 #[derive(Debug, Default)]
-pub(crate) struct AuthCache {
-    entries: Mutex<HashMap<String, (Instant, Credential)>>,
-}
+pub(crate) struct AuthCache(TtlCache<String, Credential>);
 
 impl AuthCache {
-    fn get(&self, key: &str) -> Option<Credential> {
-        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries.get(key).filter(|(at, _)| at.elapsed() < TTL).map(|(_, c)| c.clone())
-    }
-
-    fn put(&self, key: String, c: Credential) {
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (at, _)| at.elapsed() < TTL);
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-        }
-        entries.insert(key, (Instant::now(), c));
-    }
-
-    /// The session for the hash of its secret, if looked up within [`TTL`] and not expired.
+    /// The session for the hash of its secret, if looked up within [`TTL`](crate::ttl_cache::TTL) and not expired.
     pub(crate) fn session(&self, hash: &str) -> Option<SessionAuth> {
-        match self.get(&format!("s:{hash}"))? {
+        match self.0.get(&format!("s:{hash}"))? {
             Credential::Session { auth, expires_at } if expires_at > Utc::now() => Some(auth),
             _ => None,
         }
     }
 
     pub(crate) fn put_session(&self, hash: &str, auth: SessionAuth, expires_at: DateTime<Utc>) {
-        self.put(format!("s:{hash}"), Credential::Session { auth, expires_at });
+        self.0.put(format!("s:{hash}"), Credential::Session { auth, expires_at });
     }
 
-    /// The principal for the hash of an API token, if looked up within [`TTL`].
+    /// The principal for the hash of an API token, if looked up within [`TTL`](crate::ttl_cache::TTL).
     pub(crate) fn token(&self, hash: &str) -> Option<Principal> {
-        match self.get(&format!("t:{hash}"))? {
+        match self.0.get(&format!("t:{hash}"))? {
             Credential::Token(p) => Some(p),
             Credential::Session { .. } => None,
         }
     }
 
     pub(crate) fn put_token(&self, hash: &str, p: Principal) {
-        self.put(format!("t:{hash}"), Credential::Token(p));
+        self.0.put(format!("t:{hash}"), Credential::Token(p));
     }
 
     /// Forgets everything: a credential or an account changed.
     pub(crate) fn clear(&self) {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        self.0.clear();
     }
 }
 
-/// Where venues belong, as looked up within [`TTL`]. A venue never moves to another campaign;
-/// a campaign can move to another organization and a venue can be deleted, so any planning
-/// change or deletion through this store empties it, and other instances notice within [`TTL`]
-/// (a deleted venue is refused by the log writer in any case).
-#[derive(Debug, Default)]
-pub(crate) struct ScopeCache {
-    entries: Mutex<HashMap<i32, (Instant, crate::scope::VenueScope)>>,
-}
-
-impl ScopeCache {
-    pub(crate) fn venue(&self, id: i32) -> Option<crate::scope::VenueScope> {
-        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries.get(&id).filter(|(at, _)| at.elapsed() < TTL).map(|(_, s)| *s)
-    }
-
-    pub(crate) fn put(&self, s: crate::scope::VenueScope) {
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (at, _)| at.elapsed() < TTL);
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-        }
-        entries.insert(s.venue_id, (Instant::now(), s));
-    }
-
-    pub(crate) fn clear(&self) {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
-    }
-}
+/// Where venues belong, by venue id, as looked up within [`TTL`](crate::ttl_cache::TTL). A venue never moves to
+/// another campaign; a campaign can move to another organization and a venue can be deleted, so
+/// any planning change or deletion through this store empties it, and other instances notice
+/// within [`TTL`](crate::ttl_cache::TTL) (a deleted venue is refused by the log writer in any case).
+pub(crate) type ScopeCache = TtlCache<i32, VenueScope>;
 
 #[cfg(test)]
 mod tests {
@@ -138,27 +90,5 @@ mod tests {
         assert!(cache.session("s2").is_none(), "past its expiry");
         cache.clear();
         assert!(cache.token("h").is_none() && cache.session("s1").is_none());
-    }
-
-    #[test]
-    fn a_venue_scope_is_kept_until_cleared() {
-        let cache = ScopeCache::default();
-        let s = crate::scope::VenueScope { venue_id: 4, campaign_id: 2, organization_id: 1 };
-        assert!(cache.venue(4).is_none());
-        cache.put(s);
-        assert_eq!(cache.venue(4), Some(s));
-        assert!(cache.venue(5).is_none());
-        cache.clear();
-        assert!(cache.venue(4).is_none());
-    }
-
-    #[test]
-    fn the_cache_never_grows_past_its_capacity() {
-        let cache = AuthCache::default();
-        for i in 0..CAPACITY + 10 {
-            cache.put_token(&i.to_string(), principal());
-        }
-        let n = cache.entries.lock().map(|e| e.len()).unwrap_or(usize::MAX);
-        assert!(n <= CAPACITY, "{n}");
     }
 }

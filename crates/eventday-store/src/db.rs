@@ -2,7 +2,7 @@
 
 use crate::error::StoreError;
 use crate::live::LiveHub;
-use crate::log_writer::LogWriter;
+use crate::log::writer::LogWriter;
 use eventday_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -91,7 +91,7 @@ impl Store {
         log_opts.connect_lazy(true);
         if backend == Backend::Sqlite {
             log_opts.max_connections(1).map_sqlx_sqlite_opts(|o| {
-                // Checkpoints are the log writer's checkpointer's job (see `log_writer`); the
+                // Checkpoints are the log writer's checkpointer's job (see `log::writer`); the
                 // writer's own automatic checkpoint is only the backstop, at about 40 MB of WAL.
                 sqlite_options(o).pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES.to_string())
             });

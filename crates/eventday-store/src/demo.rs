@@ -71,14 +71,11 @@ fn to_i32(v: usize) -> i32 {
 }
 
 /// Looks a record's key up among those loaded before it.
-fn lookup<K: std::hash::Hash + Eq + ?Sized>(
+fn lookup<K: std::hash::Hash + Eq + std::fmt::Debug + ?Sized>(
     map: &HashMap<&K, i32>,
     key: &K,
     what: &str,
-) -> Result<i32, StoreError>
-where
-    K: std::fmt::Debug,
-{
+) -> Result<i32, StoreError> {
     map.get(key)
         .copied()
         .ok_or_else(|| ValidationError::field(what, format!("unknown {what} {key:?}")).into())
@@ -111,6 +108,29 @@ pub async fn load(store: &Store, file: &CampaignFile) -> Result<LoadOutcome, Sto
     Ok(LoadOutcome::Created(campaign_id))
 }
 
+/// The file's units (reused by name from the shared directory) and their participation;
+/// returns the units' ids by key.
+async fn load_units<'f>(
+    tx: &DatabaseTransaction,
+    file: &'f CampaignFile,
+    campaign_id: i32,
+) -> Result<HashMap<&'f str, i32>, StoreError> {
+    let mut units: HashMap<&str, i32> = HashMap::new();
+    for u in &file.units {
+        let found = unit::Entity::find().filter(unit::Column::Name.eq(u.name.as_str())).one(tx).await?;
+        let id = match found {
+            Some(existing) => existing.id,
+            None => planning::units::insert(tx, None, 0, &u.input()).await?.id,
+        };
+        units.insert(&u.key, id);
+    }
+    for p in &file.participations {
+        let input = p.input(lookup(&units, p.unit.as_str(), "unit")?);
+        planning::participations::insert(tx, None, campaign_id, &input).await?;
+    }
+    Ok(units)
+}
+
 async fn load_campaign(
     tx: &DatabaseTransaction,
     file: &CampaignFile,
@@ -133,20 +153,7 @@ async fn load_campaign(
     };
     let campaign_id = planning::campaigns::insert(tx, None, 0, &input).await?.id;
 
-    // Units are a directory shared across campaigns: reuse by name.
-    let mut units: HashMap<&str, i32> = HashMap::new();
-    for u in &file.units {
-        let found = unit::Entity::find().filter(unit::Column::Name.eq(u.name.as_str())).one(tx).await?;
-        let id = match found {
-            Some(existing) => existing.id,
-            None => planning::units::insert(tx, None, 0, &u.input()).await?.id,
-        };
-        units.insert(&u.key, id);
-    }
-    for p in &file.participations {
-        let input = p.input(lookup(&units, p.unit.as_str(), "unit")?);
-        planning::participations::insert(tx, None, campaign_id, &input).await?;
-    }
+    let units = load_units(tx, file, campaign_id).await?;
 
     let mut venues: HashMap<&str, i32> = HashMap::new();
     for (i, v) in file.venues.iter().enumerate() {

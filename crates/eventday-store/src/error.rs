@@ -50,6 +50,9 @@ pub enum StoreError {
     /// The write conflicts with what is stored (e.g. same id, different content).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The acting user may not make this change (e.g. move an organization they are not above).
+    #[error("{0}")]
+    Forbidden(String),
     /// The operation is not available on this database engine (the message says what to use).
     #[error("{0}")]
     Unsupported(String),

@@ -12,16 +12,25 @@ pub mod entities;
 pub mod error;
 pub mod live;
 pub mod log;
-mod log_writer;
+pub mod org_tree;
 pub mod planning;
 pub mod queries;
 pub mod report_data;
 pub mod rollup;
 pub mod scope;
+mod sql;
+mod sums;
 pub mod synthetic;
+mod ttl_cache;
 pub mod views;
 
 mod db;
 
 pub use db::{Backend, Store};
+
+/// How long a running server may keep accepting a session or token after the account was
+/// disabled by another process (the command line or another instance): the life of its
+/// authentication cache. Changes made through a server take effect in that server at once.
+pub const AUTH_CACHE_SECONDS: u64 = crate::ttl_cache::TTL.as_secs();
+
 pub use error::{ConstraintKind, StoreError};

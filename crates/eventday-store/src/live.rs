@@ -14,7 +14,7 @@
 //! is ever held for a slow or vanished client.
 
 use crate::error::StoreError;
-use crate::rollup::statement;
+use crate::sql::statement;
 use crate::{Backend, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use eventday_domain::log::NewLogEntry;
@@ -406,13 +406,10 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
     let db = store.conn();
     let row = Row::find_by_statement(statement(
         db.get_database_backend(),
-        "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, \
-           COALESCE(CAST(SUM(visitors) AS BIGINT), 0) AS visitors, \
-           COALESCE(CAST(SUM(consultations) AS BIGINT), 0) AS consultations, \
-           COALESCE(CAST(SUM(complaints_received) AS BIGINT), 0) AS complaints_received, \
-           COALESCE(CAST(SUM(complaints_settled) AS BIGINT), 0) AS complaints_settled, \
-           COALESCE(CAST(SUM(money_recovered_fen) AS BIGINT), 0) AS money_recovered_fen \
-         FROM log_entries WHERE campaign_id = ?",
+        &format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, {} FROM log_entries WHERE campaign_id = ?",
+            crate::sums::saturating_sums(db.get_database_backend(), "", &crate::sums::FIGURE_COLUMNS)
+        ),
         vec![campaign_id.into()],
     ))
     .one(db)
@@ -495,10 +492,10 @@ pub async fn subtree_campaigns(store: &Store, organization_id: i32) -> Result<Ha
     let db = store.conn();
     let rows = Row::find_by_statement(statement(
         db.get_database_backend(),
-        "WITH RECURSIVE tree(id) AS ( \
-           SELECT id FROM organizations WHERE id = ? \
-           UNION ALL SELECT o.id FROM organizations o JOIN tree t ON o.parent_id = t.id) \
-         SELECT c.id AS id FROM campaigns c JOIN tree t ON c.organization_id = t.id",
+        &format!(
+            "{} SELECT c.id AS id FROM campaigns c JOIN tree t ON c.organization_id = t.id",
+            crate::org_tree::SUBTREE_CTE
+        ),
         vec![organization_id.into()],
     ))
     .all(db)

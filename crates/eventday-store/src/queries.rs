@@ -136,6 +136,19 @@ pub async fn list_campaigns(store: &Store) -> Result<Vec<CampaignListItem>, Stor
         .collect())
 }
 
+/// The campaigns `who` may read (see [`crate::scope::readable_campaigns`]), newest day first:
+/// what `GET /api/v1/campaigns` and the pages list.
+///
+/// # Errors
+/// A database error.
+pub async fn list_readable_campaigns(
+    store: &Store,
+    who: &crate::accounts::Principal,
+) -> Result<Vec<CampaignListItem>, StoreError> {
+    let readable = crate::scope::readable_campaigns(store, who).await?;
+    Ok(list_campaigns(store).await?.into_iter().filter(|c| readable.contains(&c.id)).collect())
+}
+
 /// A campaign with its totals, per campaign and per venue.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -149,10 +162,9 @@ pub struct CampaignSummary {
     pub venue_days: Vec<crate::scope::VenueDay>,
 }
 
-/// `COALESCE(CAST(SUM(col) AS BIGINT), 0)`: PostgreSQL sums bigint into numeric otherwise.
-fn sum(col: &str) -> Expr {
-    let total: Expr = Func::cast_as(Func::sum(Expr::col(Alias::new(col))), Alias::new("BIGINT")).into();
-    Func::coalesce([total, Expr::val(0i64)]).into()
+/// `SUM(col)` as a `BIGINT` that cannot overflow (see [`crate::sums`]).
+fn sum(backend: sea_orm::DbBackend, col: &str) -> Expr {
+    Expr::cust(crate::sums::saturating_sum(backend, col))
 }
 
 #[derive(FromQueryResult)]
@@ -201,48 +213,8 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         .all(db)
         .await?;
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
-
-    let sums: Vec<VenueSums> = query_all(
-        store,
-        Query::select()
-            .column(Alias::new("venue_id"))
-            .expr_as(
-                Func::cast_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("BIGINT")),
-                Alias::new("entries"),
-            )
-            .expr_as(sum("visitors"), Alias::new("visitors"))
-            .expr_as(sum("consultations"), Alias::new("consultations"))
-            .expr_as(sum("complaints_received"), Alias::new("complaints_received"))
-            .expr_as(sum("complaints_settled"), Alias::new("complaints_settled"))
-            .expr_as(sum("money_recovered_fen"), Alias::new("money_recovered_fen"))
-            .from(Alias::new("log_entries"))
-            .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
-            .group_by_col(Alias::new("venue_id")),
-    )
-    .await?;
-    let sums: HashMap<i32, VenueSums> = sums.into_iter().map(|s| (s.venue_id, s)).collect();
-
-    let handed: Vec<MaterialSums> = query_all(
-        store,
-        Query::select()
-            .expr_as(Expr::col((Alias::new("e"), Alias::new("venue_id"))), Alias::new("venue_id"))
-            .expr_as(Expr::col((Alias::new("m"), Alias::new("material_id"))), Alias::new("material_id"))
-            .expr_as(sum("quantity"), Alias::new("quantity"))
-            .from_as(Alias::new("log_entry_materials"), Alias::new("m"))
-            .join_as(
-                sea_orm::JoinType::InnerJoin,
-                Alias::new("log_entries"),
-                Alias::new("e"),
-                Expr::col((Alias::new("e"), Alias::new("id")))
-                    .equals((Alias::new("m"), Alias::new("log_entry_id"))),
-            )
-            .and_where(Expr::col((Alias::new("e"), Alias::new("campaign_id"))).eq(campaign_id))
-            .group_by_columns([
-                (Alias::new("e"), Alias::new("venue_id")),
-                (Alias::new("m"), Alias::new("material_id")),
-            ]),
-    )
-    .await?;
+    let sums = venue_sums(store, campaign_id).await?;
+    let handed = handed_out(store, campaign_id).await?;
 
     let booths =
         booth::Entity::find().filter(booth::Column::VenueId.is_in(venue_ids.clone())).all(db).await?;
@@ -270,36 +242,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         });
     }
 
-    let materials = material::Entity::find()
-        .filter(material::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(material::Column::Id)
-        .all(db)
-        .await?;
-    let allocations = material_allocation::Entity::find()
-        .filter(
-            material_allocation::Column::MaterialId.is_in(materials.iter().map(|m| m.id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?;
-    let material_inputs = materials
-        .iter()
-        .map(|m| MaterialInput {
-            id: i64::from(m.id),
-            name: m.name.clone(),
-            unit_label: m.unit_label.clone(),
-            planned: m.planned,
-            allocated: allocations
-                .iter()
-                .filter(|a| a.material_id == m.id)
-                .map(|a| (i64::from(a.venue_id), a.quantity))
-                .collect(),
-            handed_out: handed
-                .iter()
-                .filter(|h| h.material_id == m.id)
-                .map(|h| (i64::from(h.venue_id), h.quantity))
-                .collect::<BTreeMap<_, _>>(),
-        })
-        .collect();
+    let material_inputs = material_inputs(store, campaign_id, &handed).await?;
 
     let activities =
         activity::Entity::find().filter(activity::Column::VenueId.is_in(venue_ids)).all(db).await?;
@@ -349,4 +292,92 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         totals: CampaignTotals::compute(&input),
         venue_days: crate::scope::venue_days(db, campaign_id).await?,
     })
+}
+
+/// A campaign's log figures summed per venue (in SQL), by venue id.
+async fn venue_sums(store: &Store, campaign_id: i32) -> Result<HashMap<i32, VenueSums>, StoreError> {
+    let backend = store.conn().get_database_backend();
+    let sums: Vec<VenueSums> = query_all(
+        store,
+        Query::select()
+            .column(Alias::new("venue_id"))
+            .expr_as(
+                Func::cast_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("BIGINT")),
+                Alias::new("entries"),
+            )
+            .expr_as(sum(backend, "visitors"), Alias::new("visitors"))
+            .expr_as(sum(backend, "consultations"), Alias::new("consultations"))
+            .expr_as(sum(backend, "complaints_received"), Alias::new("complaints_received"))
+            .expr_as(sum(backend, "complaints_settled"), Alias::new("complaints_settled"))
+            .expr_as(sum(backend, "money_recovered_fen"), Alias::new("money_recovered_fen"))
+            .from(Alias::new("log_entries"))
+            .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
+            .group_by_col(Alias::new("venue_id")),
+    )
+    .await?;
+    Ok(sums.into_iter().map(|s| (s.venue_id, s)).collect())
+}
+
+/// Materials handed out per venue and material, summed over a campaign's log entries.
+async fn handed_out(store: &Store, campaign_id: i32) -> Result<Vec<MaterialSums>, StoreError> {
+    let backend = store.conn().get_database_backend();
+    query_all(
+        store,
+        Query::select()
+            .expr_as(Expr::col((Alias::new("e"), Alias::new("venue_id"))), Alias::new("venue_id"))
+            .expr_as(Expr::col((Alias::new("m"), Alias::new("material_id"))), Alias::new("material_id"))
+            .expr_as(sum(backend, "quantity"), Alias::new("quantity"))
+            .from_as(Alias::new("log_entry_materials"), Alias::new("m"))
+            .join_as(
+                sea_orm::JoinType::InnerJoin,
+                Alias::new("log_entries"),
+                Alias::new("e"),
+                Expr::col((Alias::new("e"), Alias::new("id")))
+                    .equals((Alias::new("m"), Alias::new("log_entry_id"))),
+            )
+            .and_where(Expr::col((Alias::new("e"), Alias::new("campaign_id"))).eq(campaign_id))
+            .group_by_columns([
+                (Alias::new("e"), Alias::new("venue_id")),
+                (Alias::new("m"), Alias::new("material_id")),
+            ]),
+    )
+    .await
+}
+
+/// A campaign's materials with their allocations and what was handed out, for the totals.
+async fn material_inputs(
+    store: &Store,
+    campaign_id: i32,
+    handed: &[MaterialSums],
+) -> Result<Vec<MaterialInput>, StoreError> {
+    let materials = material::Entity::find()
+        .filter(material::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(material::Column::Id)
+        .all(store.conn())
+        .await?;
+    let allocations = material_allocation::Entity::find()
+        .filter(
+            material_allocation::Column::MaterialId.is_in(materials.iter().map(|m| m.id).collect::<Vec<_>>()),
+        )
+        .all(store.conn())
+        .await?;
+    Ok(materials
+        .iter()
+        .map(|m| MaterialInput {
+            id: i64::from(m.id),
+            name: m.name.clone(),
+            unit_label: m.unit_label.clone(),
+            planned: m.planned,
+            allocated: allocations
+                .iter()
+                .filter(|a| a.material_id == m.id)
+                .map(|a| (i64::from(a.venue_id), a.quantity))
+                .collect(),
+            handed_out: handed
+                .iter()
+                .filter(|h| h.material_id == m.id)
+                .map(|h| (i64::from(h.venue_id), h.quantity))
+                .collect::<BTreeMap<_, _>>(),
+        })
+        .collect())
 }

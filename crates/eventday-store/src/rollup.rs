@@ -9,55 +9,32 @@
 
 use crate::Store;
 use crate::error::StoreError;
+use crate::sql::statement;
 use chrono::NaiveDate;
 use eventday_domain::totals::Figures;
 use eventday_domain::{DayStatus, VenueKind};
-use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{DbBackend, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 
 /// Largest page of districts one call returns.
 pub const MAX_PAGE: u64 = 1_000;
 
-/// Rewrites `?` placeholders as `$1, $2, ...` for PostgreSQL (the SQL here has no `?` in literals).
-pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DbBackend::Postgres {
-        let mut out = String::with_capacity(sql.len() + 16);
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push('$');
-                out.push_str(&n.to_string());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        sql.to_owned()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
 /// `?, ?, ?` for an `IN` list of `n` values.
 fn marks(n: usize) -> String {
     vec!["?"; n.max(1)].join(", ")
 }
 
-/// The subtree of organization `?` (the root included), as a CTE named `tree`.
-const TREE: &str = "WITH RECURSIVE tree(id) AS ( \
-     SELECT id FROM organizations WHERE id = ? \
-     UNION ALL SELECT o.id FROM organizations o JOIN tree t ON o.parent_id = t.id)";
+// The subtree of organization `?` (the root included, depth-bounded), as a CTE named `tree`.
+use crate::org_tree::SUBTREE_CTE as TREE;
 
-/// The summed tallies (`s`, rows of `venue_tallies`) as columns, cast so PostgreSQL returns
-/// `bigint` rather than `numeric`.
-const SUMS: &str = "COALESCE(CAST(SUM(s.log_entries) AS BIGINT), 0) AS log_entries, \
-     COALESCE(CAST(SUM(s.visitors) AS BIGINT), 0) AS visitors, \
-     COALESCE(CAST(SUM(s.consultations) AS BIGINT), 0) AS consultations, \
-     COALESCE(CAST(SUM(s.complaints_received) AS BIGINT), 0) AS complaints_received, \
-     COALESCE(CAST(SUM(s.complaints_settled) AS BIGINT), 0) AS complaints_settled, \
-     COALESCE(CAST(SUM(s.money_recovered_fen) AS BIGINT), 0) AS money_recovered_fen";
+/// The summed tallies (`s`, rows of `venue_tallies`) as `BIGINT` columns that cannot overflow
+/// (see [`crate::sums`]).
+fn tally_sums(backend: DbBackend) -> String {
+    let mut cols = vec!["log_entries"];
+    cols.extend(crate::sums::FIGURE_COLUMNS);
+    crate::sums::saturating_sums(backend, "s.", &cols)
+}
 
 /// Grand totals of a roll-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -246,13 +223,16 @@ async fn totals_in_chunks(
         let in_chunk = marks(chunk.len());
         let sums = SumRow::find_by_statement(statement(
             backend,
-            &format!("SELECT {SUMS} FROM venue_tallies s WHERE s.campaign_id IN ({in_chunk})"),
+            &format!(
+                "SELECT {} FROM venue_tallies s WHERE s.campaign_id IN ({in_chunk})",
+                tally_sums(backend)
+            ),
             values.clone(),
         ))
         .one(db)
         .await?;
         if let Some(s) = sums {
-            totals.log_entries += s.log_entries;
+            totals.log_entries = totals.log_entries.saturating_add(s.log_entries);
             totals.figures += s.figures();
         }
         totals.venues += Count::find_by_statement(statement(
@@ -324,8 +304,9 @@ pub async fn rollup_districts(
     let sums: HashMap<i32, SumRow> = CampaignSumRow::find_by_statement(statement(
         backend,
         &format!(
-            "SELECT s.campaign_id AS campaign_id, {SUMS} FROM venue_tallies s \
+            "SELECT s.campaign_id AS campaign_id, {} FROM venue_tallies s \
              WHERE s.campaign_id IN ({}) GROUP BY s.campaign_id",
+            tally_sums(backend),
             marks(n)
         ),
         ids.clone(),
@@ -389,8 +370,9 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
     let sums: HashMap<i32, SumRow> = VenueSumRow::find_by_statement(statement(
         backend,
         &format!(
-            "SELECT s.venue_id AS venue_id, {SUMS} FROM venue_tallies s \
-             WHERE s.campaign_id IN ({list}) GROUP BY s.venue_id"
+            "SELECT s.venue_id AS venue_id, {} FROM venue_tallies s \
+             WHERE s.campaign_id IN ({list}) GROUP BY s.venue_id",
+            tally_sums(backend)
         ),
         ids.clone(),
     ))

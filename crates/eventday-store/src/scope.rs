@@ -3,10 +3,11 @@
 //! figures) or reopens it.
 
 use crate::Store;
-use crate::accounts::{Principal, organization_tree};
+use crate::accounts::Principal;
 use crate::audit::{self, Action};
 use crate::entities::{campaign, venue};
 use crate::error::StoreError;
+use crate::org_tree::organization_tree;
 use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{
@@ -38,7 +39,7 @@ pub async fn venue_scope(db: &impl ConnectionTrait, venue_id: i32) -> Result<Opt
         campaign_id: i32,
         organization_id: i32,
     }
-    let row = Row::find_by_statement(crate::rollup::statement(
+    let row = Row::find_by_statement(crate::sql::statement(
         db.get_database_backend(),
         "SELECT v.campaign_id AS campaign_id, c.organization_id AS organization_id \
          FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id = ?",
@@ -269,12 +270,12 @@ pub(crate) async fn venue_scope_cached(
     store: &Store,
     venue_id: i32,
 ) -> Result<Option<VenueScope>, StoreError> {
-    if let Some(s) = store.scope_cache().venue(venue_id) {
+    if let Some(s) = store.scope_cache().get(&venue_id) {
         return Ok(Some(s));
     }
     let s = venue_scope(store.conn(), venue_id).await?;
     if let Some(s) = s {
-        store.scope_cache().put(s);
+        store.scope_cache().put(s.venue_id, s);
     }
     Ok(s)
 }
@@ -307,6 +308,7 @@ pub async fn locate(
     id: &str,
 ) -> Result<Option<Location>, StoreError> {
     use crate::entities::*;
+    use sea_orm::QuerySelect;
     if entity == Entity::LogEntry {
         let venue = log_entry::Entity::find_by_id(id.to_owned()).one(db).await?.map(|e| e.venue_id);
         return at_venue(db, venue).await;
@@ -363,8 +365,20 @@ pub async fn locate(
             at_venue(db, v).await
         }
         Entity::Photo => {
-            let Some(p) = log_photo::Entity::find_by_id(n).one(db).await? else { return Ok(None) };
-            let v = log_entry::Entity::find_by_id(p.log_entry_id).one(db).await?.map(|e| e.venue_id);
+            // The entry's id only: a photo's bytes stay in the database (up to 5 MiB each).
+            let entry: Option<String> = log_photo::Entity::find_by_id(n)
+                .select_only()
+                .column(log_photo::Column::LogEntryId)
+                .into_tuple()
+                .one(db)
+                .await?;
+            let Some(entry) = entry else { return Ok(None) };
+            let v: Option<i32> = log_entry::Entity::find_by_id(entry)
+                .select_only()
+                .column(log_entry::Column::VenueId)
+                .into_tuple()
+                .one(db)
+                .await?;
             at_venue(db, v).await
         }
         Entity::LogEntry => Ok(None),

@@ -2,6 +2,10 @@
 //! `N` districts, each with one campaign on the same day, 17 venues and about 50 log entries per
 //! venue.
 //!
+//! This is the one place that writes without the store's per-entity write functions (see
+//! [`crate::planning`]): it exists for volume, and its rows are plain multi-row inserts with no
+//! audit events. Everything users enter goes through the write functions.
+//!
 //! Speed comes from multi-row inserts inside one transaction per chunk of districts (one commit
 //! per chunk instead of one per row). Each district is written whole inside one chunk, so a run
 //! that was interrupted can simply be started again: districts that already have their campaign
@@ -296,6 +300,18 @@ async fn write_districts(
         .into_iter()
         .collect();
 
+    let (venue_count, venue_ids) = write_venues(tx, todo, &campaign_of_org, now).await?;
+    let entries = write_log(tx, spec, todo, &campaign_of_org, &venue_ids, opens, now).await?;
+    Ok((venue_count, entries))
+}
+
+/// The districts' venues; returns how many, and their ids by (campaign, name).
+async fn write_venues(
+    tx: &impl ConnectionTrait,
+    todo: &[(u32, i32)],
+    campaign_of_org: &HashMap<i32, i32>,
+    now: DateTime<Utc>,
+) -> Result<(u64, HashMap<(i32, String), i32>), StoreError> {
     let mut venues = Vec::with_capacity(todo.len() * VENUES_PER_DISTRICT as usize);
     for (d, org) in todo {
         let campaign_id = campaign_of_org
@@ -339,6 +355,19 @@ async fn write_districts(
         .map(|(c, n, id)| ((c, n), id))
         .collect();
 
+    Ok((venue_count, venue_ids))
+}
+
+/// About [`ENTRIES_PER_VENUE`] log entries per venue, deterministic per seed and district.
+async fn write_log(
+    tx: &impl ConnectionTrait,
+    spec: &SyntheticSpec,
+    todo: &[(u32, i32)],
+    campaign_of_org: &HashMap<i32, i32>,
+    venue_ids: &HashMap<(i32, String), i32>,
+    opens: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
     let mut entries = 0u64;
     let mut batch: Vec<log_entry::ActiveModel> = Vec::with_capacity(ROWS_PER_STATEMENT);
     for (d, org) in todo {
@@ -401,7 +430,7 @@ async fn write_districts(
         entries += batch.len() as u64;
         log_entry::Entity::insert_many(batch).exec_without_returning(tx).await?;
     }
-    Ok((venue_count, entries))
+    Ok(entries)
 }
 
 #[cfg(test)]

@@ -10,19 +10,10 @@ use axum::response::{IntoResponse, Response};
 use eventday_domain::csv::{ImportReport, Kind, Lang};
 use eventday_store::csv_io::{self, ImportOptions};
 use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 /// Largest CSV upload accepted (bytes).
 pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
-
-/// The CSV part of the API document.
-#[must_use]
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    #[derive(OpenApi)]
-    #[openapi(paths(import, export), components(schemas(ImportReportDoc, RowErrorDoc)))]
-    struct Doc;
-    Doc::openapi()
-}
 
 /// What an import did (or would do); `errors` lists every bad cell.
 #[derive(ToSchema)]

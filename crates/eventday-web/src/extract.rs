@@ -43,8 +43,8 @@ pub(crate) async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Resul
 /// [`AppError::Malformed`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
-    result.map_err(|e| {
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
+    let value = result.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let mut fields = FieldErrors::new();
@@ -60,7 +60,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             format!("the JSON body does not match the expected shape: {text}")
         };
         AppError::Malformed { message, fields }
-    })
+    })?;
+    // Anything but whitespace after the value (`{"name":"a"}garbage`) makes the body unreadable.
+    de.end().map_err(|e| AppError::Malformed {
+        message: format!("unexpected data after the JSON value at line {}, column {}", e.line(), e.column()),
+        fields: FieldErrors::new(),
+    })?;
+    Ok(value)
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
@@ -151,5 +157,15 @@ mod tests {
         assert_eq!(fields(parse_json(br#"{"visitors":"many"}"#)), ["visitors"]);
         assert_eq!(fields(parse_json(br#"{"visitors":1,"vistors":2}"#)), ["vistors"]);
         assert!(fields(parse_json(br#"{"visitors":1"#)).is_empty());
+    }
+
+    #[test]
+    fn trailing_data_after_the_value_is_refused() {
+        assert!(matches!(parse_json::<T>(br#"{"visitors":1}garbage"#), Err(AppError::Malformed { .. })));
+        assert!(matches!(
+            parse_json::<T>(br#"{"visitors":1}{"visitors":2}"#),
+            Err(AppError::Malformed { .. })
+        ));
+        assert!(parse_json::<T>(b"{\"visitors\":1}\n ").is_ok());
     }
 }

@@ -2,22 +2,26 @@
 //!
 //! Handlers extract, call the store or the domain, and shape the response; one [`AppError`]
 //! maps every failure to a status and the JSON error envelope. Every route is declared once in
-//! [`routes::table`] with its access rule (see [`auth`]).
+//! [`routes::table`] with its access rule (see [`auth`]); an API route's method and path are
+//! read from its handler's `#[utoipa::path]`, and [`openapi`] assembles the document from them.
 
 pub mod api;
 pub mod auth;
 pub mod csv;
+pub mod doc_fixes;
 mod error;
 pub mod extract;
 mod html;
+mod openapi;
 mod ops;
 mod pages;
 pub mod report;
 mod routes;
+pub mod security;
 pub mod web;
 
-pub use error::{AppError, ErrorBody, ErrorDetail};
-pub use routes::route_table;
+pub use error::{AppError, ErrorBody, ErrorCode, ErrorDetail};
+pub use routes::{openapi_document, route_table};
 
 use axum::Router;
 use axum::http::Request;
@@ -66,9 +70,10 @@ pub fn router(state: AppState) -> Router {
     routes::build(&state)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::browser_pages))
-        // Body limits are per route (see `api::routes`); this turns their bare 413s into the envelope.
+        // Body limits are per route (see `auth::documented!`); this turns their bare 413s into the envelope.
         .layer(axum::middleware::from_fn(error::envelope_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -1,12 +1,11 @@
 //! Event-day operations: roll-ups over organization trees and the live feed (Server-Sent Events).
 
-use crate::auth::{RouteSpec, Rule, Target, route};
+use crate::auth::{RouteSpec, Rule, Target, documented};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::http::Method;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use eventday_domain::FieldErrors;
 use eventday_store::live::{self, Cursor, LiveEntry, LiveMessage, Scope, Subscription};
@@ -17,7 +16,6 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
-use utoipa::OpenApi;
 
 /// The operations routes, each with its access rule: roll-ups and feeds are read access to
 /// the organization or campaign (organizers and viewers of its tree, leads of the campaign).
@@ -26,21 +24,17 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     const ORG: &[Target] = &[Target::Path(Organization, "id")];
     const CAMPAIGN: &[Target] = &[Target::Path(Campaign, "id")];
     vec![
-        route(Method::GET, "/api/v1/organizations/{id}/rollup", Rule::Read(ORG), rollup),
-        route(Method::GET, "/api/v1/organizations/{id}/live", Rule::Read(ORG), organization_live),
-        route(Method::GET, "/api/v1/campaigns/{id}/live", Rule::Read(CAMPAIGN), campaign_live),
+        documented!(Rule::Read(ORG), rollup),
+        documented!(Rule::Read(ORG), organization_live),
+        documented!(Rule::Read(CAMPAIGN), campaign_live),
     ]
 }
 
-/// The operations part of the API document.
-pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
-    #[derive(OpenApi)]
-    #[openapi(
-        paths(rollup, organization_live, campaign_live),
-        components(schemas(LiveEntry, LiveTotalsEvent))
-    )]
-    struct Doc;
-    Doc::openapi()
+/// Schemas the feeds' descriptions name (their bodies are Server-Sent Events, not JSON).
+pub(crate) fn schemas() -> Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)> {
+    let mut v = crate::openapi::schema_of::<LiveEntry>();
+    v.extend(crate::openapi::schema_of::<LiveTotalsEvent>());
+    v
 }
 
 fn path_id(id: Result<Path<i32>, PathRejection>, what: &str) -> Result<i32, AppError> {

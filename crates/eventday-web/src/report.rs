@@ -35,7 +35,7 @@ pub struct ReportQuery {
 /// the `X-Eventday-Missing-Chars` response header.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.pdf", tag = "report",
     params(("id" = i32, Path, description = "campaign id"), ReportQuery),
-    responses((status = 200, content_type = "application/pdf", body = crate::api::Binary, description = "the report",
+    responses((status = 200, content_type = "application/pdf", body = crate::openapi::Binary, description = "the report",
             headers(("X-Eventday-Missing-Chars" = String, description = "characters drawn as boxes, e.g. `U+4E00 U+4E01`; absent when none"))),
         (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody),
         (status = 422, body = crate::ErrorBody)))]

@@ -5,8 +5,10 @@
 //!
 //! Lines are counted from 1 with the header as line 1, as a spreadsheet shows them.
 
+mod cells;
 mod rows;
 
+pub use cells::*;
 pub use rows::*;
 
 use serde::{Deserialize, Serialize};

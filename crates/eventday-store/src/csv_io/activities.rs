@@ -1,6 +1,6 @@
 //! Activities held by the venues.
 
-use super::{Change, Ctx, ExportCtx, dup, no_venue, venue_list};
+use super::{Ctx, ExportCtx, dup, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::activities;
@@ -23,10 +23,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>) -> 
     let total = rows.len();
     for (i, (line, row)) in rows.into_iter().enumerate() {
         ctx.tick(i + 1, total);
-        let Some(vid) = venues.iter().find(|v| v.name == row.venue).map(|v| v.id) else {
-            ctx.err(line, "venue", no_venue(&row.venue));
-            continue;
-        };
+        let Some(vid) = ctx.venue(&venues, line, &row.venue) else { continue };
         if let Some(first) = dup(&mut seen, (vid, row.title.clone()), line) {
             ctx.err(line, "title", format!("same activity as line {first}"));
             continue;
@@ -61,11 +58,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, ActivityRow)>) -> 
             continue;
         }
         let actor = ctx.actor();
-        let (change, written) = match old {
-            Some(a) => (Change::Updated, activities::change(&ctx.tx, actor, a.id, &input).await),
-            None => (Change::Created, activities::insert(&ctx.tx, actor, vid, &input).await),
-        };
-        ctx.outcome(line, change, written, column)?;
+        let written = activities::save(&ctx.tx, actor, vid, old.map(|o| o.id), &input).await;
+        ctx.saved(line, written, column)?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Materials allocated to venues (the catalogue item is created or changed with them).
 
-use super::{Change, Ctx, ExportCtx, dup, no_venue, venue_list};
+use super::{Change, Ctx, ExportCtx, dup, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::{self, materials};
@@ -41,10 +41,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, AllocationRow)>) -
     let total = rows.len();
     for (i, (line, row)) in rows.into_iter().enumerate() {
         ctx.tick(i + 1, total);
-        let Some(vid) = venues.iter().find(|v| v.name == row.venue).map(|v| v.id) else {
-            ctx.err(line, "venue", no_venue(&row.venue));
-            continue;
-        };
+        let Some(vid) = ctx.venue(&venues, line, &row.venue) else { continue };
         if let Some(first) = dup(&mut seen, (row.material.clone(), vid), line) {
             ctx.err(line, "venue", format!("same material and venue as line {first}"));
             continue;

@@ -1,6 +1,6 @@
 //! Booths on the venues' floor plans.
 
-use super::{Change, Ctx, ExportCtx, dup, no_venue, rect, unit_map, venue_list};
+use super::{Ctx, ExportCtx, dup, rect, unit_map, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::booths;
@@ -33,11 +33,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
     let total = rows.len();
     for (i, (line, row)) in rows.into_iter().enumerate() {
         ctx.tick(i + 1, total);
-        let Some(v) = venues.iter().find(|v| v.name == row.venue) else {
-            ctx.err(line, "venue", no_venue(&row.venue));
-            continue;
-        };
-        if let Some(first) = dup(&mut seen, (v.id, row.topic.clone()), line) {
+        let Some(vid) = ctx.venue(&venues, line, &row.venue) else { continue };
+        if let Some(first) = dup(&mut seen, (vid, row.topic.clone()), line) {
             ctx.err(line, "topic", format!("same booth as line {first}"));
             continue;
         }
@@ -53,7 +50,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
         if unit_ids.len() < row.units.len() {
             continue;
         }
-        let old = stored.iter().find(|b| b.venue_id == v.id && b.topic == row.topic);
+        let old = stored.iter().find(|b| b.venue_id == vid && b.topic == row.topic);
         let same = old.is_some_and(|b| {
             let old_units: BTreeSet<i32> =
                 links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
@@ -74,11 +71,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
             unit_ids: unit_ids.into_iter().collect(),
         };
         let actor = ctx.actor();
-        let (change, written) = match old {
-            Some(b) => (Change::Updated, booths::change(&ctx.tx, actor, b.id, &input).await),
-            None => (Change::Created, booths::insert(&ctx.tx, actor, v.id, &input).await),
-        };
-        ctx.outcome(line, change, written, column)?;
+        let written = booths::save(&ctx.tx, actor, vid, old.map(|o| o.id), &input).await;
+        ctx.saved(line, written, column)?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Consumer disputes received on the day, with their status and outcome.
 
-use super::{Change, Ctx, ExportCtx, dup, no_venue, unit_map, venue_list};
+use super::{Change, Ctx, ExportCtx, dup, unit_map, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::{self, disputes};
@@ -35,10 +35,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, DisputeRow)>) -> R
     let total = rows.len();
     for (i, (line, row)) in rows.into_iter().enumerate() {
         ctx.tick(i + 1, total);
-        let Some(vid) = venues.iter().find(|v| v.name == row.venue).map(|v| v.id) else {
-            ctx.err(line, "venue", no_venue(&row.venue));
-            continue;
-        };
+        let Some(vid) = ctx.venue(&venues, line, &row.venue) else { continue };
         let booth_id = match &row.booth {
             None => None,
             Some(t) => match booths.get(&(vid, t.clone())) {

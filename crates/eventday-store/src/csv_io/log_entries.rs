@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::queries::insert_log_entry;
 use chrono::Utc;
 use eventday_domain::ValidationError;
-use eventday_domain::csv::{CsvRow, LogEntryRow};
+use eventday_domain::csv::{CsvRow, LogEntryRow, RowError};
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::time::{day_bounds, local_to_utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -21,77 +21,73 @@ fn log_column(field: &str) -> &str {
     }
 }
 
-pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> Result<(), StoreError> {
-    let cid = ctx.campaign.id;
-    let (day_start, day_end) =
-        day_bounds(ctx.campaign.date, ctx.zone).map_err(|e| ValidationError::field("date", e))?;
-    let venues = venue_list(&ctx.tx, cid).await?;
-    let venue_by_name: HashMap<&str, i32> = venues.iter().map(|v| (v.name.as_str(), v.id)).collect();
-    let vids: Vec<i32> = venues.iter().map(|v| v.id).collect();
-    let booths: HashMap<(i32, String), i32> = booth::Entity::find()
-        .filter(booth::Column::VenueId.is_in(vids.clone()))
-        .all(&ctx.tx)
-        .await?
-        .into_iter()
-        .map(|b| ((b.venue_id, b.topic), b.id))
-        .collect();
-    let activities: HashMap<(i32, String), i32> = activity::Entity::find()
-        .filter(activity::Column::VenueId.is_in(vids))
-        .all(&ctx.tx)
-        .await?
-        .into_iter()
-        .map(|a| ((a.venue_id, a.title), a.id))
-        .collect();
-    let materials: HashMap<String, i32> = material::Entity::find()
-        .filter(material::Column::CampaignId.eq(cid))
-        .all(&ctx.tx)
-        .await?
-        .into_iter()
-        .map(|m| (m.name, m.id))
-        .collect();
-    let mut stored: HashMap<String, (i32, String)> = HashMap::new();
-    let ids: Vec<String> = rows.iter().map(|(_, r)| r.id.to_string()).collect();
-    for chunk in ids.chunks(500) {
-        for e in log_entry::Entity::find()
-            .filter(log_entry::Column::Id.is_in(chunk.iter().cloned()))
+/// What a row's names refer to in the campaign.
+struct Names {
+    venues: HashMap<String, i32>,
+    booths: HashMap<(i32, String), i32>,
+    activities: HashMap<(i32, String), i32>,
+    materials: HashMap<String, i32>,
+}
+
+impl Names {
+    async fn load(ctx: &Ctx<'_>) -> Result<Names, StoreError> {
+        let cid = ctx.campaign.id;
+        let venues = venue_list(&ctx.tx, cid).await?;
+        let vids: Vec<i32> = venues.iter().map(|v| v.id).collect();
+        let booths = booth::Entity::find()
+            .filter(booth::Column::VenueId.is_in(vids.clone()))
             .all(&ctx.tx)
             .await?
-        {
-            stored.insert(e.id, (e.campaign_id, e.content_hash));
-        }
+            .into_iter()
+            .map(|b| ((b.venue_id, b.topic), b.id))
+            .collect();
+        let activities = activity::Entity::find()
+            .filter(activity::Column::VenueId.is_in(vids))
+            .all(&ctx.tx)
+            .await?
+            .into_iter()
+            .map(|a| ((a.venue_id, a.title), a.id))
+            .collect();
+        let materials = material::Entity::find()
+            .filter(material::Column::CampaignId.eq(cid))
+            .all(&ctx.tx)
+            .await?
+            .into_iter()
+            .map(|m| (m.name, m.id))
+            .collect();
+        let venues = venues.into_iter().map(|v| (v.name, v.id)).collect();
+        Ok(Names { venues, booths, activities, materials })
     }
-    let mut seen = HashMap::new();
-    let mut plan = Vec::new();
-    for (line, row) in rows {
-        let before = ctx.report.errors.len();
-        let mut err = |key: &str, msg: String| ctx.report.errors.push(ctx.headers.error(line, key, msg));
-        if let Some(first) = dup(&mut seen, row.id, line) {
-            err("id", format!("same id as line {first}"));
-            continue;
-        }
-        let Some(vid) = venue_by_name.get(row.venue.as_str()).copied() else {
+
+    /// The entry a row describes, or errors on its cells (pushed to `errors`).
+    fn entry(
+        &self,
+        ctx: &Ctx<'_>,
+        line: u64,
+        row: LogEntryRow,
+        errors: &mut Vec<RowError>,
+    ) -> Option<NewLogEntry> {
+        let before = errors.len();
+        let mut err = |key: &str, msg: String| errors.push(ctx.headers.error(line, key, msg));
+        let Some(vid) = self.venues.get(&row.venue).copied() else {
             err("venue", format!("no venue named {:?} in this campaign", row.venue));
-            continue;
+            return None;
         };
-        let booth_id = row.booth.as_ref().and_then(|t| {
-            let b = booths.get(&(vid, t.clone())).copied();
-            if b.is_none() {
-                err("booth", format!("no booth {t:?} at venue {:?}", row.venue));
+        let mut find = |map: &HashMap<(i32, String), i32>, key: &str, name: &Option<String>, what: &str| {
+            let t = name.as_ref()?;
+            let found = map.get(&(vid, t.clone())).copied();
+            if found.is_none() {
+                err(key, format!("no {what} {t:?} at venue {:?}", row.venue));
             }
-            b
-        });
-        let activity_id = row.activity.as_ref().and_then(|t| {
-            let a = activities.get(&(vid, t.clone())).copied();
-            if a.is_none() {
-                err("activity", format!("no activity {t:?} at venue {:?}", row.venue));
-            }
-            a
-        });
-        let mut mats = BTreeMap::new();
+            found
+        };
+        let booth_id = find(&self.booths, "booth", &row.booth, "booth");
+        let activity_id = find(&self.activities, "activity", &row.activity, "activity");
+        let mut materials = BTreeMap::new();
         for (name, q) in &row.materials {
-            match materials.get(name) {
+            match self.materials.get(name) {
                 Some(id) => {
-                    mats.insert(i64::from(*id), *q);
+                    materials.insert(i64::from(*id), *q);
                 }
                 None => err("materials", format!("no material named {name:?} in this campaign")),
             }
@@ -101,7 +97,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
             Ok(t) => t,
             Err(m) => {
                 err("recorded_at", m);
-                continue;
+                return None;
             }
         };
         let entry = NewLogEntry {
@@ -112,20 +108,55 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
             recorded_at,
             author_name: row.author,
             figures: row.figures,
-            materials: mats,
+            materials,
             note: row.note,
         };
-        if let Err(v) = entry.validate(day_start, day_end) {
-            for (f, why) in v.fields {
-                err(log_column(&f), why);
-            }
+        (errors.len() == before).then_some(entry)
+    }
+}
+
+/// Content hashes of the stored entries among `ids`: id -> (campaign, hash).
+async fn stored(ctx: &Ctx<'_>, ids: &[String]) -> Result<HashMap<String, (i32, String)>, StoreError> {
+    let mut stored = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for e in log_entry::Entity::find()
+            .filter(log_entry::Column::Id.is_in(chunk.iter().cloned()))
+            .all(&ctx.tx)
+            .await?
+        {
+            stored.insert(e.id, (e.campaign_id, e.content_hash));
         }
-        if ctx.report.errors.len() > before {
+    }
+    Ok(stored)
+}
+
+pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> Result<(), StoreError> {
+    let cid = ctx.campaign.id;
+    let (day_start, day_end) =
+        day_bounds(ctx.campaign.date, ctx.zone).map_err(|e| ValidationError::field("date", e))?;
+    let names = Names::load(ctx).await?;
+    let ids: Vec<String> = rows.iter().map(|(_, r)| r.id.to_string()).collect();
+    let stored = stored(ctx, &ids).await?;
+    let mut seen = HashMap::new();
+    let mut plan = Vec::new();
+    for (line, row) in rows {
+        if let Some(first) = dup(&mut seen, row.id, line) {
+            ctx.err(line, "id", format!("same id as line {first}"));
             continue;
         }
-        match stored.get(&row.id.to_string()) {
+        let mut errors = Vec::new();
+        let entry = names.entry(ctx, line, row, &mut errors);
+        ctx.report.errors.append(&mut errors);
+        let Some(entry) = entry else { continue };
+        if let Err(v) = entry.validate(day_start, day_end) {
+            for (f, why) in v.fields {
+                ctx.err(line, log_column(&f), why);
+            }
+            continue;
+        }
+        match stored.get(&entry.id.to_string()) {
             None => plan.push((line, entry)),
-            Some((c, hash)) if *c == cid && *hash == entry.content_hash() => ctx.report.unchanged += 1,
+            Some((c, hash)) if *c == cid && *hash == entry.content_hash() => ctx.unchanged(),
             Some((c, _)) if *c != cid => {
                 ctx.err(line, "id", "this id is already used by another campaign's log entry");
             }
@@ -135,6 +166,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
                 "a log entry with this id is stored with other content; it is not overwritten",
             ),
         }
+    }
+    // Every row was checked by the entry's own rules above; with a refused row nothing would be
+    // kept, so there is nothing left to find out by writing.
+    if !ctx.report.errors.is_empty() {
+        return Ok(());
     }
     // Log entries are locked at venues whose day an organizer accepted.
     let mut checked = std::collections::BTreeSet::new();

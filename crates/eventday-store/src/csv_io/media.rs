@@ -1,6 +1,6 @@
 //! Media coverage of the campaign.
 
-use super::{Change, Ctx, ExportCtx, dup, no_venue, unit_map, venue_list};
+use super::{Ctx, ExportCtx, dup, no_venue, unit_map, venue_list};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::media;
@@ -77,11 +77,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>) -> Res
             venue_ids: vids.into_iter().collect(),
         };
         let actor = ctx.actor();
-        let (change, written) = match old {
-            Some(m) => (Change::Updated, media::change(&ctx.tx, actor, m.id, &input).await),
-            None => (Change::Created, media::insert(&ctx.tx, actor, cid, &input).await),
-        };
-        ctx.outcome(line, change, written, column)?;
+        let written = media::save(&ctx.tx, actor, cid, old.map(|o| o.id), &input).await;
+        ctx.saved(line, written, column)?;
     }
     Ok(())
 }

@@ -116,6 +116,30 @@ impl Ctx<'_> {
         }
     }
 
+    /// [`Ctx::outcome`] of a resource's `save`.
+    fn saved<M>(
+        &mut self,
+        line: u64,
+        result: Result<crate::planning::Saved<M>, StoreError>,
+        column: fn(&str) -> &str,
+    ) -> Result<Option<M>, StoreError> {
+        use crate::planning::Saved;
+        match result {
+            Ok(Saved::Created(m)) => self.outcome(line, Change::Created, Ok(m), column),
+            Ok(Saved::Updated(m)) => self.outcome(line, Change::Updated, Ok(m), column),
+            Err(e) => self.outcome(line, Change::Created, Err::<M, _>(e), column),
+        }
+    }
+
+    /// The id of the campaign's venue named `name`, or an error on the row's `venue` cell.
+    fn venue(&mut self, venues: &[venue::Model], line: u64, name: &str) -> Option<i32> {
+        let found = venues.iter().find(|v| v.name == name).map(|v| v.id);
+        if found.is_none() {
+            self.err(line, "venue", no_venue(name));
+        }
+        found
+    }
+
     fn tick(&self, done: usize, total: usize) {
         if let Some(p) = self.opts.progress
             && (done.is_multiple_of(200) || done == total)

@@ -1,8 +1,8 @@
 //! Venues of the campaign.
 
-use super::{Change, Ctx, ExportCtx, dup, venue_list};
+use super::{Ctx, ExportCtx, dup, venue_list};
 use crate::error::StoreError;
-use crate::planning::venues;
+use crate::planning::{Saved, venues};
 use eventday_domain::csv::{CsvRow, VenueRow};
 use eventday_domain::inputs::VenueInput;
 use std::collections::HashMap;
@@ -39,19 +39,14 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
             closes_at: row.closes_at,
             position: old.map_or(position, |v| v.position),
         };
-        let actor = ctx.actor();
-        match old {
-            Some(v) if same(v, &input) => ctx.unchanged(),
-            Some(v) => {
-                let written = venues::change(&ctx.tx, actor, v.id, &input).await;
-                ctx.outcome(line, Change::Updated, written, column)?;
-            }
-            None => {
-                let written = venues::insert(&ctx.tx, actor, cid, &input).await;
-                if ctx.outcome(line, Change::Created, written, column)?.is_some() {
-                    position += 1;
-                }
-            }
+        if old.is_some_and(|v| same(v, &input)) {
+            ctx.unchanged();
+            continue;
+        }
+        let written = venues::save(&ctx.tx, ctx.actor(), cid, old.map(|v| v.id), &input).await;
+        let created = matches!(written, Ok(Saved::Created(_)));
+        if ctx.saved(line, written, column)?.is_some() && created {
+            position += 1;
         }
     }
     Ok(())

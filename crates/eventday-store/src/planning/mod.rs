@@ -24,6 +24,15 @@ use sea_orm::{
 use serde::Serialize;
 use std::future::Future;
 
+/// What a `save` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved<M> {
+    /// A row was created.
+    Created(M),
+    /// An existing row was changed.
+    Updated(M),
+}
+
 /// What a plannable resource adds to the shared create/update/delete code.
 pub trait Resource {
     /// What clients send.
@@ -40,6 +49,16 @@ pub trait Resource {
     fn check(
         _tx: &DatabaseTransaction,
         _parent: i32,
+        _input: &Self::Input,
+        _existing: Option<&Self::Model>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
+    /// Rules that depend on who writes (`actor`; `None` for the command line); `existing` on
+    /// update.
+    fn check_actor(
+        _tx: &DatabaseTransaction,
+        _actor: Option<i32>,
         _input: &Self::Input,
         _existing: Option<&Self::Model>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
@@ -132,6 +151,7 @@ macro_rules! crud {
                         StoreError::NotFound { entity: stringify!($pent), id: parent.to_string() },
                     )?;
                 )?
+                <$res as Resource>::check_actor(tx, actor, input, None).await?;
                 <$res as Resource>::check(tx, parent, input, None).await?;
                 let row = <$res as Resource>::active(parent, input, None).insert(tx).await?;
                 <$res as Resource>::after(tx, &row, input).await?;
@@ -152,6 +172,7 @@ macro_rules! crud {
                 input.validate()?;
                 let before = find(tx, id).await?;
                 let parent = <$res as Resource>::parent_of(&before);
+                <$res as Resource>::check_actor(tx, actor, input, Some(&before)).await?;
                 <$res as Resource>::check(tx, parent, input, Some(&before)).await?;
                 let mut am = <$res as Resource>::active(parent, input, Some(&before));
                 am.id = Set(id);
@@ -175,6 +196,23 @@ macro_rules! crud {
                     .map_err(|e| still_referenced($name, id, e.into()))?;
                 audit::record(tx, actor, Action::Delete, $name, id, Some(&before), None).await?;
                 Ok(())
+            }
+
+            /// [`change`]s the row `id`, or [`insert`]s one under `parent` when `id` is `None`.
+            ///
+            /// # Errors
+            /// As [`insert`].
+            pub async fn save(
+                tx: &DatabaseTransaction,
+                actor: Option<i32>,
+                parent: i32,
+                id: Option<i32>,
+                input: &<$res as Resource>::Input,
+            ) -> Result<Saved<$e::Model>, StoreError> {
+                match id {
+                    Some(id) => change(tx, actor, id, input).await.map(Saved::Updated),
+                    None => insert(tx, actor, parent, input).await.map(Saved::Created),
+                }
             }
 
             /// [`insert`] in a transaction of its own.

@@ -20,21 +20,15 @@ impl Resource for Organizations {
     fn parent_of(_: &organization::Model) -> i32 {
         0
     }
-    async fn check(
+    /// Who may move an organization, and no cycles: see [`crate::org_tree::check_parent`].
+    async fn check_actor(
         tx: &DatabaseTransaction,
-        _: i32,
+        actor: Option<i32>,
         i: &OrganizationInput,
         old: Option<&organization::Model>,
     ) -> Result<(), StoreError> {
-        if let Some(p) = i.parent_id {
-            if old.is_some_and(|o| o.id == p) {
-                return Err(invalid("parent_id", "an organization cannot be its own parent"));
-            }
-            if organization::Entity::find_by_id(p).one(tx).await?.is_none() {
-                return Err(invalid("parent_id", format!("no organization {p}")));
-            }
-        }
-        Ok(())
+        crate::org_tree::lock_tree(tx).await?;
+        crate::org_tree::check_parent(tx, actor, old, i.parent_id).await
     }
 }
 crud!(

@@ -224,7 +224,12 @@ pub async fn set_activity_figures(
     figures: &ActivityFigures,
 ) -> Result<activity::Model, StoreError> {
     let mut e = FieldErrors::new();
-    eventday_domain::validate::non_negative(&mut e, "participants", figures.participants);
+    eventday_domain::validate::bounded(
+        &mut e,
+        "participants",
+        figures.participants,
+        eventday_domain::validate::MAX_PEOPLE,
+    );
     ValidationError::check(e)?;
     let tx = store.write_tx().await?;
     let before = activity::Entity::find_by_id(id)

@@ -1,11 +1,11 @@
 //! Account routes: login, logout, me, API tokens, users, invitations and closing the day.
 
 use super::caller::{Caller, Credential, session_cookie, session_set_cookie};
-use super::rules::{RouteSpec, Rule, Target, route};
+use super::rules::{RouteSpec, Rule, Target, documented};
 use crate::{AppError, AppState, ErrorBody};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use eventday_domain::{DayStatus, FieldErrors, Role};
@@ -15,42 +15,23 @@ use eventday_store::scope::{self, VenueDay};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
-/// The routes of this module.
+/// The routes of this module, each with its access rule (method and path are in each
+/// handler's `#[utoipa::path]`).
 pub(crate) fn routes() -> Vec<RouteSpec> {
-    use Method as M;
+    const VENUE: &[Target] = &[Target::Path(Entity::Venue, "id")];
     vec![
-        route(M::POST, "/api/v1/auth/login", Rule::Public, login),
-        route(M::POST, "/api/v1/auth/logout", Rule::Authenticated, logout),
-        route(M::GET, "/api/v1/auth/me", Rule::Authenticated, me),
-        route(M::GET, "/api/v1/auth/tokens", Rule::Authenticated, list_tokens),
-        route(M::POST, "/api/v1/auth/tokens", Rule::Authenticated, create_token),
-        route(M::DELETE, "/api/v1/auth/tokens/{id}", Rule::Authenticated, revoke_token),
-        route(M::GET, "/api/v1/users", Rule::Organizer, list_users),
-        route(M::POST, "/api/v1/users", Rule::Organizer, create_user),
-        route(
-            M::POST,
-            "/api/v1/users/{id}/disable",
-            Rule::Plan(&[Target::Path(Entity::User, "id")]),
-            disable_user,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/submit",
-            Rule::Log(&[Target::Path(Entity::Venue, "id")]),
-            submit_day,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/accept",
-            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
-            accept_day,
-        ),
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/day/reopen",
-            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
-            reopen_day,
-        ),
+        documented!(Rule::Public, login),
+        documented!(Rule::Authenticated, logout),
+        documented!(Rule::Authenticated, me),
+        documented!(Rule::Authenticated, list_tokens),
+        documented!(Rule::Authenticated, create_token),
+        documented!(Rule::Authenticated, revoke_token),
+        documented!(Rule::Organizer, list_users),
+        documented!(Rule::Organizer, create_user),
+        documented!(Rule::Plan(&[Target::Path(Entity::User, "id")]), disable_user),
+        documented!(Rule::Log(VENUE), submit_day),
+        documented!(Rule::Plan(VENUE), accept_day),
+        documented!(Rule::Plan(VENUE), reopen_day),
     ]
 }
 
@@ -238,7 +219,9 @@ async fn revoke_token(
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = UserList)))]
 #[tracing::instrument(skip_all)]
 async fn list_users(State(state): State<AppState>, caller: Caller) -> Result<Json<UserList>, AppError> {
-    let tree = accounts::organization_tree(state.store.conn(), caller.principal.organization_id).await?;
+    let tree =
+        eventday_store::org_tree::organization_tree(state.store.conn(), caller.principal.organization_id)
+            .await?;
     Ok(Json(UserList { users: accounts::list_users(&state.store, Some(&tree)).await? }))
 }
 
@@ -296,7 +279,9 @@ async fn create_user(
     b: Result<Json<UserBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<NewUserResponse>), AppError> {
     let b = body(b)?;
-    let tree = accounts::organization_tree(state.store.conn(), caller.principal.organization_id).await?;
+    let tree =
+        eventday_store::org_tree::organization_tree(state.store.conn(), caller.principal.organization_id)
+            .await?;
     let organization_id = b.organization_id.unwrap_or(caller.principal.organization_id);
     let mut outside = !tree.contains(&organization_id);
     for v in &b.venue_ids {

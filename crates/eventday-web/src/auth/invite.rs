@@ -4,7 +4,7 @@
 
 use super::caller::Caller;
 use super::handlers::{body, path_id};
-use super::rules::{RouteSpec, Rule, Target, route};
+use super::rules::{RouteSpec, Rule, Target, documented, route};
 use crate::html::escape;
 use crate::{AppError, AppState, ErrorBody};
 use axum::Form;
@@ -17,30 +17,16 @@ use eventday_store::accounts::{self, INVITATION_TTL, InvitationInfo, InvitationP
 use eventday_store::scope::Entity;
 use serde::{Deserialize, Serialize};
 
-/// The routes of this module.
+/// The routes of this module, each with its access rule (the API routes' method and path are
+/// in their handlers' `#[utoipa::path]`).
 pub(crate) fn routes() -> Vec<RouteSpec> {
-    use Method as M;
+    const INVITATION: &[Target] = &[Target::Path(Entity::Invitation, "id")];
     vec![
-        route(
-            M::POST,
-            "/api/v1/venues/{id}/invitations",
-            Rule::Plan(&[Target::Path(Entity::Venue, "id")]),
-            create,
-        ),
-        route(
-            M::GET,
-            "/api/v1/invitations/{id}/qr.svg",
-            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
-            qr_svg,
-        ),
-        route(
-            M::GET,
-            "/api/v1/invitations/{id}/qr.png",
-            Rule::Plan(&[Target::Path(Entity::Invitation, "id")]),
-            qr_png,
-        ),
-        route(M::GET, "/invite/{token}", Rule::Public, page),
-        route(M::POST, "/invite/{token}", Rule::Public, accept),
+        documented!(Rule::Plan(&[Target::Path(Entity::Venue, "id")]), create),
+        documented!(Rule::Plan(INVITATION), qr_svg),
+        documented!(Rule::Plan(INVITATION), qr_png),
+        route(Method::GET, "/invite/{token}", Rule::Public, page),
+        route(Method::POST, "/invite/{token}", Rule::Public, accept),
     ]
 }
 
@@ -167,7 +153,7 @@ async fn qr_svg(
 /// is not cached.
 #[utoipa::path(get, path = "/api/v1/invitations/{id}/qr.png", tag = "accounts",
     params(("id" = i32, Path, description = "invitation id"), QrQuery),
-    responses((status = 200, content_type = "image/png", body = crate::api::Binary, description = "the QR code"),
+    responses((status = 200, content_type = "image/png", body = crate::openapi::Binary, description = "the QR code"),
         (status = 400, body = ErrorBody, description = "a malformed id, or no `token` in the query"),
         (status = 404, body = ErrorBody, description = "unknown invitation, or the token is not its secret")))]
 #[tracing::instrument(skip_all)]

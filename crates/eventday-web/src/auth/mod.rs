@@ -5,8 +5,12 @@
 //! Every route of the application is one [`RouteSpec`] in a table, made with [`route`]:
 //!
 //! ```text
-//! route(Method::POST, "/api/v1/venues/{id}/day/submit", Rule::Log(&[Target::Path(Entity::Venue, "id")]), submit_day)
+//! documented!(Rule::Log(&[Target::Path(Entity::Venue, "id")]), submit_day)
 //! ```
+//!
+//! API routes are declared with [`documented!`], which takes the method and path from the
+//! handler's `#[utoipa::path]` (the only place they are written) and keeps its OpenAPI
+//! operation for the document; pages, which have no operation, with [`route`].
 //!
 //! [`RouteSpec`] cannot be made without a [`Rule`], and [`crate::router`] builds the whole router
 //! from [`crate::routes::table`] only, so a route without a rule does not compile. One layer,
@@ -36,7 +40,8 @@
 //! reads the body and hands it on). Each is located (organization, campaign, venue) by
 //! `eventday_store::scope::locate`; all targets of one request must be in one campaign.
 //!
-//! To put a new route under the mechanism: add a `route(...)` line to the module's `routes()`
+//! To put a new route under the mechanism: add a `documented!(...)` (or, for a page,
+//! `route(...)`) line to the module's `routes()`
 //! with the narrowest rule; if its target is a new kind of row (`/things/{id}`), add an
 //! [`Entity`] variant and its arm in `scope::locate`; add a sample request and expected
 //! statuses per role to the enumeration test.
@@ -49,6 +54,7 @@ pub(crate) mod rules;
 pub(crate) use caller::identify;
 pub use caller::{Caller, Credential};
 pub use eventday_store::scope::Entity;
+pub(crate) use rules::documented;
 pub use rules::{RouteInfo, RouteSpec, Rule, Target, route};
 
 /// The account routes: login, logout, tokens, users, invitations and closing the day.
@@ -56,31 +62,6 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     let mut r = handlers::routes();
     r.extend(invite::routes());
     r
-}
-
-/// The account routes' part of the API document.
-pub(crate) fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(
-        handlers::login,
-        handlers::logout,
-        handlers::me,
-        handlers::list_tokens,
-        handlers::create_token,
-        handlers::revoke_token,
-        handlers::list_users,
-        handlers::create_user,
-        handlers::disable_user,
-        handlers::submit_day,
-        handlers::accept_day,
-        handlers::reopen_day,
-        invite::create,
-        invite::qr_svg,
-        invite::qr_png,
-    ))]
-    struct Doc;
-    Doc::openapi()
 }
 
 /// Cookie holding the session secret.

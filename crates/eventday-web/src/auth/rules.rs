@@ -1,16 +1,17 @@
 //! Route specs with their access rules, and the one layer that enforces them.
 
 use super::caller::{self, Caller, Credential};
+use crate::openapi::{Access, RouteDoc};
 use crate::{AppError, AppState};
 use axum::RequestExt;
-use axum::extract::{RawPathParams, Request, State};
+use axum::extract::{DefaultBodyLimit, RawPathParams, Request, State};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use eventday_domain::Role;
-use eventday_store::accounts::{self, Principal};
+use eventday_store::accounts::Principal;
 use eventday_store::scope::{self, Entity, Location};
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -58,11 +59,84 @@ impl Rule {
     }
 }
 
-/// One route: method, full path, rule and handler.
+impl Rule {
+    /// What this rule adds to the OpenAPI operation of a route answering `method`: who may call
+    /// it, in words, and the answers of [`enforce`], which runs before the handler.
+    pub(crate) fn access(self, method: &Method) -> Access {
+        let write = !matches!(*method, Method::GET | Method::HEAD);
+        let mut answers = Vec::new();
+        if self != Rule::Public {
+            answers.push(("401", "not logged in, or the session or token is not (or no longer) valid"));
+        }
+        let forbidden = match (self, write) {
+            (Rule::Public | Rule::Authenticated, false) | (Rule::Public, true) => None,
+            (Rule::Authenticated, true) => {
+                Some("a write with the session cookie but without its `X-CSRF-Token` (code `csrf`)")
+            }
+            (_, false) => Some("the caller's role or organization tree does not allow this"),
+            (_, true) => Some(
+                "the caller's role or organization tree does not allow this, or a write with the \
+                 session cookie but without its `X-CSRF-Token` (code `csrf`)",
+            ),
+        };
+        answers.extend(forbidden.map(|d| ("403", d)));
+        if let Rule::Read(targets) | Rule::Plan(targets) | Rule::Log(targets) = self {
+            if targets.iter().any(|t| matches!(t, Target::Path(..))) {
+                answers.push(("400", "an id in the path is malformed"));
+                answers.push(("404", "no row has the id in the path"));
+            }
+            if targets.iter().any(|t| matches!(t, Target::Body(..))) {
+                answers.push(("422", "a field of the body names nothing that exists"));
+            }
+        }
+        Access { public: self == Rule::Public, text: self.access_text(), answers }
+    }
+
+    /// Who may call a route under this rule, in words, with the rows it is judged by.
+    fn access_text(self) -> String {
+        let who = match self {
+            Rule::Public => return "**Access:** anyone; no credentials needed.".to_owned(),
+            Rule::Authenticated => "any active user (a session or an API token)",
+            Rule::Organizer => "organizers (the answer keeps to their organization and its descendants)",
+            Rule::Read(_) => {
+                "organizers and viewers of the organization (or an ancestor) the target belongs to, and \
+                 leads with a venue in the target's campaign"
+            }
+            Rule::Plan(_) => "organizers of the organization (or an ancestor) the target belongs to",
+            Rule::Log(_) => {
+                "leads of the target's venue, and organizers of the organization (or an ancestor) it \
+                 belongs to"
+            }
+        };
+        let targets = match self {
+            Rule::Read(t) | Rule::Plan(t) | Rule::Log(t) => t
+                .iter()
+                .map(|t| match *t {
+                    Target::Path(e, p) => {
+                        format!("the {} `{p}` of the path", format!("{e:?}").to_lowercase())
+                    }
+                    Target::Body(e, f) => {
+                        format!("the {} `{f}` of the body (when given)", format!("{e:?}").to_lowercase())
+                    }
+                })
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        if targets.is_empty() {
+            format!("**Access:** {who}.")
+        } else {
+            format!("**Access:** {who}. Targets: {}.", targets.join(", "))
+        }
+    }
+}
+
+/// One route: method, full path, rule, handler and, for the JSON API, its OpenAPI part.
 pub struct RouteSpec {
     /// What the route is, without its handler.
     pub info: RouteInfo,
     pub(crate) handler: MethodRouter<AppState>,
+    /// The route's operation, read from its handler's `#[utoipa::path]` (API routes only).
+    pub(crate) doc: Option<RouteDoc>,
 }
 
 /// A route's method, path and rule (what [`crate::route_table`] lists).
@@ -71,12 +145,12 @@ pub struct RouteInfo {
     /// HTTP method.
     pub method: Method,
     /// Full path pattern, e.g. `/api/v1/campaigns/{id}/summary`.
-    pub path: &'static str,
+    pub path: String,
     /// Who may call it.
     pub rule: Rule,
 }
 
-/// Declares a route; the only way to add one to the router.
+/// Declares a route that has no OpenAPI operation (a page); API routes use [`documented!`].
 pub fn route<H, T>(method: Method, path: &'static str, rule: Rule, handler: H) -> RouteSpec
 where
     H: Handler<T, AppState>,
@@ -92,11 +166,68 @@ where
     )
 }
 
+/// Declares a JSON API route whose method and path are those of its handler's
+/// `#[utoipa::path]`, so that the route table, the router and the OpenAPI document cannot
+/// disagree: `documented!(rule, module::handler)`, optionally with `limit = BYTES` for a body
+/// bigger than [`crate::BODY_LIMIT`]. The handler may be named with up to three path segments.
+macro_rules! documented {
+    ($rule:expr, $h:ident $(, limit = $limit:expr)?) => {
+        pastey::paste! {
+            $crate::auth::RouteSpec::documented::<[<__path_ $h>], _, _>(
+                $rule, $h, $crate::auth::rules::limit_or_default(&[$($limit)?]))
+        }
+    };
+    ($rule:expr, $m:ident :: $h:ident $(, limit = $limit:expr)?) => {
+        pastey::paste! {
+            $crate::auth::RouteSpec::documented::<$m::[<__path_ $h>], _, _>(
+                $rule, $m::$h, $crate::auth::rules::limit_or_default(&[$($limit)?]))
+        }
+    };
+    ($rule:expr, $m1:ident :: $m2:ident :: $h:ident $(, limit = $limit:expr)?) => {
+        pastey::paste! {
+            $crate::auth::RouteSpec::documented::<$m1::$m2::[<__path_ $h>], _, _>(
+                $rule, $m1::$m2::$h, $crate::auth::rules::limit_or_default(&[$($limit)?]))
+        }
+    };
+}
+pub(crate) use documented;
+
+/// The body limit a [`documented!`] route was given, or [`crate::BODY_LIMIT`].
+#[doc(hidden)]
+#[must_use]
+pub fn limit_or_default(given: &[usize]) -> usize {
+    given.first().copied().unwrap_or(crate::BODY_LIMIT)
+}
+
 impl RouteSpec {
     /// A route from a ready method router (which must answer `method` only).
     #[must_use]
-    pub fn new(method: Method, path: &'static str, rule: Rule, handler: MethodRouter<AppState>) -> Self {
-        RouteSpec { info: RouteInfo { method, path, rule }, handler }
+    pub fn new(method: Method, path: &str, rule: Rule, handler: MethodRouter<AppState>) -> Self {
+        RouteSpec { info: RouteInfo { method, path: path.to_owned(), rule }, handler, doc: None }
+    }
+
+    /// The route of the handler whose `#[utoipa::path]` made `P` (see [`documented!`]); bodies
+    /// up to `body_limit` bytes.
+    #[must_use]
+    pub fn documented<P, H, T>(rule: Rule, handler: H, body_limit: usize) -> Self
+    where
+        P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let doc = RouteDoc::of::<P>();
+        let method = doc.method();
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let mut router = on(filter, handler);
+        if body_limit != crate::BODY_LIMIT {
+            router = router.layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(body_limit));
+        }
+        let router = router.layer(RequestBodyLimitLayer::new(body_limit));
+        RouteSpec {
+            info: RouteInfo { method, path: doc.path.clone(), rule },
+            handler: router,
+            doc: Some(doc),
+        }
     }
 }
 
@@ -109,7 +240,7 @@ pub(crate) fn build(specs: Vec<RouteSpec>, state: &AppState) -> axum::Router<App
             state.clone(),
             move |s: State<AppState>, req: Request, next: Next| enforce(s, rule, req, next),
         );
-        router = router.route(spec.info.path, spec.handler.layer(layer));
+        router = router.route(&spec.info.path, spec.handler.layer(layer));
     }
     router
 }
@@ -198,7 +329,7 @@ async fn allowed(
     let orgs: std::collections::BTreeSet<i32> = locations.iter().map(|l| l.organization_id).collect();
     if in_tree {
         for org in orgs {
-            if !accounts::organization_within(db, who.organization_id, org).await? {
+            if !eventday_store::org_tree::organization_within(db, who.organization_id, org).await? {
                 in_tree = false;
                 break;
             }

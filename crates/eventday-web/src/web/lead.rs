@@ -8,7 +8,7 @@ use crate::extract::ApiPath;
 use axum::extract::State;
 use axum::response::Html;
 use eventday_domain::Role;
-use eventday_store::{planning, queries, scope};
+use eventday_store::{planning, queries};
 use minijinja::context;
 
 type Page = Result<Html<String>, PageError>;
@@ -26,10 +26,9 @@ pub async fn choose(State(s): State<AppState>, viewer: Viewer) -> Page {
         return Err(PageError::with(crate::AppError::Unauthorized(String::new()), lang));
     };
     let who = &caller.principal;
-    let readable = scope::readable_campaigns(&s.store, who).await.page(lang)?;
-    let campaigns = queries::list_campaigns(&s.store).await.page(lang)?;
+    let campaigns = queries::list_readable_campaigns(&s.store, who).await.page(lang)?;
     let mut groups = Vec::new();
-    for c in campaigns.iter().filter(|c| readable.contains(&c.id)).take(10) {
+    for c in campaigns.iter().take(10) {
         let venues: Vec<_> = planning::venues::list(&s.store, c.id)
             .await
             .page(lang)?

@@ -142,7 +142,12 @@ fn may_log(viewer: &Viewer) -> bool {
 /// The start page: campaigns with their headline figures, and where leads go.
 pub async fn index(State(s): State<AppState>, viewer: Viewer) -> Page {
     let lang = viewer.lang;
-    let campaigns = queries::list_campaigns(&s.store).await.page(lang)?;
+    // Anonymous visitors get the sign-in page: campaigns are shown only to those who may read
+    // them, exactly as `GET /api/v1/campaigns` lists them.
+    let Some(caller) = viewer.caller.as_ref() else {
+        return super::lead::login(viewer).await;
+    };
+    let campaigns = queries::list_readable_campaigns(&s.store, &caller.principal).await.page(lang)?;
     let mut rows = Vec::new();
     for c in campaigns.iter().take(20) {
         let t = queries::campaign_summary(&s.store, c.id).await.page(lang)?.totals;
@@ -334,6 +339,8 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
                 format => m.format.label(lang),
                 date => format_date(lang, m.date),
                 reach => m.estimated_reach.map(format_count).unwrap_or_default(),
+                // Only http(s) links become links, whatever was stored before the rule.
+                link => m.link.as_deref().filter(|l| eventday_domain::validate::is_web_link(l)),
             }
         })
         .collect();

@@ -1,10 +1,13 @@
 //! The day's log: idempotent submission by client id, cursor-paginated listing and photos.
 
+mod batch;
+pub(crate) mod writer;
+
 use crate::Store;
 use crate::audit::{self, Action};
 use crate::entities::{activity, booth, campaign, log_entry, log_entry_material, log_photo, material, venue};
 use crate::error::StoreError;
-use crate::log_writer::Prepared;
+use batch::Prepared;
 use chrono::{DateTime, Utc};
 use eventday_domain::inputs::LogEntryInput;
 use eventday_domain::{FieldErrors, ValidationError, photo};
@@ -114,7 +117,7 @@ pub(crate) async fn venue_and_campaign(
 /// activity of this venue, materials of this campaign) happens first, here, so a bad entry never
 /// reaches a shared transaction. The write goes through this process's log writer, which commits
 /// whatever submissions arrived together in one transaction (group commit) and answers each only
-/// after that commit; see [`crate::log_writer`]. The insert is `ON CONFLICT (id) DO NOTHING`, so
+/// after that commit; see [`writer`]. The insert is `ON CONFLICT (id) DO NOTHING`, so
 /// concurrent identical retries store one row on both engines: the losers see the winner's row and
 /// compare content fingerprints.
 ///
@@ -162,7 +165,10 @@ async fn prepare(
             errors.insert("activity_id".into(), format!("venue {venue_id} has no activity {a}"));
         }
     }
-    if !entry.materials.is_empty() {
+    // Too many materials are refused by validate above; not one query for them.
+    if !entry.materials.is_empty()
+        && entry.materials.len() <= eventday_domain::validate::MAX_MATERIALS_PER_ENTRY
+    {
         // The venue's campaign, as the access check just looked it up (cached).
         let campaign = crate::scope::venue_scope_cached(store, venue_id)
             .await?
@@ -182,7 +188,7 @@ async fn prepare(
         }
     }
     if !errors.is_empty() {
-        let day = crate::log_writer::venue_days(db, &[venue_id])
+        let day = batch::venue_days(db, &[venue_id])
             .await?
             .remove(&venue_id)
             .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
