@@ -100,7 +100,7 @@ pub struct ReportArgs {
     #[arg(long, requires = "rollup")]
     pub year: Option<i32>,
     /// Language: `zh` (default) or `en`.
-    #[arg(long, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = eventday_report::parse_lang)]
     pub lang: eventday_report::Lang,
     /// Layout: `modern` (default) or `gbt9704` (GB/T 9704 official-document conventions).
     #[arg(long, default_value = "modern")]
@@ -309,7 +309,7 @@ async fn report(args: ReportArgs) -> Result<()> {
     let (Some(campaign), false) = (args.campaign, args.rollup) else {
         return rollup_report(&store, &args, opts).await;
     };
-    let out = eventday_web::report::render_campaign(&store, campaign, opts).await?;
+    let out = eventday_store::report_data::render_campaign(&store, campaign, opts).await?;
     if !out.missing_chars.is_empty() {
         let list: String =
             out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
@@ -340,7 +340,7 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
     let started = std::time::Instant::now();
     let tmp = args.out.with_extension("partial");
     let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let out = eventday_web::rollup_report::render_rollup(
+    let out = eventday_store::report_data::render_rollup(
         store,
         org,
         year,

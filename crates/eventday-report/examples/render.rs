@@ -4,7 +4,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let input = args.get(1).ok_or("usage: render IN.json OUT.pdf [lang] [style]")?;
     let output = args.get(2).ok_or("usage: render IN.json OUT.pdf [lang] [style]")?;
-    let lang = args.get(3).map_or(Ok(eventday_report::Lang::Zh), |s| s.parse())?;
+    let lang = args.get(3).map_or(Ok(eventday_report::Lang::Zh), |s| eventday_report::parse_lang(s))?;
     let style = args.get(4).map_or(Ok(eventday_report::Style::Modern), |s| s.parse())?;
     let data: eventday_report::ReportData = serde_json::from_str(&std::fs::read_to_string(input)?)?;
     let fonts = eventday_report::FontSet::bundled()?;

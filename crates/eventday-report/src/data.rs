@@ -3,6 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The domain's kinds, so the report reads them and labels them as the pages and CSV do.
+pub use eventday_domain::{ActivityKind, MediaChannel, MediaFormat, UnitKind, VenueKind};
+
 /// Everything one campaign summary report says, already in the requested language where it is prose.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -45,19 +48,8 @@ pub struct ReportData {
     pub previous: Vec<PreviousCampaign>,
 }
 
-/// Main venue or sub-venue.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VenueKind {
-    /// The main venue (主会场).
-    Main,
-    /// A sub-venue (分会场).
-    #[default]
-    Sub,
-}
-
 /// One venue's figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VenueRow {
     /// Venue name, e.g. "后湖分会（后湖中百仓储）".
@@ -106,29 +98,8 @@ pub struct Totals {
     pub units: u64,
 }
 
-/// Kind of a participating unit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UnitKind {
-    /// Government agency (职能部门).
-    Agency,
-    /// Enterprise.
-    Enterprise,
-    /// Media.
-    Media,
-    /// School.
-    School,
-    /// Community.
-    Community,
-    /// Association.
-    Association,
-    /// Anything else.
-    #[default]
-    Other,
-}
-
 /// The participating units of one kind.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UnitGroup {
     /// Their kind.
@@ -149,29 +120,8 @@ pub struct BoothRow {
     pub units: Vec<String>,
 }
 
-/// Kind of an outreach activity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActivityKind {
-    /// Consultation.
-    Consultation,
-    /// Community outreach.
-    Community,
-    /// Lecture at a school.
-    Lecture,
-    /// Fake-spotting demonstration.
-    Demonstration,
-    /// Product exhibition.
-    Exhibition,
-    /// Ceremony.
-    Ceremony,
-    /// Other.
-    #[default]
-    Other,
-}
-
 /// An outreach activity.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ActivityRow {
     /// Venue name.
@@ -212,46 +162,14 @@ pub struct MaterialRow {
     pub handed_out: u64,
 }
 
-/// Media channel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    /// Television.
-    Tv,
-    /// Radio.
-    Radio,
-    /// Newspaper.
-    Newspaper,
-    /// Online news.
-    #[default]
-    Online,
-    /// Social media.
-    Social,
-}
-
-/// Coverage format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaFormat {
-    /// Live broadcast.
-    Live,
-    /// News report.
-    #[default]
-    Report,
-    /// Interview.
-    Interview,
-    /// Feature.
-    Feature,
-}
-
 /// One piece of media coverage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MediaRow {
     /// Outlet, e.g. "湖北经视".
     pub outlet: String,
     /// Channel.
-    pub channel: Channel,
+    pub channel: MediaChannel,
     /// Format.
     pub format: MediaFormat,
     /// Date.
@@ -324,4 +242,54 @@ pub struct RollupDistrict {
     pub totals: Totals,
     /// Its venues.
     pub venues: Vec<VenueRow>,
+}
+
+// The domain's kinds have no default (a stored row always names one); these are the values a
+// partial JSON row (a fixture, a test) gets.
+
+impl Default for VenueRow {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            kind: VenueKind::Sub,
+            host_unit: String::new(),
+            visitors: 0,
+            consultations: 0,
+            complaints_received: 0,
+            complaints_settled: 0,
+            money_recovered_fen: 0,
+            log_entries: 0,
+            accepted: false,
+        }
+    }
+}
+
+impl Default for UnitGroup {
+    fn default() -> Self {
+        Self { kind: UnitKind::Other, names: Vec::new() }
+    }
+}
+
+impl Default for ActivityRow {
+    fn default() -> Self {
+        Self {
+            venue: String::new(),
+            kind: ActivityKind::Other,
+            title: String::new(),
+            place: String::new(),
+            participants: 0,
+        }
+    }
+}
+
+impl Default for MediaRow {
+    fn default() -> Self {
+        Self {
+            outlet: String::new(),
+            channel: MediaChannel::Online,
+            format: MediaFormat::Report,
+            date: None,
+            headline: String::new(),
+        }
+    }
 }

@@ -20,25 +20,19 @@ pub use data::*;
 pub use pdf::FontSet;
 use serde::{Deserialize, Serialize};
 
-/// Report language.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Chinese (default).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+/// Report language: the domain's, the same one narrative sections are written in.
+pub use eventday_domain::Lang;
 
-impl FromStr for Lang {
-    type Err = ReportError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" => Ok(Self::Zh),
-            "en" => Ok(Self::En),
-            other => Err(ReportError::BadOption(format!("unknown language {other:?} (zh or en)"))),
-        }
+/// Reads a report language from a flag or query value: `zh` (also `zh-CN`, `cn`) or `en`, any case,
+/// spaces around ignored.
+///
+/// # Errors
+/// [`ReportError::BadOption`] naming the accepted values.
+pub fn parse_lang(s: &str) -> Result<Lang, ReportError> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+        "en" => Ok(Lang::En),
+        other => Err(ReportError::BadOption(format!("unknown language {other:?} (zh or en)"))),
     }
 }
 

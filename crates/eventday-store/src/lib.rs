@@ -15,7 +15,7 @@ pub mod log;
 pub mod org_tree;
 pub mod planning;
 pub mod queries;
-pub mod report_facts;
+pub mod report_data;
 pub mod rollup;
 pub mod scope;
 mod sql;

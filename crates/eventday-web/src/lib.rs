@@ -16,7 +16,6 @@ mod openapi;
 mod ops;
 mod pages;
 pub mod report;
-pub mod rollup_report;
 mod routes;
 pub mod security;
 pub mod web;

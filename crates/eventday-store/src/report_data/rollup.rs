@@ -2,26 +2,19 @@
 //! districts a page at a time and the renderer lays out and writes each page as it goes, so a
 //! province of 3,000 districts × 17 venues never sits in memory at once.
 
-use crate::report::{ReportFailure, fonts};
+use super::map::count;
+use super::{ReportFailure, fonts};
+use crate::Store;
+use crate::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
 use eventday_report as report;
 use eventday_report::{RenderOptions, RollupHeader, RollupRendered};
-use eventday_store::Store;
-use eventday_store::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
 
 /// Districts read from the database per page.
 const PAGE: u64 = 200;
 
-fn count(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
 fn venue_row(v: RollupVenue) -> report::VenueRow {
     report::VenueRow {
-        kind: if v.kind == eventday_domain::VenueKind::Main {
-            report::VenueKind::Main
-        } else {
-            report::VenueKind::Sub
-        },
+        kind: v.kind,
         name: v.name,
         host_unit: v.host_unit,
         visitors: count(v.figures.visitors),
@@ -51,7 +44,8 @@ fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> report::RollupDistri
     }
 }
 
-/// Renders the roll-up of `organization_id` for `year` into `out`.
+/// Renders the roll-up of `organization_id` for `year` into `out`; `on_district(n)` is called as
+/// the `n`-th district is read (for a progress bar).
 ///
 /// # Errors
 /// Unknown organization, database errors, or a rendering or writing failure.

@@ -1,4 +1,5 @@
-//! Everything the summary report says about one campaign, read in one place.
+//! Everything the summary report says about one campaign, read in one place (as stored; the
+//! parent module turns it into the report's data).
 
 use crate::Store;
 use crate::entities::*;
@@ -6,6 +7,7 @@ use crate::error::StoreError;
 use crate::queries::{CampaignSummary, campaign_summary};
 use chrono::NaiveDate;
 use eventday_domain::totals::CampaignTotals;
+use eventday_domain::{ActivityKind, BoothKind, DayStatus, Lang, MediaChannel, MediaFormat, UnitKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -18,8 +20,8 @@ pub struct VenueFact {
     pub name: String,
     /// Host unit.
     pub host_unit: String,
-    /// `open`, `submitted` or `accepted`.
-    pub day_status: String,
+    /// Where the venue's day is in its approval.
+    pub day_status: DayStatus,
 }
 
 /// A booth with its staffing units.
@@ -30,7 +32,7 @@ pub struct BoothFact {
     /// Topic.
     pub topic: String,
     /// Booth kind.
-    pub kind: String,
+    pub kind: BoothKind,
     /// Staffing unit names.
     pub units: Vec<String>,
 }
@@ -41,7 +43,7 @@ pub struct ActivityFact {
     /// Venue name.
     pub venue: String,
     /// Activity kind.
-    pub kind: String,
+    pub kind: ActivityKind,
     /// Title.
     pub title: String,
     /// Place.
@@ -56,9 +58,9 @@ pub struct MediaFact {
     /// Outlet name.
     pub outlet: String,
     /// Channel.
-    pub channel: String,
+    pub channel: MediaChannel,
     /// Format.
-    pub format: String,
+    pub format: MediaFormat,
     /// Date.
     pub date: NaiveDate,
     /// Headline.
@@ -84,7 +86,7 @@ pub struct ReportFacts {
     /// Venues in plan order (the totals carry their figures).
     pub venues: Vec<VenueFact>,
     /// Participating units: (kind, name, reconciliation member).
-    pub units: Vec<(String, String, bool)>,
+    pub units: Vec<(UnitKind, String, bool)>,
     /// Booths.
     pub booths: Vec<BoothFact>,
     /// Activities, by start time.
@@ -99,11 +101,11 @@ pub struct ReportFacts {
     pub previous: Vec<(i32, CampaignTotals)>,
 }
 
-/// Reads the report's facts for a campaign, narrative in `lang` (`zh` or `en`).
+/// Reads the report's facts for a campaign, narrative in `lang`.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown campaign; database errors.
-pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result<ReportFacts, StoreError> {
+pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result<ReportFacts, StoreError> {
     let db = store.conn();
     let summary = campaign_summary(store, campaign_id).await?;
     let venues = venue::Entity::find()
@@ -163,19 +165,11 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
 
     let mut narrative = narrative_for(store, campaign_id, lang).await?;
     if narrative.is_empty() {
-        narrative = narrative_for(store, campaign_id, if lang == "zh" { "en" } else { "zh" }).await?;
+        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+        narrative = narrative_for(store, campaign_id, other).await?;
     }
 
-    let earlier = campaign::Entity::find()
-        .filter(campaign::Column::OrganizationId.eq(summary.campaign.organization_id))
-        .filter(campaign::Column::Date.lt(summary.campaign.date))
-        .order_by_asc(campaign::Column::Date)
-        .all(db)
-        .await?;
-    let mut previous = Vec::with_capacity(earlier.len());
-    for c in earlier {
-        previous.push((c.year, campaign_summary(store, c.id).await?.totals));
-    }
+    let previous = previous_totals(store, &summary).await?;
 
     Ok(ReportFacts {
         venues: venues
@@ -184,21 +178,19 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
                 id: v.id,
                 name: v.name.clone(),
                 host_unit: v.host_unit.clone(),
-                day_status: v.day_status.to_string(),
+                day_status: v.day_status,
             })
             .collect(),
         units: participations
             .iter()
-            .filter_map(|p| {
-                units.get(&p.unit_id).map(|u| (u.kind.to_string(), u.name.clone(), p.reconciliation_member))
-            })
+            .filter_map(|p| units.get(&p.unit_id).map(|u| (u.kind, u.name.clone(), p.reconciliation_member)))
             .collect(),
         booths: booths
             .iter()
             .map(|b| BoothFact {
                 venue: venue_name.get(&b.venue_id).cloned().unwrap_or_default(),
                 topic: b.topic.clone(),
-                kind: b.kind.to_string(),
+                kind: b.kind,
                 units: booth_units
                     .iter()
                     .filter(|u| u.booth_id == b.id)
@@ -210,7 +202,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
             .iter()
             .map(|a| ActivityFact {
                 venue: venue_name.get(&a.venue_id).cloned().unwrap_or_default(),
-                kind: a.kind.to_string(),
+                kind: a.kind,
                 title: a.title.clone(),
                 place: a.place.clone(),
                 participants: a.participants,
@@ -221,8 +213,8 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
             .iter()
             .map(|m| MediaFact {
                 outlet: unit_name(m.outlet_unit_id),
-                channel: m.channel.to_string(),
-                format: m.format.to_string(),
+                channel: m.channel,
+                format: m.format,
                 date: m.date,
                 headline: m.headline.clone(),
             })
@@ -233,10 +225,28 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: &str) -> Result
     })
 }
 
+/// The totals of the organization's campaigns held before this one, oldest first.
+async fn previous_totals(
+    store: &Store,
+    summary: &CampaignSummary,
+) -> Result<Vec<(i32, CampaignTotals)>, StoreError> {
+    let earlier = campaign::Entity::find()
+        .filter(campaign::Column::OrganizationId.eq(summary.campaign.organization_id))
+        .filter(campaign::Column::Date.lt(summary.campaign.date))
+        .order_by_asc(campaign::Column::Date)
+        .all(store.conn())
+        .await?;
+    let mut previous = Vec::with_capacity(earlier.len());
+    for c in earlier {
+        previous.push((c.year, campaign_summary(store, c.id).await?.totals));
+    }
+    Ok(previous)
+}
+
 async fn narrative_for(
     store: &Store,
     campaign_id: i32,
-    lang: &str,
+    lang: Lang,
 ) -> Result<Vec<NarrativeFact>, StoreError> {
     Ok(narrative_section::Entity::find()
         .filter(narrative_section::Column::CampaignId.eq(campaign_id))

@@ -1,0 +1,163 @@
+//! Pure layout: text, tables and charts become pages of positioned lines, rules and boxes.
+//!
+//! Coordinates are PDF points (1/72 in) with the origin at the page's top-left corner and `y` growing
+//! downwards; the PDF stage flips them. Nothing here knows about PDF or printpdf: glyph advances come in
+//! through the [`Metrics`] trait, so tests can check the geometry without producing bytes.
+//!
+//! - [`text`](self): shaping (which face sets a character) and line breaking with kinsoku;
+//! - `style`: the page geometry and type styles of each report style;
+//! - `composer`: places blocks on pages and breaks pages;
+//! - `table` and `chart`: the composer's tables and bar charts;
+//! - `content` (a campaign report, one function per section) and `rollup` (the streamed roll-up).
+
+mod chart;
+mod composer;
+mod content;
+mod rollup;
+mod style;
+mod table;
+mod text;
+
+pub(crate) use composer::{Composer, PageSink};
+pub use content::{chinese_number, figure_list, layout_report, title_text};
+pub use rollup::{layout_rollup, rollup_title};
+pub(crate) use style::{Family, Geometry, TextStyle};
+pub(crate) use table::{Align, Col, TableWriter};
+pub use text::{ASCENT, DESCENT, NO_END, NO_START};
+
+/// Millimetres to points.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// A font face the report uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    /// FandolSong Regular (宋体).
+    SongRegular,
+    /// FandolSong Bold.
+    SongBold,
+    /// FandolFang Regular (仿宋).
+    Fang,
+    /// Liberation Serif Regular, for Latin letters and digits.
+    LatinRegular,
+    /// Liberation Serif Bold.
+    LatinBold,
+    /// The system Noto Serif CJK SC, for characters Fandol lacks.
+    Fallback,
+}
+
+/// Glyph advance widths from the real fonts.
+pub trait Metrics {
+    /// Advance width of `ch` in `face`, in em; `None` when the face has no glyph for it.
+    fn advance(&self, face: Face, ch: char) -> Option<f32>;
+}
+
+/// A point on the page, in pt from the top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    /// Distance from the left edge.
+    pub x: f32,
+    /// Distance from the top edge.
+    pub y: f32,
+}
+
+/// An axis-aligned rectangle, in pt from the top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Area {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+/// An RGB colour, components 0..=1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+/// Black.
+pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+
+/// One laid-out page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Page width in pt.
+    pub width: f32,
+    /// Page height in pt.
+    pub height: f32,
+    /// The type area everything but the page number must stay inside.
+    pub area: Area,
+    /// 1-based page number.
+    pub number: usize,
+    /// What is drawn, and where.
+    pub items: Vec<(Point, Item)>,
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A line of text; the point is the left end of its baseline.
+    Line(TextLine),
+    /// The page number line (outside the type area by design); the point is the left end of its baseline.
+    Folio(TextLine),
+    /// A rectangle; the point is its top-left corner.
+    Rect {
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+        /// Fill colour.
+        fill: Option<Rgb>,
+        /// Outline colour and width.
+        stroke: Option<(Rgb, f32)>,
+    },
+    /// A horizontal rule; the point is its left end.
+    Rule {
+        /// Length.
+        w: f32,
+        /// Thickness.
+        thickness: f32,
+        /// Colour.
+        color: Rgb,
+    },
+}
+
+/// A line of text made of runs, each in one face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// The runs, left to right.
+    pub runs: Vec<Run>,
+    /// Total width in pt.
+    pub width: f32,
+    /// Font size in pt (the largest of the runs).
+    pub size: f32,
+    /// Text colour.
+    pub color: Rgb,
+}
+
+impl TextLine {
+    /// The line's text, runs concatenated (missing glyphs included as their characters).
+    #[must_use]
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// Characters in one face at one size, drawn from `x` (relative to the line start).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Offset from the line's start, pt.
+    pub x: f32,
+    /// The characters.
+    pub text: String,
+    /// The face; `None` for characters no font has (drawn as a box, one per character).
+    pub face: Option<Face>,
+    /// Font size, pt.
+    pub size: f32,
+    /// Extra space after every character but the last (justification and tracking), pt.
+    pub gap: f32,
+    /// Width of the run, pt.
+    pub width: f32,
+}

@@ -1,0 +1,163 @@
+//! The store's facts in the report's terms: kinds as stored (the domain's vocabulary), figures
+//! from the domain totals (so the report, the pages and the API say the same numbers).
+
+use super::facts::ReportFacts;
+use eventday_domain::{DayStatus, VenueKind};
+use eventday_report as report;
+use eventday_report::ReportData;
+
+/// A count as the report shows it (negative counts cannot be stored; they read as 0).
+pub(super) fn count(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Campaign totals in the report's terms.
+pub(super) fn totals(t: &eventday_domain::CampaignTotals) -> report::Totals {
+    report::Totals {
+        visitors: count(t.figures.visitors),
+        consultations: count(t.figures.consultations),
+        complaints_received: count(t.figures.complaints_received),
+        complaints_settled: count(t.figures.complaints_settled),
+        money_recovered_fen: t.figures.money_recovered_fen,
+        log_entries: count(t.log_entries),
+        booths: count(t.booths),
+        activities: count(t.activities_by_kind.values().sum()),
+        units: count(t.units),
+    }
+}
+
+fn venues(f: &ReportFacts) -> Vec<report::VenueRow> {
+    f.summary
+        .totals
+        .per_venue
+        .iter()
+        .map(|v| {
+            let fact = f.venues.iter().find(|x| i64::from(x.id) == v.venue_id);
+            report::VenueRow {
+                name: v.name.clone(),
+                kind: v.kind,
+                host_unit: fact.map(|x| x.host_unit.clone()).unwrap_or_default(),
+                visitors: count(v.figures.visitors),
+                consultations: count(v.figures.consultations),
+                complaints_received: count(v.figures.complaints_received),
+                complaints_settled: count(v.figures.complaints_settled),
+                money_recovered_fen: v.figures.money_recovered_fen,
+                log_entries: count(v.log_entries),
+                accepted: fact.is_some_and(|x| x.day_status == DayStatus::Accepted),
+            }
+        })
+        .collect()
+}
+
+fn unit_groups(f: &ReportFacts) -> Vec<report::UnitGroup> {
+    let mut groups: Vec<report::UnitGroup> = Vec::new();
+    for &(kind, ref name, _) in &f.units {
+        match groups.iter_mut().find(|g| g.kind == kind) {
+            Some(g) => g.names.push(name.clone()),
+            None => groups.push(report::UnitGroup { kind, names: vec![name.clone()] }),
+        }
+    }
+    groups.sort_by_key(|g| g.kind);
+    groups
+}
+
+/// Maps the store's facts into the report's input.
+#[must_use]
+pub fn report_data(f: &ReportFacts) -> ReportData {
+    let t = &f.summary.totals;
+    ReportData {
+        organization: f.summary.campaign.organization.clone(),
+        year: f.summary.campaign.year,
+        date: Some(f.summary.campaign.date),
+        title: f.summary.campaign.title.clone(),
+        theme: f.summary.campaign.theme.clone(),
+        main_venue: t
+            .per_venue
+            .iter()
+            .find(|v| v.kind == VenueKind::Main)
+            .map(|v| v.name.clone())
+            .unwrap_or_default(),
+        venues: venues(f),
+        totals: totals(t),
+        units: unit_groups(f),
+        reconciliation_members: f.units.iter().filter(|u| u.2).map(|u| u.1.clone()).collect(),
+        booths: f
+            .booths
+            .iter()
+            .map(|b| report::BoothRow {
+                venue: b.venue.clone(),
+                topic: b.topic.clone(),
+                units: b.units.clone(),
+            })
+            .collect(),
+        activities: f
+            .activities
+            .iter()
+            .map(|a| report::ActivityRow {
+                venue: a.venue.clone(),
+                kind: a.kind,
+                title: a.title.clone(),
+                place: a.place.clone(),
+                participants: count(a.participants),
+            })
+            .collect(),
+        officials: f
+            .officials
+            .iter()
+            .map(|(name, title, org, masked)| report::OfficialRow {
+                name: if *masked { "xx".into() } else { name.clone() },
+                title: title.clone(),
+                organization: org.clone(),
+            })
+            .collect(),
+        materials: t
+            .materials
+            .iter()
+            .map(|m| report::MaterialRow {
+                name: m.name.clone(),
+                unit: m.unit_label.clone(),
+                planned: count(m.planned),
+                handed_out: count(m.handed_out),
+            })
+            .collect(),
+        media: f
+            .media
+            .iter()
+            .map(|m| report::MediaRow {
+                outlet: m.outlet.clone(),
+                channel: m.channel,
+                format: m.format,
+                date: Some(m.date),
+                headline: m.headline.clone(),
+            })
+            .collect(),
+        disputes: report::DisputeSummary {
+            received: count(t.disputes.received),
+            settled: count(t.disputes.settled),
+            referred: count(t.disputes.referred),
+            closed: count(t.disputes.closed),
+            amount_claimed_fen: t.disputes.amount_claimed_fen,
+            amount_recovered_fen: t.disputes.amount_recovered_fen,
+        },
+        sections: f
+            .narrative
+            .iter()
+            .map(|n| report::NarrativeSection {
+                heading: n.heading.clone(),
+                paragraphs: n
+                    .body
+                    .split('\n')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect(),
+                next_steps: n.next_steps,
+            })
+            .collect(),
+        previous: f
+            .previous
+            .iter()
+            .map(|(year, t)| report::PreviousCampaign { year: *year, totals: totals(t) })
+            .collect(),
+    }
+}
