@@ -59,6 +59,12 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// The English label of several of them ("government agencies").
+            #[must_use]
+            pub fn plural_en(self) -> String {
+                plural_en(self.label_en())
+            }
+
             /// Other spellings people write for a value (in CSV files, say), besides its
             /// text, its Chinese and its English label.
             #[must_use]
@@ -102,6 +108,18 @@ macro_rules! vocabulary {
     };
 }
 
+/// The English plural of a label: its last word takes -s, -es or -ies.
+fn plural_en(label: &str) -> String {
+    let consonant_y = label.ends_with('y') && !label.ends_with("ey") && !label.ends_with("ay");
+    if consonant_y {
+        format!("{}ies", &label[..label.len() - 1])
+    } else if ["s", "sh", "ch", "x"].iter().any(|e| label.ends_with(e)) {
+        format!("{label}es")
+    } else {
+        format!("{label}s")
+    }
+}
+
 vocabulary!(
     /// Where a campaign is in its life.
     CampaignStatus, "campaign status" {
@@ -128,19 +146,19 @@ vocabulary!(
     /// What kind of body a unit is.
     UnitKind, "unit kind" {
         /// A government agency.
-        Agency => "agency" / "职能部门" / "agency" | "政府部门" | "行政部门",
+        Agency => "agency" / "职能部门" / "government agency" | "agency" | "政府部门" | "行政部门",
         /// An enterprise.
         Enterprise => "enterprise" / "企业" / "enterprise",
         /// A media outlet.
-        Media => "media" / "媒体" / "media",
+        Media => "media" / "媒体" / "media outlet",
         /// A school or university.
         School => "school" / "学校" / "school",
         /// A residents' community.
-        Community => "community" / "社区" / "community",
+        Community => "community" / "社区" / "residents' community",
         /// An association.
         Association => "association" / "协会" / "association" | "社会组织" | "消协",
         /// Anything else.
-        Other => "other" / "其他" / "other",
+        Other => "other" / "其他" / "other body",
     }
 );
 
@@ -317,6 +335,16 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!("community_outreach".parse::<ActivityKind>(), Ok(ActivityKind::CommunityOutreach));
+    }
+
+    #[test]
+    fn english_labels_read_as_plurals() {
+        assert_eq!(UnitKind::Agency.plural_en(), "government agencies");
+        assert_eq!(UnitKind::Community.plural_en(), "residents' communities");
+        assert_eq!(UnitKind::Media.plural_en(), "media outlets");
+        assert_eq!(UnitKind::Other.plural_en(), "other bodies");
+        assert_eq!(UnitKind::Enterprise.plural_en(), "enterprises");
+        assert_eq!(UnitKind::from_label("agency"), Some(UnitKind::Agency));
     }
 
     #[test]

@@ -72,7 +72,12 @@ fn every_kind_reads_in_the_report_as_the_domain_labels_it_for_pages_and_csv() {
             Lang::En => format!("甲馆 ({main})"),
         };
         assert!(text.contains(&marked), "{lang:?}: no cell {marked:?} in {text:?}");
-        let cover = format!("{main} + {sub}");
+        // English counts the sub-venues: the domain's plural of the same label.
+        let subs = match lang {
+            Lang::Zh => sub.to_owned(),
+            Lang::En => VenueKind::Sub.plural_en(),
+        };
+        let cover = format!("{main} + {subs}");
         assert!(text.contains(&cover), "{lang:?}: no block {cover:?} in {text:?}");
 
         for &kind in UnitKind::ALL {
@@ -85,7 +90,7 @@ fn every_kind_reads_in_the_report_as_the_domain_labels_it_for_pages_and_csv() {
             // The opening paragraph counts the units by kind.
             let counted = match lang {
                 Lang::Zh => format!("（{l}1家）"),
-                Lang::En => format!("({l}: 1)"),
+                Lang::En => format!("(1 {l})"),
             };
             assert!(
                 blocks(&d, lang).iter().any(|b| b.contains(&counted)),

@@ -93,7 +93,10 @@ fn opening(d: &ReportData, lang: Lang) -> String {
         .filter(|g| !g.names.is_empty())
         .map(|g| match lang {
             Lang::Zh => format!("{}{}家", g.kind.label(lang), count(g.names.len() as u64)),
-            Lang::En => format!("{}: {}", g.kind.label(lang), count(g.names.len() as u64)),
+            Lang::En => match g.names.len() {
+                1 => format!("1 {}", g.kind.label(lang)),
+                n => format!("{} {}", count(n as u64), g.kind.plural_en()),
+            },
         })
         .collect();
     let date = date_text(d, lang);

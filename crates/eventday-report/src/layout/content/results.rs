@@ -167,7 +167,7 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings) -> Result<(), R
                 let k = media.iter().filter(|m| m.channel == *ch).count();
                 (k > 0).then(|| match lang {
                     Lang::Zh => format!("{}{}篇（次）", ch.label(lang), k),
-                    Lang::En => format!("{} {}", ch.label(lang), k),
+                    Lang::En => format!("{} ({k})", ch.label(lang)),
                 })
             })
             .collect();

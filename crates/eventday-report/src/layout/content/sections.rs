@@ -81,7 +81,10 @@ pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<
             (money(tot.money_recovered_fen, lang), t(lang, "挽回经济损失", "money recovered").to_string()),
             (
                 format!("1 + {}", count(subs)),
-                format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.label(lang)),
+                match lang {
+                    Lang::Zh => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.label(lang)),
+                    Lang::En => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.plural_en()),
+                },
             ),
             (count(tot.units), t(lang, "参与单位（家）", "participating units").to_string()),
         ];
@@ -180,8 +183,8 @@ fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Re
                 join(&g.names, lang)
             ),
             Lang::En => {
-                let k = g.kind.label(lang);
-                let mut k = k.to_string();
+                let mut k =
+                    if g.names.len() == 1 { g.kind.label(lang).to_owned() } else { g.kind.plural_en() };
                 if let Some(f) = k.get_mut(0..1) {
                     f.make_ascii_uppercase();
                 }
