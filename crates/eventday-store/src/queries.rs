@@ -206,12 +206,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
         .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
     let org = organization::Entity::find_by_id(c.organization_id).one(db).await?;
 
-    let venues = venue::Entity::find()
-        .filter(venue::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(venue::Column::Position)
-        .order_by_asc(venue::Column::Id)
-        .all(db)
-        .await?;
+    let venues = crate::views::campaign_venues(db, campaign_id).await?;
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
     let sums = venue_sums(store, campaign_id).await?;
     let handed = handed_out(store, campaign_id).await?;

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use eventday_domain::{DayStatus, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -112,16 +112,7 @@ fn venue_day(v: &venue::Model) -> VenueDay {
 /// # Errors
 /// A database error.
 pub async fn venue_days(db: &impl ConnectionTrait, campaign_id: i32) -> Result<Vec<VenueDay>, StoreError> {
-    venue::Entity::find()
-        .filter(venue::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(venue::Column::Position)
-        .order_by_asc(venue::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .map(venue_day)
-        .map(Ok)
-        .collect()
+    Ok(crate::views::campaign_venues(db, campaign_id).await?.iter().map(venue_day).collect())
 }
 
 /// Moves a venue's day to `next` (submit, accept or reopen) inside `tx` and audits it with the

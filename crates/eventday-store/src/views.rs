@@ -5,7 +5,7 @@ use crate::Store;
 use crate::entities::*;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// The latest `recorded_at` of each venue of a campaign that has any log entry.
@@ -125,4 +125,20 @@ pub async fn media_venue_ids(store: &Store, campaign_id: i32) -> Result<HashMap<
         out.entry(row.coverage_id).or_default().push(row.venue_id);
     }
     Ok(out)
+}
+
+/// A campaign's venues in their display order (position, then id).
+///
+/// # Errors
+/// A database error.
+pub async fn campaign_venues(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> Result<Vec<venue::Model>, StoreError> {
+    Ok(venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .order_by_asc(venue::Column::Position)
+        .order_by_asc(venue::Column::Id)
+        .all(db)
+        .await?)
 }

@@ -248,12 +248,7 @@ pub async fn ensure_demo_accounts(store: &Store, campaign_id: i32) -> Result<Vec
         .one(store.conn())
         .await?
         .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
-    let venues = venue::Entity::find()
-        .filter(venue::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(venue::Column::Position)
-        .order_by_asc(venue::Column::Id)
-        .all(store.conn())
-        .await?;
+    let venues = crate::views::campaign_venues(store.conn(), campaign_id).await?;
     let mut wanted = vec![("demo-organizer".to_owned(), Role::Organizer, None)];
     for (i, v) in venues.iter().enumerate() {
         wanted.push((format!("demo-lead-{:02}", i + 1), Role::Lead, Some(v)));

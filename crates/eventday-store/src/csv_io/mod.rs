@@ -232,12 +232,7 @@ async fn unit_map(db: &impl ConnectionTrait) -> Result<HashMap<String, unit::Mod
 }
 
 async fn venue_list(db: &impl ConnectionTrait, campaign_id: i32) -> Result<Vec<venue::Model>, StoreError> {
-    Ok(venue::Entity::find()
-        .filter(venue::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(venue::Column::Position)
-        .order_by_asc(venue::Column::Id)
-        .all(db)
-        .await?)
+    crate::views::campaign_venues(db, campaign_id).await
 }
 
 /// The rows of entity `E` whose venue (column `venue_col`) is one of `venues`.

@@ -108,12 +108,7 @@ pub struct ReportFacts {
 pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result<ReportFacts, StoreError> {
     let db = store.conn();
     let summary = campaign_summary(store, campaign_id).await?;
-    let venues = venue::Entity::find()
-        .filter(venue::Column::CampaignId.eq(campaign_id))
-        .order_by_asc(venue::Column::Position)
-        .order_by_asc(venue::Column::Id)
-        .all(db)
-        .await?;
+    let venues = crate::views::campaign_venues(db, campaign_id).await?;
     let venue_name: HashMap<i32, String> = venues.iter().map(|v| (v.id, v.name.clone())).collect();
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
 
