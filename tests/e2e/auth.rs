@@ -58,13 +58,7 @@ impl World {
         let org = scope::campaign_organization(store.conn(), campaign).await.expect("query").expect("org");
         let days = scope::venue_days(store.conn(), campaign).await.expect("venues");
         let (venue_a, venue_b) = (days[1].venue_id, days[2].venue_id);
-        // The demo campaign is over (its days accepted); these tests play the day itself.
-        venue::Entity::update_many()
-            .col_expr(venue::Column::DayStatus, sea_orm::sea_query::Expr::val("open"))
-            .filter(venue::Column::CampaignId.eq(campaign))
-            .exec(store.conn())
-            .await
-            .expect("open the days");
+        crate::helpers::open_days(store, campaign).await;
         let outsider_org = organization::ActiveModel {
             name: Set("另一个协会".into()),
             parent_id: Set(None),

@@ -1,20 +1,6 @@
 //! The binary: one-line errors and non-zero exits for bad configuration.
 
-use std::process::Command;
-
-fn eventday(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_eventday"))
-        .args(args)
-        .env_remove("EVENTDAY_DATABASE_URL")
-        .env_remove("EVENTDAY_BIND")
-        .output()
-        .expect("run eventday");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::helpers::run_eventday as eventday;
 
 fn assert_one_line_error(stderr: &str, needle: &str) {
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();

@@ -1,7 +1,7 @@
 //! CSV import and export: every kind, encodings, bad files, atomicity, round trips, HTTP, CLI.
 #![expect(clippy::expect_used, reason = "a test stops at its first failed step")]
 
-use crate::helpers::{TestDb, spawn_app};
+use crate::helpers::{TestDb, run_eventday as eventday, spawn_app};
 use chrono::{NaiveDate, Utc};
 use eventday_domain::csv::{Kind, Lang};
 use eventday_store::Store;
@@ -272,19 +272,6 @@ async fn csv_upload_and_download_over_http() {
     let (status, _) = app.get_json("/api/v1/campaigns/99999/export/venues.csv").await;
     assert_eq!(status, 404);
     app.stop().await;
-}
-
-fn eventday(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
-        .args(args)
-        .env_remove("EVENTDAY_DATABASE_URL")
-        .output()
-        .expect("run eventday");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[tokio::test]

@@ -168,3 +168,32 @@ pub async fn user_with_token(
 pub fn demo_json() -> serde_json::Value {
     serde_json::from_str(eventday::DEMO_CAMPAIGN_JSON).expect("demo JSON")
 }
+
+/// Runs the `eventday` binary without the environment's database URL and bind address;
+/// returns (exit code, stdout, stderr).
+pub fn run_eventday(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
+        .args(args)
+        .env_remove("EVENTDAY_DATABASE_URL")
+        .env_remove("EVENTDAY_BIND")
+        .output()
+        .expect("run eventday");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Opens every venue's day of a campaign again (the demo campaign is over, its days accepted),
+/// for tests that play the day itself.
+pub async fn open_days(store: &Store, campaign_id: i32) {
+    use eventday_store::entities::venue;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    venue::Entity::update_many()
+        .col_expr(venue::Column::DayStatus, sea_orm::sea_query::Expr::val("open"))
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .exec(store.conn())
+        .await
+        .expect("open the days");
+}

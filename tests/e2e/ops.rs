@@ -1,6 +1,6 @@
 //! Event-day operations: roll-ups, the synthetic province, backups and the live feed.
 
-use crate::helpers::{TestDb, client_with_token, spawn_app, user_with_token};
+use crate::helpers::{TestDb, client_with_token, run_eventday as eventday, spawn_app, user_with_token};
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
 use eventday_domain::Role;
 use eventday_domain::log::NewLogEntry;
@@ -185,19 +185,6 @@ async fn synthetic_generation_is_deterministic_and_a_rerun_changes_nothing() {
     for db in [a, b, c] {
         db.cleanup().await;
     }
-}
-
-fn eventday(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
-        .args(args)
-        .env_remove("EVENTDAY_DATABASE_URL")
-        .output()
-        .expect("run eventday");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// A client acting as an organizer of `organization_id` (and so of its whole subtree).

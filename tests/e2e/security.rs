@@ -5,10 +5,10 @@ use crate::helpers::{TEST_PASSWORD, TestApp, client_with_token, spawn_app, user_
 use eventday_domain::Role;
 use eventday_domain::log::NewLogEntry;
 use eventday_domain::totals::Figures;
-use eventday_store::entities::{login_throttle, media_coverage, organization, venue};
+use eventday_store::entities::{login_throttle, media_coverage, organization};
 use eventday_store::{planning, queries, scope};
 use reqwest::header::ACCEPT;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -40,12 +40,7 @@ async fn demo() -> Demo {
     let district = scope::campaign_organization(store.conn(), campaign).await.expect("q").expect("org");
     let city = parent_of(&app, district).await.expect("a city above the district");
     let province = parent_of(&app, city).await.expect("a province above the city");
-    venue::Entity::update_many()
-        .col_expr(venue::Column::DayStatus, sea_orm::sea_query::Expr::val("open"))
-        .filter(venue::Column::CampaignId.eq(campaign))
-        .exec(store.conn())
-        .await
-        .expect("open the days");
+    crate::helpers::open_days(store, campaign).await;
     let days = scope::venue_days(store.conn(), campaign).await.expect("venues");
     let venue = days[1].venue_id;
     let material = planning::materials::list(store, campaign).await.expect("materials")[0].id;
