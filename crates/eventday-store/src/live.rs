@@ -394,17 +394,8 @@ pub async fn ensure_campaign(store: &Store, campaign_id: i32) -> Result<(), Stor
 /// # Errors
 /// Database errors.
 pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTotals, StoreError> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        log_entries: i64,
-        visitors: i64,
-        consultations: i64,
-        complaints_received: i64,
-        complaints_settled: i64,
-        money_recovered_fen: i64,
-    }
     let db = store.conn();
-    let row = Row::find_by_statement(statement(
+    let row = crate::rollup::SumRow::find_by_statement(statement(
         db.get_database_backend(),
         &format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, {} FROM log_entries WHERE campaign_id = ?",
@@ -417,13 +408,7 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
     Ok(row.map_or(LiveTotals { campaign_id, log_entries: 0, figures: Figures::default() }, |r| LiveTotals {
         campaign_id,
         log_entries: r.log_entries,
-        figures: Figures {
-            visitors: r.visitors,
-            consultations: r.consultations,
-            complaints_received: r.complaints_received,
-            complaints_settled: r.complaints_settled,
-            money_recovered_fen: r.money_recovered_fen,
-        },
+        figures: r.figures(),
     }))
 }
 

@@ -95,9 +95,10 @@ pub struct RollupVenue {
     pub figures: Figures,
 }
 
+/// An entry count and the five figures summed (columns named as in `log_entries`).
 #[derive(FromQueryResult)]
-struct SumRow {
-    log_entries: i64,
+pub(crate) struct SumRow {
+    pub(crate) log_entries: i64,
     visitors: i64,
     consultations: i64,
     complaints_received: i64,
@@ -106,7 +107,7 @@ struct SumRow {
 }
 
 impl SumRow {
-    fn figures(&self) -> Figures {
+    pub(crate) fn figures(&self) -> Figures {
         Figures {
             visitors: self.visitors,
             consultations: self.consultations,

@@ -161,13 +161,7 @@ async fn organizations(
     let mut districts = Vec::with_capacity(spec.districts as usize);
     for c in 0..cities {
         let city = find_or_create_org(&tx, &city_name(c), Some(province), now).await?;
-        let existing: HashMap<String, i32> = organization::Entity::find()
-            .filter(organization::Column::ParentId.eq(city))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|o| (o.name, o.id))
-            .collect();
+        let existing = children_by_name(&tx, city).await?;
         let range = c * DISTRICTS_PER_CITY..((c + 1) * DISTRICTS_PER_CITY).min(spec.districts);
         let missing: Vec<organization::ActiveModel> = range
             .clone()
@@ -183,13 +177,7 @@ async fn organizations(
         if !missing.is_empty() {
             organization::Entity::insert_many(missing).exec_without_returning(&tx).await?;
         }
-        let ids: HashMap<String, i32> = organization::Entity::find()
-            .filter(organization::Column::ParentId.eq(city))
-            .all(&tx)
-            .await?
-            .into_iter()
-            .map(|o| (o.name, o.id))
-            .collect();
+        let ids = children_by_name(&tx, city).await?;
         for d in range {
             let id = ids
                 .get(&district_name(d))
@@ -263,6 +251,20 @@ pub async fn generate(
 
 /// Writes campaigns, venues and log entries for `todo` (district index, organization id);
 /// returns (venues, entries) written.
+/// The child organizations of `parent`, id by name.
+async fn children_by_name(
+    tx: &impl ConnectionTrait,
+    parent: i32,
+) -> Result<HashMap<String, i32>, StoreError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::ParentId.eq(parent))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|o| (o.name, o.id))
+        .collect())
+}
+
 async fn write_districts(
     tx: &impl ConnectionTrait,
     spec: &SyntheticSpec,

@@ -215,18 +215,7 @@ async fn principal_of(
     }
     let role = u.role;
     // Only leads run venues: other roles skip the query.
-    let venue_ids = if role == Role::Lead {
-        user_venue::Entity::find()
-            .filter(user_venue::Column::UserId.eq(u.id))
-            .order_by_asc(user_venue::Column::VenueId)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|v| v.venue_id)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let venue_ids = if role == Role::Lead { venues_of(db, u.id).await? } else { Vec::new() };
     Ok(Some(Principal {
         user_id: u.id,
         login: u.login,
@@ -237,15 +226,20 @@ async fn principal_of(
     }))
 }
 
-async fn user_info(db: &impl ConnectionTrait, u: user::Model) -> Result<UserInfo, StoreError> {
-    let venue_ids = user_venue::Entity::find()
-        .filter(user_venue::Column::UserId.eq(u.id))
+/// The venues a user runs, by id.
+async fn venues_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, StoreError> {
+    Ok(user_venue::Entity::find()
+        .filter(user_venue::Column::UserId.eq(user_id))
         .order_by_asc(user_venue::Column::VenueId)
         .all(db)
         .await?
         .into_iter()
         .map(|v| v.venue_id)
-        .collect();
+        .collect())
+}
+
+async fn user_info(db: &impl ConnectionTrait, u: user::Model) -> Result<UserInfo, StoreError> {
+    let venue_ids = venues_of(db, u.id).await?;
     Ok(UserInfo {
         role: u.role,
         id: u.id,

@@ -11,6 +11,27 @@ pub(super) fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// A venue's row of the report's tables: its name, kind and host unit, its figures and entries.
+pub(super) fn venue_row(
+    (name, kind, host_unit): (String, VenueKind, String),
+    figures: &eventday_domain::Figures,
+    log_entries: i64,
+    accepted: bool,
+) -> report::VenueRow {
+    report::VenueRow {
+        name,
+        kind,
+        host_unit,
+        visitors: count(figures.visitors),
+        consultations: count(figures.consultations),
+        complaints_received: count(figures.complaints_received),
+        complaints_settled: count(figures.complaints_settled),
+        money_recovered_fen: figures.money_recovered_fen,
+        log_entries: count(log_entries),
+        accepted,
+    }
+}
+
 /// Campaign totals in the report's terms.
 pub(super) fn totals(t: &eventday_domain::CampaignTotals) -> report::Totals {
     report::Totals {
@@ -33,18 +54,9 @@ fn venues(f: &ReportFacts) -> Vec<report::VenueRow> {
         .iter()
         .map(|v| {
             let fact = f.venues.iter().find(|x| i64::from(x.id) == v.venue_id);
-            report::VenueRow {
-                name: v.name.clone(),
-                kind: v.kind,
-                host_unit: fact.map(|x| x.host_unit.clone()).unwrap_or_default(),
-                visitors: count(v.figures.visitors),
-                consultations: count(v.figures.consultations),
-                complaints_received: count(v.figures.complaints_received),
-                complaints_settled: count(v.figures.complaints_settled),
-                money_recovered_fen: v.figures.money_recovered_fen,
-                log_entries: count(v.log_entries),
-                accepted: fact.is_some_and(|x| x.day_status == DayStatus::Accepted),
-            }
+            let host_unit = fact.map(|x| x.host_unit.clone()).unwrap_or_default();
+            let accepted = fact.is_some_and(|x| x.day_status == DayStatus::Accepted);
+            venue_row((v.name.clone(), v.kind, host_unit), &v.figures, v.log_entries, accepted)
         })
         .collect()
 }

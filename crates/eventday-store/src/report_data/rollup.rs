@@ -13,18 +13,7 @@ use eventday_report::{RenderOptions, RollupHeader, RollupRendered};
 const PAGE: u64 = 200;
 
 fn venue_row(v: RollupVenue) -> report::VenueRow {
-    report::VenueRow {
-        kind: v.kind,
-        name: v.name,
-        host_unit: v.host_unit,
-        visitors: count(v.figures.visitors),
-        consultations: count(v.figures.consultations),
-        complaints_received: count(v.figures.complaints_received),
-        complaints_settled: count(v.figures.complaints_settled),
-        money_recovered_fen: v.figures.money_recovered_fen,
-        log_entries: count(v.log_entries),
-        accepted: v.accepted,
-    }
+    super::map::venue_row((v.name, v.kind, v.host_unit), &v.figures, v.log_entries, v.accepted)
 }
 
 fn district(d: RollupDistrict, venues: Vec<RollupVenue>) -> report::RollupDistrict {
