@@ -38,7 +38,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Header and label language: zh (default) or en.
-    #[arg(long, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = eventday_report::parse_lang)]
     pub lang: Lang,
     /// The database.
     #[command(flatten)]

@@ -29,11 +29,8 @@ pub use eventday_domain::Lang;
 /// # Errors
 /// [`ReportError::BadOption`] naming the accepted values.
 pub fn parse_lang(s: &str) -> Result<Lang, ReportError> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
-        "en" => Ok(Lang::En),
-        other => Err(ReportError::BadOption(format!("unknown language {other:?} (zh or en)"))),
-    }
+    Lang::from_label(s)
+        .ok_or_else(|| ReportError::BadOption(format!("unknown language {:?} (zh or en)", s.trim())))
 }
 
 /// Page layout.
