@@ -57,7 +57,7 @@ fn date_text(d: &ReportData, lang: Lang) -> Option<String> {
 
 /// The figures compared with earlier years, in order.
 #[must_use]
-pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, i128, bool); 9] {
+pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, i128, bool); 8] {
     [
         ("接待群众（人次）", "Visitors", i128::from(t_.visitors), false),
         ("提供咨询（人次）", "Consultations", i128::from(t_.consultations), false),
@@ -67,7 +67,6 @@ pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, i128, bool); 9]
         ("参与单位（家）", "Participating units", i128::from(t_.units), false),
         ("主题展台（个）", "Themed booths", i128::from(t_.booths), false),
         ("活动（场）", "Activities", i128::from(t_.activities), false),
-        ("现场记录（条）", "Log entries", i128::from(t_.log_entries), false),
     ]
 }
 
@@ -113,12 +112,7 @@ fn opening(d: &ReportData, lang: Lang) -> String {
             } else {
                 s.push('，');
             }
-            let title = if d.title.trim().is_empty() {
-                "“3·15”国际消费者权益日"
-            } else {
-                d.title.trim()
-            };
-            s.push_str(&format!("组织开展了{title}活动。"));
+            s.push_str(&format!("组织开展了{}活动。", campaign_name_zh(&d.title, org)));
             if !main.trim().is_empty() {
                 s.push_str(&format!("活动以{}为主会场", main.trim()));
                 if subs > 0 {
@@ -227,4 +221,28 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     sections::comparison(c, d, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
     sections::signature(c, d)
+}
+
+/// The campaign as the opening sentence names it before "活动": its title without the
+/// organization's name in front or "活动" at the end ("xx区消协2013年“3·15”活动" → "2013年“3·15”"),
+/// so that the sentence says neither twice.
+fn campaign_name_zh<'a>(title: &'a str, org: &str) -> &'a str {
+    let title = title.trim();
+    let title = title.strip_prefix(org).unwrap_or(title).trim_start();
+    let title = title.strip_suffix("活动").unwrap_or(title).trim_end();
+    if title.is_empty() { "“3·15”国际消费者权益日" } else { title }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::campaign_name_zh;
+
+    #[test]
+    fn the_opening_names_the_campaign_without_repeating_the_organization_or_the_word_campaign() {
+        let org = "xx区消费者协会";
+        assert_eq!(campaign_name_zh("xx区消费者协会2013年“3·15”活动", org), "2013年“3·15”");
+        assert_eq!(campaign_name_zh("“3·15”宣传周", org), "“3·15”宣传周");
+        assert_eq!(campaign_name_zh("活动", org), "“3·15”国际消费者权益日");
+        assert_eq!(campaign_name_zh("", org), "“3·15”国际消费者权益日");
+    }
 }

@@ -292,10 +292,15 @@ pub(super) fn comparison(
 ) -> Result<(), ReportError> {
     let lang = c.lang;
     let tot = &d.totals;
-    h.h1(c, "与往年比较", "Compared with earlier campaigns")?;
     let mut prev: Vec<&crate::data::PreviousCampaign> =
         d.previous.iter().filter(|p| p.year != d.year).collect();
     prev.sort_by_key(|p| std::cmp::Reverse(p.year));
+    // A summary speaks of the campaign: without an earlier one there is no comparison section
+    // at all (no sentence about records kept).
+    if prev.is_empty() {
+        return Ok(());
+    }
+    h.h1(c, "与往年比较", "Compared with earlier campaigns")?;
     if let Some(last) = prev.first() {
         let cols = [
             Col { title: t(lang, "指标", "Figure").into(), frac: 0.27, align: Align::Left },
@@ -345,12 +350,6 @@ pub(super) fn comparison(
             ),
         })?;
         c.table(&cols, &rows, false)?;
-    } else {
-        c.paragraph(t(
-            lang,
-            "这是本组织在系统中记录的第一次活动，暂无往年数据可供比较。",
-            "This is the organization's first campaign on record; there is nothing to compare with yet.",
-        ))?;
     }
     Ok(())
 }
