@@ -176,3 +176,74 @@ mod tests {
         assert_eq!(e.get("consultations").map(String::as_str), Some("must be at most 1000000"));
     }
 }
+
+/// A heading without the numbers its writer typed in front ("一、", "（一）", "(一)", "1.",
+/// "1、", "（1）", "(1)", with or without a space after, one or several): the report numbers
+/// headings itself, so "一、活动概况" must not print as "一、一、活动概况", nor "六、X" as "（一）六、X".
+#[must_use]
+pub fn strip_heading_number(heading: &str) -> &str {
+    let mut h = heading.trim();
+    loop {
+        let next = strip_one_number(h);
+        if next == h {
+            return h;
+        }
+        h = next;
+    }
+}
+
+fn strip_one_number(heading: &str) -> &str {
+    const CHINESE: &str = "零〇一二三四五六七八九十百";
+    let h = heading.trim_start();
+    let is_num = |c: char| c.is_ascii_digit() || c.is_numeric() || CHINESE.contains(c);
+    let digits = |s: &str| s.char_indices().find(|(_, c)| !is_num(*c)).map_or(s.len(), |(i, _)| i);
+    // "（一）" / "(1)": an opening bracket, a number, the closing bracket.
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(rest) = h.strip_prefix(open) {
+            let n = digits(rest);
+            if n > 0
+                && let Some(after) = rest[n..].strip_prefix(close)
+                && !after.trim().is_empty()
+            {
+                return after.trim_start();
+            }
+        }
+    }
+    // "一、" / "1." / "1、" / "1．": a number, then its mark.
+    let n = digits(h);
+    if n > 0 {
+        for mark in ["、", ".", "．", "，"] {
+            if let Some(after) = h[n..].strip_prefix(mark)
+                && !after.trim().is_empty()
+                && !after.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return after.trim_start();
+            }
+        }
+    }
+    heading.trim()
+}
+
+#[cfg(test)]
+mod heading_tests {
+    use super::strip_heading_number as strip;
+
+    #[test]
+    fn a_typed_heading_number_is_stripped_once() {
+        assert_eq!(strip("一、活动概况"), "活动概况");
+        assert_eq!(strip("（一）六、分会场"), "分会场");
+        assert_eq!(strip("(1) Results"), "Results");
+        assert_eq!(strip("1. Results"), "Results");
+        assert_eq!(strip("12、工作部署"), "工作部署");
+        assert_eq!(strip("十、下一步工作"), "下一步工作");
+    }
+
+    #[test]
+    fn headings_that_only_begin_with_a_number_keep_it() {
+        assert_eq!(strip("3·15活动概况"), "3·15活动概况");
+        assert_eq!(strip("2013年活动总结"), "2013年活动总结");
+        assert_eq!(strip("1.5倍的增长"), "1.5倍的增长");
+        assert_eq!(strip("一、"), "一、");
+        assert_eq!(strip("  突出诚信经营 "), "突出诚信经营");
+    }
+}

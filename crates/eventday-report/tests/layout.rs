@@ -380,3 +380,17 @@ fn the_signature_block_is_not_split_across_pages() {
         assert!(text.contains("xx区消费者协会") && text.ends_with(date), "{name}: last page has {text}");
     }
 }
+
+#[test]
+fn a_heading_the_writer_numbered_is_numbered_once() {
+    let mut d = demo();
+    d.sections[0].heading = "一、活动概况".into();
+    let next = d.sections.iter().position(|s| s.next_steps).expect("the fixture has next steps");
+    d.sections[next].heading = "六、完善和解平台".into();
+    let (pages, _) = layout_report(&d, Lang::Zh, Style::Modern, fonts()).expect("layout");
+    let text = all_text(&pages);
+    assert!(text.contains("一、活动概况"), "the heading keeps the report's own number");
+    assert!(!text.contains("一、一、") && !text.contains("、一、活动概况"), "numbered twice");
+    assert!(text.contains("（一）完善和解平台"), "the sub-heading takes the report's number only");
+    assert!(!text.contains("六、完善"), "the typed number is dropped");
+}

@@ -5,8 +5,10 @@ use crate::data::{ReportData, VenueKind};
 use crate::fmt::{change, count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError, Style};
+use eventday_domain::validate::strip_heading_number;
 
 /// Numbers the headings: "一、" / "1." at level 1 (counted through the report), "（一）" / "(a)" at level 2.
+/// A number the writer typed in front of a heading is dropped first, so it is never numbered twice.
 pub(super) struct Headings {
     lang: Lang,
     sec: usize,
@@ -21,6 +23,7 @@ impl Headings {
     pub(super) fn h1(&mut self, c: &mut Composer<'_, '_>, zh: &str, en: &str) -> Result<(), ReportError> {
         self.sec += 1;
         let sec = self.sec;
+        let (zh, en) = (strip_heading_number(zh), strip_heading_number(en));
         let text = match self.lang {
             Lang::Zh => format!("{}、{zh}", chinese_number(sec)),
             Lang::En => format!("{sec}. {en}"),
@@ -36,6 +39,7 @@ impl Headings {
         zh: &str,
         en: &str,
     ) -> Result<(), ReportError> {
+        let (zh, en) = (strip_heading_number(zh), strip_heading_number(en));
         let text = match self.lang {
             Lang::Zh => format!("（{}）{zh}", chinese_number(n)),
             Lang::En => format!("({}) {en}", char::from(b'a' + (n.saturating_sub(1) % 26) as u8)),
