@@ -236,9 +236,10 @@ async fn load_campaign(
 
     // A closed campaign's figures are final: its venues' days are submitted and accepted.
     if c.status == CampaignStatus::Closed {
-        for id in venues.values() {
-            crate::scope::move_day_in(tx, *id, DayStatus::Submitted, None).await?;
-            crate::scope::move_day_in(tx, *id, DayStatus::Accepted, None).await?;
+        for v in &file.venues {
+            let id = venue(&v.key)?;
+            crate::scope::move_day_in(tx, id, DayStatus::Submitted, None).await?;
+            crate::scope::move_day_in(tx, id, DayStatus::Accepted, None).await?;
         }
     }
     Ok(campaign_id)

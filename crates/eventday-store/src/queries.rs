@@ -30,7 +30,9 @@ pub async fn insert_log_entry(
 ) -> Result<(), StoreError> {
     let row = insert_log_entry_row(tx, campaign_id, e, actor, now).await?;
     let id = row.id.clone();
-    let after = crate::log::load(tx, row).await?;
+    // The row and the materials just written: nothing to read back.
+    let materials = e.materials.iter().filter_map(|(m, q)| Some((i32::try_from(*m).ok()?, *q))).collect();
+    let after = crate::log::with_materials(row, materials);
     crate::audit::record(tx, actor, crate::audit::Action::Create, "log_entry", id, None, Some(&after)).await
 }
 

@@ -74,7 +74,12 @@ pub(crate) async fn load(db: &impl ConnectionTrait, row: log_entry::Model) -> Re
         .into_iter()
         .map(|m| (m.material_id, m.quantity))
         .collect();
-    Ok(LogEntry {
+    Ok(with_materials(row, materials))
+}
+
+/// A stored row with its materials handed out (material id -> quantity).
+pub(crate) fn with_materials(row: log_entry::Model, materials: BTreeMap<i32, i64>) -> LogEntry {
+    LogEntry {
         id: row.id,
         campaign_id: row.campaign_id,
         venue_id: row.venue_id,
@@ -91,7 +96,7 @@ pub(crate) async fn load(db: &impl ConnectionTrait, row: log_entry::Model) -> Re
         materials,
         note: row.note,
         created_at: row.created_at,
-    })
+    }
 }
 
 /// Finds a venue and its campaign.
