@@ -404,12 +404,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let config =
         eventday_web::WebConfig { secure_cookies: args.secure_cookies, public_url: args.public_url.clone() };
     let app = eventday_web::router(eventday_web::AppState { store, config });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+    // On a shutdown signal the server stops accepting and lets requests finish, but live feeds
+    // (Server-Sent Events) never finish by themselves: after SHUTDOWN_GRACE the process ends
+    // them by stopping, and the dashboards reconnect (with Last-Event-ID) to the next server.
+    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stopping_tx.send(true).ok();
+        });
+    let bound = async move {
+        if stopping.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        r = server => r.context("the server stopped with an error")?,
+        () = bound => tracing::info!(grace = ?SHUTDOWN_GRACE, "connections still open after the grace period are closed"),
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for open connections (live feeds among them).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Creates the demo organizer and leads when missing and prints their credentials once, on
 /// standard output only (never through the log).

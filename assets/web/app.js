@@ -83,9 +83,21 @@ const FIELD_MESSAGES_ZH = [
   [/^is recorded only when settling$/, () => '仅在调解成功时填写'],
 ];
 
+// What the JSON reader says of a value of the wrong type, in plain words (both languages).
+const SHAPE_MESSAGES = [
+  [/^invalid type: null/, 'required'],
+  [/^missing field/, 'required'],
+  [/^invalid type: .*expected (f32|f64|i8|i16|i32|i64|u8|u16|u32|u64|a number|an integer)/, 'must_be_number'],
+  [/^invalid (value|type)/, 'invalid_value'],
+  [/^unknown variant/, 'invalid_value'],
+  [/^unknown field/, 'invalid_value'],
+];
+
 /** A field complaint of the API in the page's language. */
 export function fieldMessage(text) {
-  if (lang !== 'zh' || typeof text !== 'string') return text;
+  if (typeof text !== 'string') return text;
+  for (const [re, key] of SHAPE_MESSAGES) if (re.test(text)) return t(key);
+  if (lang !== 'zh') return text;
   for (const [re, zh] of FIELD_MESSAGES_ZH) {
     const m = text.match(re);
     if (m) return zh(m);
@@ -98,6 +110,16 @@ export function errorText(error) {
   if (!error) return '';
   const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${fieldMessage(v)}`);
   return fields.length ? fields.join('; ') : (error.message || '');
+}
+
+/**
+ * Why a request failed, in plain words of the page's language, for a failure that names no
+ * field (the API's own message is for programs: it is not shown).
+ */
+export function failureText(r) {
+  if (r.network) return t('network_error');
+  const words = { 400: 'error_bad_request', 403: 'error_forbidden', 404: 'error_not_found', 409: 'error_in_use', 413: 'error_too_large', 429: 'error_busy' };
+  return t(words[r.status] || 'error_other');
 }
 
 /** Shows a message in a status element; `kind` is 'ok' or 'error'. */

@@ -1,6 +1,17 @@
 // The dashboard's live fragment (totals and the venue table) follows the campaign's live feed
 // (Server-Sent Events): each event asks for the fragment again, at most once a second. Where
 // the feed cannot be opened or keeps failing, the page falls back to asking every 5 seconds.
+// The connection's state is shown; after a reconnection (the browser resumes with
+// Last-Event-ID) the totals are fetched again at once. Organizers move venues' days (submit,
+// accept, reopen) from the venue table.
+import { api, failureText, say, t } from './app.js';
+
+const state = document.getElementById('live-state');
+function showState(s) {
+  if (!state || state.dataset.state === s) return;
+  state.dataset.state = s;
+  state.textContent = t({ live: 'live_on', lost: 'live_lost', connecting: 'live_connecting' }[s]);
+}
 const live = document.getElementById('live');
 const src = live?.dataset.src;
 const feed = live?.dataset.feed;
@@ -38,19 +49,25 @@ function poll() {
 function listen() {
   if (!feed || typeof EventSource === 'undefined') { poll(); return; }
   let failures = 0;
+  let lost = false;
   const es = new EventSource(feed, { withCredentials: true });
   es.addEventListener('open', () => {
     failures = 0;
     live.dataset.mode = 'live';
+    showState('live');
     if (poller) { clearInterval(poller); poller = null; }
+    // Back after a break: what happened meanwhile is in the totals.
+    if (lost) { lost = false; refresh(); }
   });
   for (const type of ['entry', 'totals', 'lagged', 'message']) es.addEventListener(type, soon);
   es.addEventListener('error', () => {
     // The browser reconnects by itself; after repeated failures (or a refusal, which closes
     // the stream) polling takes over until the feed is back.
     failures += 1;
+    lost = true;
+    showState('lost');
     if (es.readyState === EventSource.CLOSED || failures >= 3) poll();
-    if (es.readyState === EventSource.CLOSED) setTimeout(listen, 30000);
+    if (es.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
   });
 }
 
@@ -58,3 +75,28 @@ if (src) {
   listen();
   document.addEventListener('visibilitychange', refresh);
 }
+
+// Closing the day, venue by venue or every submitted one at once.
+const dayMsg = document.getElementById('day-msg');
+async function moveDay(venue, action) {
+  const r = await api('POST', `/api/v1/venues/${venue}/day/${action}`, {});
+  return r.ok ? null : failureText(r);
+}
+live?.addEventListener('click', async (ev) => {
+  const one = ev.target.closest('button[data-day-action]');
+  const all = ev.target.closest('button[data-accept-all]');
+  if (!one && !all) return;
+  if (one?.dataset.dayAction === 'reopen' && !window.confirm(t('confirm_reopen'))) return;
+  const todo = one
+    ? [[one.dataset.venue, one.dataset.dayAction]]
+    : [...live.querySelectorAll('td[data-day=submitted] button[data-day-action=accept]')].map((b) => [b.dataset.venue, 'accept']);
+  (one || all).disabled = true;
+  const failed = [];
+  for (const [venue, action] of todo) {
+    const why = await moveDay(venue, action);
+    if (why) failed.push(`${live.querySelector(`tr[data-venue="${venue}"] th`)?.textContent.trim() || venue}: ${why}`);
+  }
+  await refresh();
+  if (failed.length) say(dayMsg, `${t('day_move_failed')}: ${failed.join('; ')}`, 'error');
+  else say(dayMsg, t('day_moved'), 'ok');
+});

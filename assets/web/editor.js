@@ -2,7 +2,7 @@
 // templates/editor.html) lists its fields; "Add" opens it empty, "Edit" filled from the row as
 // the API has it. The API's refusals (422, 400) are shown next to the fields they name. After a
 // change the page is loaded again, so the table shows what the server now has.
-import { api, errorText, fieldMessage, say, t } from './app.js';
+import { api, failureText, fieldMessage, say, t } from './app.js';
 
 const NOTE = 'eventday.editor.note';
 const pageMsg = document.getElementById('editor-msg');
@@ -53,6 +53,8 @@ function getValue(ed, f, row) {
     case 'text_opt': return raw === '' ? null : raw;
     case 'number_opt': return raw === '' ? null : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
     case 'money': return raw === '' ? 0 : (Number.isFinite(Number(raw)) ? Math.round(Number(raw) * 100) : raw);
+    case 'number': return raw === '' ? null : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
+    case 'time': return raw.slice(0, 5);
     case 'date': return raw === '' ? null : raw;
     default: return raw;
   }
@@ -123,18 +125,20 @@ async function save(ed) {
     return;
   }
   const { placed, unplaced } = showErrors(ed.form, r.error);
-  const detail = unplaced.length ? unplaced.join('; ') : (placed ? t('fix_fields') : errorText(r.error));
+  const detail = unplaced.length ? unplaced.join('; ') : (placed ? t('fix_fields') : failureText(r));
   say(ed.form.querySelector('[data-msg]'), `${t('save_failed')}: ${detail}`, 'error');
 }
 
 async function remove(ed, id) {
-  if (!window.confirm(t('confirm_delete'))) return;
+  // A table may have its own question (deleting a venue deletes what belongs to it).
+  const own = `confirm_delete_${ed.key}`;
+  if (!window.confirm(t(own) !== own ? t(own) : t('confirm_delete'))) return;
   const r = await api('DELETE', ed.form.dataset.item.replace('{id}', id));
   if (r.ok) {
     sessionStorage.setItem(NOTE, t('deleted'));
     location.reload();
   } else {
-    say(pageMsg, `${t('delete_failed')}: ${errorText(r.error)}`, 'error');
+    say(pageMsg, `${t('delete_failed')}: ${failureText(r)}`, 'error');
   }
 }
 
@@ -169,6 +173,6 @@ for (const form of document.querySelectorAll('form.dispute-move')) {
       return;
     }
     const p = form.querySelector('.field-error');
-    p.textContent = `${t('save_failed')}: ${errorText(r.error)}`;
+    p.textContent = `${t('save_failed')}: ${r.error?.fields && Object.keys(r.error.fields).length ? Object.values(r.error.fields).map(fieldMessage).join('; ') : failureText(r)}`;
   });
 }

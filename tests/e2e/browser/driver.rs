@@ -256,6 +256,33 @@ impl Browser {
         self.call("DELETE", "/actions", None).await;
     }
 
+    /// Drags with the mouse from the viewport point (x, y) by (dx, dy) CSS pixels, in steps.
+    pub async fn drag_at(&self, x: f64, y: f64, dx: f64, dy: f64) {
+        let steps = 8;
+        let mut actions = vec![
+            json!({"type": "pointerMove", "duration": 0, "origin": "viewport", "x": x.round() as i64, "y": y.round() as i64}),
+            json!({"type": "pointerDown", "button": 0}),
+        ];
+        let (mut px, mut py) = (0.0_f64, 0.0_f64);
+        for i in 1..=steps {
+            let f = f64::from(i) / f64::from(steps);
+            let (nx, ny) = ((dx * f).round(), (dy * f).round());
+            actions.push(json!({"type": "pointerMove", "duration": 20, "origin": "pointer", "x": (nx - px) as i64, "y": (ny - py) as i64}));
+            (px, py) = (nx, ny);
+        }
+        actions.push(json!({"type": "pointerUp", "button": 0}));
+        let body = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions}]});
+        self.call("POST", "/actions", Some(body)).await;
+        self.call("DELETE", "/actions", None).await;
+    }
+
+    /// Prints the page as Chromium does to PDF (the page's own @page size and margins).
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        let v =
+            self.cdp("Page.printToPDF", json!({"preferCSSPageSize": true, "printBackground": true})).await;
+        decode_base64(v["data"].as_str().unwrap_or_default())
+    }
+
     /// Saves a PNG screenshot of the viewport.
     #[allow(dead_code)]
     pub async fn screenshot(&self, file: &Path) {

@@ -3,6 +3,7 @@
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
 mod driver;
+mod planning;
 
 use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app, user_with_token};
 use driver::{Browser, programs};
@@ -273,13 +274,10 @@ async fn a_dragged_booth_stays_where_it_was_dropped_and_an_overlapping_drop_is_r
 
     // Drop it onto booth B: refused by the server, with a visible message, and put back.
     b.drag_by(&a, 7.5 * px_per_m, -3.0 * px_per_m).await;
-    b.wait_for("return document.getElementById('plan-msg').textContent.includes('服务器拒绝')", "refusal")
-        .await;
+    b.wait_for("return document.getElementById('plan-msg').textContent.includes('未保存')", "refusal").await;
     let msg = b.text("#plan-msg").await;
-    assert!(
-        msg.contains(&f.booth_b.to_string()) || msg.contains("电动车"),
-        "the message names the other booth: {msg}"
-    );
+    assert!(msg.contains("与展位2重叠"), "the message names the other booth by its number: {msg}");
+    assert_eq!(booth_at(&app, f.booth_b).await, (10.0, 1.0), "the other booth is untouched");
     let visible = b.js("const r = document.getElementById('plan-msg').getBoundingClientRect(); return r.height > 0 && r.width > 0", vec![]).await;
     assert_eq!(visible, Value::Bool(true));
     assert_eq!(booth_at(&app, f.booth_a).await, (3.0, 4.0), "the server kept the last good position");

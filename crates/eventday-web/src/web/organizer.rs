@@ -10,7 +10,7 @@ use axum::response::Html;
 use chrono::Utc;
 use eventday_domain::live::VenueStatus;
 use eventday_domain::money::format_yuan;
-use eventday_domain::{CampaignStatus, DayStatus};
+use eventday_domain::{CampaignStatus, DayStatus, VenueKind};
 use eventday_store::entities::{campaign, venue};
 use eventday_store::{planning, queries, views};
 use minijinja::{Value, context};
@@ -175,9 +175,16 @@ struct VenueRow {
     complaints_received: String,
     complaints_settled: String,
     entries: String,
+    /// Completeness at a glance: not_started, active, quiet, submitted, accepted (or closed
+    /// when the campaign is closed and the day was left open).
     status: &'static str,
+    /// The day's approval: open, submitted or accepted.
+    day: &'static str,
     last: String,
 }
+
+/// The phases a venue goes through on the day, in order, for the completeness line.
+const PHASES: [&str; 5] = ["not_started", "active", "quiet", "submitted", "accepted"];
 
 /// The live part of the dashboard: totals and the venue table.
 async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value, PageError> {
@@ -195,7 +202,13 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
             let id = i32::try_from(v.venue_id).unwrap_or_default();
             let last_at = last.get(&id).copied();
             let day_status = venues.get(&id).map_or(DayStatus::Open, |m| m.day_status);
-            let status = VenueStatus::judge(now, last_at, day_status, c.status == CampaignStatus::Closed);
+            let status = match day_status {
+                DayStatus::Submitted => "submitted",
+                DayStatus::Accepted => "accepted",
+                DayStatus::Open => {
+                    VenueStatus::judge(now, last_at, day_status, c.status == CampaignStatus::Closed).as_str()
+                }
+            };
             VenueRow {
                 id: v.venue_id,
                 name: v.name.clone(),
@@ -205,12 +218,18 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
                 complaints_received: format_count(v.figures.complaints_received),
                 complaints_settled: format_count(v.figures.complaints_settled),
                 entries: format_count(v.log_entries),
-                status: status.as_str(),
+                status,
+                day: day_status.as_str(),
                 last: last_at.map(|l| l.with_timezone(&zone).format("%H:%M").to_string()).unwrap_or_default(),
             }
         })
         .collect();
+    let phases: Vec<(&str, usize)> =
+        PHASES.iter().map(|p| (*p, rows.iter().filter(|r| r.status == *p).count())).collect();
+    let submitted = rows.iter().filter(|r| r.day == "submitted").count();
     Ok(context! {
+        phases => phases,
+        submitted => submitted,
         totals => context! {
             visitors => format_count(t.figures.visitors),
             consultations => format_count(t.figures.consultations),
@@ -231,7 +250,7 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
     let lang = viewer.lang;
     let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
-    render("dashboard.html", context! { live => live, ..ctx })
+    render("dashboard.html", context! { live => live, can_plan => may_plan(&viewer), ..ctx })
 }
 
 /// The dashboard's live fragment, polled by the page.
@@ -239,7 +258,7 @@ pub async fn live(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPat
     let lang = viewer.lang;
     let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
-    render("live.html", context! { live => live, ..ctx })
+    render("live.html", context! { live => live, can_plan => may_plan(&viewer), ..ctx })
 }
 
 /// The venues of a campaign, with links to their floor plans and log pages.
@@ -247,7 +266,29 @@ pub async fn venues(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "venues").await?;
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
-    render("venues.html", context! { venues => sv(&venues), ..ctx })
+    let fields = vec![
+        field(lang, "name", "venue", "text", true),
+        field(lang, "kind", "kind", "select_text", true)
+            .options(vocab_options(VenueKind::ALL, VenueKind::as_str, VenueKind::label, lang))
+            .default(serde_json::json!("sub")),
+        field(lang, "address", "address", "text", false),
+        field(lang, "host_unit", "host_unit", "text", false),
+        field(lang, "lead_name", "lead_name", "text", false),
+        field(lang, "width_m", "width_m", "number", true).default(serde_json::json!(20)),
+        field(lang, "depth_m", "depth_m", "number", true).default(serde_json::json!(10)),
+        field(lang, "opens_at", "opens_at", "time", true).default(serde_json::json!("09:00")),
+        field(lang, "closes_at", "closes_at", "time", true).default(serde_json::json!("17:00")),
+        field(lang, "position", "position", "keep", false),
+    ];
+    let ed = editor(
+        "venues",
+        lang.t("add_venue"),
+        format!("/api/v1/campaigns/{id}/venues"),
+        "/api/v1/venues/{id}",
+        fields,
+        by_id(&venues, |v| v.id),
+    );
+    render("venues.html", context! { venues => sv(&venues), ed => ed, can_edit => may_plan(&viewer), ..ctx })
 }
 
 /// Units taking part and their roles, with forms to add, change and remove participations and

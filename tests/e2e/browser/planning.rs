@@ -1,0 +1,328 @@
+//! Planning on pages: venues added, changed and deleted on the venues page; booths drawn,
+//! refused an overlap in words, edited in the side panel and deleted on the planner; the plan
+//! printed on one sheet.
+
+use super::driver::{Browser, programs};
+use super::{ONE_AT_A_TIME, fixture, post, screenshots, sign_in};
+use crate::helpers::spawn_app;
+use serde_json::{Value, json};
+
+async fn get(app: &crate::helpers::TestApp, path: &str) -> (u16, Value) {
+    let resp = app.client.get(app.url(path)).send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn venues_named(app: &crate::helpers::TestApp, campaign: i64) -> Vec<(i64, String, f64)> {
+    let (_, v) = get(app, &format!("/api/v1/campaigns/{campaign}/venues")).await;
+    v.as_array()
+        .expect("venue list")
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_i64().unwrap_or(0),
+                v["name"].as_str().unwrap_or("").to_owned(),
+                v["width_m"].as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
+/// Sets a form control's value as a person typing would leave it.
+async fn set(b: &Browser, css: &str, value: &str) {
+    b.find(css).await;
+    b.js(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true})); return true",
+        vec![json!(css), json!(value)],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_organizer_adds_changes_and_deletes_a_venue_on_the_venues_page() {
+    let Some((chromium, chromedriver)) = programs("venues_editor") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    let page = app.url(&format!("/campaigns/{}/venues", f.campaign));
+    b.goto(&page).await;
+
+    // Without a width: refused beside the field, in words, and nothing is stored.
+    b.click("button[data-add=venues]").await;
+    set(&b, "#ed-venues-name", "滨江分会场").await;
+    set(&b, "#ed-venues-width_m", "").await;
+    b.click("#editor-venues button[type=submit]").await;
+    b.wait_text("#ed-venues-width_m-err", "必填").await;
+    let form_msg = b.text("#editor-venues [data-msg]").await;
+    assert!(!form_msg.contains("invalid type") && !form_msg.contains("f64"), "plain words: {form_msg}");
+    assert_eq!(venues_named(&app, f.campaign).await.len(), 1, "nothing stored");
+
+    set(&b, "#ed-venues-width_m", "12").await;
+    set(&b, "#ed-venues-depth_m", "8").await;
+    set(&b, "#ed-venues-lead_name", "李娜").await;
+    b.click("#editor-venues button[type=submit]").await;
+    b.wait_for("return document.getElementById('editor-msg').textContent.includes('已保存')", "saved").await;
+    let venues = venues_named(&app, f.campaign).await;
+    let added = venues.iter().find(|v| v.1 == "滨江分会场").unwrap_or_else(|| panic!("added: {venues:?}"));
+    assert_eq!(added.2, 12.0);
+    let added = added.0;
+    assert!(b.text(&format!("tr[data-id='{added}']")).await.contains("李娜"));
+
+    // Changed: the form opens with what the venue has.
+    b.click(&format!("button[data-edit='{added}'][data-editor=venues]")).await;
+    let name = b.js("return document.getElementById('ed-venues-name').value", vec![]).await;
+    assert_eq!(name, "滨江分会场");
+    set(&b, "#ed-venues-name", "滨江分会场（东）").await;
+    b.click("#editor-venues button[type=submit]").await;
+    b.wait_for("return document.getElementById('editor-msg').textContent.includes('已保存')", "saved").await;
+    let (_, v) = get(&app, &format!("/api/v1/venues/{added}")).await;
+    assert_eq!(v["name"], "滨江分会场（东）");
+    assert_eq!(v["width_m"], 12.0, "the rest is kept");
+
+    // Deleting a venue deletes its booths and log with it: the question says so, and saying
+    // no keeps the venue.
+    b.js("window.confirm = (m) => { window.asked = m; return false; }; return true", vec![]).await;
+    b.click(&format!("button[data-delete='{}'][data-editor=venues]", f.venue)).await;
+    let asked = b.js("return window.asked || ''", vec![]).await;
+    assert!(
+        asked.as_str().is_some_and(|m| m.contains("展位") && m.contains("记录")),
+        "the question: {asked}"
+    );
+    assert_eq!(venues_named(&app, f.campaign).await.len(), 2);
+
+    // The new one goes.
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click(&format!("button[data-delete='{added}'][data-editor=venues]")).await;
+    b.wait_for("return document.getElementById('editor-msg').textContent.includes('已删除')", "deleted")
+        .await;
+    assert!(b.text(&format!("tr[data-id='{added}']")).await.is_empty());
+    assert_eq!(get(&app, &format!("/api/v1/venues/{added}")).await.0, 404);
+    screenshots(&b, "venues", 1280, false).await;
+    b.quit().await;
+    app.stop().await;
+}
+
+/// The viewport point of the plan's metre coordinates (x, y).
+async fn at(b: &Browser, x: f64, y: f64) -> (f64, f64) {
+    let v = b
+        .js(
+            "const svg = document.getElementById('plan'); const p = svg.createSVGPoint(); p.x = arguments[0]; p.y = arguments[1];
+             const s = p.matrixTransform(svg.getScreenCTM()); return [s.x, s.y]",
+            vec![json!(x), json!(y)],
+        )
+        .await;
+    (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0))
+}
+
+async fn booth_ids(app: &crate::helpers::TestApp, venue: i64) -> Vec<i64> {
+    let (_, v) = get(app, &format!("/api/v1/venues/{venue}/booths")).await;
+    v.as_array().expect("booths").iter().filter_map(|b| b["id"].as_i64()).collect()
+}
+
+async fn wait_booths(b: &Browser, n: usize) {
+    b.wait_for(
+        &format!("return document.querySelectorAll('#booths .booth').length === {n}"),
+        &format!("{n} booths"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_organizer_draws_booths_is_told_why_an_overlap_is_refused_edits_and_deletes_one_and_prints_one_sheet()
+ {
+    let Some((chromium, chromedriver)) = programs("planner_edit") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let unit = post(&app, "/api/v1/units", json!({"name": "区市场监管局", "kind": "agency"})).await;
+    post(
+        &app,
+        &format!("/api/v1/campaigns/{}/participations", f.campaign),
+        json!({"unit_id": unit["id"], "staffs_booth": true}),
+    )
+    .await;
+    // A one-metre booth with a long topic: its label must shorten, not shrink out of sight.
+    let long_topic = "二手车交易纠纷调解与消费维权专题咨询服务台";
+    let tiny = post(
+        &app,
+        &format!("/api/v1/venues/{}/booths", f.venue),
+        json!({"topic": long_topic, "kind": "info", "x": 18.0, "y": 8.0, "w": 1.0, "h": 1.0}),
+    )
+    .await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    let page = app.url(&format!("/venues/{}/plan", f.venue));
+    b.goto(&page).await;
+    wait_booths(&b, 3).await;
+
+    // Every label is at least 9 px on screen; the tiny booth's is shortened, its full topic in
+    // the booth's title (shown on hover) and accessible name.
+    let smallest = b
+        .js(
+            "const pxm = document.getElementById('plan').getScreenCTM().a;
+             return Math.min(...[...document.querySelectorAll('#booths text.label')].map(t => parseFloat(t.style.fontSize) * pxm))",
+            vec![],
+        )
+        .await
+        .as_f64()
+        .unwrap_or(0.0);
+    assert!(smallest >= 8.99, "smallest label {smallest} px");
+    let g = format!(".booth[data-id='{}']", tiny["id"]);
+    let label = b.text(&format!("{g} text.label")).await;
+    assert!(label.starts_with("3 ") && label.ends_with('…'), "number and shortened topic: {label}");
+    assert!(b.text(&format!("{g} title")).await.contains(long_topic));
+
+    // Draw two booths on the empty floor.
+    let pxm =
+        b.js("return document.getElementById('plan').getScreenCTM().a", vec![]).await.as_f64().unwrap_or(0.0);
+    let (x, y) = at(&b, 2.0, 5.0).await;
+    b.drag_at(x + 1.0, y + 1.0, 3.0 * pxm, 2.0 * pxm).await;
+    wait_booths(&b, 4).await;
+    let (x, y) = at(&b, 8.0, 5.0).await;
+    b.drag_at(x + 1.0, y + 1.0, 3.0 * pxm, 2.0 * pxm).await;
+    wait_booths(&b, 5).await;
+    let ids = booth_ids(&app, f.venue).await;
+    assert_eq!(ids.len(), 5, "both drawn booths are stored: {ids:?}");
+    let (drawn, second) = (ids[3], ids[4]);
+    let (_, d) = get(&app, &format!("/api/v1/booths/{drawn}")).await;
+    assert_eq!(
+        (d["x"].as_f64(), d["y"].as_f64(), d["w"].as_f64(), d["h"].as_f64()),
+        (Some(2.0), Some(5.0), Some(3.0), Some(2.0))
+    );
+    assert!(b.text(&format!(".booth[data-id='{drawn}'] text.label")).await.starts_with("4 "), "numbered");
+
+    // Dragged onto booth 1: refused, and told so in words; it stays on top while it overlaps.
+    let dg = format!(".booth[data-id='{drawn}']");
+    b.drag_by(&format!("{dg} rect:not(.handle)"), 0.0, -3.5 * pxm).await;
+    b.wait_for(
+        "return document.getElementById('plan-msg').textContent.includes('未保存：与展位1重叠')",
+        "the refusal in words",
+    )
+    .await;
+    let msg = b.text("#plan-msg").await;
+    assert!(
+        !msg.contains("conflicting") && !msg.contains("rect") && !msg.contains("overlaps"),
+        "no raw error: {msg}"
+    );
+    let on_top = b.js("return document.getElementById('booths').lastElementChild.dataset.id", vec![]).await;
+    assert_eq!(on_top, json!(drawn.to_string()));
+    b.wait_for(&format!("return document.querySelector(\"{dg}\").dataset.y === '5'"), "put back").await;
+    assert_eq!(get(&app, &format!("/api/v1/booths/{drawn}")).await.1["y"], 5.0);
+
+    // The side panel: topic and staffing unit.
+    b.click(&format!("#booth-list button[data-select='{drawn}']")).await;
+    set(&b, "#bf-topic", "食品安全咨询").await;
+    b.click(&format!("input[name=unit_ids][value='{}']", unit["id"])).await;
+    b.click("#booth-form button[type=submit]").await;
+    b.wait_for("return document.getElementById('plan-msg').textContent.includes('已保存')", "saved").await;
+    assert_eq!(get(&app, &format!("/api/v1/booths/{drawn}")).await.1["topic"], "食品安全咨询");
+    b.goto(&page).await;
+    wait_booths(&b, 5).await;
+    assert!(b.text(&format!("{dg} text.label")).await.contains("食品安全"));
+    assert!(b.text(&format!("{dg} title")).await.contains("区市场监管局"), "the staffing unit is kept");
+
+    // Deleted from the panel: gone from the plan and the server; the others are renumbered.
+    b.click(&format!("#booth-list button[data-select='{second}']")).await;
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click("#delete-booth").await;
+    wait_booths(&b, 4).await;
+    b.wait_for("return document.getElementById('plan-msg').textContent.includes('已删除')", "deleted").await;
+    assert_eq!(get(&app, &format!("/api/v1/booths/{second}")).await.0, 404);
+
+    // The button adds one in a free place.
+    b.click("#add-booth").await;
+    wait_booths(&b, 5).await;
+    assert_eq!(booth_ids(&app, f.venue).await.len(), 5);
+    screenshots(&b, "planner-edit", 1280, false).await;
+
+    // English: the same refusal in English words.
+    b.goto(&format!("{page}?lang=en")).await;
+    wait_booths(&b, 5).await;
+    b.drag_by(&format!("{dg} rect:not(.handle)"), 0.0, -3.5 * pxm).await;
+    b.wait_for(
+        "return document.getElementById('plan-msg').textContent.includes('Not saved: Overlaps booth 1')",
+        "the English refusal",
+    )
+    .await;
+
+    // The print sheet: one A4 page.
+    b.goto(&app.url(&format!("/venues/{}/plan/print?lang=zh", f.venue))).await;
+    wait_booths(&b, 5).await;
+    let pdf = b.print_pdf().await;
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    assert_eq!(pdf_pages(&pdf), 1, "the plan prints on one sheet");
+    b.quit().await;
+    app.stop().await;
+}
+
+/// The number of pages of a PDF written by Chromium (its page objects).
+pub(super) fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page").filter(|(i, _)| !text[i + 11..].starts_with('s')).count()
+}
+
+async fn day_of(app: &crate::helpers::TestApp, venue: i64) -> String {
+    get(app, &format!("/api/v1/venues/{venue}")).await.1["day_status"].as_str().unwrap_or("").to_owned()
+}
+
+#[tokio::test]
+async fn an_organizer_submits_accepts_and_reopens_venues_days_from_the_dashboard() {
+    let Some((chromium, chromedriver)) = programs("dashboard_days") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let second = post(
+        &app,
+        &format!("/api/v1/campaigns/{}/venues", f.campaign),
+        json!({"kind": "sub", "name": "社区分会场", "width_m": 10.0, "depth_m": 8.0}),
+    )
+    .await["id"]
+        .as_i64()
+        .expect("id");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}", f.campaign))).await;
+    b.wait_for("return document.getElementById('live-state').dataset.state === 'live'", "the live state")
+        .await;
+    assert_eq!(b.text("#live-state").await, "实时更新已连接");
+    assert_eq!(b.text("[data-phase=not_started]").await, "2", "both venues not started");
+
+    for v in [f.venue, second] {
+        b.click(&format!("button[data-day-action=submit][data-venue='{v}']")).await;
+        b.wait_for(
+            &format!("return !!document.querySelector(\"tr[data-venue='{v}'] td[data-day=submitted]\")"),
+            "submitted",
+        )
+        .await;
+        assert_eq!(day_of(&app, v).await, "submitted");
+    }
+    assert_eq!(b.text("[data-phase=submitted]").await, "2");
+    assert!(
+        b.text(&format!("tr[data-venue='{second}'] .status")).await.contains("已提交"),
+        "a badge per venue"
+    );
+
+    b.click("button[data-accept-all]").await;
+    b.wait_for("return document.querySelectorAll('td[data-day=accepted]').length === 2", "all accepted")
+        .await;
+    assert_eq!(
+        (day_of(&app, f.venue).await, day_of(&app, second).await),
+        ("accepted".into(), "accepted".into())
+    );
+    assert_eq!(b.text("[data-phase=accepted]").await, "2");
+
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click(&format!("button[data-day-action=reopen][data-venue='{second}']")).await;
+    b.wait_for(
+        &format!("return !!document.querySelector(\"tr[data-venue='{second}'] td[data-day=open]\")"),
+        "reopened",
+    )
+    .await;
+    assert_eq!(day_of(&app, second).await, "open");
+    assert!(b.text("#day-msg").await.contains("已更新"));
+    screenshots(&b, "dashboard-days", 1280, false).await;
+    b.quit().await;
+    app.stop().await;
+}
