@@ -326,3 +326,53 @@ async fn an_organizer_submits_accepts_and_reopens_venues_days_from_the_dashboard
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_venue_of_the_demo_prints_its_plan_on_one_sheet_and_its_booth_table_on_at_most_one_more() {
+    let Some((chromium, chromedriver)) = programs("plan_print") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    let org = {
+        use eventday_store::entities::campaign;
+        use sea_orm::EntityTrait;
+        campaign::Entity::find_by_id(id)
+            .one(app.db.store.conn())
+            .await
+            .expect("db")
+            .expect("campaign")
+            .organization_id
+    };
+    crate::helpers::user_with_token(
+        &app.db.store,
+        "printer",
+        eventday_domain::Role::Organizer,
+        Some(org),
+        vec![],
+    )
+    .await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "printer").await;
+    let venues = eventday_store::planning::venues::list(&app.db.store, id).await.expect("venues");
+    assert!(venues.len() > 1);
+    let mut most_booths = 0;
+    for v in &venues {
+        let vid = v.id;
+        let booths =
+            eventday_store::views::booths_with_units(&app.db.store, vid).await.expect("booths").len();
+        most_booths = most_booths.max(booths);
+        b.goto(&app.url(&format!("/venues/{vid}/plan/print"))).await;
+        wait_booths(&b, booths).await;
+        let pdf = b.print_pdf().await;
+        if let Ok(dir) = std::env::var("EVENTDAY_SCREENSHOT_DIR") {
+            std::fs::write(std::path::Path::new(&dir).join(format!("plan-{vid}.pdf")), &pdf).ok();
+        }
+        let pages = pdf_pages(&pdf);
+        // A few booths share the sheet with the plan; more get a sheet of their own.
+        let want = if booths <= 8 { 1 } else { 2 };
+        assert_eq!(pages, want, "{} with {booths} booths prints on {pages} pages", v.name);
+    }
+    assert!(most_booths > 8, "the main venue has a full booth table: {most_booths}");
+    b.quit().await;
+    app.stop().await;
+}
