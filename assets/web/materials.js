@@ -1,6 +1,6 @@
 // The allocation grid: venues down, materials across. Each cell saves on change
 // (PUT /api/v1/materials/{id}/allocations/{venue}); a column allocating more than planned is marked.
-import { api, errorText, fmt, say, t } from './app.js';
+import { api, failureText, fieldMessage, fmt, lang, say, t } from './app.js';
 
 const data = JSON.parse(document.getElementById('page-data').textContent);
 const table = document.getElementById('alloc-grid');
@@ -63,7 +63,18 @@ function totals() {
 table.addEventListener('change', async (ev) => {
   const input = ev.target.closest('input[data-m]');
   if (!input) return;
-  const n = Math.max(0, Number.parseInt(input.value, 10) || 0);
+  // A negative or broken number is refused where it was typed (and not saved), never quietly
+  // turned into another number.
+  const raw = input.value.trim();
+  const n = raw === '' ? 0 : Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    input.setAttribute('aria-invalid', 'true');
+    const why = Number.isFinite(n) && n < 0 ? fieldMessage('must not be negative') : t('must_be_whole');
+    say(msg, `${t('not_saved')}${input.getAttribute('aria-label')}${lang === 'zh' ? '：' : ': '}${why}`, 'error');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
   input.value = n;
   const key = `${input.dataset.m}:${input.dataset.v}`;
   const before = qty.get(key) ?? 0;
@@ -71,7 +82,7 @@ table.addEventListener('change', async (ev) => {
   totals();
   const r = await api('PUT', `/api/v1/materials/${input.dataset.m}/allocations/${input.dataset.v}`, { quantity: n });
   if (r.ok) say(msg, t('saved'), 'ok');
-  else { qty.set(key, before); input.value = before; totals(); say(msg, `${t('save_failed')}: ${errorText(r.error)}`, 'error'); }
+  else { qty.set(key, before); input.value = before; totals(); const f = Object.values(r.error?.fields || {}); say(msg, `${t('save_failed')}: ${f.length ? f.map(fieldMessage).join('; ') : failureText(r)}`, 'error'); }
 });
 
 build();

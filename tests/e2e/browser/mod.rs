@@ -721,7 +721,11 @@ async fn a_dispute_moves_through_its_workflow_on_the_disputes_page() {
     b.type_into(&format!("{form} input[name=amount_recovered]"), "-3").await;
     b.click(&format!("{form} button[type=submit]")).await;
     // Refused, with the reason beside the form; nothing changed.
-    b.wait_for(&format!("return document.querySelector(\"{form} .field-error\").textContent.includes('不能为负数')"), "the refusal in words").await;
+    b.wait_for(
+        &format!("return document.querySelector(\"{form} .field-error\").textContent.includes('不能为负数')"),
+        "the refusal in words",
+    )
+    .await;
     let said = b.text(&format!("{form} .field-error")).await;
     assert!(!said.contains("amount_recovered_fen"), "no API field names: {said}");
     let (_, now) = app.get_json(&format!("/api/v1/disputes/{id}")).await;

@@ -376,3 +376,44 @@ async fn every_venue_of_the_demo_prints_its_plan_on_one_sheet_and_its_booth_tabl
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_negative_allocation_is_refused_where_it_was_typed_and_not_saved() {
+    let Some((chromium, chromedriver)) = programs("allocations") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/materials", f.campaign))).await;
+    let cell = format!("input[data-m='{}'][data-v='{}']", f.material, f.venue);
+    let change = |v: &str| {
+        format!(
+            "const i = document.querySelector(\"{cell}\"); i.value = '{v}'; i.dispatchEvent(new Event('change', {{bubbles: true}})); return true"
+        )
+    };
+    b.js(&change("120"), vec![]).await;
+    b.wait_for("return document.getElementById('grid-msg').textContent.includes('已保存')", "saved").await;
+    b.js(&change("-5"), vec![]).await;
+    b.wait_for(
+        "return document.getElementById('grid-msg').textContent.includes('不能为负数')",
+        "the refusal",
+    )
+    .await;
+    assert_eq!(
+        b.js(&format!("return document.querySelector(\"{cell}\").getAttribute('aria-invalid')"), vec![])
+            .await,
+        "true"
+    );
+    assert_eq!(
+        b.js(&format!("return document.querySelector(\"{cell}\").value"), vec![]).await,
+        "-5",
+        "what was typed stays"
+    );
+    let (_, allocs) = get(&app, &format!("/api/v1/materials/{}/allocations", f.material)).await;
+    let qty: Vec<i64> =
+        allocs.as_array().expect("allocations").iter().filter_map(|a| a["quantity"].as_i64()).collect();
+    assert_eq!(qty, vec![120], "the last good number is kept: {allocs}");
+    b.quit().await;
+    app.stop().await;
+}

@@ -279,6 +279,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("opens_at", "开始时间", "Opens at"),
     ("closes_at", "结束时间", "Closes at"),
     ("position", "排序", "Order"),
+    ("must_be_whole", "应填 0 或正整数", "must be a whole number, 0 or more"),
     (
         "confirm_delete_venues",
         "删除会场会同时删除它的展位、活动、物资分配和全部记录。确定删除吗？",
