@@ -76,7 +76,12 @@ async fn an_organizer_adds_changes_and_deletes_a_venue_on_the_venues_page() {
     assert_eq!(name, "滨江分会场");
     set(&b, "#ed-venues-name", "滨江分会场（东）").await;
     b.click("#editor-venues button[type=submit]").await;
-    b.wait_for("return document.getElementById('editor-msg').textContent.includes('已保存')", "saved").await;
+    // The page loads again with the table as the server has it.
+    b.wait_for(
+        &format!("const r = document.querySelector(\"tr[data-id='{added}'] th\"); return !!r && r.textContent.includes('（东）')"),
+        "the changed name in the table",
+    )
+    .await;
     let (_, v) = get(&app, &format!("/api/v1/venues/{added}")).await;
     assert_eq!(v["name"], "滨江分会场（东）");
     assert_eq!(v["width_m"], 12.0, "the rest is kept");
