@@ -138,6 +138,8 @@ async fn a_lead_whose_session_was_deleted_is_asked_to_sign_in_and_the_queue_is_t
     b.click("#record").await;
     b.wait_text("#pending-count", "1").await;
     sql(&app, "DELETE FROM sessions").await;
+    // Past the server's short cache of sessions (2 s), as on another instance.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     b.offline(false).await;
     b.wait_for("return !document.querySelector('#signin-box').hidden", "the sign-in box").await;
     assert_eq!(b.text("#pending-count").await, "1", "the queue is kept");
