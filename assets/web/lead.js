@@ -72,8 +72,7 @@ function renderDay() {
   else if (data.day_status === 'submitted') key = 'day_submitted';
   else if (now < Date.parse(data.day_start)) key = 'day_not_started';
   dayEl.dataset.status = data.day_status;
-  dayEl.textContent = `${t('day_state')}：${t(key)}`;
-  if (lang === 'en') dayEl.textContent = `${t('day_state')}: ${t(key)}`;
+  dayEl.textContent = `${t('day_state')}${lang === 'en' ? ': ' : '：'}${t(key)}`;
   for (const el of form.elements) el.disabled = locked();
   form.setAttribute('aria-disabled', locked() ? 'true' : 'false');
 }

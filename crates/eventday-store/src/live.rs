@@ -400,7 +400,7 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
         &format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, {} FROM log_entries WHERE campaign_id = ? AND {}",
             crate::sums::saturating_sums(db.get_database_backend(), "", &crate::sums::FIGURE_COLUMNS),
-            crate::log::corrections::counted_sql(db.get_database_backend(), "")
+            crate::sums::counted_sql(db.get_database_backend(), "")
         ),
         vec![campaign_id.into()],
     ))

@@ -313,7 +313,7 @@ async fn venue_sums(store: &Store, campaign_id: i32) -> Result<HashMap<i32, Venu
             .expr_as(sum(backend, "money_recovered_fen"), Alias::new("money_recovered_fen"))
             .from(Alias::new("log_entries"))
             .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
-            .cond_where(crate::log::corrections::counted("log_entries"))
+            .cond_where(crate::sums::counted("log_entries"))
             .group_by_col(Alias::new("venue_id")),
     )
     .await?;
@@ -338,7 +338,7 @@ async fn handed_out(store: &Store, campaign_id: i32) -> Result<Vec<MaterialSums>
                     .equals((Alias::new("m"), Alias::new("log_entry_id"))),
             )
             .and_where(Expr::col((Alias::new("e"), Alias::new("campaign_id"))).eq(campaign_id))
-            .cond_where(crate::log::corrections::counted("e"))
+            .cond_where(crate::sums::counted("e"))
             .group_by_columns([
                 (Alias::new("e"), Alias::new("venue_id")),
                 (Alias::new("m"), Alias::new("material_id")),

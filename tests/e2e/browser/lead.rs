@@ -3,7 +3,7 @@
 //! correction made offline that every total then shows.
 
 use super::driver::{Browser, programs};
-use super::{ONE_AT_A_TIME, fixture, log_count, sign_in, with_queue};
+use super::{ONE_AT_A_TIME, fixture, log_count, screenshots, sign_in, with_queue};
 use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -58,6 +58,7 @@ async fn an_entry_missing_its_author_is_refused_on_the_phone_before_queueing_and
     b.type_into("#note", "上午").await;
     b.click("#record").await;
     b.wait_text("#err-author_name", "必填").await;
+    screenshots(&b, "lead-missing-author", 360, false).await;
     assert!(b.text("#log-msg").await.contains("还没有保存"), "{}", b.text("#log-msg").await);
     assert_eq!(
         b.js("return document.querySelector('#author').getAttribute('aria-invalid')", vec![]).await,
@@ -102,6 +103,7 @@ async fn an_entry_refused_by_the_server_is_edited_and_resent() {
     let reason = b.text("#recent li[data-state=rejected] .err-reason").await;
     assert!(reason.contains("本次活动没有这种物资"), "{reason}");
     let refused = with_queue(&b, "return q.entries.find(e => e.state === 'rejected').id").await;
+    screenshots(&b, "lead-refused", 360, false).await;
 
     b.click("#recent li[data-state=rejected] .edit-refused").await;
     assert_eq!(b.js("return document.querySelector('#f-visitors').value", vec![]).await, json!("1"));
@@ -223,6 +225,7 @@ async fn a_correction_of_500_to_50_made_offline_is_sent_on_reconnect_and_every_t
         json!(500),
         "nothing sent while offline"
     );
+    screenshots(&b, "lead-correction-queued", 360, false).await;
 
     b.offline(false).await;
     b.wait_text("#pending-count", "0").await;

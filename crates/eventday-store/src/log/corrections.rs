@@ -3,8 +3,8 @@
 //! A correction is a log entry of its own that names the entry it corrects (`corrects`) and a
 //! reason; a void is a correction without figures. When a correction is stored, the corrected
 //! entry gets `superseded_by` set to it, in the same transaction; nothing else of the corrected
-//! entry changes. An entry **counts** when it is neither superseded nor a void ([`counted_sql`],
-//! [`counted`]): every sum over the log (venue tallies, kept by triggers with the same rule
+//! entry changes. An entry **counts** when it is neither superseded nor a void (the rule is
+//! [`crate::sums::counted_sql`] and [`crate::sums::counted`], beside the other sums): every sum over the log (venue tallies, kept by triggers with the same rule
 //! since the migration `m20261201_000017_corrections`; the campaign summary; materials handed
 //! out; live totals; exports' totals) takes only counted entries, so a correction's figures
 //! replace the corrected ones everywhere and a void leaves nothing.
@@ -19,26 +19,9 @@ use super::batch::Prepared;
 use crate::audit::{self, Action};
 use crate::entities::log_entry;
 use crate::error::StoreError;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
-
-/// SQL: whether the row of `log_entries` called `alias` (e.g. `"e."`, or `""`) counts in totals.
-#[must_use]
-pub fn counted_sql(backend: DbBackend, alias: &str) -> String {
-    match backend {
-        DbBackend::Postgres => format!("{alias}superseded_by IS NULL AND NOT {alias}void"),
-        _ => format!("{alias}superseded_by IS NULL AND {alias}void = 0"),
-    }
-}
-
-/// The same rule as a query condition on the table (or alias) `table`.
-#[must_use]
-pub fn counted(table: &str) -> Condition {
-    Condition::all()
-        .add(Expr::col((Alias::new(table), Alias::new("superseded_by"))).is_null())
-        .add(Expr::col((Alias::new(table), Alias::new("void"))).eq(false))
-}
 
 /// Why each correction among `items` may not be written (in the write transaction, before the
 /// insert). A retry of a stored correction passes: its target is superseded by itself.
