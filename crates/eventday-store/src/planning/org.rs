@@ -53,6 +53,9 @@ impl Resource for Campaigns {
             title: Set(i.title.trim().to_owned()),
             theme: Set(i.theme.trim().to_owned()),
             status: Set(i.status.or_else(|| old.map(|o| o.status)).unwrap_or(CampaignStatus::Planning)),
+            undertaker: Set(i.undertaker.trim().to_owned()),
+            division_code: Set(i.division_code.trim().to_owned()),
+            mask_official_names: Set(i.mask_official_names),
             created_at: Set(old.map_or(now, |o| o.created_at)),
             updated_at: Set(now),
         }
@@ -99,6 +102,9 @@ impl Resource for Units {
             name: Set(i.name.trim().to_owned()),
             kind: Set(i.kind),
             contact: Set(i.contact.clone()),
+            short_name: Set(i.short_name.as_ref().map(|s| s.trim().to_owned())),
+            industry: Set(i.industry.as_ref().map(|s| s.trim().to_owned())),
+            platform_joined_year: Set(i.platform_joined_year),
             created_at: Set(old.map_or_else(Utc::now, |o| o.created_at)),
         }
     }
