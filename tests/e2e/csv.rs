@@ -31,6 +31,9 @@ async fn empty_campaign(store: &Store, name: &str) -> i32 {
         title: Set("空白活动".into()),
         theme: Set("消费与服务".into()),
         status: Set(eventday_domain::CampaignStatus::Planning),
+        undertaker: NotSet,
+        division_code: NotSet,
+        mask_official_names: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
     }

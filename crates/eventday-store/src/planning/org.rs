@@ -224,3 +224,49 @@ crud!(
     narrative, Narrative, narrative_section, "narrative_section", parent campaign.CampaignId;
     order Lang Position Id
 );
+
+/// The organization named `name`, created under `parent` (through [`organizations::insert`])
+/// when there is none; inside `tx`.
+///
+/// # Errors
+/// [`StoreError::Invalid`] for a bad name, database errors.
+pub async fn organization_named(
+    tx: &DatabaseTransaction,
+    actor: Option<i32>,
+    name: &str,
+    parent: Option<i32>,
+) -> Result<organization::Model, StoreError> {
+    match organization::Entity::find().filter(organization::Column::Name.eq(name.trim())).one(tx).await? {
+        Some(o) => Ok(o),
+        None => {
+            let input = OrganizationInput { name: name.to_owned(), parent_id: parent };
+            organizations::insert(tx, actor, 0, &input).await
+        }
+    }
+}
+
+/// Creates a campaign of the organization named `organization` (created when missing, under
+/// the organization named `parent`), in a transaction of its own: what a fresh installation
+/// needs before anything else, without a server or a token. `input.organization_id` is set
+/// here.
+///
+/// # Errors
+/// [`StoreError::Invalid`] naming every bad field, database errors.
+pub async fn add_campaign(
+    store: &Store,
+    actor: Option<i32>,
+    organization: &str,
+    parent: Option<&str>,
+    input: &CampaignInput,
+) -> Result<campaign::Model, StoreError> {
+    let tx = store.write_tx().await?;
+    let parent_id = match parent {
+        Some(p) => Some(organization_named(&tx, actor, p, None).await?.id),
+        None => None,
+    };
+    let org = organization_named(&tx, actor, organization, parent_id).await?;
+    let input = CampaignInput { organization_id: org.id, ..input.clone() };
+    let row = campaigns::insert(&tx, actor, 0, &input).await?;
+    tx.commit().await?;
+    Ok(row)
+}
