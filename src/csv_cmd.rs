@@ -124,8 +124,8 @@ pub async fn import(store: &Store, args: &ImportArgs) -> Result<()> {
 /// An unreadable folder or file, an unknown campaign, a database error, or any bad row.
 pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()> {
     let mut files = Vec::new();
-    let entries =
-        std::fs::read_dir(&args.dir).with_context(|| format!("cannot read the folder {}", args.dir.display()))?;
+    let entries = std::fs::read_dir(&args.dir)
+        .with_context(|| format!("cannot read the folder {}", args.dir.display()))?;
     for entry in entries {
         let path = entry.with_context(|| format!("cannot read the folder {}", args.dir.display()))?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
@@ -138,7 +138,8 @@ pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()>
     if files.is_empty() {
         bail!("{} holds no .csv files", args.dir.display());
     }
-    let opts = ImportOptions { dry_run: args.dry_run, progress: None, actor: None, author: Some(&args.author) };
+    let opts =
+        ImportOptions { dry_run: args.dry_run, progress: None, actor: None, author: Some(&args.author) };
     let report = csv_io::import_folder(store, args.campaign, &files, opts).await?;
     if let Some((_, name, r)) = report.failed() {
         let more = r.errors.len().saturating_sub(1);
@@ -148,7 +149,10 @@ pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()>
     }
     let verb = if args.dry_run { "would import (dry run, nothing written)" } else { "imported" };
     for (kind, name, r) in &report.files {
-        println!("{verb} {kind} from {name}: {} created, {} updated, {} unchanged", r.created, r.updated, r.unchanged);
+        println!(
+            "{verb} {kind} from {name}: {} created, {} updated, {} unchanged",
+            r.created, r.updated, r.unchanged
+        );
     }
     println!("campaign {}", report.campaign_id);
     Ok(())

@@ -120,7 +120,9 @@ fn sqlite_media() -> Vec<String> {
 fn postgres_media() -> Vec<String> {
     vec![
         "ALTER TABLE media_coverage DROP CONSTRAINT IF EXISTS media_coverage_format_check".into(),
-        format!("ALTER TABLE media_coverage ADD CONSTRAINT media_coverage_format_check CHECK (format IN ({FORMATS}))"),
+        format!(
+            "ALTER TABLE media_coverage ADD CONSTRAINT media_coverage_format_check CHECK (format IN ({FORMATS}))"
+        ),
         "ALTER TABLE media_coverage ADD COLUMN slot varchar(100) NOT NULL DEFAULT ''".into(),
     ]
 }
@@ -142,19 +144,21 @@ impl MigrationTrait for Migration {
                 Index::create().name("ix_log_entries_booth_id").table("log_entries").col("booth_id").take(),
             )
             .await?;
+        // One batch, so every statement runs on the same connection, in order: another pooled
+        // SQLite connection could still see the table the batch drops.
         let media = match manager.get_database_backend() {
             DbBackend::Postgres => postgres_media(),
             _ => sqlite_media(),
         };
-        for sql in media {
-            db.execute_unprepared(&sql).await?;
-        }
+        db.execute_unprepared(&media.join(";\n")).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        manager.drop_index(Index::drop().name("ix_log_entries_booth_id").table("log_entries").to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("ix_log_entries_booth_id").table("log_entries").to_owned())
+            .await?;
         manager.drop_table(Table::drop().table("closing_tallies").take()).await?;
         if manager.get_database_backend() == DbBackend::Postgres {
             db.execute_unprepared(&format!(

@@ -78,7 +78,12 @@ impl ClosingAdjustment {
     /// The adjustment of one venue: its own tally with all it logged, or else its booths'
     /// tallies with what was logged at those booths.
     #[must_use]
-    pub fn of_venue(venue_tally: Option<Figures>, venue_logged: Figures, booth_tallies: Figures, booth_logged: Figures) -> Self {
+    pub fn of_venue(
+        venue_tally: Option<Figures>,
+        venue_logged: Figures,
+        booth_tallies: Figures,
+        booth_logged: Figures,
+    ) -> Self {
         match venue_tally {
             Some(t) => Self { plus: t, minus: venue_logged },
             None => Self { plus: booth_tallies, minus: booth_logged },

@@ -99,7 +99,8 @@ pub async fn adjustments(
                 r.complaints_settled,
                 r.money_recovered_fen,
             );
-            let e = per_venue.entry(r.venue_id).or_insert((r.campaign_id, None, Figures::default(), Vec::new()));
+            let e =
+                per_venue.entry(r.venue_id).or_insert((r.campaign_id, None, Figures::default(), Vec::new()));
             match r.booth_id {
                 None => e.1 = Some(f),
                 Some(b) => {
@@ -109,7 +110,8 @@ pub async fn adjustments(
             }
         }
         let whole: Vec<i32> = per_venue.iter().filter(|(_, v)| v.1.is_some()).map(|(id, _)| *id).collect();
-        let booths: Vec<i32> = per_venue.values().filter(|v| v.1.is_none()).flat_map(|v| v.3.clone()).collect();
+        let booths: Vec<i32> =
+            per_venue.values().filter(|v| v.1.is_none()).flat_map(|v| v.3.clone()).collect();
         let venue_logged = sums(
             db,
             "SELECT s.venue_id AS venue_id, {} FROM venue_tallies s WHERE s.venue_id IN ({}) GROUP BY s.venue_id",
@@ -147,16 +149,15 @@ async fn sums(
     let backend = db.get_database_backend();
     let mut out: HashMap<i32, Figures> = HashMap::new();
     for chunk in ids.chunks(PER_QUERY) {
-        let sql = sql
-            .replacen("{}", &saturating_sums(backend, prefix, &FIGURE_COLUMNS), 1)
-            .replacen("{}", &marks(chunk.len()), 1);
-        let rows = VenueSums::find_by_statement(statement(
-            backend,
-            &sql,
-            chunk.iter().map(|&i| i.into()).collect(),
-        ))
-        .all(db)
-        .await?;
+        let sql = sql.replacen("{}", &saturating_sums(backend, prefix, &FIGURE_COLUMNS), 1).replacen(
+            "{}",
+            &marks(chunk.len()),
+            1,
+        );
+        let rows =
+            VenueSums::find_by_statement(statement(backend, &sql, chunk.iter().map(|&i| i.into()).collect()))
+                .all(db)
+                .await?;
         for r in rows {
             *out.entry(r.venue_id).or_default() += figures(
                 r.visitors,

@@ -3,7 +3,9 @@
 
 use super::{Column, Kind, Lang, RowError, Table, decode, parse_table};
 use crate::validate::{self, MAX_NAME_CHARS};
-use crate::{ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting};
+use crate::{
+    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting,
+};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// The longest headline, category or link accepted (characters), as the schema allows.
@@ -44,7 +46,17 @@ macro_rules! vocab {
         }
     )*};
 }
-vocab!(UnitKind, VenueKind, VenueSetting, BoothKind, ActivityKind, MediaChannel, MediaFormat, DisputeStatus, Lang);
+vocab!(
+    UnitKind,
+    VenueKind,
+    VenueSetting,
+    BoothKind,
+    ActivityKind,
+    MediaChannel,
+    MediaFormat,
+    DisputeStatus,
+    Lang
+);
 
 /// One data row being read: typed getters that record an error naming the cell.
 pub struct Cells<'a> {

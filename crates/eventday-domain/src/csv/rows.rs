@@ -8,8 +8,7 @@ use crate::geometry::Rect;
 use crate::totals::Figures;
 use crate::validate::{self, MAX_NAME_CHARS};
 use crate::{
-    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind,
-    VenueSetting,
+    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting,
 };
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -842,7 +841,11 @@ impl LogEntryRow {
             self.activity.clone().unwrap_or_default(),
             format!(
                 "{}/{}/{}/{}/{}",
-                f.visitors, f.consultations, f.complaints_received, f.complaints_settled, f.money_recovered_fen
+                f.visitors,
+                f.consultations,
+                f.complaints_received,
+                f.complaints_settled,
+                f.money_recovered_fen
             ),
             materials.join(";"),
             self.note.clone(),

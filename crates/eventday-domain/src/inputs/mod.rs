@@ -304,7 +304,10 @@ impl BoothInput {
         if given.iter().any(Option::is_some) && given.iter().any(Option::is_none) {
             for (key, v) in ["x", "y", "w", "h"].into_iter().zip(given) {
                 if v.is_none() {
-                    e.insert(key.into(), "give x, y, w and h together, or none of them (not placed yet)".into());
+                    e.insert(
+                        key.into(),
+                        "give x, y, w and h together, or none of them (not placed yet)".into(),
+                    );
                 }
             }
         }

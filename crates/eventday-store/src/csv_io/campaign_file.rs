@@ -19,7 +19,11 @@ fn column(field: &str) -> &str {
     }
 }
 
-fn input(row: &CampaignRow, organization_id: i32, status: Option<eventday_domain::CampaignStatus>) -> CampaignInput {
+fn input(
+    row: &CampaignRow,
+    organization_id: i32,
+    status: Option<eventday_domain::CampaignStatus>,
+) -> CampaignInput {
     CampaignInput {
         organization_id,
         year: row.date.year(),

@@ -25,12 +25,18 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MaterialRow)>) -> 
             continue;
         }
         let old = stored.iter().find(|m| m.name == row.name);
-        if old.is_some_and(|m| (&m.unit_label, m.planned, m.stock) == (&row.unit_label, row.planned, row.stock)) {
+        if old
+            .is_some_and(|m| (&m.unit_label, m.planned, m.stock) == (&row.unit_label, row.planned, row.stock))
+        {
             ctx.unchanged();
             continue;
         }
-        let input =
-            MaterialInput { name: row.name, unit_label: row.unit_label, planned: row.planned, stock: row.stock };
+        let input = MaterialInput {
+            name: row.name,
+            unit_label: row.unit_label,
+            planned: row.planned,
+            stock: row.stock,
+        };
         let written = materials::save(&ctx.tx, ctx.actor(), cid, old.map(|m| m.id), &input).await;
         ctx.saved(line, written, column)?;
     }
@@ -45,6 +51,9 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
         .await?;
     Ok(items
         .into_iter()
-        .map(|m| MaterialRow { name: m.name, unit_label: m.unit_label, planned: m.planned, stock: m.stock }.cells(x.lang))
+        .map(|m| {
+            MaterialRow { name: m.name, unit_label: m.unit_label, planned: m.planned, stock: m.stock }
+                .cells(x.lang)
+        })
         .collect())
 }

@@ -45,7 +45,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, OfficialRow)>) -> 
             masked: row.masked,
         };
         if old.is_some_and(|o| {
-            (&o.title, &o.organization, &o.role, o.masked) == (&input.title, &input.organization, &input.role, input.masked)
+            (&o.title, &o.organization, &o.role, o.masked)
+                == (&input.title, &input.organization, &input.role, input.masked)
         }) {
             ctx.unchanged();
             continue;

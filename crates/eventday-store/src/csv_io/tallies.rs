@@ -66,8 +66,10 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, TallyRow)>) -> Res
 }
 
 pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<Vec<Vec<String>>, StoreError> {
-    let mut items =
-        closing_tally::Entity::find().filter(closing_tally::Column::VenueId.is_in(x.venue_ids())).all(db).await?;
+    let mut items = closing_tally::Entity::find()
+        .filter(closing_tally::Column::VenueId.is_in(x.venue_ids()))
+        .all(db)
+        .await?;
     items.sort_by_key(|t| (x.venue_pos(t.venue_id), t.booth_id.is_some(), t.id));
     Ok(items
         .iter()

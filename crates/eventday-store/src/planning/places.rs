@@ -118,7 +118,8 @@ impl Resource for Booths {
     type Active = booth::ActiveModel;
     fn active(parent: i32, i: &BoothInput, _: Option<&booth::Model>) -> Self::Active {
         let rect = i.rect();
-        let r = rect.unwrap_or(Rect { x: 0.0, y: 0.0, w: NO_PLAN_SIZE_M, h: NO_PLAN_SIZE_M, rotation_deg: 0.0 });
+        let r =
+            rect.unwrap_or(Rect { x: 0.0, y: 0.0, w: NO_PLAN_SIZE_M, h: NO_PLAN_SIZE_M, rotation_deg: 0.0 });
         booth::ActiveModel {
             id: NotSet,
             venue_id: Set(parent),
@@ -156,8 +157,7 @@ impl Resource for Booths {
                     format!("must lie inside the venue's {} x {} m floor plan", v.width_m, v.depth_m),
                 );
             }
-            let others =
-                booth::Entity::find().filter(booth::Column::VenueId.eq(venue_id)).all(tx).await?;
+            let others = booth::Entity::find().filter(booth::Column::VenueId.eq(venue_id)).all(tx).await?;
             if let Some(b) = others
                 .iter()
                 .find(|b| b.placed && old.is_none_or(|o| o.id != b.id) && rect_of(b).overlaps(&rect))
