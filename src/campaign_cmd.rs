@@ -13,9 +13,16 @@ pub struct CampaignArgs {
     /// What to do.
     #[command(subcommand)]
     pub command: CampaignCommand,
-    /// The database.
-    #[command(flatten)]
-    pub db: crate::DbArgs,
+    /// Database URL: `sqlite://FILE?mode=rwc` (default) or `postgres://USER@HOST/DB`
+    /// (global, so it may follow the subcommand).
+    #[arg(
+        long,
+        global = true,
+        env = "EVENTDAY_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://eventday.db?mode=rwc"
+    )]
+    pub database_url: crate::DatabaseUrl,
 }
 
 /// The `campaign` sub-commands.

@@ -234,7 +234,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await?,
         Command::User(args) => user_cmd::run(args).await?,
         Command::Report(args) => report(args).await?,
-        Command::Campaign(args) => campaign_cmd::run(&open(&args.db).await?, &args).await?,
+        Command::Campaign(args) => {
+            let db = DbArgs { database_url: args.database_url.clone() };
+            campaign_cmd::run(&open(&db).await?, &args).await?;
+        }
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
         Command::ImportFolder(args) => csv_cmd::import_folder(&open(&args.db).await?, &args).await?,
         Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,

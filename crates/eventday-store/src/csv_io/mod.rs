@@ -16,7 +16,8 @@
 //! an import never removes a participation); venues by name; booths by (venue, topic);
 //! activities by (venue, title); allocations by (material, venue), the material being created
 //! in the campaign's catalogue when missing (its unit label is then required); media by
-//! (outlet, date, headline); materials by name; officials by (name, venue); narrative
+//! (outlet, date, headline); materials by name; officials by (name, title, organization,
+//! venue); narrative
 //! sections by (language, key); tallies by (venue, booth); log entries by id (same content:
 //! unchanged; other content: an error, never an overwrite), a line without an id getting one
 //! derived from the campaign, venue, time and content (UUID v5), so importing the same file

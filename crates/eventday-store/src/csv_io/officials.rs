@@ -1,4 +1,5 @@
-//! Officials who attended, at venues named (not numbered). Keyed by (name, venue).
+//! Officials who attended, at venues named (not numbered). Keyed by (name, title,
+//! organization, venue): masked names ("xx") repeat.
 
 use super::{Ctx, ExportCtx, dup, venue_list};
 use crate::entities::*;
@@ -31,11 +32,19 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, OfficialRow)>) -> 
             },
             None => None,
         };
-        if let Some(first) = dup(&mut seen, (row.name.clone(), venue_id), line) {
-            ctx.err(line, "name", format!("same official at the same venue as line {first}"));
+        let key = (row.name.clone(), row.title.clone(), row.organization.clone(), venue_id);
+        if let Some(first) = dup(&mut seen, key, line) {
+            ctx.err(
+                line,
+                "name",
+                format!("same official (name, title, organization, venue) as line {first}"),
+            );
             continue;
         }
-        let old = stored.iter().find(|o| o.name == row.name && o.venue_id == venue_id);
+        let old = stored.iter().find(|o| {
+            (&o.name, &o.title, &o.organization, o.venue_id)
+                == (&row.name, &row.title, &row.organization, venue_id)
+        });
         let input = OfficialInput {
             name: row.name,
             title: row.title,
