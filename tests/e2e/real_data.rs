@@ -212,7 +212,7 @@ fn build_files() -> Files {
             [rng.next(60), rng.next(20), received, rng.next(received as u64 + 1), rng.next(5) * 1000];
         let minute = 9 * 60 + k * 9;
         let time = format!("{:02}:{:02}", minute / 60, minute % 60);
-        let materials = if k % 5 == 0 { "宣传资料=30".to_owned() } else { String::new() };
+        let materials = if k.is_multiple_of(5) { "宣传资料=30".to_owned() } else { String::new() };
         let booth_name = booth.map(booth_topic).unwrap_or_default();
         let f: Vec<String> = figures.iter().map(i64::to_string).collect();
         log.push(row(&[
@@ -260,20 +260,22 @@ fn expected(f: &Files) -> Vec<[i64; 5]> {
                 if l.booth.is_some_and(|b| f.tallies.contains_key(&(v, Some(b)))) {
                     continue;
                 }
-                for i in 0..5 {
-                    sum[i] += l.figures[i];
-                }
+                add(&mut sum, &l.figures);
             }
             for ((tv, b), t) in &f.tallies {
                 if *tv == v && b.is_some() {
-                    for i in 0..5 {
-                        sum[i] += t[i];
-                    }
+                    add(&mut sum, t);
                 }
             }
             sum
         })
         .collect()
+}
+
+fn add(sum: &mut [i64; 5], f: &[i64; 5]) {
+    for (s, x) in sum.iter_mut().zip(f) {
+        *s += x;
+    }
 }
 
 fn arr(f: &eventday_domain::Figures) -> [i64; 5] {
@@ -371,9 +373,7 @@ async fn a_whole_campaign_from_files_imports_twice_and_every_venue_total_matches
     }
     let mut whole = [0i64; 5];
     for w in &want {
-        for i in 0..5 {
-            whole[i] += w[i];
-        }
+        add(&mut whole, w);
     }
     assert_eq!(arr(&summary.totals.figures), whole);
     assert_eq!(summary.totals.log_entries, LOG_LINES as i64);

@@ -117,7 +117,8 @@ pub fn non_negative(errors: &mut FieldErrors, field: &str, value: i64) {
 /// An administrative division code: empty, or 6 to 12 digits (e.g. 420102).
 pub fn division_code(errors: &mut FieldErrors, field: &str, value: &str) {
     let v = value.trim();
-    if !v.is_empty() && !(v.len() >= 6 && v.len() <= 12 && v.bytes().all(|b| b.is_ascii_digit())) {
+    let digits = (6..=12).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit());
+    if !v.is_empty() && !digits {
         errors.insert(field.into(), "must be 6 to 12 digits (an administrative division code)".into());
     }
 }
