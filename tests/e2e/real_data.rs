@@ -487,3 +487,52 @@ fn the_cli_sets_up_a_campaign_loads_a_folder_and_accepts_days_without_a_server()
     assert_ne!(code, 0);
     assert!(err.contains("cannot become accepted"), "{err}");
 }
+
+#[tokio::test]
+async fn many_venue_days_are_accepted_at_once_all_or_nothing_each_audited() {
+    use eventday_domain::DayStatus;
+    let mut app = crate::helpers::spawn_app().await;
+    let store = app.db.store.clone();
+    let file = eventday_store::demo::parse(eventday::DEMO_CAMPAIGN_JSON).expect("demo parses");
+    let cid = eventday_store::demo::load(&store, &file).await.expect("demo loads").campaign_id();
+    crate::helpers::open_days(&store, cid).await;
+    app.act_as_organizer_of(cid).await;
+    let venues =
+        venue::Entity::find().filter(venue::Column::CampaignId.eq(cid)).all(store.conn()).await.expect("q");
+    let (a, b, open) = (venues[1].id, venues[2].id, venues[3].id);
+    for v in [a, b] {
+        eventday_store::scope::move_day(&store, v, DayStatus::Submitted, None).await.expect("submit");
+    }
+    let url = app.url(&format!("/api/v1/campaigns/{cid}/days/accept"));
+
+    // A listed day that is not submitted refuses the whole request.
+    let r = app.client.post(&url).json(&serde_json::json!({"venue_ids": [a, open]})).send().await.expect("r");
+    assert_eq!(r.status().as_u16(), 409);
+    let still = venue::Entity::find_by_id(a).one(store.conn()).await.expect("q").expect("venue");
+    assert_eq!(still.day_status, DayStatus::Submitted, "nothing accepted");
+    // Another campaign's venue is named.
+    let r = app.client.post(&url).json(&serde_json::json!({"venue_ids": [999_999]})).send().await.expect("r");
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert!(body["error"]["fields"]["venue_ids.999999"].is_string(), "{body}");
+
+    // No body: every submitted day, each with its own audit event.
+    let r = app.client.post(&url).send().await.expect("r");
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value = r.json().await.expect("json");
+    let ids: Vec<i64> =
+        body["accepted"].as_array().expect("list").iter().filter_map(|v| v["venue_id"].as_i64()).collect();
+    assert_eq!(ids, [i64::from(a), i64::from(b)]);
+    for v in [a, b] {
+        let n = audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("day_accept"))
+            .filter(audit_event::Column::EntityId.eq(v.to_string()))
+            // The demo loader closed its days without an acting user; this is the organizer's.
+            .filter(audit_event::Column::UserId.is_not_null())
+            .count(store.conn())
+            .await
+            .expect("q");
+        assert_eq!(n, 1, "venue {v} audited once");
+    }
+    app.stop().await;
+}
