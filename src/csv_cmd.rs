@@ -1,4 +1,5 @@
-//! `eventday import` and `eventday export`: CSV files of one kind for one campaign.
+//! `eventday import`, `eventday import-folder` and `eventday export`: CSV files of one kind
+//! for one campaign, or a folder of all kinds at once.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -11,7 +12,8 @@ use std::path::PathBuf;
 /// Options of `import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// What the file holds: units, venues, booths, activities, allocations, media, log-entries, disputes.
+    /// What the file holds: campaign, units, venues, booths, activities, materials,
+    /// allocations, media, officials, narrative, log-entries, tallies, disputes.
     pub kind: Kind,
     /// The campaign to import into.
     #[arg(long)]
@@ -21,6 +23,32 @@ pub struct ImportArgs {
     /// Check the file and report what would change, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The author recorded for log lines that name none.
+    #[arg(long, default_value = csv_io::DEFAULT_AUTHOR)]
+    pub author: String,
+    /// The database.
+    #[command(flatten)]
+    pub db: crate::DbArgs,
+}
+
+/// Options of `import-folder`.
+#[derive(Debug, Args)]
+pub struct ImportFolderArgs {
+    /// A folder of CSV files named after their kind (`campaign.csv`, `units.csv`,
+    /// `venues.csv`, `booths.csv`, `materials.csv`, `media.csv`, `officials.csv`,
+    /// `narrative.csv`, `log-entries.csv`, `tallies.csv` ...; a leading number such as
+    /// `01-` is ignored). Imported in dependency order, all or nothing.
+    pub dir: PathBuf,
+    /// The campaign to import into; without it, `campaign.csv` names the campaign (found by
+    /// organization and date, or created).
+    #[arg(long)]
+    pub campaign: Option<i32>,
+    /// Check every file and report what would change, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The author recorded for log lines that name none.
+    #[arg(long, default_value = csv_io::DEFAULT_AUTHOR)]
+    pub author: String,
     /// The database.
     #[command(flatten)]
     pub db: crate::DbArgs,
@@ -29,7 +57,8 @@ pub struct ImportArgs {
 /// Options of `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// What to export: units, venues, booths, activities, allocations, media, log-entries, disputes.
+    /// What to export: campaign, units, venues, booths, activities, materials, allocations,
+    /// media, officials, narrative, log-entries, tallies, disputes.
     pub kind: Kind,
     /// The campaign to export from.
     #[arg(long)]
@@ -65,7 +94,12 @@ pub async fn import(store: &Store, args: &ImportArgs) -> Result<()> {
             b.set_position(done);
         }
     };
-    let opts = ImportOptions { dry_run: args.dry_run, progress: Some(&progress), actor: None };
+    let opts = ImportOptions {
+        dry_run: args.dry_run,
+        progress: Some(&progress),
+        actor: None,
+        author: Some(&args.author),
+    };
     let report = csv_io::import(store, args.campaign, args.kind, &bytes, opts).await?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -80,6 +114,47 @@ pub async fn import(store: &Store, args: &ImportArgs) -> Result<()> {
         "{verb} {}: {} created, {} updated, {} unchanged",
         args.kind, report.created, report.updated, report.unchanged
     );
+    Ok(())
+}
+
+/// Runs `import-folder`: prints what each file did, or fails naming the file, line and column
+/// of the first problem (nothing written).
+///
+/// # Errors
+/// An unreadable folder or file, an unknown campaign, a database error, or any bad row.
+pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(&args.dir)
+        .with_context(|| format!("cannot read the folder {}", args.dir.display()))?;
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot read the folder {}", args.dir.display()))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".csv") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        files.push((name, bytes));
+    }
+    if files.is_empty() {
+        bail!("{} holds no .csv files", args.dir.display());
+    }
+    let opts =
+        ImportOptions { dry_run: args.dry_run, progress: None, actor: None, author: Some(&args.author) };
+    let report = csv_io::import_folder(store, args.campaign, &files, opts).await?;
+    if let Some((_, name, r)) = report.failed() {
+        let more = r.errors.len().saturating_sub(1);
+        let tail = if more > 0 { format!(" (and {more} more problems)") } else { String::new() };
+        let first = r.errors.first().map(ToString::to_string).unwrap_or_default();
+        bail!("{}: {first}{tail}; nothing was imported", args.dir.join(name).display());
+    }
+    let verb = if args.dry_run { "would import (dry run, nothing written)" } else { "imported" };
+    for (kind, name, r) in &report.files {
+        println!(
+            "{verb} {kind} from {name}: {} created, {} updated, {} unchanged",
+            r.created, r.updated, r.unchanged
+        );
+    }
+    println!("campaign {}", report.campaign_id);
     Ok(())
 }
 

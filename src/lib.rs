@@ -5,6 +5,8 @@ pub mod user_cmd;
 
 pub mod csv_cmd;
 
+pub mod campaign_cmd;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use eventday_store::Store;
@@ -45,8 +47,12 @@ pub enum Command {
     /// Write a campaign's summary report as PDF, or with `--rollup` the roll-up report of an
     /// organization and all its descendants for a year.
     Report(ReportArgs),
+    /// Set up a campaign without a server: add, list, show; accept many venues' days at once.
+    Campaign(campaign_cmd::CampaignArgs),
     /// Import a CSV file of one kind into a campaign (all rows or none).
     Import(csv_cmd::ImportArgs),
+    /// Import a folder of CSV files of every kind in dependency order (all files or none).
+    ImportFolder(csv_cmd::ImportFolderArgs),
     /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
     Export(csv_cmd::ExportArgs),
 }
@@ -228,7 +234,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await?,
         Command::User(args) => user_cmd::run(args).await?,
         Command::Report(args) => report(args).await?,
+        Command::Campaign(args) => {
+            let db = DbArgs { database_url: args.database_url.clone() };
+            campaign_cmd::run(&open(&db).await?, &args).await?;
+        }
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
+        Command::ImportFolder(args) => csv_cmd::import_folder(&open(&args.db).await?, &args).await?,
         Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
     }
     Ok(())

@@ -946,6 +946,11 @@ async fn sample(
             w.set_day(va, "submitted").await;
             (w.req(who, M::POST, &format!("/api/v1/venues/{va}/day/accept")), ORGANIZER_OF)
         }
+        (M::POST, "/api/v1/campaigns/{id}/days/accept") => {
+            w.set_day(va, "submitted").await;
+            let body = json!({"venue_ids": [va]});
+            (w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/days/accept")).json(&body), ORGANIZER_OF)
+        }
         (M::POST, "/api/v1/venues/{id}/day/reopen") => {
             w.set_day(va, "accepted").await;
             (w.req(who, M::POST, &format!("/api/v1/venues/{va}/day/reopen")), ORGANIZER_OF)

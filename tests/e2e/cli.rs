@@ -68,7 +68,13 @@ const HELP: &[(&str, &str)] = &[
     ("user disable", "Disable an account"),
     ("user reset-password", "Set a new password"),
     ("report", "Write a campaign's summary report as PDF"),
+    ("campaign", "Set up a campaign without a server"),
+    ("campaign add", "Create a campaign"),
+    ("campaign list", "List every campaign"),
+    ("campaign show", "Show one campaign"),
+    ("campaign accept-days", "Accept the submitted days of many venues"),
     ("import", "Import a CSV file of one kind"),
+    ("import-folder", "Import a folder of CSV files"),
     ("export", "Export one kind of a campaign's data as CSV"),
 ];
 

@@ -31,6 +31,9 @@ async fn empty_campaign(store: &Store, name: &str) -> i32 {
         title: Set("空白活动".into()),
         theme: Set("消费与服务".into()),
         status: Set(eventday_domain::CampaignStatus::Planning),
+        undertaker: NotSet,
+        division_code: NotSet,
+        mask_official_names: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -38,6 +41,12 @@ async fn empty_campaign(store: &Store, name: &str) -> i32 {
     .await
     .expect("campaign")
     .id
+}
+
+/// The kinds the demo has data of and that move between campaigns: a `campaign` file describes
+/// the campaign itself (another organization's campaign refuses it), and the demo has no tallies.
+fn copied_kinds() -> impl Iterator<Item = &'static Kind> {
+    Kind::ALL.iter().filter(|k| !matches!(k, Kind::Campaign | Kind::Tallies))
 }
 
 async fn load_demo(store: &Store) -> i32 {
@@ -60,19 +69,22 @@ async fn every_kind_of_the_demo_exports_and_imports_into_an_empty_campaign_ident
     let target = TestDb::new().await;
     let demo_id = load_demo(&db.store).await;
     let fresh = empty_campaign(&target.store, "空白协会").await;
-    for kind in Kind::ALL {
+    for kind in copied_kinds() {
         let original = csv_io::export(&db.store, demo_id, *kind, Lang::Zh).await.expect("export");
         assert!(original.starts_with(b"\xEF\xBB\xBF"), "{kind}: BOM");
         let report = import(&target.store, fresh, *kind, &original).await;
         assert!(report.errors.is_empty(), "{kind}: {:?}", report.errors);
-        let lines = original.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() as u64;
-        assert_eq!(report.created + report.updated + report.unchanged, lines - 1, "{kind}");
-        assert!(lines > 1, "{kind} has data in the demo");
+        // Records, not lines: narrative bodies hold line breaks inside quoted cells.
+        let text = String::from_utf8_lossy(&original);
+        let records =
+            eventday_domain::csv::parse_table(*kind, &text).map(|t| t.rows.len()).unwrap_or(0) as u64;
+        assert_eq!(report.created + report.updated + report.unchanged, records, "{kind}");
+        assert!(records > 0, "{kind} has data in the demo");
         let copy = csv_io::export(&target.store, fresh, *kind, Lang::Zh).await.expect("export copy");
         assert_eq!(String::from_utf8_lossy(&copy), String::from_utf8_lossy(&original), "{kind}");
     }
     // Importing the same files again changes nothing.
-    for kind in Kind::ALL {
+    for kind in copied_kinds() {
         let bytes = csv_io::export(&db.store, demo_id, *kind, Lang::En).await.expect("export en");
         let report = import(&target.store, fresh, *kind, &bytes).await;
         assert_eq!((report.created, report.updated, report.errors.len()), (0, 0, 0), "{kind}: {report:?}");
@@ -286,7 +298,7 @@ async fn the_cli_exports_the_demo_and_imports_it_into_a_fresh_campaign() {
     assert_eq!(code, 0, "{err}");
     let store = Store::connect(&target).await.expect("connect");
     let fresh = empty_campaign(&store, "命令行协会").await.to_string();
-    for kind in Kind::ALL {
+    for kind in copied_kinds() {
         let path = dir.path().join(format!("{kind}.csv"));
         let p = path.to_str().expect("path");
         let (code, _, err) =

@@ -142,6 +142,7 @@ async fn constraint_violations_are_typed_errors() {
         w: Set(2.0),
         h: Set(2.0),
         rotation_deg: Set(0.0),
+        placed: Set(true),
     };
     let err = StoreError::from(orphan.insert(db.store.conn()).await.expect_err("unknown venue"));
     assert!(matches!(err, StoreError::Constraint { kind: ConstraintKind::ForeignKey, .. }), "{err:?}");

@@ -12,6 +12,7 @@ mod csv;
 mod foundation;
 mod helpers;
 mod ops;
+mod real_data;
 mod report;
 mod security;
 mod write_path;

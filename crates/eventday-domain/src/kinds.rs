@@ -217,14 +217,46 @@ vocabulary!(
 vocabulary!(
     /// The form of a media item.
     MediaFormat, "media format" {
-        /// Live broadcast.
-        Live => "live" / "直播" / "live",
+        /// Live broadcast (TV or radio).
+        Live => "live" / "直播" / "live broadcast" | "live" | "现场直播",
+        /// Live coverage in photos and text, online.
+        PhotoTextLive => "photo_text_live" / "图文直播" / "photo-text live",
         /// News report.
-        Report => "report" / "报道" / "report",
+        Report => "report" / "报道" / "news report" | "report" | "新闻报道" | "消息",
+        /// News photo(s) with a caption.
+        PhotoNews => "photo_news" / "图片新闻" / "photo news",
+        /// A brief.
+        Brief => "brief" / "简讯" / "brief" | "短讯",
+        /// Feature.
+        Feature => "feature" / "专题" / "feature" | "专题报道",
         /// Interview.
         Interview => "interview" / "专访" / "interview" | "采访",
-        /// Feature.
-        Feature => "feature" / "专题" / "feature",
+        /// An article online.
+        OnlineArticle => "online_article" / "网络文章" / "online article" | "网文",
+        /// A post on a WeChat official account.
+        WechatPost => "wechat_post" / "微信推文" / "WeChat post" | "微信" | "公众号文章",
+        /// A short video.
+        ShortVideo => "short_video" / "短视频" / "short video",
+    }
+);
+
+vocabulary!(
+    /// Where a venue is set up.
+    VenueSetting, "venue setting" {
+        /// A public square.
+        Square => "square" / "广场" / "square",
+        /// A residents' community.
+        Community => "community" / "社区" / "community",
+        /// A school.
+        School => "school" / "学校" / "school" | "校园",
+        /// A market.
+        Market => "market" / "市场" / "market" | "农贸市场",
+        /// A shopping mall.
+        Mall => "mall" / "商场" / "mall" | "商场超市" | "超市",
+        /// A street office.
+        StreetOffice => "street_office" / "街道办事处" / "street office" | "街道",
+        /// Anywhere else.
+        Other => "other" / "其他" / "other",
     }
 );
 

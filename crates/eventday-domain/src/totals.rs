@@ -61,6 +61,68 @@ impl AddAssign for Figures {
     }
 }
 
+/// How a venue's closing tallies change the sum of its log figures.
+///
+/// The rule: a venue's closing tally REPLACES everything logged at the venue (and its booths'
+/// tallies); a booth's closing tally REPLACES the figures of the log entries recorded at that
+/// booth. Log entries are never changed and still count as entries; tallies never do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingAdjustment {
+    /// Figures that come in (the tallies).
+    pub plus: Figures,
+    /// Log figures they replace.
+    pub minus: Figures,
+}
+
+impl ClosingAdjustment {
+    /// The adjustment of one venue: its own tally with all it logged, or else its booths'
+    /// tallies with what was logged at those booths.
+    #[must_use]
+    pub fn of_venue(
+        venue_tally: Option<Figures>,
+        venue_logged: Figures,
+        booth_tallies: Figures,
+        booth_logged: Figures,
+    ) -> Self {
+        match venue_tally {
+            Some(t) => Self { plus: t, minus: venue_logged },
+            None => Self { plus: booth_tallies, minus: booth_logged },
+        }
+    }
+
+    /// `logged` with the tallies in place of what they replace (never below zero).
+    #[must_use]
+    pub fn apply(&self, logged: Figures) -> Figures {
+        let f = |l: i64, m: i64, p: i64| l.saturating_sub(m).max(0).saturating_add(p);
+        Figures {
+            visitors: f(logged.visitors, self.minus.visitors, self.plus.visitors),
+            consultations: f(logged.consultations, self.minus.consultations, self.plus.consultations),
+            complaints_received: f(
+                logged.complaints_received,
+                self.minus.complaints_received,
+                self.plus.complaints_received,
+            ),
+            complaints_settled: f(
+                logged.complaints_settled,
+                self.minus.complaints_settled,
+                self.plus.complaints_settled,
+            ),
+            money_recovered_fen: f(
+                logged.money_recovered_fen,
+                self.minus.money_recovered_fen,
+                self.plus.money_recovered_fen,
+            ),
+        }
+    }
+}
+
+impl AddAssign for ClosingAdjustment {
+    fn add_assign(&mut self, o: Self) {
+        self.plus += o.plus;
+        self.minus += o.minus;
+    }
+}
+
 /// One venue as the totals need it, with its log entries already summed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VenueInput {
@@ -308,6 +370,25 @@ impl CampaignTotals {
             disputes,
             per_venue,
         }
+    }
+}
+
+#[cfg(test)]
+mod closing_tests {
+    use super::*;
+
+    fn fig(v: i64, c: i64) -> Figures {
+        Figures { visitors: v, consultations: c, ..Figures::default() }
+    }
+
+    #[test]
+    fn a_booth_tally_replaces_that_booths_log_figures_and_a_venue_tally_replaces_everything() {
+        // Logged at the venue: 100 visitors, 40 of them at booth A; booth A counted 55 at closing.
+        let booth = ClosingAdjustment::of_venue(None, fig(100, 10), fig(55, 6), fig(40, 4));
+        assert_eq!(booth.apply(fig(100, 10)), fig(115, 12));
+        let venue = ClosingAdjustment::of_venue(Some(fig(300, 30)), fig(100, 10), fig(55, 6), fig(40, 4));
+        assert_eq!(venue.apply(fig(100, 10)), fig(300, 30));
+        assert_eq!(ClosingAdjustment::default().apply(fig(7, 1)), fig(7, 1));
     }
 }
 

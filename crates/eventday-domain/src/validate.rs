@@ -114,7 +114,16 @@ pub fn non_negative(errors: &mut FieldErrors, field: &str, value: i64) {
     }
 }
 
-/// Checks a length in metres is positive and sane (at most 10 km).
+/// An administrative division code: empty, or 6 to 12 digits (e.g. 420102).
+pub fn division_code(errors: &mut FieldErrors, field: &str, value: &str) {
+    let v = value.trim();
+    let digits = (6..=12).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit());
+    if !v.is_empty() && !digits {
+        errors.insert(field.into(), "must be 6 to 12 digits (an administrative division code)".into());
+    }
+}
+
+/// Checks a length in metres is finite, positive and at most 10 km.
 pub fn positive_metres(errors: &mut FieldErrors, field: &str, value: f64) {
     if !value.is_finite() || value <= 0.0 || value > 10_000.0 {
         errors.insert(field.into(), "must be a positive number of metres up to 10000".into());

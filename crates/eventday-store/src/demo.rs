@@ -150,6 +150,9 @@ async fn load_campaign(
         title: c.title.clone(),
         theme: c.theme.clone(),
         status: Some(c.status),
+        undertaker: String::new(),
+        division_code: String::new(),
+        mask_official_names: true,
     };
     let campaign_id = planning::campaigns::insert(tx, None, 0, &input).await?.id;
 

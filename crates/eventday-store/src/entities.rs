@@ -45,6 +45,12 @@ pub mod campaign {
         pub title: String,
         pub theme: String,
         pub status: CampaignStatus,
+        /// The undertaker (承办单位), empty when the organizer runs it alone.
+        pub undertaker: String,
+        /// Administrative division code of the district (e.g. 420102), empty when unknown.
+        pub division_code: String,
+        /// Whether the report shows officials' names as "xx".
+        pub mask_official_names: bool,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -104,6 +110,12 @@ pub mod unit {
         pub name: String,
         pub kind: UnitKind,
         pub contact: Option<String>,
+        /// Short name, e.g. "区市场监管局".
+        pub short_name: Option<String>,
+        /// Industry (of a member enterprise).
+        pub industry: Option<String>,
+        /// Year it joined the reconciliation platform.
+        pub platform_joined_year: Option<i32>,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
     }
@@ -119,6 +131,7 @@ pub mod unit {
 pub mod venue {
     use eventday_domain::DayStatus;
     use eventday_domain::VenueKind;
+    use eventday_domain::VenueSetting;
     use sea_orm::entity::prelude::*;
 
     /// A row of `venues`.
@@ -142,6 +155,10 @@ pub mod venue {
         pub day_status: DayStatus,
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub accepted_at: Option<DateTimeUtc>,
+        /// Where it is set up.
+        pub setting: VenueSetting,
+        /// Whether a floor plan exists; without one, `width_m` and `depth_m` hold a 1 m placeholder.
+        pub has_plan: bool,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -197,6 +214,8 @@ pub mod booth {
         pub w: f64,
         pub h: f64,
         pub rotation_deg: f64,
+        /// Whether it has a place on the floor plan; an unplaced booth's rectangle is a placeholder.
+        pub placed: bool,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -275,6 +294,8 @@ pub mod material {
         pub name: String,
         pub unit_label: String,
         pub planned: i64,
+        /// Quantity in stock, when known.
+        pub stock: Option<i64>,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -481,6 +502,8 @@ pub mod media_coverage {
         pub headline: String,
         pub link: Option<String>,
         pub estimated_reach: Option<i64>,
+        /// Time slot (broadcast) or page (print), free text.
+        pub slot: String,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -705,6 +728,36 @@ pub mod login_throttle {
         pub failures: i32,
         pub window_started_at: DateTimeUtc,
         pub locked_until: Option<DateTimeUtc>,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `closing_tallies`.
+pub mod closing_tally {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `closing_tallies`: a booth's (or, without a booth, a venue's) closing count.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ClosingTally))]
+    #[sea_orm(table_name = "closing_tallies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub venue_id: i32,
+        pub booth_id: Option<i32>,
+        pub visitors: i64,
+        pub consultations: i64,
+        pub complaints_received: i64,
+        pub complaints_settled: i64,
+        pub money_recovered_fen: i64,
+        pub note: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub recorded_at: DateTimeUtc,
     }
 
     /// No declared relations: joins are explicit in the store.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 mod auth_cache;
 pub mod backup;
+pub mod closing;
 pub mod csv_io;
 pub mod demo;
 pub mod entities;

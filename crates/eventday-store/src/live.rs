@@ -406,11 +406,13 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
     ))
     .one(db)
     .await?;
-    Ok(row.map_or(LiveTotals { campaign_id, log_entries: 0, figures: Figures::default() }, |r| LiveTotals {
-        campaign_id,
-        log_entries: r.log_entries,
-        figures: r.figures(),
-    }))
+    // Closing tallies replace the log figures of their booth or venue.
+    let closing = crate::closing::per_campaign(&crate::closing::adjustments(db, &[campaign_id]).await?);
+    let adjustment = closing.get(&campaign_id).copied().unwrap_or_default();
+    Ok(row.map_or(
+        LiveTotals { campaign_id, log_entries: 0, figures: adjustment.apply(Figures::default()) },
+        |r| LiveTotals { campaign_id, log_entries: r.log_entries, figures: adjustment.apply(r.figures()) },
+    ))
 }
 
 /// One subscriber's view of the feed.

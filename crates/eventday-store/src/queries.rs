@@ -215,6 +215,7 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
     let venues = crate::views::campaign_venues(db, campaign_id).await?;
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
     let sums = venue_sums(store, campaign_id).await?;
+    let closing = crate::closing::adjustments(db, &[campaign_id]).await?;
     let handed = handed_out(store, campaign_id).await?;
 
     let booths =
@@ -231,13 +232,17 @@ pub async fn campaign_summary(store: &Store, campaign_id: i32) -> Result<Campaig
             id: i64::from(v.id),
             name: v.name.clone(),
             kind: v.kind,
-            figures: s.map_or_else(Figures::default, |s| Figures {
-                visitors: s.visitors,
-                consultations: s.consultations,
-                complaints_received: s.complaints_received,
-                complaints_settled: s.complaints_settled,
-                money_recovered_fen: s.money_recovered_fen,
-            }),
+            // Closing tallies replace the log figures of their booth or venue.
+            figures: closing.get(&v.id).map(|a| a.adjustment).unwrap_or_default().apply(s.map_or_else(
+                Figures::default,
+                |s| Figures {
+                    visitors: s.visitors,
+                    consultations: s.consultations,
+                    complaints_received: s.complaints_received,
+                    complaints_settled: s.complaints_settled,
+                    money_recovered_fen: s.money_recovered_fen,
+                },
+            )),
             log_entries: s.map_or(0, |s| s.entries),
             booths: booths_per_venue.get(&v.id).copied().unwrap_or(0),
         });

@@ -232,9 +232,16 @@ async fn totals_in_chunks(
         ))
         .one(db)
         .await?;
+        let closing = crate::closing::adjustments(db, chunk).await?;
+        let mut adjustment = eventday_domain::ClosingAdjustment::default();
+        for a in closing.values() {
+            adjustment += a.adjustment;
+        }
         if let Some(s) = sums {
             totals.log_entries = totals.log_entries.saturating_add(s.log_entries);
-            totals.figures += s.figures();
+            totals.figures += adjustment.apply(s.figures());
+        } else {
+            totals.figures += adjustment.apply(Figures::default());
         }
         totals.venues += Count::find_by_statement(statement(
             backend,
@@ -301,6 +308,8 @@ pub async fn rollup_districts(
         return Ok(Vec::new());
     }
     let ids: Vec<Value> = rows.iter().map(|r| r.campaign_id.into()).collect();
+    let campaign_ids: Vec<i32> = rows.iter().map(|r| r.campaign_id).collect();
+    let closing = crate::closing::per_campaign(&crate::closing::adjustments(db, &campaign_ids).await?);
     let n = ids.len();
     let sums: HashMap<i32, SumRow> = CampaignSumRow::find_by_statement(statement(
         backend,
@@ -343,7 +352,11 @@ pub async fn rollup_districts(
             RollupDistrict {
                 venues: venues.get(&r.campaign_id).copied().unwrap_or(0),
                 log_entries: s.map_or(0, |s| s.log_entries),
-                figures: s.map(SumRow::figures).unwrap_or_default(),
+                figures: closing
+                    .get(&r.campaign_id)
+                    .copied()
+                    .unwrap_or_default()
+                    .apply(s.map(SumRow::figures).unwrap_or_default()),
                 campaign_id: r.campaign_id,
                 organization_id: r.organization_id,
                 organization: r.organization,
@@ -368,6 +381,7 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
     let backend = db.get_database_backend();
     let ids: Vec<Value> = campaign_ids.iter().map(|&c| c.into()).collect();
     let list = marks(ids.len());
+    let closing = crate::closing::adjustments(db, campaign_ids).await?;
     let sums: HashMap<i32, SumRow> = VenueSumRow::find_by_statement(statement(
         backend,
         &format!(
@@ -398,7 +412,11 @@ pub async fn rollup_venues(store: &Store, campaign_ids: &[i32]) -> Result<Vec<Ro
             let s = sums.get(&v.venue_id);
             RollupVenue {
                 log_entries: s.map_or(0, |s| s.log_entries),
-                figures: s.map(SumRow::figures).unwrap_or_default(),
+                figures: closing
+                    .get(&v.venue_id)
+                    .map(|a| a.adjustment)
+                    .unwrap_or_default()
+                    .apply(s.map(SumRow::figures).unwrap_or_default()),
                 accepted: v.day_status == DayStatus::Accepted,
                 campaign_id: v.campaign_id,
                 venue_id: v.venue_id,

@@ -167,6 +167,50 @@ pub async fn move_day(
     Ok(after)
 }
 
+/// Accepts the days of many venues of a campaign at once, in ONE transaction, each through
+/// [`move_day_in`] (so each venue gets its own audit event): the venues `venue_ids`, or when
+/// none are named every venue whose day is submitted. Returns the venues accepted, in venue
+/// order.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown campaign, [`StoreError::Invalid`] naming
+/// `venue_ids.N` for a venue of another campaign, [`StoreError::Conflict`] for a named venue
+/// whose day is not submitted (nothing accepted then), database errors.
+pub async fn accept_days(
+    store: &Store,
+    campaign_id: i32,
+    venue_ids: Option<&[i32]>,
+    actor: Option<i32>,
+) -> Result<Vec<VenueDay>, StoreError> {
+    let tx = store.write_tx().await?;
+    crate::entities::campaign::Entity::find_by_id(campaign_id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
+    let venues = crate::views::campaign_venues(&tx, campaign_id).await?;
+    let chosen: Vec<i32> = match venue_ids {
+        None => venues.iter().filter(|v| v.day_status == DayStatus::Submitted).map(|v| v.id).collect(),
+        Some(ids) => {
+            let mut e = eventday_domain::FieldErrors::new();
+            for id in ids {
+                if !venues.iter().any(|v| v.id == *id) {
+                    e.insert(format!("venue_ids.{id}"), format!("campaign {campaign_id} has no venue {id}"));
+                }
+            }
+            eventday_domain::ValidationError::check(e)?;
+            // In venue order, each once.
+            venues.iter().filter(|v| ids.contains(&v.id)).map(|v| v.id).collect()
+        }
+    };
+    let mut out = Vec::with_capacity(chosen.len());
+    for id in chosen {
+        out.push(move_day_in(&tx, id, DayStatus::Accepted, actor).await?);
+    }
+    tx.commit().await?;
+    store.scope_cache().clear();
+    Ok(out)
+}
+
 /// Refuses writes to a venue whose day an organizer has accepted. Every write of log entries,
 /// activities' figures, disputes and photos calls this inside its transaction.
 ///

@@ -284,6 +284,10 @@ async fn write_districts(
             title: Set(format!("{}{}年“3·15”活动", district_name(*d), spec.year)),
             theme: Set("消费与服务".into()),
             status: Set(CampaignStatus::Closed),
+            // The schema's defaults (no undertaker or division code; names masked).
+            undertaker: NotSet,
+            division_code: NotSet,
+            mask_official_names: NotSet,
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -336,6 +340,8 @@ async fn write_venues(
                 position: Set(i32::try_from(v).unwrap_or(0)),
                 day_status: Set(if v % 4 == 0 { DayStatus::Accepted } else { DayStatus::Submitted }),
                 accepted_at: Set((v % 4 == 0).then_some(now)),
+                setting: NotSet,
+                has_plan: NotSet,
             });
         }
     }

@@ -93,7 +93,7 @@ pub(crate) async fn import(
         }
     }
     let bytes = file.ok_or_else(|| AppError::BadRequest("the upload has no field named \"file\"".into()))?;
-    let opts = ImportOptions { dry_run: q.dry_run, progress: None, actor };
+    let opts = ImportOptions { dry_run: q.dry_run, progress: None, actor, author: None };
     let report: ImportReport = csv_io::import(&state.store, id, kind, &bytes, opts).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)).into_response())

@@ -3,7 +3,9 @@
 
 use super::{Column, Kind, Lang, RowError, Table, decode, parse_table};
 use crate::validate::{self, MAX_NAME_CHARS};
-use crate::{ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind};
+use crate::{
+    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting,
+};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// The longest headline, category or link accepted (characters), as the schema allows.
@@ -44,7 +46,17 @@ macro_rules! vocab {
         }
     )*};
 }
-vocab!(UnitKind, VenueKind, BoothKind, ActivityKind, MediaChannel, MediaFormat, DisputeStatus);
+vocab!(
+    UnitKind,
+    VenueKind,
+    VenueSetting,
+    BoothKind,
+    ActivityKind,
+    MediaChannel,
+    MediaFormat,
+    DisputeStatus,
+    Lang
+);
 
 /// One data row being read: typed getters that record an error naming the cell.
 pub struct Cells<'a> {
@@ -163,15 +175,43 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// A vocabulary value; an unknown one is refused (never mapped to something else) with the
+    /// allowed values listed in the file's language.
     pub(super) fn vocab<V: Vocab>(&mut self, key: &str) -> Option<V> {
         let v = self.raw(key).unwrap_or("");
         let found = V::from_label(v);
         if found.is_none() {
-            let expected: Vec<String> =
-                V::all().iter().map(|k| format!("{}/{}", k.zh(), k.machine())).collect();
-            self.err(key, format!("{:?} is not one of: {}", short(v), expected.join(", ")));
+            let message = match self.table.lang {
+                Lang::Zh => {
+                    let expected: Vec<&str> = V::all().iter().map(|k| k.zh()).collect();
+                    format!("“{}”不是可选的值；可选：{}", short(v), expected.join("、"))
+                }
+                Lang::En => {
+                    let expected: Vec<&str> = V::all().iter().map(|k| k.machine()).collect();
+                    format!("{:?} is not one of: {}", short(v), expected.join(", "))
+                }
+            };
+            self.err(key, message);
         }
         found
+    }
+
+    pub(super) fn opt_metres(&mut self, key: &str) -> Option<f64> {
+        if self.raw(key).unwrap_or("").is_empty() { None } else { Some(self.metres(key, None, true)) }
+    }
+
+    pub(super) fn opt_year(&mut self, key: &str) -> Option<i32> {
+        let v = self.raw(key).unwrap_or("");
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i32>() {
+            Ok(y) if (1980..=2200).contains(&y) => Some(y),
+            _ => {
+                self.err(key, format!("{:?} is not a year between 1980 and 2200", short(v)));
+                None
+            }
+        }
     }
 
     pub(super) fn flag(&mut self, key: &str, default: bool) -> bool {

@@ -19,6 +19,8 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// The campaign itself (one row; a folder import creates or updates it first).
+    Campaign,
     /// Units taking part in the campaign (the unit directory plus participation).
     Units,
     /// Venues of the campaign.
@@ -27,12 +29,20 @@ pub enum Kind {
     Booths,
     /// Activities, by venue name and title (log entries refer to them).
     Activities,
+    /// The material catalogue with planned quantities and stock.
+    Materials,
     /// Material allocations per venue (materials are created when missing).
     Allocations,
     /// Media coverage.
     Media,
-    /// Log entries, by their client-made id.
+    /// Officials who attended, by venue name.
+    Officials,
+    /// The report's written sections.
+    Narrative,
+    /// Log entries, by their id (given, or derived from venue, time and content).
     LogEntries,
+    /// Closing counts per booth or venue.
+    Tallies,
     /// Consumer disputes.
     Disputes,
 }
@@ -40,13 +50,18 @@ pub enum Kind {
 impl Kind {
     /// Every kind, in the order an import into an empty campaign needs them.
     pub const ALL: &'static [Kind] = &[
+        Kind::Campaign,
         Kind::Units,
         Kind::Venues,
         Kind::Booths,
         Kind::Activities,
+        Kind::Materials,
         Kind::Allocations,
         Kind::Media,
+        Kind::Officials,
+        Kind::Narrative,
         Kind::LogEntries,
+        Kind::Tallies,
         Kind::Disputes,
     ];
 
@@ -54,13 +69,18 @@ impl Kind {
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
+            Kind::Campaign => "campaign",
             Kind::Units => "units",
             Kind::Venues => "venues",
             Kind::Booths => "booths",
             Kind::Activities => "activities",
+            Kind::Materials => "materials",
             Kind::Allocations => "allocations",
             Kind::Media => "media",
+            Kind::Officials => "officials",
+            Kind::Narrative => "narrative",
             Kind::LogEntries => "log-entries",
+            Kind::Tallies => "tallies",
             Kind::Disputes => "disputes",
         }
     }
@@ -69,13 +89,18 @@ impl Kind {
     #[must_use]
     pub fn columns(self) -> &'static [Column] {
         match self {
+            Kind::Campaign => CAMPAIGN_COLUMNS,
             Kind::Units => UNIT_COLUMNS,
             Kind::Venues => VENUE_COLUMNS,
             Kind::Booths => BOOTH_COLUMNS,
             Kind::Activities => ACTIVITY_COLUMNS,
+            Kind::Materials => MATERIAL_COLUMNS,
             Kind::Allocations => ALLOCATION_COLUMNS,
             Kind::Media => MEDIA_COLUMNS,
+            Kind::Officials => OFFICIAL_COLUMNS,
+            Kind::Narrative => NARRATIVE_COLUMNS,
             Kind::LogEntries => LOG_ENTRY_COLUMNS,
+            Kind::Tallies => TALLY_COLUMNS,
             Kind::Disputes => DISPUTE_COLUMNS,
         }
     }
@@ -273,6 +298,9 @@ pub struct Table {
     pub columns: Vec<Option<(usize, String)>>,
     /// Data rows: line number and cells (formula prefixes already removed).
     pub rows: Vec<(u64, Vec<String>)>,
+    /// The file's language: Chinese when any header is a Chinese one, else English. Messages
+    /// about vocabulary values list the allowed values in it.
+    pub lang: Lang,
 }
 
 /// Parses decoded text into a [`Table`] for `kind`, checking the header (duplicate, unknown
@@ -297,6 +325,7 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
     };
     let mut errors = Vec::new();
     let mut columns: Vec<Option<(usize, String)>> = vec![None; spec.len()];
+    let mut lang = Lang::En;
     for (pos, raw) in header.iter().enumerate() {
         let name = raw.trim_start_matches('\u{feff}').trim();
         if name.is_empty() {
@@ -310,7 +339,12 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
                     field: spec[i].key.to_owned(),
                     message: format!("duplicate column: {first:?} and {name:?} both name {}", spec[i].key),
                 }),
-                None => columns[i] = Some((pos, name.to_owned())),
+                None => {
+                    if !name.is_ascii() {
+                        lang = Lang::Zh;
+                    }
+                    columns[i] = Some((pos, name.to_owned()));
+                }
             },
             None => errors.push(RowError {
                 line: 1,
@@ -360,7 +394,7 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
             }
         }
     }
-    if errors.is_empty() { Ok(Table { columns, rows }) } else { Err(errors) }
+    if errors.is_empty() { Ok(Table { columns, rows, lang }) } else { Err(errors) }
 }
 
 /// Writes a file for `kind`: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formula cells

@@ -7,7 +7,9 @@ use super::{Column, Kind, Lang};
 use crate::geometry::Rect;
 use crate::totals::Figures;
 use crate::validate::{self, MAX_NAME_CHARS};
-use crate::{ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind};
+use crate::{
+    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting,
+};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -25,6 +27,9 @@ pub const UNIT_COLUMNS: &[Column] = &[
     col("reconciliation_member", "和解单位", false),
     col("media", "媒体", false),
     col("sponsor", "赞助", false),
+    col("short_name", "简称", false),
+    col("industry", "行业", false),
+    col("platform_joined_year", "加入和解平台年份", false),
 ];
 /// Columns of `venues` files.
 pub const VENUE_COLUMNS: &[Column] = &[
@@ -33,20 +38,21 @@ pub const VENUE_COLUMNS: &[Column] = &[
     col("host_unit", "承办单位", false),
     col("address", "地址", false),
     col("lead", "负责人", false),
-    col("width_m", "宽（米）", true),
-    col("depth_m", "深（米）", true),
-    col("opens_at", "开始时间", true),
-    col("closes_at", "结束时间", true),
+    col("width_m", "宽（米）", false),
+    col("depth_m", "深（米）", false),
+    col("opens_at", "开始时间", false),
+    col("closes_at", "结束时间", false),
+    col("setting", "场所类型", false),
 ];
 /// Columns of `booths` files.
 pub const BOOTH_COLUMNS: &[Column] = &[
     col("venue", "会场", true),
     col("topic", "主题", true),
     col("kind", "类型", true),
-    col("x", "X（米）", true),
-    col("y", "Y（米）", true),
-    col("w", "宽（米）", true),
-    col("h", "深（米）", true),
+    col("x", "X（米）", false),
+    col("y", "Y（米）", false),
+    col("w", "宽（米）", false),
+    col("h", "深（米）", false),
     col("rotation_deg", "旋转（度）", false),
     col("units", "参与单位", false),
 ];
@@ -79,21 +85,70 @@ pub const MEDIA_COLUMNS: &[Column] = &[
     col("link", "链接", false),
     col("estimated_reach", "预计受众", false),
     col("venues", "报道会场", false),
+    col("slot", "时段或版面", false),
 ];
 /// Columns of `log-entries` files.
 pub const LOG_ENTRY_COLUMNS: &[Column] = &[
-    col("id", "编号", true),
+    col("id", "编号", false),
     col("venue", "会场", true),
     col("booth", "展位", false),
     col("activity", "活动", false),
     col("recorded_at", "时间", true),
-    col("author", "填报人", true),
+    col("author", "填报人", false),
     col("visitors", "参与人数", false),
     col("consultations", "咨询人次", false),
     col("complaints_received", "受理投诉", false),
     col("complaints_settled", "现场调解", false),
     col("money_recovered_fen", "挽回损失（分）", false),
     col("materials", "发放物资", false),
+    col("note", "备注", false),
+];
+/// Columns of `campaign` files (one row: the campaign itself).
+pub const CAMPAIGN_COLUMNS: &[Column] = &[
+    col("organization", "组织", true),
+    col("parent_organization", "上级组织", false),
+    col("date", "日期", true),
+    col("title", "标题", true),
+    col("theme", "主题", false),
+    col("undertaker", "承办单位", false),
+    col("division_code", "行政区划代码", false),
+    col("timezone", "时区", false),
+    col("mask_official_names", "隐去领导姓名", false),
+];
+/// Columns of `materials` files (the catalogue).
+pub const MATERIAL_COLUMNS: &[Column] = &[
+    col("name", "物资", true),
+    col("unit_label", "单位", true),
+    col("planned", "计划数量", false),
+    col("stock", "库存", false),
+];
+/// Columns of `officials` files.
+pub const OFFICIAL_COLUMNS: &[Column] = &[
+    col("name", "姓名", true),
+    col("title", "职务", false),
+    col("organization", "单位", false),
+    col("venue", "会场", false),
+    col("role", "活动角色", false),
+    col("masked", "单独隐去姓名", false),
+];
+/// Columns of `narrative` files (the report's written sections).
+pub const NARRATIVE_COLUMNS: &[Column] = &[
+    col("lang", "语言", false),
+    col("key", "标识", true),
+    col("position", "顺序", false),
+    col("heading", "标题", true),
+    col("body", "正文", true),
+    col("next_steps", "下一步工作", false),
+];
+/// Columns of `tallies` files (closing counts per booth or venue).
+pub const TALLY_COLUMNS: &[Column] = &[
+    col("venue", "会场", true),
+    col("booth", "展位", false),
+    col("visitors", "参与人数", false),
+    col("consultations", "咨询人次", false),
+    col("complaints_received", "受理投诉", false),
+    col("complaints_settled", "现场调解", false),
+    col("money_recovered_fen", "挽回损失（分）", false),
     col("note", "备注", false),
 ];
 /// Columns of `disputes` files.
@@ -129,6 +184,12 @@ pub struct UnitRow {
     pub media: bool,
     /// Sponsor.
     pub sponsor: bool,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// Industry (of a member enterprise).
+    pub industry: Option<String>,
+    /// Year it joined the reconciliation platform.
+    pub platform_joined_year: Option<i32>,
 }
 
 impl CsvRow for UnitRow {
@@ -143,6 +204,9 @@ impl CsvRow for UnitRow {
             reconciliation_member: c.flag("reconciliation_member", false),
             media: c.flag("media", false),
             sponsor: c.flag("sponsor", false),
+            short_name: c.opt_name("short_name", 100),
+            industry: c.opt_name("industry", 100),
+            platform_joined_year: c.opt_year("platform_joined_year"),
         }
     }
     fn cells(&self, lang: Lang) -> Vec<String> {
@@ -155,6 +219,9 @@ impl CsvRow for UnitRow {
             flag_cell(self.reconciliation_member, lang),
             flag_cell(self.media, lang),
             flag_cell(self.sponsor, lang),
+            self.short_name.clone().unwrap_or_default(),
+            self.industry.clone().unwrap_or_default(),
+            self.platform_joined_year.map(|y| y.to_string()).unwrap_or_default(),
         ]
     }
 }
@@ -172,14 +239,16 @@ pub struct VenueRow {
     pub address: String,
     /// Lead's name.
     pub lead: String,
-    /// Floor-plan width, metres.
-    pub width_m: f64,
-    /// Floor-plan depth, metres.
-    pub depth_m: f64,
+    /// Floor-plan width, metres (none: no plan yet).
+    pub width_m: Option<f64>,
+    /// Floor-plan depth, metres (none: no plan yet).
+    pub depth_m: Option<f64>,
     /// Opens, HH:MM.
     pub opens_at: String,
     /// Closes, HH:MM.
     pub closes_at: String,
+    /// Where it is set up.
+    pub setting: VenueSetting,
 }
 
 impl CsvRow for VenueRow {
@@ -187,6 +256,9 @@ impl CsvRow for VenueRow {
     fn read(c: &mut Cells<'_>) -> Self {
         let hhmm = |c: &mut Cells<'_>, key: &str| {
             let v = c.raw(key).unwrap_or("").to_owned();
+            if v.is_empty() {
+                return if key == "opens_at" { "09:00".to_owned() } else { "17:00".to_owned() };
+            }
             match crate::demo::parse_hhmm(&v) {
                 Ok(t) => t.format("%H:%M").to_string(),
                 Err(e) => {
@@ -206,10 +278,15 @@ impl CsvRow for VenueRow {
             host_unit: c.text("host_unit", MAX_NAME_CHARS),
             address: c.text("address", MAX_NAME_CHARS),
             lead: c.text("lead", MAX_NAME_CHARS),
-            width_m: c.metres("width_m", None, true),
-            depth_m: c.metres("depth_m", None, true),
+            width_m: c.opt_metres("width_m"),
+            depth_m: c.opt_metres("depth_m"),
             opens_at,
             closes_at,
+            setting: if c.raw("setting").unwrap_or("").is_empty() {
+                VenueSetting::Other
+            } else {
+                c.vocab("setting").unwrap_or(VenueSetting::Other)
+            },
         }
     }
     fn cells(&self, lang: Lang) -> Vec<String> {
@@ -219,10 +296,11 @@ impl CsvRow for VenueRow {
             self.host_unit.clone(),
             self.address.clone(),
             self.lead.clone(),
-            num(self.width_m),
-            num(self.depth_m),
+            self.width_m.map(num).unwrap_or_default(),
+            self.depth_m.map(num).unwrap_or_default(),
             self.opens_at.clone(),
             self.closes_at.clone(),
+            self.setting.cell(lang),
         ]
     }
 }
@@ -236,8 +314,8 @@ pub struct BoothRow {
     pub topic: String,
     /// Kind.
     pub kind: BoothKind,
-    /// Footprint.
-    pub rect: Rect,
+    /// Footprint (none: not placed on the floor plan yet).
+    pub rect: Option<Rect>,
     /// Staffing unit names.
     pub units: Vec<String>,
 }
@@ -245,13 +323,14 @@ pub struct BoothRow {
 impl CsvRow for BoothRow {
     const KIND: Kind = Kind::Booths;
     fn read(c: &mut Cells<'_>) -> Self {
-        let rect = Rect {
+        let placed = ["x", "y", "w", "h"].iter().any(|k| !c.raw(k).unwrap_or("").is_empty());
+        let rect = placed.then(|| Rect {
             x: c.metres("x", None, false),
             y: c.metres("y", None, false),
             w: c.metres("w", None, true),
             h: c.metres("h", None, true),
             rotation_deg: c.metres("rotation_deg", Some(0.0), false),
-        };
+        });
         Self {
             venue: c.name("venue", MAX_NAME_CHARS),
             topic: c.name("topic", MAX_NAME_CHARS),
@@ -265,11 +344,11 @@ impl CsvRow for BoothRow {
             self.venue.clone(),
             self.topic.clone(),
             self.kind.cell(lang),
-            num(self.rect.x),
-            num(self.rect.y),
-            num(self.rect.w),
-            num(self.rect.h),
-            num(self.rect.rotation_deg),
+            self.rect.map(|r| num(r.x)).unwrap_or_default(),
+            self.rect.map(|r| num(r.y)).unwrap_or_default(),
+            self.rect.map(|r| num(r.w)).unwrap_or_default(),
+            self.rect.map(|r| num(r.h)).unwrap_or_default(),
+            self.rect.map(|r| num(r.rotation_deg)).unwrap_or_default(),
             self.units.join(";"),
         ]
     }
@@ -384,6 +463,8 @@ pub struct MediaRow {
     pub estimated_reach: Option<i64>,
     /// Venue names covered.
     pub venues: Vec<String>,
+    /// Time slot or page.
+    pub slot: String,
 }
 
 impl CsvRow for MediaRow {
@@ -400,6 +481,7 @@ impl CsvRow for MediaRow {
                 .inspect(|l| c.check("link", |e| validate::web_link(e, "link", l))),
             estimated_reach: c.opt_count("estimated_reach"),
             venues: c.list("venues"),
+            slot: c.text("slot", 100),
         }
     }
     fn cells(&self, lang: Lang) -> Vec<String> {
@@ -412,6 +494,7 @@ impl CsvRow for MediaRow {
             self.link.clone().unwrap_or_default(),
             self.estimated_reach.map(|r| r.to_string()).unwrap_or_default(),
             self.venues.join(";"),
+            self.slot.clone(),
         ]
     }
 }
@@ -419,8 +502,8 @@ impl CsvRow for MediaRow {
 /// A log entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntryRow {
-    /// Client-made id.
-    pub id: uuid::Uuid,
+    /// Client-made id; none when the file has no id (the store derives one).
+    pub id: Option<uuid::Uuid>,
     /// Venue name.
     pub venue: String,
     /// Booth topic at that venue.
@@ -429,8 +512,8 @@ pub struct LogEntryRow {
     pub activity: Option<String>,
     /// When (local).
     pub recorded_at: LocalTime,
-    /// Author.
-    pub author: String,
+    /// Author; none when the file does not say (the importing user is named).
+    pub author: Option<String>,
     /// Figures.
     pub figures: Figures,
     /// Material name -> quantity handed out.
@@ -443,10 +526,14 @@ impl CsvRow for LogEntryRow {
     const KIND: Kind = Kind::LogEntries;
     fn read(c: &mut Cells<'_>) -> Self {
         let raw_id = c.raw("id").unwrap_or("").to_owned();
-        let id = uuid::Uuid::parse_str(&raw_id).unwrap_or_else(|_| {
-            c.err("id", format!("{:?} is not a UUID", short(&raw_id)));
-            uuid::Uuid::nil()
-        });
+        let id = if raw_id.is_empty() {
+            None
+        } else {
+            Some(uuid::Uuid::parse_str(&raw_id).unwrap_or_else(|_| {
+                c.err("id", format!("{:?} is not a UUID", short(&raw_id)));
+                uuid::Uuid::nil()
+            }))
+        };
         let figures = Figures {
             visitors: c.count("visitors"),
             consultations: c.count("consultations"),
@@ -478,7 +565,7 @@ impl CsvRow for LogEntryRow {
             booth: c.opt_name("booth", MAX_NAME_CHARS),
             activity: c.opt_name("activity", MAX_NAME_CHARS),
             recorded_at: c.when("recorded_at"),
-            author: c.name("author", MAX_NAME_CHARS),
+            author: c.opt_name("author", MAX_NAME_CHARS),
             figures,
             materials,
             note: c.text("note", crate::log::MAX_NOTE_CHARS),
@@ -487,7 +574,7 @@ impl CsvRow for LogEntryRow {
     fn cells(&self, _lang: Lang) -> Vec<String> {
         let f = &self.figures;
         vec![
-            self.id.to_string(),
+            self.id.map(|i| i.to_string()).unwrap_or_default(),
             self.venue.clone(),
             self.booth.clone().unwrap_or_default(),
             self.activity.clone().unwrap_or_default(),
@@ -495,7 +582,7 @@ impl CsvRow for LogEntryRow {
                 LocalTime::At(t) => format_local(t),
                 LocalTime::Time(t) => t.format("%H:%M:%S").to_string(),
             },
-            self.author.clone(),
+            self.author.clone().unwrap_or_default(),
             f.visitors.to_string(),
             f.consultations.to_string(),
             f.complaints_received.to_string(),
@@ -504,6 +591,273 @@ impl CsvRow for LogEntryRow {
             self.materials.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
             self.note.clone(),
         ]
+    }
+}
+
+/// The campaign itself (a `campaign` file has one row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignRow {
+    /// The organization running it (created when missing).
+    pub organization: String,
+    /// The organization's parent, when the organization is created.
+    pub parent_organization: Option<String>,
+    /// The event day.
+    pub date: NaiveDate,
+    /// Title.
+    pub title: String,
+    /// Theme.
+    pub theme: String,
+    /// Undertaker (承办单位).
+    pub undertaker: String,
+    /// Administrative division code.
+    pub division_code: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// Whether the report masks officials' names.
+    pub mask_official_names: bool,
+}
+
+impl CsvRow for CampaignRow {
+    const KIND: Kind = Kind::Campaign;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let tz = c.text("timezone", 64);
+        Self {
+            organization: c.name("organization", MAX_NAME_CHARS),
+            parent_organization: c.opt_name("parent_organization", MAX_NAME_CHARS),
+            date: c.date("date").unwrap_or_default(),
+            title: c.name("title", MAX_NAME_CHARS),
+            theme: c.text("theme", MAX_NAME_CHARS),
+            undertaker: c.text("undertaker", MAX_NAME_CHARS),
+            division_code: {
+                let v = c.text("division_code", 12);
+                c.check("division_code", |e| validate::division_code(e, "division_code", &v));
+                v
+            },
+            timezone: if tz.is_empty() { "Asia/Shanghai".into() } else { tz },
+            mask_official_names: c.flag("mask_official_names", true),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.organization.clone(),
+            self.parent_organization.clone().unwrap_or_default(),
+            self.date.to_string(),
+            self.title.clone(),
+            self.theme.clone(),
+            self.undertaker.clone(),
+            self.division_code.clone(),
+            self.timezone.clone(),
+            flag_cell(self.mask_official_names, lang),
+        ]
+    }
+}
+
+/// A material of the campaign's catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaterialRow {
+    /// Name (unique in the campaign).
+    pub name: String,
+    /// Counting unit (幅/个/份).
+    pub unit_label: String,
+    /// Quantity planned.
+    pub planned: i64,
+    /// Quantity in stock, when known.
+    pub stock: Option<i64>,
+}
+
+impl CsvRow for MaterialRow {
+    const KIND: Kind = Kind::Materials;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            name: c.name("name", MAX_NAME_CHARS),
+            unit_label: c.name("unit_label", 32),
+            planned: c.count("planned"),
+            stock: c.opt_count("stock"),
+        }
+    }
+    fn cells(&self, _lang: Lang) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.unit_label.clone(),
+            self.planned.to_string(),
+            self.stock.map(|s| s.to_string()).unwrap_or_default(),
+        ]
+    }
+}
+
+/// An official who attended, at a venue named (not numbered).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficialRow {
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Organization.
+    pub organization: String,
+    /// Venue name.
+    pub venue: Option<String>,
+    /// Role on the day.
+    pub role: String,
+    /// Masked in the report even when the campaign shows names.
+    pub masked: bool,
+}
+
+impl CsvRow for OfficialRow {
+    const KIND: Kind = Kind::Officials;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            name: c.name("name", MAX_NAME_CHARS),
+            title: c.text("title", MAX_NAME_CHARS),
+            organization: c.text("organization", MAX_NAME_CHARS),
+            venue: c.opt_name("venue", MAX_NAME_CHARS),
+            role: c.text("role", MAX_NAME_CHARS),
+            masked: c.flag("masked", false),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.title.clone(),
+            self.organization.clone(),
+            self.venue.clone().unwrap_or_default(),
+            self.role.clone(),
+            flag_cell(self.masked, lang),
+        ]
+    }
+}
+
+/// A written section of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeRow {
+    /// Language of the section.
+    pub lang: Lang,
+    /// Stable key, unique per language.
+    pub key: String,
+    /// Order within the language (none: after the ones before it in the file).
+    pub position: Option<i32>,
+    /// Heading.
+    pub heading: String,
+    /// Body.
+    pub body: String,
+    /// The "next steps" section.
+    pub next_steps: bool,
+}
+
+impl CsvRow for NarrativeRow {
+    const KIND: Kind = Kind::Narrative;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let lang = if c.raw("lang").unwrap_or("").is_empty() {
+            Lang::Zh
+        } else {
+            c.vocab("lang").unwrap_or(Lang::Zh)
+        };
+        Self {
+            lang,
+            key: c.name("key", 64),
+            position: c.opt_count("position").and_then(|p| i32::try_from(p).ok()),
+            heading: c.name("heading", MAX_NAME_CHARS),
+            body: c.text("body", crate::validate::MAX_TEXT_CHARS),
+            next_steps: c.flag("next_steps", false),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.lang.cell(lang),
+            self.key.clone(),
+            self.position.map(|p| p.to_string()).unwrap_or_default(),
+            self.heading.clone(),
+            self.body.clone(),
+            flag_cell(self.next_steps, lang),
+        ]
+    }
+}
+
+/// A closing count of a booth, or of a whole venue when no booth is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyRow {
+    /// Venue name.
+    pub venue: String,
+    /// Booth topic at that venue.
+    pub booth: Option<String>,
+    /// The closing figures.
+    pub figures: Figures,
+    /// Note.
+    pub note: String,
+}
+
+impl CsvRow for TallyRow {
+    const KIND: Kind = Kind::Tallies;
+    fn read(c: &mut Cells<'_>) -> Self {
+        let figures = Figures {
+            visitors: c.count("visitors"),
+            consultations: c.count("consultations"),
+            complaints_received: c.count("complaints_received"),
+            complaints_settled: c.count("complaints_settled"),
+            money_recovered_fen: c.count("money_recovered_fen"),
+        };
+        if figures.complaints_settled > figures.complaints_received {
+            c.err("complaints_settled", "must not exceed complaints_received");
+        }
+        Self {
+            venue: c.name("venue", MAX_NAME_CHARS),
+            booth: c.opt_name("booth", MAX_NAME_CHARS),
+            figures,
+            note: c.text("note", MAX_NOTE),
+        }
+    }
+    fn cells(&self, _lang: Lang) -> Vec<String> {
+        let f = &self.figures;
+        vec![
+            self.venue.clone(),
+            self.booth.clone().unwrap_or_default(),
+            f.visitors.to_string(),
+            f.consultations.to_string(),
+            f.complaints_received.to_string(),
+            f.complaints_settled.to_string(),
+            f.money_recovered_fen.to_string(),
+            self.note.clone(),
+        ]
+    }
+}
+
+/// The UUID v5 namespace of log entry ids derived from a line's content.
+pub const LOG_LINE_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f1e_2b4a_9c3d_4e8f_a1b2_3150_3150_2013);
+
+impl LogEntryRow {
+    /// The id of a line without one: a UUID v5 (SHA-1, [`LOG_LINE_NAMESPACE`]) of the campaign,
+    /// the venue, the local time and the content (booth, activity, figures, materials, note),
+    /// so the same line imported again gets the same id. The author is left out: it defaults to
+    /// whoever imports, and a second import by someone else is still the same line.
+    #[must_use]
+    pub fn derived_id(&self, campaign_id: i32, at: chrono::NaiveDateTime) -> uuid::Uuid {
+        use sha1::Digest;
+        let f = &self.figures;
+        let materials: Vec<String> = self.materials.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let name = [
+            campaign_id.to_string(),
+            self.venue.clone(),
+            format_local(at),
+            self.booth.clone().unwrap_or_default(),
+            self.activity.clone().unwrap_or_default(),
+            format!(
+                "{}/{}/{}/{}/{}",
+                f.visitors,
+                f.consultations,
+                f.complaints_received,
+                f.complaints_settled,
+                f.money_recovered_fen
+            ),
+            materials.join(";"),
+            self.note.clone(),
+        ]
+        .join("\u{1f}");
+        let mut h = sha1::Sha1::new();
+        h.update(LOG_LINE_NAMESPACE.as_bytes());
+        h.update(name.as_bytes());
+        let digest = h.finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
     }
 }
 
@@ -592,6 +946,46 @@ mod tests {
         let errs = parse_rows::<UnitRow>(file.as_bytes()).err().unwrap_or_default();
         let at: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.column.as_str())).collect();
         assert_eq!(at, [(3, "name"), (4, "name"), (5, "kind")], "{errs:?}");
+    }
+
+    #[test]
+    fn a_line_without_an_id_gets_the_same_v5_id_each_time_and_another_for_other_content() {
+        let file = "会场,时间,咨询人次,备注\n主会场,09:05,3,咨询\n主会场,09:05,4,咨询\n";
+        let rows = parse_rows::<LogEntryRow>(file.as_bytes()).map(|r| r.0).unwrap_or_default();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].1.id.is_none() && rows[0].1.author.is_none());
+        let day = NaiveDate::from_ymd_opt(2013, 3, 15).unwrap_or_default();
+        let at = rows[0].1.recorded_at.on(day);
+        let a = rows[0].1.derived_id(1, at);
+        assert_eq!(a, rows[0].1.derived_id(1, at));
+        assert_eq!(a.get_version_num(), 5);
+        assert_ne!(a, rows[1].1.derived_id(1, at));
+        assert_ne!(a, rows[0].1.derived_id(2, at));
+    }
+
+    #[test]
+    fn unknown_vocabulary_values_list_the_allowed_ones_in_the_file_language() {
+        let zh = "名称,类型,场所类型\n甲,主会场,体育馆\n";
+        let errs = parse_rows::<VenueRow>(zh.as_bytes()).err().unwrap_or_default();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("广场、社区、学校"), "{errs:?}");
+        let en = "name,kind,setting\nA,main,stadium\n";
+        let errs = parse_rows::<VenueRow>(en.as_bytes()).err().unwrap_or_default();
+        assert!(errs[0].message.contains("square, community, school"), "{errs:?}");
+        let media = "outlet,channel,format,date,headline\nX,tv,podcast,2013-03-15,h\n";
+        let errs = parse_rows::<MediaRow>(media.as_bytes()).err().unwrap_or_default();
+        assert!(errs[0].message.contains("wechat_post") && errs[0].field == "format", "{errs:?}");
+    }
+
+    #[test]
+    fn venues_without_plans_and_booths_without_positions_are_read() {
+        let v = "名称,类型\n后湖分会场,分会场\n";
+        let rows = parse_rows::<VenueRow>(v.as_bytes()).map(|r| r.0).unwrap_or_default();
+        assert_eq!(rows[0].1.width_m, None);
+        let b = "会场,主题,类型\n后湖分会场,民生消费咨询台,咨询\n";
+        let rows = parse_rows::<BoothRow>(b.as_bytes()).map(|r| r.0).unwrap_or_default();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1.rect, None);
     }
 
     #[test]

@@ -9,7 +9,14 @@ impl UnitRec {
     /// The unit as the directory takes it.
     #[must_use]
     pub fn input(&self) -> UnitInput {
-        UnitInput { name: self.name.clone(), kind: self.kind, contact: self.contact.clone() }
+        UnitInput {
+            name: self.name.clone(),
+            kind: self.kind,
+            contact: self.contact.clone(),
+            short_name: None,
+            industry: None,
+            platform_joined_year: None,
+        }
     }
 }
 
@@ -37,8 +44,9 @@ impl VenueRec {
             host_unit: self.host_unit.clone(),
             address: self.address.clone(),
             lead_name: self.lead.clone(),
-            width_m: self.width_m,
-            depth_m: self.depth_m,
+            setting: crate::VenueSetting::Other,
+            width_m: Some(self.width_m),
+            depth_m: Some(self.depth_m),
             opens_at: self.opens_at.clone(),
             closes_at: self.closes_at.clone(),
             position,
@@ -53,10 +61,10 @@ impl BoothRec {
         BoothInput {
             topic: self.topic.clone(),
             kind: self.kind,
-            x: self.x,
-            y: self.y,
-            w: self.w,
-            h: self.h,
+            x: Some(self.x),
+            y: Some(self.y),
+            w: Some(self.w),
+            h: Some(self.h),
             rotation_deg: self.rotation_deg,
             unit_ids,
         }
@@ -83,7 +91,12 @@ impl MaterialRec {
     /// The catalogue item.
     #[must_use]
     pub fn input(&self) -> MaterialInput {
-        MaterialInput { name: self.name.clone(), unit_label: self.unit_label.clone(), planned: self.planned }
+        MaterialInput {
+            name: self.name.clone(),
+            unit_label: self.unit_label.clone(),
+            planned: self.planned,
+            stock: None,
+        }
     }
 }
 
@@ -99,6 +112,7 @@ impl MediaRec {
             headline: self.headline.clone(),
             link: self.link.clone(),
             estimated_reach: self.estimated_reach,
+            slot: String::new(),
             venue_ids,
         }
     }

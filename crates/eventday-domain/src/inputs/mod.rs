@@ -6,7 +6,7 @@ use crate::totals::Figures;
 use crate::validate::{self, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 use crate::{
     ActivityKind, BoothKind, CampaignStatus, DisputeStatus, FieldErrors, Lang, MediaChannel, MediaFormat,
-    Rect, UnitKind, ValidationError, VenueKind,
+    Rect, UnitKind, ValidationError, VenueKind, VenueSetting,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,10 @@ fn default_true() -> bool {
 
 fn default_zone() -> String {
     "Asia/Shanghai".into()
+}
+
+fn default_setting() -> VenueSetting {
+    VenueSetting::Other
 }
 
 fn default_opens() -> String {
@@ -78,6 +82,15 @@ pub struct CampaignInput {
     /// Status; defaults to planning.
     #[serde(default)]
     pub status: Option<CampaignStatus>,
+    /// The undertaker (承办单位), if another body runs the day for the organizer.
+    #[serde(default)]
+    pub undertaker: String,
+    /// Administrative division code of the district (6 digits, e.g. 420102), if known.
+    #[serde(default)]
+    pub division_code: String,
+    /// Whether the report shows officials' names as "xx"; on unless turned off.
+    #[serde(default = "default_true")]
+    pub mask_official_names: bool,
 }
 
 impl CampaignInput {
@@ -95,6 +108,8 @@ impl CampaignInput {
         if let Err(m) = crate::time::parse_zone(&self.timezone) {
             e.insert("timezone".into(), m);
         }
+        validate::line(&mut e, "undertaker", &self.undertaker, MAX_NAME_CHARS);
+        validate::division_code(&mut e, "division_code", &self.division_code);
         ValidationError::check(e)
     }
 }
@@ -117,10 +132,15 @@ pub struct VenueInput {
     /// Lead's name.
     #[serde(default)]
     pub lead_name: String,
-    /// Floor-plan width, metres.
-    pub width_m: f64,
-    /// Floor-plan depth, metres.
-    pub depth_m: f64,
+    /// Where it is set up; defaults to other.
+    #[serde(default = "default_setting")]
+    pub setting: VenueSetting,
+    /// Floor-plan width, metres; none (with the depth) while there is no floor plan yet.
+    #[serde(default)]
+    pub width_m: Option<f64>,
+    /// Floor-plan depth, metres; none (with the width) while there is no floor plan yet.
+    #[serde(default)]
+    pub depth_m: Option<f64>,
     /// Opening time `HH:MM`.
     #[serde(default = "default_opens")]
     pub opens_at: String,
@@ -141,8 +161,19 @@ impl VenueInput {
         validate::line(&mut e, "host_unit", &self.host_unit, MAX_NAME_CHARS);
         validate::line(&mut e, "address", &self.address, MAX_NAME_CHARS);
         validate::line(&mut e, "lead_name", &self.lead_name, MAX_NAME_CHARS);
-        validate::positive_metres(&mut e, "width_m", self.width_m);
-        validate::positive_metres(&mut e, "depth_m", self.depth_m);
+        match (self.width_m, self.depth_m) {
+            (Some(w), Some(d)) => {
+                validate::positive_metres(&mut e, "width_m", w);
+                validate::positive_metres(&mut e, "depth_m", d);
+            }
+            (None, None) => {}
+            (None, Some(_)) => {
+                e.insert("width_m".into(), "give both width and depth, or neither (no plan yet)".into());
+            }
+            (Some(_), None) => {
+                e.insert("depth_m".into(), "give both width and depth, or neither (no plan yet)".into());
+            }
+        }
         validate::hhmm(&mut e, "opens_at", &self.opens_at);
         validate::hhmm(&mut e, "closes_at", &self.closes_at);
         if !e.contains_key("opens_at") && !e.contains_key("closes_at") && self.opens_at >= self.closes_at {
@@ -164,6 +195,15 @@ pub struct UnitInput {
     /// Contact (phone or person).
     #[serde(default)]
     pub contact: Option<String>,
+    /// Short name, e.g. "区市场监管局".
+    #[serde(default)]
+    pub short_name: Option<String>,
+    /// Industry (of a member enterprise), e.g. "餐饮".
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Year it joined the reconciliation platform.
+    #[serde(default)]
+    pub platform_joined_year: Option<i32>,
 }
 
 impl UnitInput {
@@ -174,6 +214,17 @@ impl UnitInput {
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
         if let Some(c) = &self.contact {
             validate::line(&mut e, "contact", c, MAX_NAME_CHARS);
+        }
+        if let Some(c) = &self.short_name {
+            validate::name(&mut e, "short_name", c, 100);
+        }
+        if let Some(c) = &self.industry {
+            validate::name(&mut e, "industry", c, 100);
+        }
+        if let Some(y) = self.platform_joined_year
+            && !(1980..=2200).contains(&y)
+        {
+            e.insert("platform_joined_year".into(), "must be a year between 1980 and 2200".into());
         }
         ValidationError::check(e)
     }
@@ -217,14 +268,18 @@ pub struct BoothInput {
     pub topic: String,
     /// Kind.
     pub kind: BoothKind,
-    /// Left edge before rotation, metres.
-    pub x: f64,
+    /// Left edge before rotation, metres; none (with `y`, `w`, `h`) while not placed yet.
+    #[serde(default)]
+    pub x: Option<f64>,
     /// Top edge before rotation, metres.
-    pub y: f64,
+    #[serde(default)]
+    pub y: Option<f64>,
     /// Width, metres.
-    pub w: f64,
+    #[serde(default)]
+    pub w: Option<f64>,
     /// Depth, metres.
-    pub h: f64,
+    #[serde(default)]
+    pub h: Option<f64>,
     /// Clockwise rotation about the centre, degrees.
     #[serde(default)]
     pub rotation_deg: f64,
@@ -234,10 +289,10 @@ pub struct BoothInput {
 }
 
 impl BoothInput {
-    /// The footprint.
+    /// The footprint, when the booth has been placed on the floor plan.
     #[must_use]
-    pub fn rect(&self) -> Rect {
-        Rect { x: self.x, y: self.y, w: self.w, h: self.h, rotation_deg: self.rotation_deg }
+    pub fn rect(&self) -> Option<Rect> {
+        Some(Rect { x: self.x?, y: self.y?, w: self.w?, h: self.h?, rotation_deg: self.rotation_deg })
     }
 
     /// # Errors
@@ -245,10 +300,29 @@ impl BoothInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "topic", &self.topic, MAX_NAME_CHARS);
-        validate::coordinate(&mut e, "x", self.x);
-        validate::coordinate(&mut e, "y", self.y);
-        validate::positive_metres(&mut e, "w", self.w);
-        validate::positive_metres(&mut e, "h", self.h);
+        let given = [self.x, self.y, self.w, self.h];
+        if given.iter().any(Option::is_some) && given.iter().any(Option::is_none) {
+            for (key, v) in ["x", "y", "w", "h"].into_iter().zip(given) {
+                if v.is_none() {
+                    e.insert(
+                        key.into(),
+                        "give x, y, w and h together, or none of them (not placed yet)".into(),
+                    );
+                }
+            }
+        }
+        if let Some(x) = self.x {
+            validate::coordinate(&mut e, "x", x);
+        }
+        if let Some(y) = self.y {
+            validate::coordinate(&mut e, "y", y);
+        }
+        if let Some(w) = self.w {
+            validate::positive_metres(&mut e, "w", w);
+        }
+        if let Some(h) = self.h {
+            validate::positive_metres(&mut e, "h", h);
+        }
         if !self.rotation_deg.is_finite() || self.rotation_deg.abs() > 360.0 {
             e.insert("rotation_deg".into(), "must be between -360 and 360".into());
         }
@@ -316,8 +390,9 @@ mod tests {
             host_unit: String::new(),
             address: String::new(),
             lead_name: String::new(),
-            width_m: 20.0,
-            depth_m: 10.0,
+            setting: VenueSetting::Square,
+            width_m: Some(20.0),
+            depth_m: Some(10.0),
             opens_at: "09:00".into(),
             closes_at: "17:00".into(),
             position: 1,
@@ -333,19 +408,30 @@ mod tests {
         assert!(venue().validate().is_ok());
         let v = VenueInput {
             name: "x\0y".into(),
-            width_m: -1.0,
-            depth_m: f64::NAN,
+            width_m: Some(-1.0),
+            depth_m: Some(f64::NAN),
             opens_at: "9am".into(),
             ..venue()
         };
         assert_eq!(bad_fields(v.validate()), ["depth_m", "name", "opens_at", "width_m"]);
         let late = VenueInput { opens_at: "18:00".into(), ..venue() };
         assert_eq!(bad_fields(late.validate()), ["closes_at"]);
+        let no_plan = VenueInput { width_m: None, depth_m: None, ..venue() };
+        assert!(no_plan.validate().is_ok());
+        let half = VenueInput { width_m: None, ..venue() };
+        assert_eq!(bad_fields(half.validate()), ["width_m"]);
     }
 
     #[test]
     fn ten_thousand_character_names_are_refused() {
-        let u = UnitInput { name: "长".repeat(10_000), kind: UnitKind::Enterprise, contact: None };
+        let u = UnitInput {
+            name: "长".repeat(10_000),
+            kind: UnitKind::Enterprise,
+            contact: None,
+            short_name: None,
+            industry: None,
+            platform_joined_year: None,
+        };
         assert_eq!(bad_fields(u.validate()), ["name"]);
     }
 
@@ -366,8 +452,11 @@ mod tests {
             title: "2013".into(),
             theme: String::new(),
             status: None,
+            undertaker: String::new(),
+            division_code: "42a".into(),
+            mask_official_names: true,
         };
-        assert_eq!(bad_fields(c.validate()), ["timezone", "year"]);
+        assert_eq!(bad_fields(c.validate()), ["division_code", "timezone", "year"]);
     }
 
     #[test]
@@ -375,14 +464,18 @@ mod tests {
         let b = BoothInput {
             topic: "民生消费咨询台".into(),
             kind: BoothKind::Consultation,
-            x: 0.0,
-            y: f64::INFINITY,
-            w: 0.0,
-            h: 2.0,
+            x: Some(0.0),
+            y: Some(f64::INFINITY),
+            w: Some(0.0),
+            h: Some(2.0),
             rotation_deg: 720.0,
             unit_ids: vec![],
         };
         assert_eq!(bad_fields(b.validate()), ["rotation_deg", "w", "y"]);
+        let unplaced = BoothInput { x: None, y: None, w: None, h: None, rotation_deg: 0.0, ..b.clone() };
+        assert!(unplaced.validate().is_ok() && unplaced.rect().is_none());
+        let half = BoothInput { x: None, y: Some(1.0), w: Some(1.0), h: Some(1.0), rotation_deg: 0.0, ..b };
+        assert_eq!(bad_fields(half.validate()), ["x"]);
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct MaterialInput {
     /// Quantity planned.
     #[serde(default)]
     pub planned: i64,
+    /// Quantity in stock, when known.
+    #[serde(default)]
+    pub stock: Option<i64>,
 }
 
 impl MaterialInput {
@@ -25,6 +28,9 @@ impl MaterialInput {
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
         validate::name(&mut e, "unit_label", &self.unit_label, 32);
         validate::bounded(&mut e, "planned", self.planned, validate::MAX_QUANTITY);
+        if let Some(s) = self.stock {
+            validate::bounded(&mut e, "stock", s, validate::MAX_QUANTITY);
+        }
         ValidationError::check(e)
     }
 }
@@ -69,6 +75,9 @@ pub struct MediaInput {
     /// Estimated reach (people).
     #[serde(default)]
     pub estimated_reach: Option<i64>,
+    /// Time slot (broadcast, e.g. "19:30 新闻联播") or page (print, e.g. "A3版").
+    #[serde(default)]
+    pub slot: String,
     /// Venues covered (of the same campaign).
     #[serde(default)]
     pub venue_ids: Vec<i32>,
@@ -89,6 +98,7 @@ impl MediaInput {
         if let Some(r) = self.estimated_reach {
             validate::bounded(&mut e, "estimated_reach", r, validate::MAX_REACH);
         }
+        validate::line(&mut e, "slot", &self.slot, 100);
         ValidationError::check(e)
     }
 }
@@ -112,8 +122,9 @@ pub struct OfficialInput {
     /// Role on the day.
     #[serde(default)]
     pub role: String,
-    /// Whether the report masks the name ("xx"); defaults to true.
-    #[serde(default = "default_true")]
+    /// Whether the report masks this name ("xx") even when the campaign's setting
+    /// (`mask_official_names`) does not; off unless asked for.
+    #[serde(default)]
     pub masked: bool,
 }
 
@@ -314,5 +325,40 @@ impl LogEntryInput {
             materials: self.materials,
             note: self.note,
         }
+    }
+}
+
+/// A booth's or a venue's closing count, recorded once at the end of the day.
+///
+/// The rule, applied in every total: a venue's tally replaces everything logged at the venue
+/// (its booths' tallies included); a booth's tally replaces the figures of the log entries
+/// recorded at that booth. Log entries stay as they are (and are still counted as entries).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TallyInput {
+    /// The booth counted, at the venue; none for the whole venue.
+    #[serde(default)]
+    pub booth_id: Option<i32>,
+    /// The closing figures.
+    pub figures: Figures,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+    /// When it was counted (defaults to when it is recorded).
+    #[serde(default)]
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+impl TallyInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = match self.figures.validate() {
+            Ok(()) => FieldErrors::new(),
+            Err(v) => v.fields,
+        };
+        validate::text(&mut e, "note", &self.note, MAX_TEXT_CHARS);
+        ValidationError::check(e)
     }
 }

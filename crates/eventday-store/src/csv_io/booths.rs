@@ -51,7 +51,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
         let same = old.is_some_and(|b| {
             let old_units: BTreeSet<i32> =
                 links.iter().filter(|l| l.booth_id == b.id).map(|l| l.unit_id).collect();
-            b.kind == row.kind && rect(b) == row.rect && old_units == unit_ids
+            let placed = b.placed.then(|| rect(b));
+            b.kind == row.kind && placed == row.rect && old_units == unit_ids
         });
         if same {
             ctx.unchanged();
@@ -60,11 +61,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, BoothRow)>) -> Res
         let input = BoothInput {
             topic: row.topic,
             kind: row.kind,
-            x: row.rect.x,
-            y: row.rect.y,
-            w: row.rect.w,
-            h: row.rect.h,
-            rotation_deg: row.rect.rotation_deg,
+            x: row.rect.map(|r| r.x),
+            y: row.rect.map(|r| r.y),
+            w: row.rect.map(|r| r.w),
+            h: row.rect.map(|r| r.h),
+            rotation_deg: row.rect.map_or(0.0, |r| r.rotation_deg),
             unit_ids: unit_ids.into_iter().collect(),
         };
         let actor = ctx.actor();
@@ -91,7 +92,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
                 venue: x.venue_name(b.venue_id),
                 topic: b.topic.clone(),
                 kind: b.kind,
-                rect: rect(b),
+                rect: b.placed.then(|| rect(b)),
                 units: names,
             }
             .cells(x.lang)

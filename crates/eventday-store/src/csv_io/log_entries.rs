@@ -55,7 +55,7 @@ impl Names {
         &self,
         ctx: &Ctx<'_>,
         line: u64,
-        row: LogEntryRow,
+        (row, id, author): (LogEntryRow, uuid::Uuid, String),
         errors: &mut Vec<RowError>,
     ) -> Option<NewLogEntry> {
         let before = errors.len();
@@ -92,12 +92,12 @@ impl Names {
             }
         };
         let entry = NewLogEntry {
-            id: row.id,
+            id,
             venue_id: i64::from(vid),
             booth_id: booth_id.map(i64::from),
             activity_id: activity_id.map(i64::from),
             recorded_at,
-            author_name: row.author,
+            author_name: author,
             figures: row.figures,
             materials,
             note: row.note,
@@ -106,8 +106,8 @@ impl Names {
     }
 }
 
-/// Content hashes of the stored entries among `ids`: id -> (campaign, hash).
-async fn stored(ctx: &Ctx<'_>, ids: &[String]) -> Result<HashMap<String, (i32, String)>, StoreError> {
+/// The stored entries among `ids`: id -> (campaign, content hash, author).
+async fn stored(ctx: &Ctx<'_>, ids: &[String]) -> Result<HashMap<String, (i32, String, String)>, StoreError> {
     let mut stored = HashMap::new();
     for chunk in ids.chunks(500) {
         for e in log_entry::Entity::find()
@@ -115,7 +115,7 @@ async fn stored(ctx: &Ctx<'_>, ids: &[String]) -> Result<HashMap<String, (i32, S
             .all(&ctx.tx)
             .await?
         {
-            stored.insert(e.id, (e.campaign_id, e.content_hash));
+            stored.insert(e.id, (e.campaign_id, e.content_hash, e.author_name));
         }
     }
     Ok(stored)
@@ -126,17 +126,42 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
     let (day_start, day_end) =
         day_bounds(ctx.campaign.date, ctx.zone).map_err(|e| ValidationError::field("date", e))?;
     let names = Names::load(ctx).await?;
-    let ids: Vec<String> = rows.iter().map(|(_, r)| r.id.to_string()).collect();
+    // A line without an id gets one derived from the campaign, venue, time and content.
+    let rows: Vec<(u64, LogEntryRow, uuid::Uuid, bool)> = rows
+        .into_iter()
+        .map(|(line, row)| {
+            let derived = row.id.is_none();
+            let id = row.id.unwrap_or_else(|| row.derived_id(cid, row.recorded_at.on(ctx.campaign.date)));
+            (line, row, id, derived)
+        })
+        .collect();
+    let ids: Vec<String> = rows.iter().map(|(_, _, id, _)| id.to_string()).collect();
     let stored = stored(ctx, &ids).await?;
+    let default_author = ctx.default_author().await?;
     let mut seen = HashMap::new();
     let mut plan = Vec::new();
-    for (line, row) in rows {
-        if let Some(first) = dup(&mut seen, row.id, line) {
-            ctx.err(line, "id", format!("same id as line {first}"));
+    for (line, row, id, derived) in rows {
+        if let Some(first) = dup(&mut seen, id, line) {
+            let why = if derived {
+                format!(
+                    "same venue, time and content as line {first}, so the same derived id; \
+                     add an id column (or tell the lines apart) to keep both"
+                )
+            } else {
+                format!("same id as line {first}")
+            };
+            ctx.err(line, if derived { "recorded_at" } else { "id" }, why);
             continue;
         }
+        // Without an author column the line keeps the author it was stored with, else the
+        // importing user.
+        let author = row
+            .author
+            .clone()
+            .or_else(|| stored.get(&id.to_string()).filter(|_| derived).map(|s| s.2.clone()))
+            .unwrap_or_else(|| default_author.clone());
         let mut errors = Vec::new();
-        let entry = names.entry(ctx, line, row, &mut errors);
+        let entry = names.entry(ctx, line, (row, id, author), &mut errors);
         ctx.report.errors.append(&mut errors);
         let Some(entry) = entry else { continue };
         if let Err(v) = entry.validate(day_start, day_end) {
@@ -147,8 +172,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, LogEntryRow)>) -> 
         }
         match stored.get(&entry.id.to_string()) {
             None => plan.push((line, entry)),
-            Some((c, hash)) if *c == cid && *hash == entry.content_hash() => ctx.unchanged(),
-            Some((c, _)) if *c != cid => {
+            Some((c, hash, _)) if *c == cid && *hash == entry.content_hash() => ctx.unchanged(),
+            Some((c, _, _)) if *c != cid => {
                 ctx.err(line, "id", "this id is already used by another campaign's log entry");
             }
             Some(_) => ctx.err(
@@ -222,12 +247,12 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
         let note = crate::log::corrections::export_note(&e, x.lang);
         rows.push(
             LogEntryRow {
-                id,
+                id: Some(id),
                 venue: x.venue_name(e.venue_id),
                 booth: e.booth_id.and_then(|b| x.booth_topic(b)),
                 activity: e.activity_id.and_then(|a| activity_title.get(&a).cloned()),
                 recorded_at: x.local(e.recorded_at),
-                author: e.author_name,
+                author: Some(e.author_name),
                 figures: eventday_domain::Figures {
                     visitors: e.visitors,
                     consultations: e.consultations,

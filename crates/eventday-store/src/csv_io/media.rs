@@ -59,8 +59,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>) -> Res
         let same = old.is_some_and(|m| {
             let old_v: BTreeSet<i32> =
                 links.iter().filter(|l| l.coverage_id == m.id).map(|l| l.venue_id).collect();
-            (m.channel, m.format, &m.link, m.estimated_reach, &old_v)
-                == (row.channel, row.format, &row.link, row.estimated_reach, &vids)
+            (m.channel, m.format, &m.link, m.estimated_reach, &old_v, &m.slot)
+                == (row.channel, row.format, &row.link, row.estimated_reach, &vids, &row.slot)
         });
         if same {
             ctx.unchanged();
@@ -74,6 +74,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MediaRow)>) -> Res
             headline: row.headline,
             link: row.link,
             estimated_reach: row.estimated_reach,
+            slot: row.slot,
             venue_ids: vids.into_iter().collect(),
         };
         let actor = ctx.actor();
@@ -109,6 +110,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
                 link: m.link,
                 estimated_reach: m.estimated_reach,
                 venues: covered.into_iter().map(|v| x.venue_name(v)).collect(),
+                slot: m.slot,
             }
             .cells(x.lang)
         })

@@ -8,24 +8,39 @@
 //! is refused, or on a dry run, the transaction is rolled back, so a dry run checks exactly what
 //! a real import would.
 //!
+//! A folder of files (one per kind, named after the kind) is imported in dependency order in
+//! ONE transaction by [`import_folder`]: all of it or nothing, with the same dry run.
+//!
 //! Natural keys (a row matching a stored record updates it, otherwise it creates one):
 //! units by name (the directory is shared; `participates` adds the unit to the campaign, and
 //! an import never removes a participation); venues by name; booths by (venue, topic);
 //! activities by (venue, title); allocations by (material, venue), the material being created
 //! in the campaign's catalogue when missing (its unit label is then required); media by
-//! (outlet, date, headline); log entries by id (same content: unchanged; other content: an
-//! error, never an overwrite); disputes by (venue, received on, category, enterprise,
+//! (outlet, date, headline); materials by name; officials by (name, title, organization,
+//! venue); narrative
+//! sections by (language, key); tallies by (venue, booth); log entries by id (same content:
+//! unchanged; other content: an error, never an overwrite), a line without an id getting one
+//! derived from the campaign, venue, time and content (UUID v5), so importing the same file
+//! again stores nothing new; disputes by (venue, received on, category, enterprise,
 //! summary), whose status may only move forward. Materials without any allocation are not
 //! exported.
 
 mod activities;
 mod allocations;
 mod booths;
+mod campaign_file;
 mod disputes;
+mod folder;
 mod log_entries;
+mod materials;
 mod media;
+mod narrative;
+mod officials;
+mod tallies;
 mod units;
 mod venues;
+
+pub use folder::{FolderReport, import_folder, kind_of_file};
 
 use crate::Store;
 use crate::entities::*;
@@ -50,7 +65,13 @@ pub struct ImportOptions<'a> {
     pub progress: Option<Progress<'a>>,
     /// The importing user, named in every audit event (`None` for the command line).
     pub actor: Option<i32>,
+    /// The author recorded for log lines without one; by default the importing user's display
+    /// name, or [`DEFAULT_AUTHOR`] on the command line.
+    pub author: Option<&'a str>,
 }
+
+/// The author of imported log lines that name none, when no user imports them.
+pub const DEFAULT_AUTHOR: &str = "导入";
 
 /// One import under way: its transaction, campaign, counts and errors.
 struct Ctx<'a> {
@@ -71,6 +92,19 @@ enum Change {
 impl Ctx<'_> {
     fn actor(&self) -> Option<i32> {
         self.opts.actor
+    }
+
+    /// Who is named as the author of log lines without one.
+    async fn default_author(&self) -> Result<String, StoreError> {
+        if let Some(a) = self.opts.author {
+            return Ok(a.to_owned());
+        }
+        if let Some(id) = self.opts.actor
+            && let Some(u) = user::Entity::find_by_id(id).one(&self.tx).await?
+        {
+            return Ok(u.display_name);
+        }
+        Ok(DEFAULT_AUTHOR.to_owned())
     }
 
     /// Records an error for the cell of column `key` on `line`.
@@ -177,30 +211,19 @@ pub async fn import(
     opts: ImportOptions<'_>,
 ) -> Result<ImportReport, StoreError> {
     let tx = store.write_tx().await?;
-    let (campaign, zone) = load_campaign(&tx, campaign_id).await?;
-    macro_rules! go {
-        ($m:ident) => {
-            match parse_rows(bytes) {
-                Ok((rows, headers)) => {
-                    let mut ctx = Ctx { tx, campaign, zone, report: ImportReport::default(), opts, headers };
-                    $m::import(&mut ctx, rows).await?;
-                    (ctx.tx, ctx.report)
-                }
-                Err(errors) => (tx, ImportReport { errors, ..ImportReport::default() }),
-            }
-        };
-    }
-    let (tx, mut report) = match kind {
-        Kind::Units => go!(units),
-        Kind::Venues => go!(venues),
-        Kind::Booths => go!(booths),
-        Kind::Activities => go!(activities),
-        Kind::Allocations => go!(allocations),
-        Kind::Media => go!(media),
-        Kind::LogEntries => go!(log_entries),
-        Kind::Disputes => go!(disputes),
-    };
-    if report.errors.is_empty() && !opts.dry_run {
+    let (tx, report) = import_in(tx, campaign_id, kind, bytes, opts).await?;
+    finish(store, tx, report, opts.dry_run).await
+}
+
+/// Commits `tx` when `report` has no errors and this is no dry run, else rolls it back (and
+/// zeroes the counts of a refused import); sorts and caps the errors.
+async fn finish(
+    store: &Store,
+    tx: DatabaseTransaction,
+    mut report: ImportReport,
+    dry_run: bool,
+) -> Result<ImportReport, StoreError> {
+    if report.errors.is_empty() && !dry_run {
         tx.commit().await?;
         store.scope_cache().clear();
     } else {
@@ -214,6 +237,45 @@ pub async fn import(
     report.errors.sort_by_key(|e| e.line);
     report.cap_errors();
     Ok(report)
+}
+
+/// Imports one file of `kind` into a campaign inside `tx`, which it hands back (written to, but
+/// neither committed nor rolled back) with the report.
+async fn import_in(
+    tx: DatabaseTransaction,
+    campaign_id: i32,
+    kind: Kind,
+    bytes: &[u8],
+    opts: ImportOptions<'_>,
+) -> Result<(DatabaseTransaction, ImportReport), StoreError> {
+    let (campaign, zone) = load_campaign(&tx, campaign_id).await?;
+    macro_rules! go {
+        ($m:ident) => {
+            match parse_rows(bytes) {
+                Ok((rows, headers)) => {
+                    let mut ctx = Ctx { tx, campaign, zone, report: ImportReport::default(), opts, headers };
+                    $m::import(&mut ctx, rows).await?;
+                    (ctx.tx, ctx.report)
+                }
+                Err(errors) => (tx, ImportReport { errors, ..ImportReport::default() }),
+            }
+        };
+    }
+    Ok(match kind {
+        Kind::Campaign => go!(campaign_file),
+        Kind::Units => go!(units),
+        Kind::Venues => go!(venues),
+        Kind::Booths => go!(booths),
+        Kind::Activities => go!(activities),
+        Kind::Materials => go!(materials),
+        Kind::Allocations => go!(allocations),
+        Kind::Media => go!(media),
+        Kind::Officials => go!(officials),
+        Kind::Narrative => go!(narrative),
+        Kind::LogEntries => go!(log_entries),
+        Kind::Tallies => go!(tallies),
+        Kind::Disputes => go!(disputes),
+    })
 }
 
 /// The line that first had `key`, when it is seen again.
@@ -316,6 +378,11 @@ pub async fn export(store: &Store, campaign_id: i32, kind: Kind, lang: Lang) -> 
         .await?;
     let x = ExportCtx { campaign_id, lang, zone, venues, unit_names, booths };
     let rows = match kind {
+        Kind::Campaign => campaign_file::export(db, &x).await?,
+        Kind::Materials => materials::export(db, &x).await?,
+        Kind::Officials => officials::export(db, &x).await?,
+        Kind::Narrative => narrative::export(db, &x).await?,
+        Kind::Tallies => tallies::export(db, &x).await?,
         Kind::Units => units::export(db, &x).await?,
         Kind::Venues => venues::export(&x),
         Kind::Booths => booths::export(db, &x).await?,

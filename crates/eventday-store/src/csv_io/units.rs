@@ -31,7 +31,14 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             ctx.err(line, "name", format!("same unit as line {first}"));
             continue;
         }
-        let input = UnitInput { name: row.name.clone(), kind: row.kind, contact: row.contact.clone() };
+        let input = UnitInput {
+            name: row.name.clone(),
+            kind: row.kind,
+            contact: row.contact.clone(),
+            short_name: row.short_name.clone(),
+            industry: row.industry.clone(),
+            platform_joined_year: row.platform_joined_year,
+        };
         let part = ParticipationInput {
             unit_id: 0,
             staffs_booth: row.staffs_booth,
@@ -41,7 +48,10 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
         };
         let unit = existing.get(&row.name);
         let old_part = unit.and_then(|u| parts.get(&u.id));
-        let unit_same = unit.is_some_and(|u| u.kind == row.kind && u.contact == row.contact);
+        let unit_same = unit.is_some_and(|u| {
+            (u.kind, &u.contact, &u.short_name, &u.industry, u.platform_joined_year)
+                == (row.kind, &row.contact, &row.short_name, &row.industry, row.platform_joined_year)
+        });
         let part_same = !row.participates
             || old_part.is_some_and(|p| {
                 (p.staffs_booth, p.reconciliation_member, p.media, p.sponsor)
@@ -125,6 +135,9 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
             reconciliation_member: p.is_some_and(|p| p.reconciliation_member),
             media: p.is_some_and(|p| p.media),
             sponsor: p.is_some_and(|p| p.sponsor),
+            short_name: u.short_name.clone(),
+            industry: u.industry.clone(),
+            platform_joined_year: u.platform_joined_year,
         }
         .cells(x.lang)
     };

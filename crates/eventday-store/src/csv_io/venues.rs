@@ -33,6 +33,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
             host_unit: row.host_unit,
             address: row.address,
             lead_name: row.lead,
+            setting: row.setting,
             width_m: row.width_m,
             depth_m: row.depth_m,
             opens_at: row.opens_at,
@@ -53,8 +54,10 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
 }
 
 fn same(v: &crate::entities::venue::Model, i: &VenueInput) -> bool {
-    (v.kind, &v.host_unit, &v.address, &v.lead_name, v.width_m, v.depth_m, &v.opens_at, &v.closes_at)
-        == (i.kind, &i.host_unit, &i.address, &i.lead_name, i.width_m, i.depth_m, &i.opens_at, &i.closes_at)
+    let plan = v.has_plan.then_some((v.width_m, v.depth_m));
+    let wanted = i.width_m.zip(i.depth_m);
+    (v.kind, v.setting, &v.host_unit, &v.address, &v.lead_name, plan, &v.opens_at, &v.closes_at)
+        == (i.kind, i.setting, &i.host_unit, &i.address, &i.lead_name, wanted, &i.opens_at, &i.closes_at)
 }
 
 pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {
@@ -67,10 +70,11 @@ pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {
                 host_unit: v.host_unit.clone(),
                 address: v.address.clone(),
                 lead: v.lead_name.clone(),
-                width_m: v.width_m,
-                depth_m: v.depth_m,
+                width_m: v.has_plan.then_some(v.width_m),
+                depth_m: v.has_plan.then_some(v.depth_m),
                 opens_at: v.opens_at.clone(),
                 closes_at: v.closes_at.clone(),
+                setting: v.setting,
             }
             .cells(x.lang)
         })

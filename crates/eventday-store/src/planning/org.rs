@@ -53,6 +53,9 @@ impl Resource for Campaigns {
             title: Set(i.title.trim().to_owned()),
             theme: Set(i.theme.trim().to_owned()),
             status: Set(i.status.or_else(|| old.map(|o| o.status)).unwrap_or(CampaignStatus::Planning)),
+            undertaker: Set(i.undertaker.trim().to_owned()),
+            division_code: Set(i.division_code.trim().to_owned()),
+            mask_official_names: Set(i.mask_official_names),
             created_at: Set(old.map_or(now, |o| o.created_at)),
             updated_at: Set(now),
         }
@@ -99,6 +102,9 @@ impl Resource for Units {
             name: Set(i.name.trim().to_owned()),
             kind: Set(i.kind),
             contact: Set(i.contact.clone()),
+            short_name: Set(i.short_name.as_ref().map(|s| s.trim().to_owned())),
+            industry: Set(i.industry.as_ref().map(|s| s.trim().to_owned())),
+            platform_joined_year: Set(i.platform_joined_year),
             created_at: Set(old.map_or_else(Utc::now, |o| o.created_at)),
         }
     }
@@ -218,3 +224,49 @@ crud!(
     narrative, Narrative, narrative_section, "narrative_section", parent campaign.CampaignId;
     order Lang Position Id
 );
+
+/// The organization named `name`, created under `parent` (through [`organizations::insert`])
+/// when there is none; inside `tx`.
+///
+/// # Errors
+/// [`StoreError::Invalid`] for a bad name, database errors.
+pub async fn organization_named(
+    tx: &DatabaseTransaction,
+    actor: Option<i32>,
+    name: &str,
+    parent: Option<i32>,
+) -> Result<organization::Model, StoreError> {
+    match organization::Entity::find().filter(organization::Column::Name.eq(name.trim())).one(tx).await? {
+        Some(o) => Ok(o),
+        None => {
+            let input = OrganizationInput { name: name.to_owned(), parent_id: parent };
+            organizations::insert(tx, actor, 0, &input).await
+        }
+    }
+}
+
+/// Creates a campaign of the organization named `organization` (created when missing, under
+/// the organization named `parent`), in a transaction of its own: what a fresh installation
+/// needs before anything else, without a server or a token. `input.organization_id` is set
+/// here.
+///
+/// # Errors
+/// [`StoreError::Invalid`] naming every bad field, database errors.
+pub async fn add_campaign(
+    store: &Store,
+    actor: Option<i32>,
+    organization: &str,
+    parent: Option<&str>,
+    input: &CampaignInput,
+) -> Result<campaign::Model, StoreError> {
+    let tx = store.write_tx().await?;
+    let parent_id = match parent {
+        Some(p) => Some(organization_named(&tx, actor, p, None).await?.id),
+        None => None,
+    };
+    let org = organization_named(&tx, actor, organization, parent_id).await?;
+    let input = CampaignInput { organization_id: org.id, ..input.clone() };
+    let row = campaigns::insert(&tx, actor, 0, &input).await?;
+    tx.commit().await?;
+    Ok(row)
+}

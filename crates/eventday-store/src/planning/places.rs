@@ -17,8 +17,11 @@ impl Resource for Venues {
             host_unit: Set(i.host_unit.clone()),
             address: Set(i.address.clone()),
             lead_name: Set(i.lead_name.clone()),
-            width_m: Set(i.width_m),
-            depth_m: Set(i.depth_m),
+            // Without a plan the size columns hold a placeholder (the schema wants a positive size).
+            width_m: Set(i.width_m.unwrap_or(NO_PLAN_SIZE_M)),
+            depth_m: Set(i.depth_m.unwrap_or(NO_PLAN_SIZE_M)),
+            setting: Set(i.setting),
+            has_plan: Set(i.width_m.is_some() && i.depth_m.is_some()),
             opens_at: Set(i.opens_at.clone()),
             closes_at: Set(i.closes_at.clone()),
             position: Set(i.position),
@@ -40,7 +43,13 @@ impl Resource for Venues {
         let booths = booth::Entity::find().filter(booth::Column::VenueId.eq(old.id)).all(tx).await?;
         let outside: Vec<String> = booths
             .iter()
-            .filter(|b| !rect_of(b).fits_inside(i.width_m, i.depth_m))
+            .filter(|b| {
+                b.placed
+                    && match (i.width_m, i.depth_m) {
+                        (Some(w), Some(d)) => !rect_of(b).fits_inside(w, d),
+                        _ => true,
+                    }
+            })
             .map(|b| format!("booth {} ({})", b.id, b.topic))
             .collect();
         if !outside.is_empty() {
@@ -93,6 +102,10 @@ async fn one_main_venue(
     }
 }
 
+/// What the size columns of a venue without a floor plan hold, and the sides of an unplaced
+/// booth's placeholder rectangle (the schema wants positive sizes).
+pub const NO_PLAN_SIZE_M: f64 = 1.0;
+
 pub(crate) fn rect_of(b: &booth::Model) -> Rect {
     Rect { x: b.x, y: b.y, w: b.w, h: b.h, rotation_deg: b.rotation_deg }
 }
@@ -104,16 +117,20 @@ impl Resource for Booths {
     type Model = booth::Model;
     type Active = booth::ActiveModel;
     fn active(parent: i32, i: &BoothInput, _: Option<&booth::Model>) -> Self::Active {
+        let rect = i.rect();
+        let r =
+            rect.unwrap_or(Rect { x: 0.0, y: 0.0, w: NO_PLAN_SIZE_M, h: NO_PLAN_SIZE_M, rotation_deg: 0.0 });
         booth::ActiveModel {
             id: NotSet,
             venue_id: Set(parent),
             topic: Set(i.topic.trim().to_owned()),
             kind: Set(i.kind),
-            x: Set(i.x),
-            y: Set(i.y),
-            w: Set(i.w),
-            h: Set(i.h),
-            rotation_deg: Set(i.rotation_deg),
+            x: Set(r.x),
+            y: Set(r.y),
+            w: Set(r.w),
+            h: Set(r.h),
+            rotation_deg: Set(r.rotation_deg),
+            placed: Set(rect.is_some()),
         }
     }
     fn parent_of(m: &booth::Model) -> i32 {
@@ -129,20 +146,25 @@ impl Resource for Booths {
             .one(tx)
             .await?
             .ok_or(StoreError::NotFound { entity: "venue", id: venue_id.to_string() })?;
-        let rect = i.rect();
         let mut e = FieldErrors::new();
-        if !rect.fits_inside(v.width_m, v.depth_m) {
-            e.insert(
-                "rect".into(),
-                format!("must lie inside the venue's {} x {} m floor plan", v.width_m, v.depth_m),
-            );
-        }
-        let others = booth::Entity::find().filter(booth::Column::VenueId.eq(venue_id)).all(tx).await?;
-        if let Some(b) =
-            others.iter().find(|b| old.is_none_or(|o| o.id != b.id) && rect_of(b).overlaps(&rect))
-        {
-            e.insert("rect".into(), format!("overlaps booth {} ({})", b.id, b.topic));
-            e.insert("conflicting_booth_id".into(), b.id.to_string());
+        // A booth not placed yet is valid anywhere; the planner places it later.
+        if let Some(rect) = i.rect() {
+            if !v.has_plan {
+                e.insert("rect".into(), "the venue has no floor plan yet; give it a size first".into());
+            } else if !rect.fits_inside(v.width_m, v.depth_m) {
+                e.insert(
+                    "rect".into(),
+                    format!("must lie inside the venue's {} x {} m floor plan", v.width_m, v.depth_m),
+                );
+            }
+            let others = booth::Entity::find().filter(booth::Column::VenueId.eq(venue_id)).all(tx).await?;
+            if let Some(b) = others
+                .iter()
+                .find(|b| b.placed && old.is_none_or(|o| o.id != b.id) && rect_of(b).overlaps(&rect))
+            {
+                e.insert("rect".into(), format!("overlaps booth {} ({})", b.id, b.topic));
+                e.insert("conflicting_booth_id".into(), b.id.to_string());
+            }
         }
         for u in &i.unit_ids {
             if !unit_exists(tx, *u).await? {

@@ -15,6 +15,7 @@ impl Resource for Materials {
             name: Set(i.name.trim().to_owned()),
             unit_label: Set(i.unit_label.trim().to_owned()),
             planned: Set(i.planned),
+            stock: Set(i.stock),
         }
     }
     fn parent_of(m: &material::Model) -> i32 {
@@ -43,6 +44,7 @@ impl Resource for Media {
             headline: Set(i.headline.trim().to_owned()),
             link: Set(i.link.clone()),
             estimated_reach: Set(i.estimated_reach),
+            slot: Set(i.slot.trim().to_owned()),
         }
     }
     fn parent_of(m: &media_coverage::Model) -> i32 {
@@ -289,3 +291,65 @@ pub async fn list_allocations(
         .all(store.conn())
         .await?)
 }
+
+/// Closing tallies.
+pub struct Tallies;
+impl Resource for Tallies {
+    type Input = TallyInput;
+    type Model = closing_tally::Model;
+    type Active = closing_tally::ActiveModel;
+    fn active(parent: i32, i: &TallyInput, old: Option<&closing_tally::Model>) -> Self::Active {
+        let f = &i.figures;
+        closing_tally::ActiveModel {
+            id: NotSet,
+            venue_id: Set(parent),
+            booth_id: Set(i.booth_id),
+            visitors: Set(f.visitors),
+            consultations: Set(f.consultations),
+            complaints_received: Set(f.complaints_received),
+            complaints_settled: Set(f.complaints_settled),
+            money_recovered_fen: Set(f.money_recovered_fen),
+            note: Set(i.note.clone()),
+            recorded_at: Set(i.recorded_at.or(old.map(|o| o.recorded_at)).unwrap_or_else(Utc::now)),
+        }
+    }
+    fn parent_of(m: &closing_tally::Model) -> i32 {
+        m.venue_id
+    }
+    // A tally is among its venue's figures: locked once the day is accepted; one per booth and
+    // one per venue.
+    async fn check(
+        tx: &DatabaseTransaction,
+        venue_id: i32,
+        i: &TallyInput,
+        old: Option<&closing_tally::Model>,
+    ) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, venue_id).await?;
+        if let Some(b) = i.booth_id {
+            let found = booth::Entity::find_by_id(b).one(tx).await?;
+            if found.is_none_or(|f| f.venue_id != venue_id) {
+                return Err(invalid("booth_id", format!("venue {venue_id} has no booth {b}")));
+            }
+        }
+        let mut q = closing_tally::Entity::find().filter(closing_tally::Column::VenueId.eq(venue_id));
+        q = match i.booth_id {
+            Some(b) => q.filter(closing_tally::Column::BoothId.eq(b)),
+            None => q.filter(closing_tally::Column::BoothId.is_null()),
+        };
+        if let Some(o) = old {
+            q = q.filter(closing_tally::Column::Id.ne(o.id));
+        }
+        if let Some(other) = q.one(tx).await? {
+            let what = if i.booth_id.is_some() { "this booth" } else { "this venue" };
+            return Err(invalid("booth_id", format!("{what} already has a closing tally ({})", other.id)));
+        }
+        Ok(())
+    }
+    async fn before_delete(tx: &DatabaseTransaction, m: &closing_tally::Model) -> Result<(), StoreError> {
+        ensure_venue_writable(tx, m.venue_id).await
+    }
+}
+crud!(
+    /// Closing tallies of a venue and its booths.
+    tallies, Tallies, closing_tally, "closing_tally", parent venue.VenueId; order Id
+);

@@ -108,6 +108,8 @@ pub struct ReportFacts {
 pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result<ReportFacts, StoreError> {
     let db = store.conn();
     let summary = campaign_summary(store, campaign_id).await?;
+    let mask_names =
+        campaign::Entity::find_by_id(campaign_id).one(db).await?.is_none_or(|c| c.mask_official_names);
     let venues = crate::views::campaign_venues(db, campaign_id).await?;
     let venue_name: HashMap<i32, String> = venues.iter().map(|v| (v.id, v.name.clone())).collect();
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
@@ -203,7 +205,11 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
                 participants: a.participants,
             })
             .collect(),
-        officials: officials.into_iter().map(|o| (o.name, o.title, o.organization, o.masked)).collect(),
+        // The campaign's setting masks every name; a row may ask for masking on its own.
+        officials: officials
+            .into_iter()
+            .map(|o| (o.name, o.title, o.organization, o.masked || mask_names))
+            .collect(),
         media: media
             .iter()
             .map(|m| MediaFact {

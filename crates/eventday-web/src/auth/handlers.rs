@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Rule::Log(VENUE), submit_day),
         documented!(Rule::Plan(VENUE), accept_day),
         documented!(Rule::Plan(VENUE), reopen_day),
+        documented!(Rule::Plan(&[Target::Path(Entity::Campaign, "id")]), accept_days),
     ]
 }
 
@@ -385,4 +386,42 @@ async fn reopen_day(
     id: Result<Path<i32>, PathRejection>,
 ) -> Result<Json<VenueDay>, AppError> {
     move_day(&state, &caller, id, DayStatus::Open).await
+}
+
+/// Which venues' days to accept at once.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AcceptDaysBody {
+    /// The venues (of this campaign) whose submitted days are accepted; when left out, every
+    /// venue whose day is submitted.
+    #[serde(default)]
+    venue_ids: Option<Vec<i32>>,
+}
+
+/// The days accepted.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct AcceptedDays {
+    /// Each venue accepted, in venue order (each audited on its own).
+    accepted: Vec<VenueDay>,
+}
+
+/// An organizer accepts the submitted days of many venues of a campaign at once (all that are
+/// submitted, or those listed): all of them or none, each venue audited on its own.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/days/accept", tag = "accounts",
+    params(("id" = i32, Path, description = "campaign id")),
+    request_body(content = AcceptDaysBody, description = "optional; an empty body accepts every submitted day"),
+    responses((status = 200, body = AcceptedDays), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a listed venue's day is not submitted; nothing accepted"),
+        (status = 422, body = ErrorBody, description = "a listed venue of another campaign (`venue_ids.N`)")))]
+#[tracing::instrument(skip_all)]
+async fn accept_days(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i32>, PathRejection>,
+    b: Result<Option<Json<AcceptDaysBody>>, JsonRejection>,
+) -> Result<Json<AcceptedDays>, AppError> {
+    let id = path_id(id)?;
+    let b = b.map_err(|e| AppError::BadRequest(e.body_text()))?.map(|Json(b)| b).unwrap_or_default();
+    let accepted = scope::accept_days(&state.store, id, b.venue_ids.as_deref(), caller.actor()).await?;
+    Ok(Json(AcceptedDays { accepted }))
 }
