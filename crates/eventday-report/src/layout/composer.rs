@@ -168,13 +168,29 @@ impl<'a, 's> Composer<'a, 's> {
         st: TextStyle,
         pitch: f32,
     ) -> Result<(), crate::ReportError> {
-        let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
+        let lines = self.balanced(text, &st, self.geo.area.w);
         for l in lines {
             self.ensure(pitch)?;
             let dx = ((self.geo.area.w - l.width) / 2.0).max(0.0);
             self.put_line(l, dx, pitch);
         }
         Ok(())
+    }
+
+    /// Lines of a centred block, balanced: the narrowest measure that still gives as few lines as the
+    /// full width, so a title never leaves one or two characters alone on its last line.
+    pub(crate) fn balanced(&mut self, text: &str, st: &TextStyle, width: f32) -> Vec<TextLine> {
+        let lines = self.ts.paragraph(text, st, width, 0.0, false);
+        let n = lines.len();
+        if n < 2 {
+            return lines;
+        }
+        let (mut lo, mut hi) = (width / n as f32, width);
+        for _ in 0..14 {
+            let mid = (lo + hi) / 2.0;
+            if self.ts.paragraph(text, st, mid, 0.0, false).len() <= n { hi = mid } else { lo = mid }
+        }
+        self.ts.paragraph(text, st, hi, 0.0, false)
     }
 
     /// A right-aligned line (signature block).

@@ -41,6 +41,10 @@ pub enum Face {
     LatinRegular,
     /// Liberation Serif Bold.
     LatinBold,
+    /// FandolHei Regular (黑体), GB/T 9704 first-level headings.
+    Hei,
+    /// FandolKai Regular (楷体), GB/T 9704 second-level headings.
+    Kai,
     /// The system Noto Serif CJK SC, for characters Fandol lacks.
     Fallback,
 }

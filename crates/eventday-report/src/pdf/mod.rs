@@ -96,7 +96,7 @@ struct PdfWriter<'f, W: Write> {
     resources_id: u32,
     page_ids: Vec<u32>,
     fonts: &'f FontSet,
-    uses: [FaceUse; 6],
+    uses: [FaceUse; 8],
     /// (face, char) -> code in the content stream, `None` when the face lacks the glyph.
     codes: HashMap<(Face, char), Option<u16>>,
 }
