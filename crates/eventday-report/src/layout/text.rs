@@ -159,6 +159,22 @@ impl<'a> Typesetter<'a> {
         self.shape(text, st).iter().map(|g| g.w).sum()
     }
 
+    /// (widest unbreakable piece, whole width) of a single-line text: the narrowest a table column can
+    /// be without breaking a word, and the width that sets it on one line.
+    pub(crate) fn min_width(&mut self, text: &str, st: &TextStyle) -> (f32, f32) {
+        let g = self.shape(text, st);
+        let (mut widest, mut piece, mut whole) = (0.0f32, 0.0f32, 0.0f32);
+        for i in 0..g.len() {
+            if can_break_before(&g, i) {
+                widest = widest.max(piece);
+                piece = 0.0;
+            }
+            piece += g[i].w;
+            whole += g[i].w;
+        }
+        (widest.max(piece), whole)
+    }
+
     /// One line, unbroken and unjustified (for labels and numbers).
     pub(crate) fn line(&mut self, text: &str, st: &TextStyle) -> TextLine {
         let g = self.shape(text, st);
