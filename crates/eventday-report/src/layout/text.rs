@@ -94,7 +94,9 @@ impl<'a> Typesetter<'a> {
             {
                 continue;
             }
-            let latin = if st.bold { Face::LatinBold } else { Face::LatinRegular };
+            // Latin letters in a 黑体 heading are bold, to match its weight.
+            let latin =
+                if st.bold || st.family == Family::Hei { Face::LatinBold } else { Face::LatinRegular };
             let cjk = match (st.family, st.bold) {
                 (Family::Fang, _) => Face::Fang,
                 (Family::Hei, _) => Face::Hei,
@@ -178,7 +180,7 @@ impl<'a> Typesetter<'a> {
     /// One line, unbroken and unjustified (for labels and numbers).
     pub(crate) fn line(&mut self, text: &str, st: &TextStyle) -> TextLine {
         let g = self.shape(text, st);
-        build_line(&g, st, 0.0, false)
+        build_line(&g, st, 0.0, false, false)
     }
 
     /// Breaks `text` into lines no wider than `width` (the first line `indent` narrower), justified
@@ -197,7 +199,7 @@ impl<'a> Typesetter<'a> {
         let mut lines = Vec::with_capacity(n);
         for (i, (a, b)) in ranges.into_iter().enumerate() {
             let avail = if i == 0 { width - indent } else { width };
-            let mut line = build_line(&g[a..b], st, avail, justify && i + 1 < n);
+            let mut line = build_line(&g[a..b], st, avail, justify && i + 1 < n, self.lang == Lang::En);
             if i == 0 && indent > 0.0 {
                 for r in &mut line.runs {
                     r.x += indent;
@@ -299,7 +301,9 @@ fn emergency_break(g: &[Glyph], start: usize, i: usize) -> usize {
     if j > start + 1 || !(is_no_start(g[j].ch) || is_no_end(g[j - 1].ch)) { j } else { i }
 }
 
-fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool) -> TextLine {
+/// Sets glyphs as one line, stretched to `avail` when `justify`. In English (`words`) the stretch goes
+/// into the spaces, so a Chinese name inside an English line is not letter-spaced.
+fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool, words: bool) -> TextLine {
     // A line-end stop or closing mark that only fits compressed is set half-width.
     let mut owned;
     let mut g = g;
@@ -324,9 +328,10 @@ fn build_line(g: &[Glyph], st: &TextStyle, avail: f32, justify: bool) -> TextLin
     let mut gaps = vec![false; g.len()];
     if justify && natural < avail {
         let mut count = 0usize;
+        let spaces_only = words && g.iter().any(|x| x.ch == ' ');
         for i in 1..g.len() {
             let (p, c) = (g[i - 1], g[i]);
-            if p.cjk || c.cjk || p.ch == ' ' {
+            if p.ch == ' ' || (!spaces_only && (p.cjk || c.cjk)) {
                 gaps[i - 1] = true;
                 count += 1;
             }
@@ -397,6 +402,17 @@ mod tests {
                 _ => None,
             }
         }
+    }
+
+    #[test]
+    fn english_lines_stretch_at_spaces_not_inside_chinese_names() {
+        let mut ts = Typesetter::new(&Fixed, Lang::En);
+        let st = style();
+        let lines = ts.paragraph("ab 张三丰 cd ef gh ij kl", &st, 60.0, 0.0, true);
+        assert!(lines.len() > 1);
+        let name = lines[0].runs.iter().find(|r| r.text.contains('张')).expect("name run");
+        assert!(name.text.contains("张三丰") && name.gap.abs() < 0.01, "{:?}", lines[0].runs);
+        assert!((lines[0].width - 60.0).abs() < 0.01, "{}", lines[0].width);
     }
 
     fn style() -> TextStyle {

@@ -137,6 +137,9 @@ struct PdfWriter<'f, W: Write> {
     elems: HashMap<u32, OpenElem>,
     /// Per page, the parent-tree array object (structure element of each marked-content id).
     parent_tree: Vec<u32>,
+    /// Whether to write the structure tree and marked content (a campaign report) or not (a roll-up
+    /// of thousands of pages, whose hundreds of thousands of table cells would each be an object).
+    tagged: bool,
 }
 
 /// Text state inside the page's text section, so repeated fonts, spacing and colours are not re-set.
@@ -148,7 +151,7 @@ struct TextState {
 }
 
 impl<'f, W: Write> PdfWriter<'f, W> {
-    fn new(out: W, fonts: &'f FontSet) -> Result<Self, ReportError> {
+    fn new(out: W, fonts: &'f FontSet, tagged: bool) -> Result<Self, ReportError> {
         let mut w = Self {
             out,
             pos: 0,
@@ -164,12 +167,15 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             doc_kids: Vec::new(),
             elems: HashMap::new(),
             parent_tree: Vec::new(),
+            tagged,
         };
         w.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         w.pages_id = w.alloc();
         w.resources_id = w.alloc();
-        w.root_id = w.alloc();
-        w.doc_id = w.alloc();
+        if tagged {
+            w.root_id = w.alloc();
+            w.doc_id = w.alloc();
+        }
         Ok(w)
     }
 
@@ -279,10 +285,13 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let content_id = self.alloc();
         let page_id = self.alloc();
         let page_index = self.page_ids.len();
-        self.open_elems(page);
+        if self.tagged {
+            self.open_elems(page);
+        }
+        let marks = if self.tagged { page.marks.as_slice() } else { &[] };
         // Element of each item (None: artifact).
         let mut owner: Vec<Option<u32>> = vec![None; page.items.len()];
-        for m in &page.marks {
+        for m in marks {
             for o in owner.iter_mut().take(m.end).skip(m.start) {
                 *o = Some(m.elem);
             }
@@ -291,7 +300,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         // in reading order too.
         let mut mcid_of_item: Vec<Option<u32>> = vec![None; page.items.len()];
         let mut parents: Vec<u32> = Vec::new();
-        for m in &page.marks {
+        for m in marks {
             for i in m.start..m.end.min(page.items.len()) {
                 let mcid = parents.len() as u32;
                 mcid_of_item[i] = Some(mcid);
@@ -313,7 +322,8 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                 (Some(e), Some(mcid)) => {
                     let _ = write!(buf, "/{} <</MCID {mcid}>> BDC\n", e.role.name());
                 }
-                _ => buf.extend_from_slice(b"/Artifact BMC\n"),
+                _ if self.tagged => buf.extend_from_slice(b"/Artifact BMC\n"),
+                _ => {}
             }
             match item {
                 Item::Line(l) | Item::Folio(l) => self.text(&mut text, &mut boxes, p.x, p.y, l, h, &mut ts),
@@ -341,29 +351,25 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                     nums(&mut c, &[p.x + w, y], "l S");
                 }
             }
-            let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
-            buf.extend_from_slice(b"EMC\n");
+            if self.tagged {
+                let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
+                buf.extend_from_slice(b"EMC\n");
+            }
         }
         text.extend_from_slice(b"ET\n");
         c.extend_from_slice(&text);
-        if !boxes.is_empty() {
+        if !boxes.is_empty() && self.tagged {
             c.extend_from_slice(b"/Artifact BMC\n");
             c.extend_from_slice(&boxes);
             c.extend_from_slice(b"EMC\n");
+        } else {
+            c.extend_from_slice(&boxes);
         }
         self.stream(content_id, "", c)?;
-        let tree_id = self.alloc();
-        let mut arr = String::with_capacity(parents.len() * 8 + 2);
-        arr.push('[');
-        for o in &parents {
-            let _ = write!(arr, "{o} 0 R ");
+        if self.tagged {
+            self.page_structure(page, &parents)?;
         }
-        arr.push(']');
-        self.obj(tree_id, &arr)?;
-        self.parent_tree.push(tree_id);
-        for id in &page.closed {
-            self.close_elem(*id)?;
-        }
+
         let mut dict = String::with_capacity(160);
         dict.push_str("<< /Type /Page /Parent ");
         let _ = write!(dict, "{} 0 R /MediaBox [0 0 ", self.pages_id);
@@ -372,13 +378,31 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         wh.push(b' ');
         num(&mut wh, page.height);
         dict.push_str(&String::from_utf8_lossy(&wh));
-        let _ = write!(
-            dict,
-            "] /Resources {} 0 R /Contents {content_id} 0 R /StructParents {page_index} /Tabs /S >>",
-            self.resources_id
-        );
+        let _ = write!(dict, "] /Resources {} 0 R /Contents {content_id} 0 R", self.resources_id);
+        if self.tagged {
+            let _ = write!(dict, " /StructParents {page_index} /Tabs /S");
+        }
+        dict.push_str(" >>");
         self.obj(page_id, &dict)?;
         self.page_ids.push(page_id);
+        Ok(())
+    }
+
+    /// The page's parent-tree array (the element of each marked-content id) and the elements that end
+    /// on it.
+    fn page_structure(&mut self, page: &Page, parents: &[u32]) -> Result<(), ReportError> {
+        let tree_id = self.alloc();
+        let mut arr = String::with_capacity(parents.len() * 8 + 2);
+        arr.push('[');
+        for o in parents {
+            let _ = write!(arr, "{o} 0 R ");
+        }
+        arr.push(']');
+        self.obj(tree_id, &arr)?;
+        self.parent_tree.push(tree_id);
+        for id in &page.closed {
+            self.close_elem(*id)?;
+        }
         Ok(())
     }
 
@@ -564,7 +588,9 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         kids.push_str("] >>");
         let pid = self.pages_id;
         self.obj(pid, &kids)?;
-        self.structure()?;
+        if self.tagged {
+            self.structure()?;
+        }
         let lang = match meta.lang {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
@@ -578,20 +604,27 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let when = dt.format("D:%Y%m%d%H%M%SZ");
         let iso = dt.format("%Y-%m-%dT%H:%M:%SZ");
         let xmp = format!(
-            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"><dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator><dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language><pdf:Producer>eventday-report</pdf:Producer><xmp:CreatorTool>eventday</xmp:CreatorTool><xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate><pdfuaid:part>1</pdfuaid:part></rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
+            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"><dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator><dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language><pdf:Producer>eventday-report</pdf:Producer><xmp:CreatorTool>eventday</xmp:CreatorTool><xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate>{ua}</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
             title = xml(&meta.title),
             author = xml(&meta.author),
             subject = xml(&meta.subject),
+            // Claimed only for a tagged document.
+            ua = if self.tagged { "<pdfuaid:part>1</pdfuaid:part>" } else { "" },
         );
         let xmp_id = self.alloc();
         // Uncompressed, so archive tools can read it without a PDF parser.
         self.stream_at(xmp_id, "/Type /Metadata /Subtype /XML", xmp.into_bytes(), 0)?;
         let catalog = self.alloc();
         let root = self.root_id;
+        let tags = if self.tagged {
+            format!(" /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R")
+        } else {
+            String::new()
+        };
         self.obj(
             catalog,
             &format!(
-                "<< /Type /Catalog /Pages {pid} 0 R /Lang ({lang}) /ViewerPreferences << /DisplayDocTitle true >> /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R /Metadata {xmp_id} 0 R >>"
+                "<< /Type /Catalog /Pages {pid} 0 R /Lang ({lang}) /ViewerPreferences << /DisplayDocTitle true >>{tags} /Metadata {xmp_id} 0 R >>"
             ),
         )?;
 
@@ -647,7 +680,7 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 
 /// Renders laid-out pages to PDF bytes.
 pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<Vec<u8>, ReportError> {
-    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts)?;
+    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts, true)?;
     for p in pages {
         w.page(p)?;
     }
@@ -663,7 +696,7 @@ pub(crate) fn render_rollup<W: Write>(
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts)?;
+    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts, false)?;
     let mut sink = |p: crate::layout::Page| -> Result<(), ReportError> { w.page(&p) };
     let (pages, missing, n) =
         crate::layout::layout_rollup(header, districts, opts.lang, opts.style, fonts, &mut sink)?;
