@@ -4,6 +4,11 @@
 use super::{ASCENT, Composer, Item, Rgb, Role, TextStyle};
 use crate::Lang;
 
+/// A chart row: label and one value per series.
+type Bar = (String, Vec<u64>);
+/// A group of rows on one scale, with its unit line.
+type Group<'r> = (Option<String>, Vec<&'r Bar>);
+
 impl Composer<'_, '_> {
     /// Geometry of a bar chart: (label width, value width, bar width, bar height, row height, legend height).
     fn chart_metrics(&self, nser: usize) -> (f32, f32, f32, f32, f32, f32) {
@@ -50,7 +55,7 @@ impl Composer<'_, '_> {
                 units.push(r.1.as_str());
             }
         }
-        let groups: Vec<(Option<String>, Vec<(String, Vec<u64>)>)> = units
+        let groups: Vec<(Option<String>, Vec<Bar>)> = units
             .iter()
             .map(|u| {
                 let label = if u.trim().is_empty() {
@@ -65,8 +70,7 @@ impl Composer<'_, '_> {
                 (label, rows)
             })
             .collect();
-        let refs: Vec<(Option<String>, Vec<&(String, Vec<u64>)>)> =
-            groups.iter().map(|(l, rs)| (l.clone(), rs.iter().collect())).collect();
+        let refs: Vec<Group<'_>> = groups.iter().map(|(l, rs)| (l.clone(), rs.iter().collect())).collect();
         self.chart_groups(caption, &refs, series)
     }
 
@@ -76,7 +80,7 @@ impl Composer<'_, '_> {
     fn chart_groups(
         &mut self,
         caption: Option<&str>,
-        groups: &[(Option<String>, Vec<&(String, Vec<u64>)>)],
+        groups: &[Group<'_>],
         series: &[(&str, Rgb)],
     ) -> Result<(), crate::ReportError> {
         let st = self.geo.small;
@@ -90,7 +94,7 @@ impl Composer<'_, '_> {
         };
         let cap_h = cap_lines.len() as f32 * cap_pitch;
         let unit_h = self.geo.small_pitch;
-        let group_h = |g: &(Option<String>, Vec<&(String, Vec<u64>)>)| {
+        let group_h = |g: &Group<'_>| {
             if g.0.is_some() { unit_h } else { 0.0 }
         };
         let nrows: usize = groups.iter().map(|g| g.1.len()).sum();
@@ -172,12 +176,7 @@ impl Composer<'_, '_> {
 
 /// The figure's alternative text: its caption and every value, so a screen reader gets the chart's
 /// content (long charts are cut after 60 rows with a count of the rest).
-fn alt_text(
-    caption: Option<&str>,
-    groups: &[(Option<String>, Vec<&(String, Vec<u64>)>)],
-    series: &[(&str, Rgb)],
-    lang: Lang,
-) -> String {
+fn alt_text(caption: Option<&str>, groups: &[Group<'_>], series: &[(&str, Rgb)], lang: Lang) -> String {
     let (sep, list) = match lang {
         Lang::Zh => ("：", "；"),
         Lang::En => (": ", "; "),

@@ -301,9 +301,9 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let mut mcid_of_item: Vec<Option<u32>> = vec![None; page.items.len()];
         let mut parents: Vec<u32> = Vec::new();
         for m in marks {
-            for i in m.start..m.end.min(page.items.len()) {
+            for slot in mcid_of_item.iter_mut().take(m.end).skip(m.start) {
                 let mcid = parents.len() as u32;
-                mcid_of_item[i] = Some(mcid);
+                *slot = Some(mcid);
                 let obj = self.elems.get(&m.elem).map_or(self.doc_id, |e| e.obj);
                 parents.push(obj);
                 if let Some(e) = self.elems.get_mut(&m.elem) {
@@ -320,7 +320,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
             match (owner[idx].and_then(|e| self.elems.get(&e)), mcid_of_item[idx]) {
                 (Some(e), Some(mcid)) => {
-                    let _ = write!(buf, "/{} <</MCID {mcid}>> BDC\n", e.role.name());
+                    let _ = writeln!(buf, "/{} <</MCID {mcid}>> BDC", e.role.name());
                 }
                 _ if self.tagged => buf.extend_from_slice(b"/Artifact BMC\n"),
                 _ => {}
