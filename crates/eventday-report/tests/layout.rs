@@ -272,7 +272,7 @@ fn shifted(k: usize) -> ReportData {
 }
 
 #[test]
-fn a_chart_that_fits_on_a_page_is_never_split() {
+fn a_chart_caption_stays_with_its_first_bars() {
     let d = demo();
     let mut checked = 0;
     for style in [Style::Modern, Style::Gbt9704] {
@@ -289,7 +289,12 @@ fn a_chart_that_fits_on_a_page_is_never_split() {
                         matches!(it, Item::Line(l) if (l.size - size).abs() < 0.01) && pt.y > y
                     })
                     .count();
-                assert!(below >= bars, "{style:?} +{k}: {caption} has {below} of {bars} bars on its page");
+                // A chart may continue on the next page (rather than leave a large blank area), but its
+                // caption is never alone: its first two rows' bars are on its page.
+                assert!(
+                    below >= bars.min(2),
+                    "{style:?} +{k}: {caption} has {below} of {bars} bars on its page"
+                );
                 checked += 1;
             }
         }

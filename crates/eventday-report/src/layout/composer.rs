@@ -4,7 +4,10 @@
 use std::collections::BTreeSet;
 
 use super::text::Typesetter;
-use super::{ASCENT, Family, Geometry, Item, MM, Metrics, Page, Point, Rgb, TextLine, TextStyle};
+use super::{
+    ASCENT, Family, Geometry, Item, MM, Mark, Metrics, Page, Point, Rgb, Role, StructElem, TextLine,
+    TextStyle,
+};
 use crate::{Lang, Style};
 
 /// A sink for finished pages.
@@ -22,6 +25,11 @@ pub(crate) struct Composer<'a, 's> {
     pub pages_done: usize,
     /// Repeated table header (columns, style) for tables running over a page break.
     pub(super) page_has_content: bool,
+    /// Open structure elements, outermost first.
+    stack: Vec<u32>,
+    next_elem: u32,
+    /// Items pushed now are artifacts even inside an open element (repeated table headers).
+    pub(super) artifact: bool,
 }
 
 impl<'a, 's> Composer<'a, 's> {
@@ -33,7 +41,7 @@ impl<'a, 's> Composer<'a, 's> {
     ) -> Self {
         let geo = Geometry::for_style(style);
         let page =
-            Page { width: geo.page_w, height: geo.page_h, area: geo.area, number: 1, items: Vec::new() };
+            Page { width: geo.page_w, height: geo.page_h, area: geo.area, number: 1, ..Page::default() };
         Self {
             ts: Typesetter::new(metrics, lang),
             geo,
@@ -43,6 +51,40 @@ impl<'a, 's> Composer<'a, 's> {
             sink,
             pages_done: 0,
             page_has_content: false,
+            stack: Vec::new(),
+            next_elem: 1,
+            artifact: false,
+        }
+    }
+
+    /// Opens a structure element inside the current one; what is drawn until [`end`](Self::end) is
+    /// its content.
+    pub(crate) fn begin(&mut self, role: Role, alt: Option<String>) {
+        let id = self.next_elem;
+        self.next_elem += 1;
+        let parent = self.stack.last().copied().unwrap_or(0);
+        self.page.elems.push(StructElem { id, parent, role, alt });
+        self.stack.push(id);
+    }
+
+    /// Closes the innermost open structure element.
+    pub(crate) fn end(&mut self) {
+        if let Some(id) = self.stack.pop() {
+            self.page.closed.push(id);
+        }
+    }
+
+    /// Draws an item; it is content of the innermost open element (an artifact when none is open).
+    pub(crate) fn push(&mut self, p: Point, item: Item) {
+        let i = self.page.items.len();
+        self.page.items.push((p, item));
+        let Some(&elem) = self.stack.last() else { return };
+        if self.artifact {
+            return;
+        }
+        match self.page.marks.last_mut() {
+            Some(m) if m.elem == elem && m.end == i => m.end = i + 1,
+            _ => self.page.marks.push(Mark { start: i, end: i + 1, elem }),
         }
     }
 
@@ -78,7 +120,7 @@ impl<'a, 's> Composer<'a, 's> {
             height: self.geo.page_h,
             area: a,
             number: number + 1,
-            items: Vec::new(),
+            ..Page::default()
         };
         let done = std::mem::replace(&mut self.page, next);
         self.pages_done += 1;
@@ -90,6 +132,9 @@ impl<'a, 's> Composer<'a, 's> {
 
     /// Finishes the last page.
     pub(crate) fn finish(mut self) -> Result<(usize, BTreeSet<char>), crate::ReportError> {
+        while !self.stack.is_empty() {
+            self.end();
+        }
         self.new_page()?;
         Ok((self.pages_done, std::mem::take(&mut self.ts.missing)))
     }
@@ -112,7 +157,7 @@ impl<'a, 's> Composer<'a, 's> {
         let size = line.size;
         let base = (pitch - size) / 2.0 + size * ASCENT;
         let p = self.abs(dx, base);
-        self.page.items.push((p, Item::Line(line)));
+        self.push(p, Item::Line(line));
         self.y += pitch;
         self.page_has_content = true;
     }
@@ -151,14 +196,20 @@ impl<'a, 's> Composer<'a, 's> {
         let st = self.geo.body;
         let indent = 2.0 * (st.size + st.tracking);
         let lines = self.ts.paragraph(text, &st, self.geo.area.w, indent, true);
-        self.put_lines(lines, self.geo.body_pitch)
+        self.begin(Role::P, None);
+        let r = self.put_lines(lines, self.geo.body_pitch);
+        self.end();
+        r
     }
 
     /// A small-print paragraph (notes under tables), no indent.
     pub(crate) fn note(&mut self, text: &str) -> Result<(), crate::ReportError> {
         let st = self.geo.small;
         let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, true);
-        self.put_lines(lines, self.geo.small_pitch)
+        self.begin(Role::P, None);
+        let r = self.put_lines(lines, self.geo.small_pitch);
+        self.end();
+        r
     }
 
     /// A centred block (title, subtitle).
@@ -168,13 +219,32 @@ impl<'a, 's> Composer<'a, 's> {
         st: TextStyle,
         pitch: f32,
     ) -> Result<(), crate::ReportError> {
-        let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
+        let lines = self.balanced(text, &st, self.geo.area.w);
+        // The title is the document's one H1; other centred lines are paragraphs.
+        self.begin(if st == self.geo.title { Role::H1 } else { Role::P }, None);
         for l in lines {
             self.ensure(pitch)?;
             let dx = ((self.geo.area.w - l.width) / 2.0).max(0.0);
             self.put_line(l, dx, pitch);
         }
+        self.end();
         Ok(())
+    }
+
+    /// Lines of a centred block, balanced: the narrowest measure that still gives as few lines as the
+    /// full width, so a title never leaves one or two characters alone on its last line.
+    pub(crate) fn balanced(&mut self, text: &str, st: &TextStyle, width: f32) -> Vec<TextLine> {
+        let lines = self.ts.paragraph(text, st, width, 0.0, false);
+        let n = lines.len();
+        if n < 2 {
+            return lines;
+        }
+        let (mut lo, mut hi) = (width / n as f32, width);
+        for _ in 0..14 {
+            let mid = (lo + hi) / 2.0;
+            if self.ts.paragraph(text, st, mid, 0.0, false).len() <= n { hi = mid } else { lo = mid }
+        }
+        self.ts.paragraph(text, st, hi, 0.0, false)
     }
 
     /// A right-aligned line (signature block).
@@ -182,12 +252,14 @@ impl<'a, 's> Composer<'a, 's> {
         let st = self.geo.body;
         let pitch = self.geo.body_pitch;
         let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, false);
+        self.begin(Role::P, None);
         for l in lines {
             self.ensure(pitch)?;
             let margin = if self.geo.style == Style::Gbt9704 { 4.0 * (st.size + st.tracking) } else { 0.0 };
             let dx = (self.geo.area.w - l.width - margin).max(0.0);
             self.put_line(l, dx, pitch);
         }
+        self.end();
         Ok(())
     }
 
@@ -204,7 +276,10 @@ impl<'a, 's> Composer<'a, 's> {
         self.ensure(lines.len() as f32 * pitch + keep)?;
         let accent = self.geo.style == Style::Modern && level == 1;
         let y0 = self.y;
-        self.put_lines(lines, pitch)?;
+        self.begin(if level == 1 { Role::H2 } else { Role::H3 }, None);
+        let r = self.put_lines(lines, pitch);
+        self.end();
+        r?;
         if accent && self.y > y0 {
             let p = self.abs(0.0, 0.0);
             self.page.items.push((
@@ -271,12 +346,14 @@ impl<'a, 's> Composer<'a, 's> {
                         stroke: Some((Rgb(0.85, 0.8, 0.78), 0.5)),
                     },
                 ));
+                self.begin(Role::P, None);
                 let v = self.fit_line(value, &big, bw - 8.0);
                 let p = self.abs(x + (bw - v.width) / 2.0, 8.0 + 17.0 * ASCENT);
-                self.page.items.push((p, Item::Line(v)));
+                self.push(p, Item::Line(v));
                 let l = self.fit_line(label, &small, bw - 8.0);
                 let p = self.abs(x + (bw - l.width) / 2.0, 33.0 + small.size * ASCENT);
-                self.page.items.push((p, Item::Line(l)));
+                self.push(p, Item::Line(l));
+                self.end();
             }
             self.y += bh + gap;
         }

@@ -41,6 +41,10 @@ pub enum Face {
     LatinRegular,
     /// Liberation Serif Bold.
     LatinBold,
+    /// FandolHei Regular (黑体), GB/T 9704 first-level headings.
+    Hei,
+    /// FandolKai Regular (楷体), GB/T 9704 second-level headings.
+    Kai,
     /// The system Noto Serif CJK SC, for characters Fandol lacks.
     Fallback,
 }
@@ -93,6 +97,81 @@ pub struct Page {
     pub number: usize,
     /// What is drawn, and where.
     pub items: Vec<(Point, Item)>,
+    /// Which items are content of which structure element (the rest are artifacts: rules, shading,
+    /// page numbers, repeated table headers), in reading order.
+    pub marks: Vec<Mark>,
+    /// Structure elements that start on this page, parents before children.
+    pub elems: Vec<StructElem>,
+    /// Structure elements that end on this page (nothing is added to them later).
+    pub closed: Vec<u32>,
+}
+
+/// Items `start..end` of a page belong to structure element `elem`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// First item.
+    pub start: usize,
+    /// One past the last item.
+    pub end: usize,
+    /// The element.
+    pub elem: u32,
+}
+
+/// The role of a structure element (PDF standard structure types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The report title.
+    H1,
+    /// A first-level heading (一、).
+    H2,
+    /// A second-level heading (（一）).
+    H3,
+    /// A paragraph, note, signature line or key figure.
+    P,
+    /// A table.
+    Table,
+    /// A table row.
+    TR,
+    /// A header cell (column scope).
+    TH,
+    /// A data cell.
+    TD,
+    /// A chart; its alternative text gives the figures.
+    Figure,
+    /// A chart's caption.
+    Caption,
+}
+
+impl Role {
+    /// The PDF structure type name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::H1 => "H1",
+            Self::H2 => "H2",
+            Self::H3 => "H3",
+            Self::P => "P",
+            Self::Table => "Table",
+            Self::TR => "TR",
+            Self::TH => "TH",
+            Self::TD => "TD",
+            Self::Figure => "Figure",
+            Self::Caption => "Caption",
+        }
+    }
+}
+
+/// A structure element of the tagged PDF; ids are unique in a document, 0 is the document itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructElem {
+    /// Its id (from 1).
+    pub id: u32,
+    /// The enclosing element (0: the document).
+    pub parent: u32,
+    /// What it is.
+    pub role: Role,
+    /// Alternative text (figures).
+    pub alt: Option<String>,
 }
 
 /// Something drawn on a page.

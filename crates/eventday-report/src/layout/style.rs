@@ -8,6 +8,10 @@ use crate::Style;
 pub(crate) enum Family {
     Song,
     Fang,
+    /// 黑体 (FandolHei), GB/T 9704 first-level headings.
+    Hei,
+    /// 楷体 (FandolKai), GB/T 9704 second-level headings.
+    Kai,
 }
 
 /// How a piece of text is set.
@@ -62,9 +66,10 @@ impl Geometry {
                 let mut body = TextStyle::new(Family::Fang, false, 16.0);
                 // 28 characters per line: the grid pitch is 156 mm / 28, a hair under 16 pt.
                 body.tracking = area.w / 28.0 - 16.0;
-                let mut h2 = TextStyle::new(Family::Song, true, 16.0);
+                // GB/T 9704 practice: 一、 headings in 黑体, （一） headings in 楷体, neither bolded.
+                let mut h2 = TextStyle::new(Family::Kai, false, 16.0);
                 h2.tracking = body.tracking;
-                let mut h1 = TextStyle::new(Family::Song, true, 16.0);
+                let mut h1 = TextStyle::new(Family::Hei, false, 16.0);
                 h1.tracking = body.tracking;
                 Self {
                     style,

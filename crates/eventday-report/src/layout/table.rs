@@ -1,6 +1,8 @@
-//! Tables: a header that repeats after a page break, rows that never split.
+//! Tables: a header that repeats after a page break, rows that never split, columns sized from their
+//! content (a column is never narrower than its header or its longest unbreakable word, and a short
+//! cell is never broken).
 
-use super::{ASCENT, BLACK, Composer, Family, Item, Rgb, TextLine, TextStyle};
+use super::{ASCENT, BLACK, Composer, Family, Item, Rgb, Role, TextLine, TextStyle};
 use crate::Style;
 
 /// Horizontal alignment of a table column.
@@ -28,7 +30,7 @@ impl Composer<'_, '_> {
         rows: &[Vec<String>],
         bold_last: bool,
     ) -> Result<(), crate::ReportError> {
-        let mut t = TableWriter::start(self, cols.to_vec())?;
+        let mut t = TableWriter::start_with_rows(self, cols.to_vec(), Some(rows))?;
         let n = rows.len();
         for (i, r) in rows.iter().enumerate() {
             t.row(self, r, bold_last && i + 1 == n)?;
@@ -49,19 +51,31 @@ pub(crate) struct TableWriter {
 }
 
 impl TableWriter {
+    /// Starts a table whose rows come later (streamed): columns are sized from their headers and
+    /// their shares.
     pub(crate) fn start(c: &mut Composer<'_, '_>, cols: Vec<Col>) -> Result<Self, crate::ReportError> {
-        let total: f32 = cols.iter().map(|c| c.frac).sum::<f32>().max(0.0001);
-        let widths = cols.iter().map(|col| col.frac / total * c.geo.area.w).collect();
+        Self::start_with_rows(c, cols, None)
+    }
+
+    /// Starts a table; with `rows`, columns are sized from the cells too.
+    pub(crate) fn start_with_rows(
+        c: &mut Composer<'_, '_>,
+        cols: Vec<Col>,
+        rows: Option<&[Vec<String>]>,
+    ) -> Result<Self, crate::ReportError> {
         let st = if c.geo.style == Style::Gbt9704 {
             TextStyle::new(Family::Song, false, 11.0)
         } else {
             TextStyle::new(Family::Song, false, 9.0)
         };
+        let pad = 4.0;
+        let widths = column_widths(c, &cols, rows, &st, pad);
         let pitch = st.size * 1.45;
-        let mut t = Self { cols, widths, st, pitch, pad: 4.0, header_drawn_on: 0 };
+        let mut t = Self { cols, widths, st, pitch, pad, header_drawn_on: 0 };
         c.space(4.0);
         // Header plus one row must fit together.
         c.ensure(t.pitch * 2.0 + t.pad * 4.0 + 2.0)?;
+        c.begin(Role::Table, None);
         t.header(c);
         Ok(t)
     }
@@ -71,7 +85,14 @@ impl TableWriter {
         c.ts.paragraph(text, st, w.max(st.size), 0.0, false)
     }
 
-    fn place_row(&self, c: &mut Composer<'_, '_>, cells: Vec<Vec<TextLine>>, fill: Option<Rgb>, rule: f32) {
+    fn place_row(
+        &self,
+        c: &mut Composer<'_, '_>,
+        cells: Vec<Vec<TextLine>>,
+        fill: Option<Rgb>,
+        rule: f32,
+        cell_role: Role,
+    ) {
         let nlines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let h = nlines as f32 * self.pitch + 2.0 * self.pad;
         if let Some(f) = fill {
@@ -79,7 +100,9 @@ impl TableWriter {
             c.page.items.push((p, Item::Rect { w: c.geo.area.w, h, fill: Some(f), stroke: None }));
         }
         let mut x = 0.0;
+        c.begin(Role::TR, None);
         for (i, lines) in cells.into_iter().enumerate() {
+            c.begin(cell_role, None);
             let cw = self.widths.get(i).copied().unwrap_or(0.0);
             let align = self.cols.get(i).map_or(Align::Left, |c| c.align);
             for (k, l) in lines.into_iter().enumerate() {
@@ -90,10 +113,12 @@ impl TableWriter {
                 };
                 let base = self.pad + k as f32 * self.pitch + (self.pitch - l.size) / 2.0 + l.size * ASCENT;
                 let p = c.abs(x + dx, base);
-                c.page.items.push((p, Item::Line(l)));
+                c.push(p, Item::Line(l));
             }
+            c.end();
             x += cw;
         }
+        c.end();
         c.y += h;
         c.page_has_content = true;
         let p = c.abs(0.0, 0.0);
@@ -111,7 +136,11 @@ impl TableWriter {
         let p = c.abs(0.0, 0.0);
         c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: 1.0, color: BLACK }));
         let fill = if c.geo.style == Style::Modern { Some(Rgb(0.93, 0.93, 0.93)) } else { None };
-        self.place_row(c, cells, fill, 0.6);
+        // A header repeated after a page break is an artifact: the table's structure has one.
+        let repeat = self.header_drawn_on != 0;
+        c.artifact = repeat;
+        self.place_row(c, cells, fill, 0.6, Role::TH);
+        c.artifact = false;
         self.header_drawn_on = c.page.number;
     }
 
@@ -142,17 +171,73 @@ impl TableWriter {
         let nlines = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let h = nlines as f32 * self.pitch + 2.0 * self.pad;
         if h > c.remaining() + 0.01 {
-            self.end(c);
+            self.bottom(c);
             c.new_page()?;
             self.header(c);
         }
-        self.place_row(c, lines, None, 0.25);
+        self.place_row(c, lines, None, 0.25, Role::TD);
         Ok(())
     }
 
+    /// Closes the table (its bottom rule, and its structure element).
     pub(crate) fn end(&self, c: &mut Composer<'_, '_>) {
+        self.bottom(c);
+        c.end();
+    }
+
+    fn bottom(&self, c: &mut Composer<'_, '_>) {
         let p = c.abs(0.0, 0.0);
         c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: 1.0, color: BLACK }));
         c.space(6.0);
     }
+}
+
+/// Column widths from content. Each column's minimum is its header set on one line and, with rows,
+/// its longest unbreakable word, and a cell of up to five characters whole; its natural width is its
+/// widest cell on one line. When the natural widths fit they share the rest of the width in
+/// proportion; when only the minimums fit, what is left goes to the columns that need it most; only
+/// when the minimums do not fit is anything broken.
+fn column_widths(
+    c: &mut Composer<'_, '_>,
+    cols: &[Col],
+    rows: Option<&[Vec<String>]>,
+    st: &TextStyle,
+    pad: f32,
+) -> Vec<f32> {
+    let total_w = c.geo.area.w;
+    let n = cols.len().max(1);
+    let bold = TextStyle { bold: true, ..*st };
+    let frac_total: f32 = cols.iter().map(|c| c.frac).sum::<f32>().max(0.0001);
+    let mut min = Vec::with_capacity(n);
+    let mut natural = Vec::with_capacity(n);
+    for (i, col) in cols.iter().enumerate() {
+        let head = c.ts.width(&col.title, &bold) + 2.0 * pad + 1.0;
+        let (mut lo, mut nat) = (head, head);
+        match rows {
+            Some(rows) => {
+                for r in rows {
+                    let text = r.get(i).map_or("", String::as_str);
+                    let (word, whole) = c.ts.min_width(text, &bold);
+                    let short = if whole <= 5.0 * (st.size + st.tracking) + 0.01 { whole } else { word };
+                    lo = lo.max(short + 2.0 * pad + 1.0);
+                    nat = nat.max(whole + 2.0 * pad + 1.0);
+                }
+            }
+            // Streamed rows are not known yet: the column's share is its natural width.
+            None => nat = nat.max(col.frac / frac_total * total_w),
+        }
+        min.push(lo);
+        natural.push(nat);
+    }
+    let sum_nat: f32 = natural.iter().sum();
+    let sum_min: f32 = min.iter().sum();
+    if sum_nat <= total_w {
+        return natural.iter().map(|w| w * total_w / sum_nat).collect();
+    }
+    if sum_min <= total_w {
+        let want: f32 = natural.iter().zip(&min).map(|(a, b)| a - b).sum::<f32>().max(0.0001);
+        let spare = total_w - sum_min;
+        return natural.iter().zip(&min).map(|(a, b)| b + (a - b) / want * spare).collect();
+    }
+    min.iter().map(|w| w * total_w / sum_min).collect()
 }

@@ -15,6 +15,8 @@ use crate::layout::{Face, Metrics};
 static SONG_REGULAR: &[u8] = include_bytes!("../../../../assets/fonts/FandolSong-Regular.otf");
 static SONG_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/FandolSong-Bold.otf");
 static FANG: &[u8] = include_bytes!("../../../../assets/fonts/FandolFang-Regular.otf");
+static HEI: &[u8] = include_bytes!("../../../../assets/fonts/FandolHei-Regular.otf");
+static KAI: &[u8] = include_bytes!("../../../../assets/fonts/FandolKai-Regular.otf");
 static LATIN_REGULAR: &[u8] = include_bytes!("../../../../assets/fonts/LiberationSerif-Regular.ttf");
 static LATIN_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/LiberationSerif-Bold.ttf");
 
@@ -184,14 +186,17 @@ fn cff_cids(font: &[u8], index: usize) -> Option<Vec<u16>> {
     Some(cids)
 }
 
-/// The fonts a report is set in: FandolSong (regular, bold), FandolFang, a Latin serif, and an optional
-/// CJK fallback parsed lazily the first time a character is missing from Fandol.
+/// Number of faces a [`FontSet`] holds besides the fallback.
+const MAIN_FACES: usize = 7;
+
+/// The fonts a report is set in: FandolSong (regular, bold), FandolFang, FandolHei, FandolKai, a Latin
+/// serif, and an optional CJK fallback parsed lazily the first time a character is missing from Fandol.
 pub struct FontSet {
-    /// Parsed faces; bundled faces other than Song Regular are parsed the first time they are asked for
-    /// (the modern style never needs FangSong).
-    faces: [OnceLock<Option<Loaded>>; 5],
-    lazy: [Option<&'static [u8]>; 5],
-    pub(super) names: [&'static str; 6],
+    /// Parsed faces; every face is parsed the first time a document asks for one of its glyphs, so a
+    /// document pays only for the faces it uses (the modern style never needs FangSong, Hei or Kai).
+    faces: [OnceLock<Option<Loaded>>; MAIN_FACES],
+    lazy: [Option<&'static [u8]>; MAIN_FACES],
+    pub(super) names: [&'static str; MAIN_FACES + 1],
     fallback_src: FallbackSource,
     fallback: OnceLock<Option<Loaded>>,
 }
@@ -219,21 +224,29 @@ impl FontSet {
     /// When a bundled font does not parse (it does).
     pub fn bundled() -> Result<Self, ReportError> {
         let mut set = Self {
-            faces: [const { OnceLock::new() }; 5],
-            lazy: [None, Some(SONG_BOLD), Some(FANG), Some(LATIN_REGULAR), Some(LATIN_BOLD)],
-            names: [""; 6],
+            faces: [const { OnceLock::new() }; MAIN_FACES],
+            lazy: [
+                Some(SONG_REGULAR),
+                Some(SONG_BOLD),
+                Some(FANG),
+                Some(LATIN_REGULAR),
+                Some(LATIN_BOLD),
+                Some(HEI),
+                Some(KAI),
+            ],
+            names: [
+                "FandolSong-Regular",
+                "FandolSong-Bold",
+                "FandolFang-Regular",
+                "LiberationSerif",
+                "LiberationSerif-Bold",
+                "FandolHei-Regular",
+                "FandolKai-Regular",
+                "NotoSerifCJKsc-Regular",
+            ],
             fallback_src: FallbackSource::None,
             fallback: OnceLock::new(),
         };
-        let _ = set.faces[0].set(Some(parse("song regular", SONG_REGULAR, 0)?));
-        set.names = [
-            "FandolSong-Regular",
-            "FandolSong-Bold",
-            "FandolFang-Regular",
-            "LiberationSerif",
-            "LiberationSerif-Bold",
-            "NotoSerifCJKsc-Regular",
-        ];
         if let Some((p, i)) = NOTO_PATHS.iter().find(|(p, _)| std::path::Path::new(p).exists()) {
             set.fallback_src = FallbackSource::File(PathBuf::from(p), *i);
         }
@@ -261,12 +274,23 @@ impl FontSet {
             Some(parse("fangsong", fang, 0)?),
             lr,
             lb,
+            None,
+            None,
         ]
         .map(OnceLock::from);
         Ok(Self {
             faces,
-            lazy: [None; 5],
-            names: ["Song-Regular", "Song-Bold", "FangSong", "Latin-Regular", "Latin-Bold", "CJK-Fallback"],
+            lazy: [None; MAIN_FACES],
+            names: [
+                "Song-Regular",
+                "Song-Bold",
+                "FangSong",
+                "Latin-Regular",
+                "Latin-Bold",
+                "Hei",
+                "Kai",
+                "CJK-Fallback",
+            ],
             fallback_src: FallbackSource::None,
             fallback: OnceLock::new(),
         })
@@ -298,7 +322,13 @@ impl FontSet {
 
     pub(super) fn face(&self, face: Face) -> Option<&Loaded> {
         match face {
-            Face::SongRegular | Face::SongBold | Face::Fang | Face::LatinRegular | Face::LatinBold => {
+            Face::SongRegular
+            | Face::SongBold
+            | Face::Fang
+            | Face::LatinRegular
+            | Face::LatinBold
+            | Face::Hei
+            | Face::Kai => {
                 let i = face_index(face);
                 self.faces[i]
                     .get_or_init(|| self.lazy[i].and_then(|b| parse(self.names[i], b, 0).ok()))
@@ -326,8 +356,16 @@ impl Metrics for FontSet {
     }
 }
 
-pub(super) const ALL_FACES: [Face; 6] =
-    [Face::SongRegular, Face::SongBold, Face::Fang, Face::LatinRegular, Face::LatinBold, Face::Fallback];
+pub(super) const ALL_FACES: [Face; MAIN_FACES + 1] = [
+    Face::SongRegular,
+    Face::SongBold,
+    Face::Fang,
+    Face::LatinRegular,
+    Face::LatinBold,
+    Face::Hei,
+    Face::Kai,
+    Face::Fallback,
+];
 
 pub(super) fn face_index(face: Face) -> usize {
     match face {
@@ -336,12 +374,15 @@ pub(super) fn face_index(face: Face) -> usize {
         Face::Fang => 2,
         Face::LatinRegular => 3,
         Face::LatinBold => 4,
-        Face::Fallback => 5,
+        Face::Hei => 5,
+        Face::Kai => 6,
+        Face::Fallback => 7,
     }
 }
 
 /// Fixed subset tags, so output stays deterministic.
-pub(super) const TAGS: [&str; 6] = ["SONGRG", "SONGBD", "FANGRG", "LATNRG", "LATNBD", "NOTOSC"];
+pub(super) const TAGS: [&str; MAIN_FACES + 1] =
+    ["SONGRG", "SONGBD", "FANGRG", "LATNRG", "LATNBD", "HEIRGL", "KAIRGL", "NOTOSC"];
 
 /// The `/W` array of a CID font: advances in 1/1000 em, runs of consecutive codes grouped.
 /// `glyphs` are (code, original gid, new gid, char), sorted by code.
@@ -395,7 +436,7 @@ mod tests {
     #[test]
     fn our_charset_reader_agrees_with_printpdf() {
         let mut fonts: Vec<(Vec<u8>, usize)> =
-            [SONG_REGULAR, SONG_BOLD, FANG].iter().map(|b| (b.to_vec(), 0)).collect();
+            [SONG_REGULAR, SONG_BOLD, FANG, HEI, KAI].iter().map(|b| (b.to_vec(), 0)).collect();
         if let Some((p, i)) = NOTO_PATHS.iter().find(|(p, _)| std::path::Path::new(p).exists()) {
             fonts.push((std::fs::read(p).unwrap_or_default(), *i));
         }

@@ -16,7 +16,7 @@ use std::io::Write;
 pub use fonts::FontSet;
 use fonts::{ALL_FACES, TAGS, face_index, to_unicode, widths};
 
-use crate::layout::{Face, Item, Page, Rgb, TextLine};
+use crate::layout::{Face, Item, Page, Rgb, Role, TextLine};
 use crate::{Lang, RenderOptions, ReportError, RollupDistrict, RollupHeader, RollupRendered};
 
 /// Document metadata.
@@ -72,12 +72,42 @@ fn text_string(s: &str) -> String {
     out
 }
 
-/// Zlib-compresses `data` (through lopdf, which does it with flate2).
-fn deflate(data: Vec<u8>) -> Result<(Vec<u8>, bool), ReportError> {
-    let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), data);
-    s.compress().map_err(|e| ReportError::Pdf(e.to_string()))?;
-    let compressed = s.dict.get(b"Filter").is_ok();
-    Ok((s.content, compressed))
+/// Zlib-compresses `data` at `level` (0-9); `false` when compressing would not make it smaller.
+///
+/// Font programs are compressed at level 1: the best level makes them only a few per cent smaller
+/// for several times the CPU (the cold render's largest cost).
+fn deflate(data: Vec<u8>, level: u32) -> Result<(Vec<u8>, bool), ReportError> {
+    use flate2::write::ZlibEncoder;
+    let mut enc = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), flate2::Compression::new(level));
+    enc.write_all(&data)?;
+    let out = enc.finish()?;
+    if out.len() + 19 < data.len() { Ok((out, true)) } else { Ok((data, false)) }
+}
+
+/// Escapes text for XML (the XMP metadata).
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A structure element seen in the layout and not yet written.
+struct OpenElem {
+    obj: u32,
+    parent_obj: u32,
+    role: Role,
+    alt: Option<String>,
+    /// Kids in reading order: marked-content references and child elements.
+    kids: Vec<String>,
 }
 
 /// Glyphs used from one face: original glyph id -> the character it shows.
@@ -96,9 +126,20 @@ struct PdfWriter<'f, W: Write> {
     resources_id: u32,
     page_ids: Vec<u32>,
     fonts: &'f FontSet,
-    uses: [FaceUse; 6],
+    uses: [FaceUse; 8],
     /// (face, char) -> code in the content stream, `None` when the face lacks the glyph.
     codes: HashMap<(Face, char), Option<u16>>,
+    /// The structure tree root and the document element.
+    root_id: u32,
+    doc_id: u32,
+    doc_kids: Vec<u32>,
+    /// Open structure elements by layout id.
+    elems: HashMap<u32, OpenElem>,
+    /// Per page, the parent-tree array object (structure element of each marked-content id).
+    parent_tree: Vec<u32>,
+    /// Whether to write the structure tree and marked content (a campaign report) or not (a roll-up
+    /// of thousands of pages, whose hundreds of thousands of table cells would each be an object).
+    tagged: bool,
 }
 
 /// Text state inside the page's text section, so repeated fonts, spacing and colours are not re-set.
@@ -110,7 +151,7 @@ struct TextState {
 }
 
 impl<'f, W: Write> PdfWriter<'f, W> {
-    fn new(out: W, fonts: &'f FontSet) -> Result<Self, ReportError> {
+    fn new(out: W, fonts: &'f FontSet, tagged: bool) -> Result<Self, ReportError> {
         let mut w = Self {
             out,
             pos: 0,
@@ -121,10 +162,20 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             fonts,
             uses: Default::default(),
             codes: HashMap::new(),
+            root_id: 0,
+            doc_id: 0,
+            doc_kids: Vec::new(),
+            elems: HashMap::new(),
+            parent_tree: Vec::new(),
+            tagged,
         };
         w.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         w.pages_id = w.alloc();
         w.resources_id = w.alloc();
+        if tagged {
+            w.root_id = w.alloc();
+            w.doc_id = w.alloc();
+        }
         Ok(w)
     }
 
@@ -145,9 +196,15 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         self.raw(s.as_bytes())
     }
 
-    /// A stream object; `dict` holds the entries besides /Length and /Filter.
+    /// A stream object compressed at the default level; `dict` holds the entries besides /Length and
+    /// /Filter.
     fn stream(&mut self, id: u32, dict: &str, data: Vec<u8>) -> Result<(), ReportError> {
-        let (data, compressed) = deflate(data)?;
+        self.stream_at(id, dict, data, 6)
+    }
+
+    /// A stream object compressed at `level` (0: stored).
+    fn stream_at(&mut self, id: u32, dict: &str, data: Vec<u8>, level: u32) -> Result<(), ReportError> {
+        let (data, compressed) = if level == 0 { (data, false) } else { deflate(data, level)? };
         self.offsets[id as usize - 1] = Some(self.pos);
         let filter = if compressed { " /Filter /FlateDecode" } else { "" };
         let head = format!("{id} 0 obj\n<< {dict} /Length {}{filter} >>\nstream\n", data.len());
@@ -225,12 +282,49 @@ impl<'f, W: Write> PdfWriter<'f, W> {
     /// for missing glyphs.
     fn page(&mut self, page: &Page) -> Result<(), ReportError> {
         let h = page.height;
+        let content_id = self.alloc();
+        let page_id = self.alloc();
+        let page_index = self.page_ids.len();
+        if self.tagged {
+            self.open_elems(page);
+        }
+        let marks = if self.tagged { page.marks.as_slice() } else { &[] };
+        // Element of each item (None: artifact).
+        let mut owner: Vec<Option<u32>> = vec![None; page.items.len()];
+        for m in marks {
+            for o in owner.iter_mut().take(m.end).skip(m.start) {
+                *o = Some(m.elem);
+            }
+        }
+        // Marked-content ids in reading order (the order of the marks), so each element's kids are
+        // in reading order too.
+        let mut mcid_of_item: Vec<Option<u32>> = vec![None; page.items.len()];
+        let mut parents: Vec<u32> = Vec::new();
+        for m in marks {
+            for slot in mcid_of_item.iter_mut().take(m.end).skip(m.start) {
+                let mcid = parents.len() as u32;
+                *slot = Some(mcid);
+                let obj = self.elems.get(&m.elem).map_or(self.doc_id, |e| e.obj);
+                parents.push(obj);
+                if let Some(e) = self.elems.get_mut(&m.elem) {
+                    e.kids.push(format!("<< /Type /MCR /Pg {page_id} 0 R /MCID {mcid} >>"));
+                }
+            }
+        }
         let mut c = Vec::with_capacity(page.items.len() * 8);
         let mut text = Vec::with_capacity(page.items.len() * 40);
         let mut boxes = Vec::new();
         let mut ts = TextState::default();
         text.extend_from_slice(b"BT\n");
-        for (p, item) in &page.items {
+        for (idx, (p, item)) in page.items.iter().enumerate() {
+            let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
+            match (owner[idx].and_then(|e| self.elems.get(&e)), mcid_of_item[idx]) {
+                (Some(e), Some(mcid)) => {
+                    let _ = writeln!(buf, "/{} <</MCID {mcid}>> BDC", e.role.name());
+                }
+                _ if self.tagged => buf.extend_from_slice(b"/Artifact BMC\n"),
+                _ => {}
+            }
             match item {
                 Item::Line(l) | Item::Folio(l) => self.text(&mut text, &mut boxes, p.x, p.y, l, h, &mut ts),
                 Item::Rect { w, h: rh, fill, stroke } => {
@@ -257,13 +351,25 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                     nums(&mut c, &[p.x + w, y], "l S");
                 }
             }
+            if self.tagged {
+                let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
+                buf.extend_from_slice(b"EMC\n");
+            }
         }
         text.extend_from_slice(b"ET\n");
         c.extend_from_slice(&text);
-        c.extend_from_slice(&boxes);
-        let content_id = self.alloc();
-        let page_id = self.alloc();
+        if !boxes.is_empty() && self.tagged {
+            c.extend_from_slice(b"/Artifact BMC\n");
+            c.extend_from_slice(&boxes);
+            c.extend_from_slice(b"EMC\n");
+        } else {
+            c.extend_from_slice(&boxes);
+        }
         self.stream(content_id, "", c)?;
+        if self.tagged {
+            self.page_structure(page, &parents)?;
+        }
+
         let mut dict = String::with_capacity(160);
         dict.push_str("<< /Type /Page /Parent ");
         let _ = write!(dict, "{} 0 R /MediaBox [0 0 ", self.pages_id);
@@ -272,10 +378,102 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         wh.push(b' ');
         num(&mut wh, page.height);
         dict.push_str(&String::from_utf8_lossy(&wh));
-        let _ = write!(dict, "] /Resources {} 0 R /Contents {content_id} 0 R >>", self.resources_id);
+        let _ = write!(dict, "] /Resources {} 0 R /Contents {content_id} 0 R", self.resources_id);
+        if self.tagged {
+            let _ = write!(dict, " /StructParents {page_index} /Tabs /S");
+        }
+        dict.push_str(" >>");
         self.obj(page_id, &dict)?;
         self.page_ids.push(page_id);
         Ok(())
+    }
+
+    /// The page's parent-tree array (the element of each marked-content id) and the elements that end
+    /// on it.
+    fn page_structure(&mut self, page: &Page, parents: &[u32]) -> Result<(), ReportError> {
+        let tree_id = self.alloc();
+        let mut arr = String::with_capacity(parents.len() * 8 + 2);
+        arr.push('[');
+        for o in parents {
+            let _ = write!(arr, "{o} 0 R ");
+        }
+        arr.push(']');
+        self.obj(tree_id, &arr)?;
+        self.parent_tree.push(tree_id);
+        for id in &page.closed {
+            self.close_elem(*id)?;
+        }
+        Ok(())
+    }
+
+    /// Registers the structure elements that start on `page` (object numbers now, so children and
+    /// marked content can point at them; the objects are written when the elements close).
+    fn open_elems(&mut self, page: &Page) {
+        for e in &page.elems {
+            let obj = self.alloc();
+            let parent_obj = match self.elems.get_mut(&e.parent) {
+                Some(p) => {
+                    p.kids.push(format!("{obj} 0 R"));
+                    p.obj
+                }
+                None => {
+                    self.doc_kids.push(obj);
+                    self.doc_id
+                }
+            };
+            self.elems.insert(
+                e.id,
+                OpenElem { obj, parent_obj, role: e.role, alt: e.alt.clone(), kids: Vec::new() },
+            );
+        }
+    }
+
+    /// Writes a finished structure element.
+    fn close_elem(&mut self, id: u32) -> Result<(), ReportError> {
+        let Some(e) = self.elems.remove(&id) else { return Ok(()) };
+        let mut d = format!("<< /Type /StructElem /S /{} /P {} 0 R /K [", e.role.name(), e.parent_obj);
+        for k in &e.kids {
+            d.push_str(k);
+            d.push(' ');
+        }
+        d.push(']');
+        if let Some(alt) = &e.alt {
+            let _ = write!(d, " /Alt {}", text_string(alt));
+        }
+        if e.role == Role::TH {
+            d.push_str(" /A << /O /Table /Scope /Column >>");
+        }
+        d.push_str(" >>");
+        self.obj(e.obj, &d)
+    }
+
+    /// Writes the structure tree: every element still open, the document element and the root.
+    fn structure(&mut self) -> Result<(), ReportError> {
+        let mut open: Vec<u32> = self.elems.keys().copied().collect();
+        // Children were registered after their parents: close the newest first.
+        open.sort_unstable_by(|a, b| b.cmp(a));
+        for id in open {
+            self.close_elem(id)?;
+        }
+        let mut k = String::from("[");
+        for o in &self.doc_kids {
+            let _ = write!(k, "{o} 0 R ");
+        }
+        k.push(']');
+        let (doc, root) = (self.doc_id, self.root_id);
+        self.obj(doc, &format!("<< /Type /StructElem /S /Document /P {root} 0 R /K {k} >>"))?;
+        let mut nums = String::from("[");
+        for (i, o) in self.parent_tree.iter().enumerate() {
+            let _ = write!(nums, "{i} {o} 0 R ");
+        }
+        nums.push(']');
+        self.obj(
+            root,
+            &format!(
+                "<< /Type /StructTreeRoot /K {doc} 0 R /ParentTree << /Nums {nums} >> /ParentTreeNextKey {} >>",
+                self.parent_tree.len()
+            ),
+        )
     }
 
     /// Subsets and writes one face; returns its Type0 font object number.
@@ -324,7 +522,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let s = 1000.0 / l.upem;
         let sc = |v: i16| (f32::from(v) * s).round() as i32;
         let file_id = self.alloc();
-        self.stream(file_id, &program.1, program.0)?;
+        self.stream_at(file_id, &program.1, program.0, 1)?;
         let desc_id = self.alloc();
         self.obj(
             desc_id,
@@ -390,24 +588,46 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         kids.push_str("] >>");
         let pid = self.pages_id;
         self.obj(pid, &kids)?;
-        let catalog = self.alloc();
+        if self.tagged {
+            self.structure()?;
+        }
         let lang = match meta.lang {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
         };
-        self.obj(
-            catalog,
-            &format!(
-                "<< /Type /Catalog /Pages {pid} 0 R /Lang ({lang}) /ViewerPreferences << /DisplayDocTitle true >> >>"
-            ),
-        )?;
-
         let ts = if meta.deterministic {
             meta.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or(946_684_800, |t| t.and_utc().timestamp())
         } else {
             chrono::Utc::now().timestamp()
         };
-        let when = chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default().format("D:%Y%m%d%H%M%SZ");
+        let dt = chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default();
+        let when = dt.format("D:%Y%m%d%H%M%SZ");
+        let iso = dt.format("%Y-%m-%dT%H:%M:%SZ");
+        let xmp = format!(
+            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"><dc:format>application/pdf</dc:format><dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator><dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description><dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language><pdf:Producer>eventday-report</pdf:Producer><xmp:CreatorTool>eventday</xmp:CreatorTool><xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate>{ua}</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>",
+            title = xml(&meta.title),
+            author = xml(&meta.author),
+            subject = xml(&meta.subject),
+            // Claimed only for a tagged document.
+            ua = if self.tagged { "<pdfuaid:part>1</pdfuaid:part>" } else { "" },
+        );
+        let xmp_id = self.alloc();
+        // Uncompressed, so archive tools can read it without a PDF parser.
+        self.stream_at(xmp_id, "/Type /Metadata /Subtype /XML", xmp.into_bytes(), 0)?;
+        let catalog = self.alloc();
+        let root = self.root_id;
+        let tags = if self.tagged {
+            format!(" /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R")
+        } else {
+            String::new()
+        };
+        self.obj(
+            catalog,
+            &format!(
+                "<< /Type /Catalog /Pages {pid} 0 R /Lang ({lang}) /ViewerPreferences << /DisplayDocTitle true >>{tags} /Metadata {xmp_id} 0 R >>"
+            ),
+        )?;
+
         let info = self.alloc();
         self.obj(
             info,
@@ -460,7 +680,7 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 
 /// Renders laid-out pages to PDF bytes.
 pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<Vec<u8>, ReportError> {
-    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts)?;
+    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts, true)?;
     for p in pages {
         w.page(p)?;
     }
@@ -476,7 +696,7 @@ pub(crate) fn render_rollup<W: Write>(
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts)?;
+    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts, false)?;
     let mut sink = |p: crate::layout::Page| -> Result<(), ReportError> { w.page(&p) };
     let (pages, missing, n) =
         crate::layout::layout_rollup(header, districts, opts.lang, opts.style, fonts, &mut sink)?;

@@ -135,12 +135,12 @@ fn materials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings) -> Result<(
             })
             .collect();
         c.table(&cols, &rows, false)?;
-        let rows: Vec<(String, Vec<u64>)> = d
+        let rows: Vec<(String, String, Vec<u64>)> = d
             .materials
             .iter()
-            .map(|m| (format!("{}（{}）", m.name, m.unit), vec![m.planned, m.handed_out]))
+            .map(|m| (m.name.clone(), m.unit.clone(), vec![m.planned, m.handed_out]))
             .collect();
-        c.bar_chart(
+        c.bar_chart_by_unit(
             Some(t(lang, "图2  宣传物料计划与实际发放", "Figure 2. Materials planned vs handed out")),
             &rows,
             &[
