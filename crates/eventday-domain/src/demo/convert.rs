@@ -9,7 +9,12 @@ impl UnitRec {
     /// The unit as the directory takes it.
     #[must_use]
     pub fn input(&self) -> UnitInput {
-        UnitInput { name: self.name.clone(), kind: self.kind, contact: self.contact.clone() }
+        UnitInput {
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+            kind: self.kind,
+            contact: self.contact.clone(),
+        }
     }
 }
 
@@ -34,6 +39,7 @@ impl VenueRec {
         VenueInput {
             kind: self.kind,
             name: self.name.clone(),
+            name_en: self.name_en.clone(),
             host_unit: self.host_unit.clone(),
             address: self.address.clone(),
             lead_name: self.lead.clone(),
@@ -83,7 +89,12 @@ impl MaterialRec {
     /// The catalogue item.
     #[must_use]
     pub fn input(&self) -> MaterialInput {
-        MaterialInput { name: self.name.clone(), unit_label: self.unit_label.clone(), planned: self.planned }
+        MaterialInput {
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+            unit_label: self.unit_label.clone(),
+            planned: self.planned,
+        }
     }
 }
 

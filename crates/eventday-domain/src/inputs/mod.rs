@@ -41,6 +41,9 @@ fn default_closes() -> String {
 pub struct OrganizationInput {
     /// Name, e.g. "江岸区消费者协会".
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// The parent organization (city above district).
     #[serde(default)]
     pub parent_id: Option<i32>,
@@ -52,6 +55,9 @@ impl OrganizationInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         ValidationError::check(e)
     }
 }
@@ -108,6 +114,9 @@ pub struct VenueInput {
     pub kind: VenueKind,
     /// Name.
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Host unit (branch office, street office).
     #[serde(default)]
     pub host_unit: String,
@@ -138,6 +147,9 @@ impl VenueInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         validate::line(&mut e, "host_unit", &self.host_unit, MAX_NAME_CHARS);
         validate::line(&mut e, "address", &self.address, MAX_NAME_CHARS);
         validate::line(&mut e, "lead_name", &self.lead_name, MAX_NAME_CHARS);
@@ -159,6 +171,9 @@ impl VenueInput {
 pub struct UnitInput {
     /// Name (unique).
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: UnitKind,
     /// Contact (phone or person).
@@ -172,6 +187,9 @@ impl UnitInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         if let Some(c) = &self.contact {
             validate::line(&mut e, "contact", c, MAX_NAME_CHARS);
         }
@@ -313,6 +331,7 @@ mod tests {
         VenueInput {
             kind: VenueKind::Sub,
             name: "后湖分会场".into(),
+            name_en: None,
             host_unit: String::new(),
             address: String::new(),
             lead_name: String::new(),
@@ -345,7 +364,7 @@ mod tests {
 
     #[test]
     fn ten_thousand_character_names_are_refused() {
-        let u = UnitInput { name: "长".repeat(10_000), kind: UnitKind::Enterprise, contact: None };
+        let u = UnitInput { name: "长".repeat(10_000), name_en: None, kind: UnitKind::Enterprise, contact: None };
         assert_eq!(bad_fields(u.validate()), ["name"]);
     }
 

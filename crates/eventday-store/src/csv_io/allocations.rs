@@ -63,7 +63,12 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, AllocationRow)>) -
                 wanted.insert(row.material.clone(), (label.clone(), planned, line));
             }
         }
-        let input = MaterialInput { name: row.material.clone(), unit_label: label, planned };
+        let input = MaterialInput {
+            name: row.material.clone(),
+            name_en: old.and_then(|m| m.name_en.clone()),
+            unit_label: label,
+            planned,
+        };
         let material_same = old.is_some_and(|m| m.unit_label == input.unit_label && m.planned == planned);
         let before = old.and_then(|m| stored.get(&(m.id, vid)));
         if material_same && before == Some(&row.quantity) {

@@ -31,7 +31,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             ctx.err(line, "name", format!("same unit as line {first}"));
             continue;
         }
-        let input = UnitInput { name: row.name.clone(), kind: row.kind, contact: row.contact.clone() };
+        let unit = existing.get(&row.name);
+        // A file without English names keeps the stored ones.
+        let name_en = row.name_en.clone().or_else(|| unit.and_then(|u| u.name_en.clone()));
+        let input =
+            UnitInput { name: row.name.clone(), name_en, kind: row.kind, contact: row.contact.clone() };
         let part = ParticipationInput {
             unit_id: 0,
             staffs_booth: row.staffs_booth,
@@ -39,9 +43,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             media: row.media,
             sponsor: row.sponsor,
         };
-        let unit = existing.get(&row.name);
         let old_part = unit.and_then(|u| parts.get(&u.id));
-        let unit_same = unit.is_some_and(|u| u.kind == row.kind && u.contact == row.contact);
+        let unit_same = unit.is_some_and(|u| u.kind == row.kind && u.contact == row.contact && u.name_en == input.name_en);
         let part_same = !row.participates
             || old_part.is_some_and(|p| {
                 (p.staffs_booth, p.reconciliation_member, p.media, p.sponsor)
@@ -118,6 +121,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
     let row = |u: &unit::Model, p: Option<&participation::Model>| {
         UnitRow {
             name: u.name.clone(),
+            name_en: u.name_en.clone(),
             kind: u.kind,
             contact: u.contact.clone(),
             participates: p.is_some(),
