@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use eventday_report::layout::{ASCENT, DESCENT, Item, NO_END, NO_START, Page, layout_report};
 use eventday_report::{
-    DisputeSummary, FontSet, Lang, OfficialRow, ReportData, Style, UnitGroup, UnitKind, VenueKind, VenueRow, fmt,
+    DisputeSummary, FontSet, Lang, OfficialRow, ReportData, Style, UnitGroup, UnitKind, VenueKind, VenueRow,
+    fmt,
 };
 
 fn fonts() -> &'static FontSet {
@@ -452,7 +453,8 @@ fn complaint_figures_agree_in_every_section() {
             assert!(text.contains("合计17"), "{name}: the case table's total");
         } else {
             let squeezed: String = text.split_whitespace().collect();
-            let want = format!("Ofthe{}complaintsthevenuesreceivedontheday,17wererecorded", fmt::count(complaints));
+            let want =
+                format!("Ofthe{}complaintsthevenuesreceivedontheday,17wererecorded", fmt::count(complaints));
             assert!(squeezed.contains(&want), "{name}: cases not stated against the complaints");
             assert!(text.contains("Total17"), "{name}: the case table's total");
         }
@@ -489,7 +491,10 @@ fn a_campaign_without_money_recorded_never_prints_zero_money() {
         for zero in ["0.00元", "¥0.00", "0.00 yuan", "挽回经济损失0", "完成率0", " 0%"] {
             assert!(!text.contains(zero), "{name}: prints {zero}");
         }
-        assert!(!text.contains("为消费者挽回") && !text.contains("recovering"), "{name}: a sentence on money");
+        assert!(
+            !text.contains("为消费者挽回") && !text.contains("recovering"),
+            "{name}: a sentence on money"
+        );
         assert!(text.contains('—'), "{name}: unrecorded figures show as —");
     }
     // A recorded zero is a figure like any other.
@@ -508,7 +513,9 @@ fn no_sentence_mentions_the_software() {
     for d in cases {
         for (name, text) in every_layout(&d) {
             let lower = text.to_lowercase();
-            for word in ["系统", "软件", "记录的第一次活动", "现场记录（条）", "log entries", "system", "software"] {
+            for word in
+                ["系统", "软件", "记录的第一次活动", "现场记录（条）", "log entries", "system", "software"]
+            {
                 assert!(!lower.contains(word), "{name}: mentions {word}");
             }
         }
@@ -525,8 +532,18 @@ fn officials_are_named_without_repetition_or_dangling_separators() {
             title: "湖北省消费者协会副秘书长".into(),
             organization: "湖北省消费者协会".into(),
         },
-        OfficialRow { name: "王小明".into(), masked: true, title: "副主任".into(), organization: String::new() },
-        OfficialRow { name: "****".into(), masked: true, title: "领导".into(), organization: "xx区人民政府".into() },
+        OfficialRow {
+            name: "王小明".into(),
+            masked: true,
+            title: "副主任".into(),
+            organization: String::new(),
+        },
+        OfficialRow {
+            name: "****".into(),
+            masked: true,
+            title: "领导".into(),
+            organization: "xx区人民政府".into(),
+        },
     ];
     for (name, text) in every_layout(&d) {
         assert!(text.contains("湖北省消费者协会副秘书长"), "{name}");
@@ -540,7 +557,10 @@ fn officials_are_named_without_repetition_or_dangling_separators() {
         }
         assert!(text.contains("王××"), "{name}: masked name shows the surname");
         assert!(!text.contains("小明"), "{name}: masked name printed");
-        assert!(!text.contains(", )") && !text.contains("()") && !text.contains("（）"), "{name}: dangling separator");
+        assert!(
+            !text.contains(", )") && !text.contains("()") && !text.contains("（）"),
+            "{name}: dangling separator"
+        );
         let flat: String = text.split_whitespace().collect();
         assert!(flat.contains("xx区人民政府领导") || flat.contains("领导,xx区人民政府"), "{name}");
     }
@@ -588,7 +608,11 @@ fn the_genre_order_puts_results_before_problems_and_next_steps_last() {
 fn anglicized(d: &ReportData) -> ReportData {
     fn walk(v: &mut serde_json::Value, n: &mut usize) {
         match v {
-            serde_json::Value::String(s) if s.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)) => {
+            serde_json::Value::String(s)
+                if s.chars().any(|c| {
+                    ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+                }) =>
+            {
                 *n += 1;
                 *s = format!("Name {n}");
             }
@@ -633,7 +657,10 @@ fn report_settings_set_title_issuer_date_and_distribution() {
     for style in [Style::Modern, Style::Gbt9704] {
         let (pages, _) = layout_report(&d, Lang::Zh, style, fonts()).expect("layout");
         let text = all_text(&pages);
-        assert!(page_text(&pages[0]).starts_with("关于2013年“3·15”活动情况的报告（供领导参阅）"), "{style:?}");
+        assert!(
+            page_text(&pages[0]).starts_with("关于2013年“3·15”活动情况的报告（供领导参阅）"),
+            "{style:?}"
+        );
         assert!(text.contains("武汉市消费者协会："), "{style:?}: 主送");
         assert!(text.contains("xx区工商局2013年3月20日抄送：区委办、区政府办。"), "{style:?}: signature");
         // The opening names the campaign, not the report's title.

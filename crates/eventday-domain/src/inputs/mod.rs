@@ -364,7 +364,10 @@ mod tests {
 
     #[test]
     fn ten_thousand_character_names_are_refused() {
-        let u = UnitInput { name: "长".repeat(10_000), name_en: None, kind: UnitKind::Enterprise, contact: None };
+        let u =
+            UnitInput {
+                name: "长".repeat(10_000), name_en: None, kind: UnitKind::Enterprise, contact: None
+            };
         assert_eq!(bad_fields(u.validate()), ["name"]);
     }
 

@@ -183,11 +183,8 @@ fn opening(d: &ReportData, lang: Lang) -> String {
             s
         }
         Lang::En => {
-            let org = if d.organization.trim().is_empty() {
-                "the association"
-            } else {
-                d.organization.trim()
-            };
+            let org =
+                if d.organization.trim().is_empty() { "the association" } else { d.organization.trim() };
             let mut s = match date {
                 Some(dt) => format!("On {dt}, {org} held the “3·15” World Consumer Rights Day campaign"),
                 None => format!("{} held the “3·15” World Consumer Rights Day campaign", capitalized(org)),

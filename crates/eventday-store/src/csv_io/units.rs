@@ -44,7 +44,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             sponsor: row.sponsor,
         };
         let old_part = unit.and_then(|u| parts.get(&u.id));
-        let unit_same = unit.is_some_and(|u| u.kind == row.kind && u.contact == row.contact && u.name_en == input.name_en);
+        let unit_same = unit
+            .is_some_and(|u| u.kind == row.kind && u.contact == row.contact && u.name_en == input.name_en);
         let part_same = !row.participates
             || old_part.is_some_and(|p| {
                 (p.staffs_booth, p.reconciliation_member, p.media, p.sponsor)

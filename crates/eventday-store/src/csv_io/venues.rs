@@ -57,7 +57,16 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
 fn same(v: &crate::entities::venue::Model, i: &VenueInput) -> bool {
     v.name_en == i.name_en
         && (v.kind, &v.host_unit, &v.address, &v.lead_name, v.width_m, v.depth_m, &v.opens_at, &v.closes_at)
-        == (i.kind, &i.host_unit, &i.address, &i.lead_name, i.width_m, i.depth_m, &i.opens_at, &i.closes_at)
+            == (
+                i.kind,
+                &i.host_unit,
+                &i.address,
+                &i.lead_name,
+                i.width_m,
+                i.depth_m,
+                &i.opens_at,
+                &i.closes_at,
+            )
 }
 
 pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {

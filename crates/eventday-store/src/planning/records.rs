@@ -330,7 +330,11 @@ pub async fn report_settings_of(store: &Store, campaign_id: i32) -> Result<Repor
         .one(db)
         .await?
         .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
-    let org = organization::Entity::find_by_id(c.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+    let org = organization::Entity::find_by_id(c.organization_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
     let saved = report_settings::Entity::find()
         .filter(report_settings::Column::CampaignId.eq(campaign_id))
         .one(db)

@@ -207,14 +207,14 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
     let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
     let narrative_only_in_other_language =
         narrative.is_empty() && !narrative_for(store, campaign_id, other).await?.is_empty();
-    let materials = material::Entity::find()
-        .filter(material::Column::CampaignId.eq(campaign_id))
-        .all(db)
-        .await?;
+    let materials =
+        material::Entity::find().filter(material::Column::CampaignId.eq(campaign_id)).all(db).await?;
     let materials_logged: Vec<i32> = log_entry_material::Entity::find()
         .select_only()
         .column(log_entry_material::Column::MaterialId)
-        .filter(log_entry_material::Column::MaterialId.is_in(materials.iter().map(|m| m.id).collect::<Vec<_>>()))
+        .filter(
+            log_entry_material::Column::MaterialId.is_in(materials.iter().map(|m| m.id).collect::<Vec<_>>()),
+        )
         .distinct()
         .into_tuple()
         .all(db)
@@ -308,7 +308,10 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .collect(),
         narrative,
         narrative_only_in_other_language,
-        material_names: materials.iter().map(|m| (i64::from(m.id), pick(&m.name, m.name_en.as_ref()))).collect(),
+        material_names: materials
+            .iter()
+            .map(|m| (i64::from(m.id), pick(&m.name, m.name_en.as_ref())))
+            .collect(),
         materials_logged: materials_logged.into_iter().map(i64::from).collect(),
         settings,
         lang,

@@ -82,7 +82,9 @@ fn unit_groups(f: &ReportFacts) -> Vec<report::UnitGroup> {
             None => groups.push(report::UnitGroup { kind: u.kind, class, names: vec![u.name.clone()] }),
         }
     }
-    groups.sort_by_key(|g| (g.kind, g.class.map_or(1, |c| if c == report::AgencyClass::Leadership { 0 } else { 2 })));
+    groups.sort_by_key(|g| {
+        (g.kind, g.class.map_or(1, |c| if c == report::AgencyClass::Leadership { 0 } else { 2 }))
+    });
     groups
 }
 

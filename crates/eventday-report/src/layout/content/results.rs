@@ -50,17 +50,18 @@ fn summary_table(
         .collect();
     c.table(&cols, &rows, false)?;
     if known_money(tot.money_recovered_fen, tot.money_recorded).is_none() {
-        c.note(t(
-            lang,
-            "注：“—”表示未登记该项数字。",
-            "Note: “—” means the figure was not recorded.",
-        ))?;
+        c.note(t(lang, "注：“—”表示未登记该项数字。", "Note: “—” means the figure was not recorded."))?;
     }
     Ok(())
 }
 
 /// The per-venue table and the chart of visitors by venue.
-fn by_venue(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+fn by_venue(
+    c: &mut Composer<'_, '_>,
+    d: &ReportData,
+    h: &Headings,
+    n: &mut usize,
+) -> Result<(), ReportError> {
     let lang = c.lang;
     let geo = c.geo.clone();
     let tot = &d.totals;
@@ -89,7 +90,9 @@ fn by_venue(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usiz
         Col { title: t(lang, "调解", "Settled").into(), frac: 0.09, align: Align::Right },
     ];
     if with_money {
-        cols.push(Col { title: t(lang, "挽回损失", "Recovered").into(), frac: 0.17, align: Align::Right });
+        cols.push(Col {
+            title: t(lang, "挽回损失", "Recovered").into(), frac: 0.17, align: Align::Right
+        });
     }
     let mut rows: Vec<Vec<String>> = d
         .venues
@@ -181,7 +184,12 @@ fn unit_label(unit: &str, lang: Lang) -> String {
 
 /// Publicity materials planned vs handed out: a table and a chart; an item nobody logged handing
 /// out shows "—", not 0 and 0 %.
-fn materials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+fn materials(
+    c: &mut Composer<'_, '_>,
+    d: &ReportData,
+    h: &Headings,
+    n: &mut usize,
+) -> Result<(), ReportError> {
     let lang = c.lang;
     let geo = c.geo.clone();
     if d.materials.is_empty() {
@@ -266,7 +274,9 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) 
         .collect();
     c.paragraph(&match lang {
         Lang::Zh => format!("共有{}篇（次）媒体报道，其中{}。", count(media.len() as u64), by.join("，")),
-        Lang::En => format!("The campaign was covered {} times: {}.", count(media.len() as u64), by.join(", ")),
+        Lang::En => {
+            format!("The campaign was covered {} times: {}.", count(media.len() as u64), by.join(", "))
+        }
     })?;
     let cols = [
         Col { title: t(lang, "媒体", "Outlet").into(), frac: 0.2, align: Align::Left },
@@ -294,7 +304,12 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) 
 /// The complaint cases recorded on the reconciliation platform: the detail of the complaints the
 /// venues tallied, so the section states how many of those were recorded as cases and its rows
 /// add up to that number. Left out when no case was recorded.
-fn disputes(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+fn disputes(
+    c: &mut Composer<'_, '_>,
+    d: &ReportData,
+    h: &Headings,
+    n: &mut usize,
+) -> Result<(), ReportError> {
     let lang = c.lang;
     let ds = &d.disputes;
     if ds.received == 0 {

@@ -1,8 +1,8 @@
 //! The sections of a campaign report, one function each, in the order [`super::write_report`] calls them.
 
 use super::{
-    capitalized, chinese_number, date_text, fig_value, figure_list, format_date, has_cjk,
-    has_data, issuer, join, known_money, opening, t, title_text,
+    capitalized, chinese_number, date_text, fig_value, figure_list, format_date, has_cjk, has_data, issuer,
+    join, known_money, opening, t, title_text,
 };
 use crate::data::{NarrativeSection, OfficialRow, ReportData, VenueKind};
 use crate::fmt::{change, count, money};
@@ -154,7 +154,10 @@ pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<
         if let Some(m) = known_money(tot.money_recovered_fen, tot.money_recorded) {
             figs.push((money(m, lang), t(lang, "挽回经济损失", "money recovered").to_string()));
         } else {
-            figs.push((count(tot.complaints_settled), t(lang, "现场调解（件）", "settled on site").to_string()));
+            figs.push((
+                count(tot.complaints_settled),
+                t(lang, "现场调解（件）", "settled on site").to_string(),
+            ));
         }
         figs.push((
             format!("1 + {}", count(subs)),
@@ -259,7 +262,9 @@ fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Re
     let lang = c.lang;
     h.h2(c, n, "参与单位", "Participating units")?;
     let mut groups = d.units.clone();
-    groups.sort_by_key(|g| (g.kind, g.class.map_or(1, |c| if c == crate::data::AgencyClass::Leadership { 0 } else { 2 })));
+    groups.sort_by_key(|g| {
+        (g.kind, g.class.map_or(1, |c| if c == crate::data::AgencyClass::Leadership { 0 } else { 2 }))
+    });
     for g in groups.iter().filter(|g| !g.names.is_empty()) {
         let n = count(g.names.len() as u64);
         let line = match lang {
