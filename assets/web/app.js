@@ -82,6 +82,11 @@ const FIELD_MESSAGES_ZH = [
   [/^no such material in this campaign$/, () => '本次活动没有这种物资'],
   [/^is set only for settled, referred or closed$/, () => '仅在已调解、已移交或已结案时填写'],
   [/^is recorded only when settling$/, () => '仅在调解成功时填写'],
+  [/^no stored log entry /, () => '要更正的记录还没有保存到服务器'],
+  [/^log entry .* belongs to another venue$/, () => '要更正的记录属于其他会场'],
+  [/^an entry cannot correct itself$/, () => '记录不能更正自己'],
+  [/^a void carries no (figures|materials)$/, () => '作废记录不填数字和物资'],
+  [/^only a correction \(with corrects\)/, () => '只有更正记录才填写此项'],
 ];
 
 /** A field complaint of the API in the page's language. */

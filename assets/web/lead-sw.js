@@ -2,7 +2,7 @@
 // assets open again without a connection. Pages and assets go to the network first and fall
 // back to the copy kept here (also when the network takes over 3 s); the API is never touched
 // (entries wait in the page's own queue in localStorage, and are sent by the page).
-const CACHE = 'eventday-lead-v1';
+const CACHE = 'eventday-lead-v2';
 const SHELL = ['/assets/app.css', '/assets/app.js', '/assets/lead.js'];
 
 self.addEventListener('install', (ev) => {

@@ -8,6 +8,7 @@ mod m20261129_000002_login_throttle;
 mod m20261129_000007_venue_tallies;
 mod m20261130_000014_saturating_tallies;
 mod m20261201_000015_report_settings;
+mod m20261201_000017_corrections;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_login_throttle::Migration),
             Box::new(m20261129_000007_venue_tallies::Migration),
             Box::new(m20261130_000014_saturating_tallies::Migration),
+            Box::new(m20261201_000017_corrections::Migration),
             Box::new(m20261201_000015_report_settings::Migration),
         ]
     }

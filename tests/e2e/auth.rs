@@ -391,8 +391,23 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     assert_eq!(short.status().as_u16(), 422);
     let text = short.text().await.expect("page");
     assert!(text.contains("at least"), "{text}");
-    let ok = post("newlead", "a long enough password").await.expect("post");
-    assert_eq!(ok.status().as_u16(), 200);
+    // Accepted: signed in (a session cookie) and sent straight to the venue's page.
+    let no_redirect =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let ok = no_redirect
+        .post(w.app.url(&invite_path))
+        .form(&[("login", "newlead"), ("display_name", "<b>王</b>"), ("password", "a long enough password")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(ok.status().as_u16(), 303);
+    let to = ok.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(to, format!("/lead/venues/{}", w.venue_a));
+    let cookie = ok.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let session = cookie.split(';').next().unwrap_or_default().to_owned();
+    assert!(session.starts_with("eventday_session=") && session.len() > 30, "{cookie}");
+    let page = no_redirect.get(w.app.url(&to)).header(COOKIE, session).send().await.expect("venue page");
+    assert_eq!(page.status().as_u16(), 200, "the new lead's session opens their venue's page");
     let (status, _, body) = login(&w.app, "newlead", "a long enough password").await;
     assert_eq!((status, body["user"]["venue_ids"].clone()), (200, json!([w.venue_a])), "{body}");
 
@@ -949,10 +964,22 @@ async fn sample(
             (w.req(who, M::GET, &format!("/invite/{token}")), PUBLIC)
         }
         (M::POST, "/invite/{token}") => {
+            // Accepting signs the new lead in and sends them on to their venue (303), whoever
+            // sent the form; the redirect is looked at, not followed.
             let (_, token) = new_invitation().await;
             let login = unique("invited-");
             let form = [("login", login.as_str()), ("password", TEST_PASSWORD)];
-            (w.req(who, M::POST, &format!("/invite/{token}")).form(&form), PUBLIC)
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            let mut r = client.post(w.app.url(&format!("/invite/{token}"))).form(&form);
+            if let Some(a) = w.accounts.get(&who) {
+                r = r
+                    .header(COOKIE, format!("eventday_session={}", a.cookie))
+                    .header("x-csrf-token", &a.csrf);
+            }
+            (r, [303; 7])
         }
         (M::GET, "/api/openapi.json") => (w.req(who, M::GET, path), PUBLIC),
         (M::POST, "/api/v1/campaigns/{id}/import/{kind}") => {

@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod browser;
 mod cli;
+mod corrections;
 mod csv;
 mod foundation;
 mod helpers;

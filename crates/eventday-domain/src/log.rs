@@ -90,6 +90,74 @@ impl NewLogEntry {
     }
 }
 
+/// The longest reason for a correction (characters).
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// What makes a log entry a correction: the entry it corrects, why, and whether it voids it.
+///
+/// The log stays append-only. A correction is an entry of its own (its own client id, sent and
+/// retried like any entry); the corrected entry stops counting and the correction's figures
+/// count instead, so a void (a correction without figures) leaves nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The corrected entry.
+    pub corrects: uuid::Uuid,
+    /// Why.
+    pub reason: String,
+    /// Takes the corrected entry out of every total.
+    pub void: bool,
+}
+
+impl Correction {
+    /// The correction described by `corrects`, `reason` and `void`, checked against the entry
+    /// that carries it: a reason is required with `corrects` and only with it; a void carries
+    /// no figures and no materials; an entry cannot correct itself. Bad parts go to `errors`.
+    pub fn check(
+        corrects: Option<uuid::Uuid>,
+        reason: &str,
+        void: bool,
+        entry: &NewLogEntry,
+        errors: &mut FieldErrors,
+    ) -> Option<Correction> {
+        let Some(corrects) = corrects else {
+            if !reason.is_empty() {
+                errors.insert("reason".into(), "only a correction (with corrects) has a reason".into());
+            }
+            if void {
+                errors.insert("void".into(), "only a correction (with corrects) can void an entry".into());
+            }
+            return None;
+        };
+        validate::name(errors, "reason", reason, MAX_REASON_CHARS);
+        if corrects == entry.id {
+            errors.insert("corrects".into(), "an entry cannot correct itself".into());
+        }
+        if void {
+            if entry.figures != Figures::default() {
+                errors.insert("void".into(), "a void carries no figures".into());
+            }
+            if !entry.materials.is_empty() {
+                errors.insert("materials".into(), "a void carries no materials".into());
+            }
+        }
+        Some(Correction { corrects, reason: reason.to_owned(), void })
+    }
+
+    /// The content fingerprint of `entry` carrying this correction (see
+    /// [`NewLogEntry::content_hash`]); `entry_hash` is the entry's own.
+    #[must_use]
+    pub fn content_hash(&self, entry_hash: &str) -> String {
+        let mut h = Sha256::new();
+        for part in
+            [entry_hash, &self.corrects.to_string(), &self.reason, if self.void { "void" } else { "" }]
+        {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +188,27 @@ mod tests {
         c.materials.insert(1, 6);
         assert_ne!(a.content_hash(), c.content_hash());
         assert_eq!(a.content_hash().len(), 64);
+    }
+
+    #[test]
+    fn a_correction_needs_a_reason_and_a_void_carries_no_figures() {
+        let target = uuid::Uuid::from_u128(7);
+        let mut e = FieldErrors::new();
+        assert!(Correction::check(Some(target), " ", false, &entry(), &mut e).is_some());
+        assert!(e.contains_key("reason"), "{e:?}");
+        let mut e = FieldErrors::new();
+        Correction::check(Some(target), "typed 500 for 50", true, &entry(), &mut e);
+        assert!(e.contains_key("void") && e.contains_key("materials"), "{e:?}");
+        let mut e = FieldErrors::new();
+        assert!(Correction::check(None, "why", true, &entry(), &mut e).is_none());
+        assert!(e.contains_key("reason") && e.contains_key("void"), "{e:?}");
+        let mut e = FieldErrors::new();
+        let c = Correction::check(Some(target), "typed 500 for 50", false, &entry(), &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        let c = c.unwrap_or_else(|| Correction { corrects: target, reason: String::new(), void: true });
+        assert_ne!(c.content_hash(&entry().content_hash()), entry().content_hash());
+        let voided = Correction { void: true, ..c.clone() };
+        assert_ne!(c.content_hash("x"), voided.content_hash("x"));
     }
 
     #[test]

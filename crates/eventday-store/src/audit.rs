@@ -36,6 +36,10 @@ pub enum Action {
     DayAccept,
     /// An organizer reopened a venue's day.
     DayReopen,
+    /// A log entry replaced by a correction (the correction itself is a `Create`).
+    Correct,
+    /// A log entry taken out of every total by a void.
+    Void,
 }
 
 impl Action {
@@ -51,6 +55,8 @@ impl Action {
             Action::DaySubmit => "day_submit",
             Action::DayAccept => "day_accept",
             Action::DayReopen => "day_reopen",
+            Action::Correct => "correct",
+            Action::Void => "void",
         }
     }
 }

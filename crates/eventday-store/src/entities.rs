@@ -421,6 +421,15 @@ pub mod log_entry {
         pub content_hash: String,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        /// The entry this one corrects (or voids), if it is a correction.
+        pub corrects: Option<String>,
+        /// Why a correction was made (empty for other entries).
+        #[sea_orm(column_type = "Text")]
+        pub reason: String,
+        /// A void: a correction that takes the corrected entry out of every total.
+        pub void: bool,
+        /// The correction that replaced this entry; such an entry no longer counts.
+        pub superseded_by: Option<String>,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -472,6 +481,9 @@ pub mod log_photo {
         pub bytes: Vec<u8>,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
+        /// When the photo was taken, as the phone said (the picture itself carries no EXIF).
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+        pub taken_at: Option<DateTimeUtc>,
     }
 
     /// No declared relations: joins are explicit in the store.

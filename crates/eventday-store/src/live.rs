@@ -398,8 +398,9 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
     let row = crate::rollup::SumRow::find_by_statement(statement(
         db.get_database_backend(),
         &format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, {} FROM log_entries WHERE campaign_id = ?",
-            crate::sums::saturating_sums(db.get_database_backend(), "", &crate::sums::FIGURE_COLUMNS)
+            "SELECT CAST(COUNT(*) AS BIGINT) AS log_entries, {} FROM log_entries WHERE campaign_id = ? AND {}",
+            crate::sums::saturating_sums(db.get_database_backend(), "", &crate::sums::FIGURE_COLUMNS),
+            crate::sums::counted_sql(db.get_database_backend(), "")
         ),
         vec![campaign_id.into()],
     ))

@@ -65,6 +65,10 @@ pub async fn insert_log_entry_row(
         note: Set(e.note.clone()),
         content_hash: Set(e.content_hash()),
         created_at: Set(now),
+        corrects: Set(None),
+        reason: Set(String::new()),
+        void: Set(false),
+        superseded_by: Set(None),
     }
     .insert(tx)
     .await?;
@@ -309,6 +313,7 @@ async fn venue_sums(store: &Store, campaign_id: i32) -> Result<HashMap<i32, Venu
             .expr_as(sum(backend, "money_recovered_fen"), Alias::new("money_recovered_fen"))
             .from(Alias::new("log_entries"))
             .and_where(Expr::col(Alias::new("campaign_id")).eq(campaign_id))
+            .cond_where(crate::sums::counted("log_entries"))
             .group_by_col(Alias::new("venue_id")),
     )
     .await?;
@@ -333,6 +338,7 @@ async fn handed_out(store: &Store, campaign_id: i32) -> Result<Vec<MaterialSums>
                     .equals((Alias::new("m"), Alias::new("log_entry_id"))),
             )
             .and_where(Expr::col((Alias::new("e"), Alias::new("campaign_id"))).eq(campaign_id))
+            .cond_where(crate::sums::counted("e"))
             .group_by_columns([
                 (Alias::new("e"), Alias::new("venue_id")),
                 (Alias::new("m"), Alias::new("material_id")),

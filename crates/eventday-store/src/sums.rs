@@ -6,6 +6,7 @@
 //! raises "bigint out of range". These sums stop at the ends of `i64` instead.
 
 use sea_orm::DbBackend;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait};
 
 /// `SUM(col)` as a `BIGINT`, 0 over no rows, held within `i64` (saturating).
 ///
@@ -38,3 +39,22 @@ pub fn saturating_sums(backend: DbBackend, prefix: &str, cols: &[&str]) -> Strin
 /// and live totals read them.
 pub const FIGURE_COLUMNS: [&str; 5] =
     ["visitors", "consultations", "complaints_received", "complaints_settled", "money_recovered_fen"];
+
+/// SQL: whether the row of `log_entries` called `alias` (e.g. `"e."`, or `""`) counts in totals:
+/// it is neither replaced by a correction nor a void (see `crate::log::corrections`). The tally
+/// triggers of the migration `m20261201_000017_corrections` apply the same rule.
+#[must_use]
+pub fn counted_sql(backend: DbBackend, alias: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{alias}superseded_by IS NULL AND NOT {alias}void"),
+        _ => format!("{alias}superseded_by IS NULL AND {alias}void = 0"),
+    }
+}
+
+/// The same rule as a query condition on the table (or alias) `table`.
+#[must_use]
+pub fn counted(table: &str) -> Condition {
+    Condition::all()
+        .add(Expr::col((Alias::new(table), Alias::new("superseded_by"))).is_null())
+        .add(Expr::col((Alias::new(table), Alias::new("void"))).eq(false))
+}

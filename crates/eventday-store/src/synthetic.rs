@@ -421,6 +421,10 @@ async fn write_log(
                     money_recovered_fen: Set(e.figures.money_recovered_fen),
                     note: Set(e.note),
                     created_at: Set(now),
+                    corrects: Set(None),
+                    reason: Set(String::new()),
+                    void: Set(false),
+                    superseded_by: Set(None),
                 });
                 if batch.len() == ROWS_PER_STATEMENT {
                     entries += batch.len() as u64;

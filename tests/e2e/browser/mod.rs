@@ -3,6 +3,7 @@
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
 mod driver;
+mod lead;
 
 use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app, user_with_token};
 use driver::{Browser, programs};

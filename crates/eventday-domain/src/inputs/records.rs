@@ -332,6 +332,16 @@ pub struct LogEntryInput {
     /// Note.
     #[serde(default)]
     pub note: String,
+    /// Makes this entry a correction of the stored entry with this id (of the same venue): its
+    /// figures replace that entry's in every total. Correct a correction to change it again.
+    #[serde(default)]
+    pub corrects: Option<uuid::Uuid>,
+    /// Why the entry is corrected; required with `corrects`.
+    #[serde(default)]
+    pub reason: String,
+    /// With `corrects`: take the corrected entry out of every total (no figures, no materials).
+    #[serde(default)]
+    pub void: bool,
 }
 
 impl LogEntryInput {

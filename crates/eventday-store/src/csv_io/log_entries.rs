@@ -219,6 +219,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
     for e in entries {
         let id = uuid::Uuid::parse_str(&e.id)
             .map_err(|_| StoreError::Db(sea_orm::DbErr::Type(format!("log entry id {:?}", e.id))))?;
+        let note = crate::log::corrections::export_note(&e, x.lang);
         rows.push(
             LogEntryRow {
                 id,
@@ -235,7 +236,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
                     money_recovered_fen: e.money_recovered_fen,
                 },
                 materials: handed.remove(&e.id).unwrap_or_default(),
-                note: e.note,
+                note,
             }
             .cells(x.lang),
         );

@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::live::{self, LiveEntry};
 use crate::{Backend, Store};
 use chrono::{DateTime, Utc};
-use eventday_domain::log::NewLogEntry;
+use eventday_domain::log::{Correction, NewLogEntry};
 use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{ActiveValue::NotSet, ConnectionTrait, EntityTrait, Set, Value};
 use std::collections::{HashMap, HashSet};
@@ -22,6 +22,19 @@ pub(crate) struct Prepared {
     pub venue_id: i32,
     /// Who sent it.
     pub actor: Option<i32>,
+    /// What it corrects, if it is a correction.
+    pub correction: Option<Correction>,
+}
+
+impl Prepared {
+    /// The fingerprint that tells a retry (same) from a reused id (different).
+    pub(crate) fn content_hash(&self) -> String {
+        let own = self.entry.content_hash();
+        match &self.correction {
+            Some(c) => c.content_hash(&own),
+            None => own,
+        }
+    }
 }
 
 /// What the writer checks about a venue before taking its entries: it exists, its day is not
@@ -105,6 +118,10 @@ fn log_entry_of(p: &Prepared, campaign_id: i32, now: DateTime<Utc>) -> LogEntry 
         materials: e.materials.iter().filter_map(|(m, q)| Some((i32::try_from(*m).ok()?, *q))).collect(),
         note: e.note.clone(),
         created_at: now,
+        corrects: p.correction.as_ref().map(|c| c.corrects.to_string()),
+        reason: p.correction.as_ref().map(|c| c.reason.clone()).unwrap_or_default(),
+        void: p.correction.as_ref().is_some_and(|c| c.void),
+        superseded_by: None,
     }
 }
 
@@ -134,6 +151,7 @@ pub(super) async fn write(
     let created: Vec<(&Prepared, i32)> =
         open.iter().copied().filter(|(p, _)| claimed.contains(&p.entry.id.to_string())).collect();
     insert_materials_and_audit(&tx, &created, now).await?;
+    super::corrections::apply(&tx, &created.iter().map(|&(p, _)| p).collect::<Vec<_>>(), now).await?;
     let published: Vec<LiveEntry> =
         created.iter().map(|&(p, campaign_id)| LiveEntry::from_new(campaign_id, &p.entry, now)).collect();
     let notified = live::notify_in_tx(&tx, &published).await?;
@@ -145,7 +163,7 @@ pub(super) async fn write(
             answers.push(Ok((log_entry_of(p, campaign_id, now), Outcome::Created)));
         } else {
             answers.push(match stored.remove(&id) {
-                Some(row) if row.content_hash == p.entry.content_hash() => {
+                Some(row) if row.content_hash == p.content_hash() => {
                     super::load(&tx, row).await.map(|e| (e, Outcome::Existing))
                 }
                 Some(_) => Err(StoreError::Conflict(format!(
@@ -186,9 +204,13 @@ async fn sort_out<'a>(
             }),
         }
     };
-    let mut refused = HashMap::new();
+    let mut refused = super::corrections::refusals(tx, items).await?;
     let mut open = Vec::with_capacity(items.len());
     for p in items.iter().copied() {
+        if refused.contains_key(&p.entry.id) {
+            // A retry of a stored entry still gets its answer (see `write`).
+            continue;
+        }
         match verdict(p) {
             Ok(campaign_id) => open.push((p, campaign_id)),
             Err(e) => {
@@ -228,6 +250,9 @@ async fn insert_entries(
             "note",
             "content_hash",
             "created_at",
+            "corrects",
+            "reason",
+            "void",
         ]
         .map(Alias::new),
     );
@@ -248,8 +273,11 @@ async fn insert_entries(
             e.figures.complaints_settled.into(),
             e.figures.money_recovered_fen.into(),
             e.note.clone().into(),
-            e.content_hash().into(),
+            p.content_hash().into(),
             now.into(),
+            p.correction.as_ref().map(|c| c.corrects.to_string()).into(),
+            p.correction.as_ref().map(|c| c.reason.clone()).unwrap_or_default().into(),
+            p.correction.as_ref().is_some_and(|c| c.void).into(),
         ];
         insert
             .values(row.into_iter().map(Into::into))

@@ -1,6 +1,7 @@
 //! The day's log: idempotent submission by client id, cursor-paginated listing and photos.
 
 mod batch;
+pub mod corrections;
 pub(crate) mod writer;
 
 use crate::Store;
@@ -55,6 +56,15 @@ pub struct LogEntry {
     pub note: String,
     /// When the server stored it.
     pub created_at: DateTime<Utc>,
+    /// The entry this one corrects (or voids), if it is a correction.
+    pub corrects: Option<String>,
+    /// Why it was corrected (empty unless a correction).
+    pub reason: String,
+    /// A void: the corrected entry no longer counts, and neither does this one.
+    pub void: bool,
+    /// The correction that replaced this entry; such an entry no longer counts (shown struck
+    /// through).
+    pub superseded_by: Option<String>,
 }
 
 /// Whether a submission stored something new.
@@ -96,6 +106,10 @@ pub(crate) fn with_materials(row: log_entry::Model, materials: BTreeMap<i32, i64
         materials,
         note: row.note,
         created_at: row.created_at,
+        corrects: row.corrects,
+        reason: row.reason,
+        void: row.void,
+        superseded_by: row.superseded_by,
     }
 }
 
@@ -152,12 +166,14 @@ async fn prepare(
     actor: Option<i32>,
 ) -> Result<Prepared, StoreError> {
     let db = store.conn();
+    let (corrects, reason, void) = (input.corrects, input.reason.clone(), input.void);
     let entry = input.into_new(i64::from(venue_id));
     let mut errors: FieldErrors = entry
         .validate(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
         .err()
         .map(|e| e.fields)
         .unwrap_or_default();
+    let correction = eventday_domain::log::Correction::check(corrects, &reason, void, &entry, &mut errors);
     if let Some(b) = entry.booth_id {
         let found = booth::Entity::find_by_id(i32::try_from(b).unwrap_or(-1)).one(db).await?;
         if found.is_none_or(|b| b.venue_id != venue_id) {
@@ -202,7 +218,7 @@ async fn prepare(
         }
     }
     ValidationError::check(errors)?;
-    Ok(Prepared { entry, venue_id, actor })
+    Ok(Prepared { entry, venue_id, actor, correction })
 }
 
 /// One log entry.
@@ -332,23 +348,9 @@ pub async fn list(store: &Store, f: LogFilter) -> Result<LogPage, StoreError> {
     }
     let entries = rows
         .into_iter()
-        .map(|r| LogEntry {
-            materials: materials.remove(&r.id).unwrap_or_default(),
-            id: r.id,
-            campaign_id: r.campaign_id,
-            venue_id: r.venue_id,
-            booth_id: r.booth_id,
-            activity_id: r.activity_id,
-            recorded_at: r.recorded_at,
-            author_user_id: r.author_user_id,
-            author_name: r.author_name,
-            visitors: r.visitors,
-            consultations: r.consultations,
-            complaints_received: r.complaints_received,
-            complaints_settled: r.complaints_settled,
-            money_recovered_fen: r.money_recovered_fen,
-            note: r.note,
-            created_at: r.created_at,
+        .map(|r| {
+            let m = materials.remove(&r.id).unwrap_or_default();
+            with_materials(r, m)
         })
         .collect();
     Ok(LogPage { entries, next_cursor })
@@ -375,6 +377,20 @@ pub async fn add_photo(
     bytes: Vec<u8>,
     actor: Option<i32>,
 ) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
+    add_photo_taken(store, entry_id, bytes, None, actor).await
+}
+
+/// [`add_photo`] with the time the photo was taken, as the phone tells it.
+///
+/// # Errors
+/// As [`add_photo`].
+pub async fn add_photo_taken(
+    store: &Store,
+    entry_id: &str,
+    bytes: Vec<u8>,
+    taken_at: Option<DateTime<Utc>>,
+    actor: Option<i32>,
+) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
     if bytes.len() > photo::MAX_PHOTO_BYTES {
         return Ok(Err(PhotoRejection::TooLarge));
     }
@@ -395,6 +411,7 @@ pub async fn add_photo(
         sha256: Set(photo::sha256_hex(&bytes)),
         bytes: Set(bytes),
         created_at: Set(Utc::now()),
+        taken_at: Set(taken_at),
     }
     .insert(&tx)
     .await?;
@@ -422,6 +439,7 @@ pub async fn list_photos(store: &Store, entry_id: &str) -> Result<Vec<log_photo:
             log_photo::Column::SizeBytes,
             log_photo::Column::Sha256,
             log_photo::Column::CreatedAt,
+            log_photo::Column::TakenAt,
         ])
         .expr_as(Expr::val(Vec::<u8>::new()), "bytes")
         .filter(log_photo::Column::LogEntryId.eq(entry_id))

@@ -126,7 +126,18 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, wrote: Option<mpsc::Send
             }
         }
         let mut ids = HashSet::new();
-        let (now, later): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| ids.insert(j.item.entry.id));
+        // One job per id per batch; and a correction waits for the next batch when its target,
+        // or another correction of that target, is in this one (so it finds them stored).
+        let (now, later): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| {
+            let target = j.item.correction.as_ref().map(|c| c.corrects);
+            let free = ids.insert(j.item.entry.id) && target.is_none_or(|t| !ids.contains(&t));
+            if free && let Some(t) = target {
+                // Marks the target taken for later corrections of it; an entry with the target's
+                // own id later in the batch waits too, which is harmless.
+                ids.insert(t);
+            }
+            free
+        });
         deferred = later;
         commit(&store, now).await;
         if let Some(wrote) = &wrote {
@@ -211,6 +222,7 @@ mod tests {
             },
             venue_id,
             actor: None,
+            correction: None,
         }
     }
 

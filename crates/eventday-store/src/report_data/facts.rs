@@ -149,6 +149,9 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         .column(log_entry::Column::VenueId)
         .filter(log_entry::Column::CampaignId.eq(campaign_id))
         .filter(log_entry::Column::MoneyRecoveredFen.ne(0))
+        // Only entries that count in the totals (not replaced by a correction, not voids).
+        .filter(log_entry::Column::SupersededBy.is_null())
+        .filter(log_entry::Column::Void.eq(false))
         .distinct()
         .into_tuple()
         .all(db)

@@ -48,12 +48,20 @@ fn filter(q: LogQuery) -> Result<LogFilter, AppError> {
 
 /// Send a log entry. The first time: 201. The identical entry again (a retry): 200 with the
 /// stored entry, nothing new stored. The same id with other content: 409.
+///
+/// A correction is sent the same way, as a new entry with its own id and `"corrects": "<entry
+/// id>"` plus a `"reason"`: its figures replace the corrected entry's in every total (the
+/// corrected entry stays in the log with `superseded_by` set). With `"void": true` and no figures
+/// it takes the corrected entry out of every total. The corrected entry must belong to this venue
+/// and not be corrected already (correct the correction instead: 409 names it); a venue whose day
+/// was accepted takes no entries, corrections included, until an organizer reopens it (423).
 #[utoipa::path(post, path = "/api/v1/venues/{id}/log", tag = "log",
     params(("id" = i32, Path, description = "venue id")), request_body = LogEntryInput,
     responses((status = 201, body = LogEntry, description = "stored now"),
         (status = 200, body = LogEntry, description = "already stored (an identical retry)"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 423, body = ErrorBody)))]
 pub async fn submit(
     State(s): State<AppState>,
     Actor(actor): Actor,
@@ -102,10 +110,19 @@ pub async fn get_entry(
     Ok(Json(store_log::get(&s.store, &id).await?))
 }
 
+/// Query of the photo upload.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoQuery {
+    /// When the photo was taken (RFC 3339), kept beside the picture.
+    pub taken_at: Option<DateTime<Utc>>,
+}
+
 /// Attach a photo: the raw image as the body, or the first part of a multipart form. The type
 /// is judged by the bytes (JPEG, PNG, WebP), never by the declared content type.
 #[utoipa::path(post, path = "/api/v1/log/{entry_id}/photos", tag = "log",
-    params(("entry_id" = String, Path, description = "the entry's UUID")),
+    params(("entry_id" = String, Path, description = "the entry's UUID"), PhotoQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "image bytes, or multipart/form-data"),
     responses((status = 201, body = log_photo::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
@@ -113,10 +130,11 @@ pub async fn add_photo(
     State(s): State<AppState>,
     Actor(actor): Actor,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PhotoQuery>,
     req: Request,
 ) -> Result<(StatusCode, Json<log_photo::Model>), AppError> {
     let bytes = photo_bytes(req, &s).await?;
-    match store_log::add_photo(&s.store, &id, bytes, actor).await? {
+    match store_log::add_photo_taken(&s.store, &id, bytes, q.taken_at, actor).await? {
         Ok(photo) => Ok((StatusCode::CREATED, Json(photo))),
         Err(r @ PhotoRejection::TooLarge) => Err(AppError::TooLarge(r.to_string())),
         Err(r @ PhotoRejection::NotAnImage) => Err(AppError::UnsupportedMediaType(r.to_string())),

@@ -1,6 +1,6 @@
 //! Lead invitations: an organizer makes a one-time link for a venue (also as a QR code to print on
 //! the venue's paperwork); opening it shows a small form where the new lead picks a login and a
-//! password.
+//! password. Accepting signs the new lead in and takes them straight to their venue's page.
 
 use super::caller::Caller;
 use super::handlers::{body, path_id};
@@ -247,6 +247,42 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Resul
     })
 }
 
+/// Signs the lead who just accepted in and sends them to their venue's logging page (a lead
+/// invited for one venue has one; with several, the choice of venues). `None` when the sign-in
+/// does not succeed (e.g. throttled): the caller shows the "log in now" page instead.
+async fn signed_in(
+    state: &AppState,
+    login: &str,
+    password: String,
+    address: &str,
+) -> Result<Option<Response>, AppError> {
+    let accounts::LoginOutcome::Success { principal, session_token, .. } =
+        accounts::login(&state.store, login, &password, address).await?
+    else {
+        return Ok(None);
+    };
+    let cookie = super::caller::session_set_cookie(Some(&session_token), state.config.secure_cookies)?;
+    let to = match principal.venue_ids.iter().collect::<Vec<_>>().as_slice() {
+        [one] => format!("/lead/venues/{one}"),
+        _ => "/lead".to_owned(),
+    };
+    Ok(Some(
+        (
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, cookie),
+                (
+                    header::LOCATION,
+                    to.parse().map_err(|e: axum::http::header::InvalidHeaderValue| {
+                        AppError::Internal(std::sync::Arc::new(e))
+                    })?,
+                ),
+            ],
+        )
+            .into_response(),
+    ))
+}
+
 #[derive(Deserialize)]
 struct AcceptForm {
     login: String,
@@ -259,6 +295,7 @@ struct AcceptForm {
 async fn accept(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     f: Result<Form<AcceptForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let view = match accounts::open_invitation(&state.store, &token).await? {
@@ -276,16 +313,22 @@ async fn accept(
     match accounts::accept_invitation(&state.store, &token, &f.login, &f.display_name, f.password.clone())
         .await
     {
-        Ok(Ok(user)) => Ok(html_page(
-            StatusCode::OK,
-            "账号已创建 · Account created",
-            &format!(
-                "<p>账号 <b>{}</b> 已创建，现在可以登录。Your account <b>{}</b> is ready; you can log in now.</p>\
+        Ok(Ok(user)) => {
+            let address = connect.map_or_else(|| "unknown".to_owned(), |e| e.0.0.ip().to_string());
+            if let Some(r) = signed_in(&state, &f.login, f.password, &address).await? {
+                return Ok(r);
+            }
+            Ok(html_page(
+                StatusCode::OK,
+                "账号已创建 · Account created",
+                &format!(
+                    "<p>账号 <b>{}</b> 已创建，现在可以登录。Your account <b>{}</b> is ready; you can log in now.</p>\
                  <p><a href=\"/\">eventday</a></p>",
-                escape(&user.login),
-                escape(&user.login)
-            ),
-        )),
+                    escape(&user.login),
+                    escape(&user.login)
+                ),
+            ))
+        }
         Ok(Err(p)) => Ok(problem_page(p)),
         Err(eventday_store::StoreError::Invalid(v)) => refused(v.to_string()),
         Err(eventday_store::StoreError::Constraint {

@@ -51,11 +51,22 @@ pub async fn log_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
     let zone = eventday_domain::time::parse_zone(&c.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
     let (start, end) =
         eventday_domain::time::day_bounds(c.date, zone).map_err(crate::AppError::BadRequest).page(lang)?;
+    // The server's rules, for the checks the page makes before it queues an entry.
+    use eventday_domain::validate::{MAX_FEN, MAX_NAME_CHARS, MAX_PEOPLE, MAX_QUANTITY};
     let data = serde_json::json!({
         "venue_id": venue.id,
         "day_start": start,
         "day_end": end,
+        "day_status": venue.day_status.as_str(),
         "materials": materials,
+        "limits": {
+            "people": MAX_PEOPLE,
+            "fen": MAX_FEN,
+            "quantity": MAX_QUANTITY,
+            "name": MAX_NAME_CHARS,
+            "note": eventday_domain::log::MAX_NOTE_CHARS,
+            "reason": eventday_domain::log::MAX_REASON_CHARS,
+        },
     });
     let title = format!("{} · {}", lang.t("lead_title"), venue.name);
     render(
