@@ -70,6 +70,7 @@ const FIELD_MESSAGES_ZH = [
   [/^must not contain control characters$/, () => '不能包含控制字符'],
   [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
   [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^must lie between (\d+) and (\d+)$/, (m) => `必须在 ${m[1]} 至 ${m[2]} 年之间`],
   [/^must not exceed complaints_received$/, () => '不能超过受理投诉数'],
   [/^must be within the campaign day$/, () => '必须在活动当天之内'],
   [/^must be after (starts_at|opens_at|the opening time)$/, () => '必须晚于开始时间'],

@@ -1,6 +1,6 @@
 // The report page: the download link follows the chosen language and layout; narrative
 // sections save with PUT, new ones with POST.
-import { api, errorText, say, t } from './app.js';
+import { api, errorText, fieldMessage, say, t } from './app.js';
 
 const link = document.getElementById('report-download');
 const langSel = document.getElementById('report-lang');
@@ -33,4 +33,29 @@ add?.addEventListener('submit', async (ev) => {
   const r = await api('POST', `/api/v1/campaigns/${add.dataset.campaign}/narrative`, body);
   if (r.ok) location.reload();
   else say(msg, `${t('save_failed')}: ${errorText(r.error)}`, 'error');
+});
+
+// Report settings: every field saved at once; the API's complaints shown beside their fields.
+const rs = document.getElementById('report-settings');
+rs?.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  for (const p of rs.querySelectorAll('.field-error')) p.textContent = '';
+  for (const el of rs.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const body = { title: rs.title.value, subtitle: rs.subtitle.value, issuer: rs.issuer.value,
+    report_date: rs.report_date.value || null, addressee: rs.addressee.value, copy_to: rs.copy_to.value };
+  const r = await api('PUT', `/api/v1/campaigns/${rs.dataset.campaign}/report-settings`, body);
+  const out = document.getElementById('rs-msg');
+  if (r.ok) { say(out, t('saved'), 'ok'); return; }
+  const unplaced = [];
+  let first = null;
+  for (const [name, raw] of Object.entries(r.error?.fields || {})) {
+    const p = rs.querySelector(`.field-error[data-for="${name}"]`);
+    if (!p) { unplaced.push(`${name}: ${fieldMessage(raw)}`); continue; }
+    p.textContent = fieldMessage(raw);
+    const input = rs.querySelector(`[name="${name}"]`);
+    input?.setAttribute('aria-invalid', 'true');
+    first ??= input;
+  }
+  first?.focus();
+  say(out, unplaced.length ? `${t('save_failed')}: ${unplaced.join('; ')}` : t('save_failed'), 'error');
 });

@@ -7,6 +7,7 @@ mod m20261129_000001_initial;
 mod m20261129_000002_login_throttle;
 mod m20261129_000007_venue_tallies;
 mod m20261130_000014_saturating_tallies;
+mod m20261201_000015_report_settings;
 mod m20261201_000016_real_data;
 mod m20261201_000017_corrections;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_login_throttle::Migration),
             Box::new(m20261129_000007_venue_tallies::Migration),
             Box::new(m20261130_000014_saturating_tallies::Migration),
+            Box::new(m20261201_000015_report_settings::Migration),
             Box::new(m20261201_000016_real_data::Migration),
             Box::new(m20261201_000017_corrections::Migration),
         ]

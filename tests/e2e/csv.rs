@@ -16,6 +16,7 @@ async fn empty_campaign(store: &Store, name: &str) -> i32 {
     let org = organization::ActiveModel {
         id: NotSet,
         name: Set(name.into()),
+        name_en: Set(None),
         parent_id: Set(None),
         created_at: Set(now),
     }

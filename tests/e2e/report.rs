@@ -1,6 +1,8 @@
 //! The summary report over HTTP and from the command line, filled from the logged figures.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{client_with_token, spawn_app, user_with_token};
+use eventday_domain::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::process::Command;
 
 fn pdftotext(pdf: &[u8]) -> Option<String> {
@@ -103,4 +105,111 @@ fn the_report_command_writes_identical_bytes_with_deterministic() {
     }
     assert!(outputs[0].len() > 10_000);
     assert_eq!(outputs[0], outputs[1], "deterministic output differs");
+}
+
+#[tokio::test]
+async fn report_settings_default_save_with_audit_refuse_bad_fields_and_reach_the_report() {
+    let mut app = spawn_app().await;
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(id).await;
+    let path = format!("/api/v1/campaigns/{id}/report-settings");
+    let (status, body) = app.get_json(&path).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["settings"]["title"], "");
+    assert_eq!(body["default_title"], "xx区消费者协会2013年“3·15”活动总结");
+    assert_eq!(body["default_issuer"], "xx区消费者协会");
+    assert_eq!(body["default_report_date"], "2013-03-15");
+
+    // A bad field: 422 naming it, nothing saved.
+    let long = "长".repeat(201);
+    let resp =
+        app.client.put(app.url(&path)).json(&serde_json::json!({ "title": long })).send().await.expect("put");
+    assert_eq!(resp.status().as_u16(), 422);
+    let err: serde_json::Value = resp.json().await.expect("json");
+    assert!(err["error"]["fields"]["title"].is_string(), "{err}");
+    assert_eq!(app.get_json(&path).await.1["settings"]["title"], "");
+
+    let want = serde_json::json!({
+        "title": "关于2013年“3·15”活动情况的报告", "subtitle": "", "issuer": "xx区工商行政管理分局",
+        "report_date": "2013-03-20", "addressee": "武汉市消费者协会", "copy_to": "区委办公室"
+    });
+    for _ in 0..2 {
+        let resp = app.client.put(app.url(&path)).json(&want).send().await.expect("put");
+        assert_eq!(resp.status().as_u16(), 200);
+    }
+    let (_, body) = app.get_json(&path).await;
+    assert_eq!(body["settings"], want);
+    let audited = eventday_store::entities::audit_event::Entity::find()
+        .filter(eventday_store::entities::audit_event::Column::Entity.eq("report_settings"))
+        .all(app.db.store.conn())
+        .await
+        .expect("audit");
+    assert_eq!(audited.len(), 2, "one audit event per write");
+
+    // Readers read, only organizers write.
+    let org = eventday_store::entities::campaign::Entity::find_by_id(id)
+        .one(app.db.store.conn())
+        .await
+        .expect("query")
+        .expect("campaign")
+        .organization_id;
+    let viewer =
+        client_with_token(&user_with_token(&app.db.store, "report-viewer", Role::Viewer, Some(org), vec![]).await);
+    assert_eq!(viewer.get(app.url(&path)).send().await.expect("get").status().as_u16(), 200);
+    assert_eq!(viewer.put(app.url(&path)).json(&want).send().await.expect("put").status().as_u16(), 403);
+
+    let data =
+        eventday_store::report_data::campaign_report_data(&app.db.store, id, eventday_domain::Lang::Zh)
+            .await
+            .expect("data");
+    assert_eq!(data.settings.issuer, "xx区工商行政管理分局");
+    assert_eq!(data.settings.report_date, chrono::NaiveDate::from_ymd_opt(2013, 3, 20));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_report_data_counts_units_without_the_organizer_and_speaks_english_in_english() {
+    let app = spawn_app().await;
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    let zh = eventday_store::report_data::campaign_report_data(&app.db.store, id, eventday_domain::Lang::Zh)
+        .await
+        .expect("zh");
+    let names: Vec<&String> = zh.units.iter().flat_map(|g| &g.names).collect();
+    assert!(!names.iter().any(|n| n.as_str() == "xx区消费者协会"), "the organizer counted as a participant");
+    assert_eq!(zh.totals.units, names.len() as u64);
+    assert!(zh.totals.money_recorded, "the demo records money recovered");
+    let class_of = |name: &str| zh.units.iter().find(|g| g.names.iter().any(|n| n == name)).map(|g| g.class);
+    assert_eq!(class_of("后湖街道办事处"), Some(Some(eventday_report::AgencyClass::StreetOffice)));
+    assert_eq!(class_of("xx区人民代表大会常务委员会"), Some(Some(eventday_report::AgencyClass::Leadership)));
+    assert_eq!(class_of("xx区工商分局"), Some(None));
+
+    let en = eventday_store::report_data::campaign_report_data(&app.db.store, id, eventday_domain::Lang::En)
+        .await
+        .expect("en");
+    let cjk = |s: &str| s.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c));
+    assert_eq!(en.organization, "xx District Consumers' Association");
+    assert!(en.venues.iter().all(|v| !cjk(&v.name) && !cjk(&v.host_unit)), "{:?}", en.venues);
+    assert!(en.materials.iter().all(|m| !cjk(&m.name)));
+    assert!(en.units.iter().flat_map(|g| &g.names).all(|n| !cjk(n)));
+    assert!(!en.narrative_only_in_other_language && !en.sections.is_empty());
+
+    let pdf = eventday_store::report_data::render_campaign(
+        &app.db.store,
+        id,
+        eventday_report::RenderOptions { lang: eventday_domain::Lang::En, ..Default::default() },
+    )
+    .await
+    .expect("render");
+    if let Some(text) = pdftotext(&pdf.pdf) {
+        let title = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        assert!(!cjk(title), "Chinese in the English title: {title}");
+        for l in text.lines().map(str::trim) {
+            let heading = l.split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+                || (l.starts_with('(') && l.chars().nth(2) == Some(')'));
+            if heading {
+                assert!(!cjk(l), "Chinese in an English heading: {l}");
+            }
+        }
+    }
+    app.stop().await;
 }

@@ -46,6 +46,29 @@ pub struct ReportData {
     pub sections: Vec<NarrativeSection>,
     /// The same organization's earlier campaigns, any order.
     pub previous: Vec<PreviousCampaign>,
+    /// The report's own title, issuer, date and distribution lines (each falls back to a default).
+    pub settings: ReportSettings,
+    /// The narrative exists only in the other language: the report leaves it out and says so.
+    pub narrative_only_in_other_language: bool,
+}
+
+/// What the organizers set for the report itself; empty values take the defaults (the generated
+/// title, the organization as issuer, the event day as report date).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    /// The report's title; empty: "{组织}{年}年“3·15”活动总结".
+    pub title: String,
+    /// A line under the title; empty: none.
+    pub subtitle: String,
+    /// The issuing body named in the signature; empty: the organization.
+    pub issuer: String,
+    /// The date under the signature; none: the event day.
+    pub report_date: Option<NaiveDate>,
+    /// 主送: the bodies the report is addressed to; empty: no line.
+    pub addressee: String,
+    /// 抄送: the bodies that receive a copy; empty: no line.
+    pub copy_to: String,
 }
 
 /// One venue's figures.
@@ -68,6 +91,9 @@ pub struct VenueRow {
     pub complaints_settled: u64,
     /// Money recovered for consumers, in fen.
     pub money_recovered_fen: i64,
+    /// Whether any entry of the venue recorded money recovered (a sum of 0 with nothing recorded
+    /// is shown as "—", not as 0.00).
+    pub money_recorded: bool,
     /// Number of log entries sent from the venue.
     pub log_entries: u64,
     /// Whether the organizer approved the venue's figures.
@@ -88,6 +114,8 @@ pub struct Totals {
     pub complaints_settled: u64,
     /// Money recovered, in fen.
     pub money_recovered_fen: i64,
+    /// Whether any entry recorded money recovered.
+    pub money_recorded: bool,
     /// Log entries.
     pub log_entries: u64,
     /// Themed booths.
@@ -104,8 +132,56 @@ pub struct Totals {
 pub struct UnitGroup {
     /// Their kind.
     pub kind: UnitKind,
+    /// Within government agencies: people's congresses and governments, or street offices.
+    pub class: Option<AgencyClass>,
     /// Their names.
     pub names: Vec<String>,
+}
+
+/// Bodies the unit vocabulary files under "agency" that a summary does not call 职能部门.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyClass {
+    /// A people's congress or a people's government (人大、政府).
+    Leadership,
+    /// A street office (街道办事处).
+    StreetOffice,
+}
+
+impl AgencyClass {
+    /// The class a unit of kind agency belongs to, read from its Chinese name; `None` for a
+    /// functional department (工商、食药监 ...).
+    #[must_use]
+    pub fn of(name: &str) -> Option<Self> {
+        let n = name.trim();
+        if n.ends_with("街道办事处") || n.ends_with("街道办") || n.ends_with("街道") {
+            Some(Self::StreetOffice)
+        } else if n.contains("人民代表大会") || n.contains("人大") || n.ends_with("人民政府") {
+            Some(Self::Leadership)
+        } else {
+            None
+        }
+    }
+
+    /// The group's name in the report.
+    #[must_use]
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Leadership, crate::Lang::Zh) => "人大、政府机关",
+            (Self::Leadership, crate::Lang::En) => "people's congress and government",
+            (Self::StreetOffice, crate::Lang::Zh) => "街道办事处",
+            (Self::StreetOffice, crate::Lang::En) => "street office",
+        }
+    }
+
+    /// The English plural.
+    #[must_use]
+    pub fn plural_en(self) -> &'static str {
+        match self {
+            Self::Leadership => "people's congress and government bodies",
+            Self::StreetOffice => "street offices",
+        }
+    }
 }
 
 /// A themed booth.
@@ -140,8 +216,11 @@ pub struct ActivityRow {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OfficialRow {
-    /// Display name, already masked (e.g. "xx").
+    /// Name as stored (ignored when `masked`).
     pub name: String,
+    /// The name is not to be printed: the report shows the surname with ×× when it has one,
+    /// else only organization and title.
+    pub masked: bool,
     /// Title, e.g. "副秘书长".
     pub title: String,
     /// Organization, e.g. "省消协".
@@ -160,6 +239,8 @@ pub struct MaterialRow {
     pub planned: u64,
     /// Quantity handed out (from the logs).
     pub handed_out: u64,
+    /// Whether any log entry recorded handing it out (none: "—", not 0 and 0%).
+    pub logged: bool,
 }
 
 /// One piece of media coverage.
@@ -182,8 +263,10 @@ pub struct MediaRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DisputeSummary {
-    /// Received.
+    /// Cases recorded (every status).
     pub received: u64,
+    /// Being mediated.
+    pub mediating: u64,
     /// Settled.
     pub settled: u64,
     /// Referred to another body.
@@ -200,6 +283,8 @@ pub struct DisputeSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NarrativeSection {
+    /// The section's key (e.g. "purpose", "problems"), which places it in the report.
+    pub key: String,
     /// Heading without numbering, e.g. "突出和谐消费".
     pub heading: String,
     /// Paragraphs.
@@ -258,6 +343,7 @@ impl Default for VenueRow {
             complaints_received: 0,
             complaints_settled: 0,
             money_recovered_fen: 0,
+            money_recorded: false,
             log_entries: 0,
             accepted: false,
         }
@@ -266,7 +352,7 @@ impl Default for VenueRow {
 
 impl Default for UnitGroup {
     fn default() -> Self {
-        Self { kind: UnitKind::Other, names: Vec::new() }
+        Self { kind: UnitKind::Other, class: None, names: Vec::new() }
     }
 }
 

@@ -38,13 +38,15 @@ pub fn money(fen: i64, lang: Lang) -> String {
     }
 }
 
-/// A signed change with an explicit sign and, when the base is not zero, a percentage.
+/// A signed change with an explicit sign and, when the base is not zero, a percentage (in
+/// full-width brackets in Chinese); `is_money` shows amounts in fen as money.
 #[must_use]
-pub fn change(now: i128, before: i128, money_lang: Option<Lang>) -> String {
+pub fn change(now: i128, before: i128, lang: Lang, is_money: bool) -> String {
     let d = now - before;
-    let abs = match money_lang {
-        Some(l) => money(i64::try_from(d.unsigned_abs()).unwrap_or(i64::MAX), l),
-        None => group(&d.unsigned_abs().to_string()),
+    let abs = if is_money {
+        money(i64::try_from(d.unsigned_abs()).unwrap_or(i64::MAX), lang)
+    } else {
+        group(&d.unsigned_abs().to_string())
     };
     let sign = if d > 0 {
         "+"
@@ -55,7 +57,10 @@ pub fn change(now: i128, before: i128, money_lang: Option<Lang>) -> String {
     };
     if before > 0 {
         let pct = (d as f64) / (before as f64) * 100.0;
-        format!("{sign}{abs}（{sign}{:.1}%）", pct.abs())
+        match lang {
+            Lang::En => format!("{sign}{abs} ({sign}{:.1}%)", pct.abs()),
+            _ => format!("{sign}{abs}（{sign}{:.1}%）", pct.abs()),
+        }
     } else {
         format!("{sign}{abs}")
     }

@@ -82,7 +82,7 @@ fn every_kind_reads_in_the_report_as_the_domain_labels_it_for_pages_and_csv() {
 
         for &kind in UnitKind::ALL {
             let d = ReportData {
-                units: vec![UnitGroup { kind, names: vec!["某单位".into()] }],
+                units: vec![UnitGroup { kind, class: None, names: vec!["某单位".into()] }],
                 totals: eventday_report::Totals { units: 1, ..Default::default() },
                 ..base()
             };

@@ -4,7 +4,10 @@
 use std::sync::OnceLock;
 
 use eventday_report::layout::{ASCENT, DESCENT, Item, NO_END, NO_START, Page, layout_report};
-use eventday_report::{FontSet, Lang, ReportData, Style, VenueKind, VenueRow, fmt};
+use eventday_report::{
+    DisputeSummary, FontSet, Lang, OfficialRow, ReportData, Style, UnitGroup, UnitKind, VenueKind, VenueRow,
+    fmt,
+};
 
 fn fonts() -> &'static FontSet {
     static F: OnceLock<FontSet> = OnceLock::new();
@@ -30,6 +33,7 @@ fn hostile() -> ReportData {
         complaints_received: 1_000_000_000,
         complaints_settled: 999_999_999,
         money_recovered_fen: 9_000_000_000_000_000,
+        money_recorded: true,
         log_entries: 1,
         accepted: false,
     });
@@ -365,7 +369,8 @@ fn english_prose_is_set_in_whole_words_inside_the_type_area() {
         let text = all_text(&pages);
         let squeezed: String = text.split_whitespace().collect();
         for s in &d.sections {
-            if !s.heading.is_empty() {
+            // The purpose is the opening: its paragraphs without a heading.
+            if !s.heading.is_empty() && s.key != "purpose" {
                 assert!(text.contains(&s.heading), "{style:?}: heading {} missing", s.heading);
             }
             for para in &s.paragraphs {
@@ -389,7 +394,8 @@ fn the_signature_block_is_not_split_across_pages() {
 #[test]
 fn a_heading_the_writer_numbered_is_numbered_once() {
     let mut d = demo();
-    d.sections[0].heading = "一、活动概况".into();
+    let first = d.sections.iter().position(|s| s.key == "organization").expect("the fixture has it");
+    d.sections[first].heading = "一、活动概况".into();
     let next = d.sections.iter().position(|s| s.next_steps).expect("the fixture has next steps");
     d.sections[next].heading = "六、完善和解平台".into();
     let (pages, _) = layout_report(&d, Lang::Zh, Style::Modern, fonts()).expect("layout");
@@ -398,4 +404,271 @@ fn a_heading_the_writer_numbered_is_numbered_once() {
     assert!(!text.contains("一、一、") && !text.contains("、一、活动概况"), "numbered twice");
     assert!(text.contains("（一）完善和解平台"), "the sub-heading takes the report's number only");
     assert!(!text.contains("六、完善"), "the typed number is dropped");
+}
+
+fn every_layout(d: &ReportData) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for style in [Style::Modern, Style::Gbt9704] {
+            let (pages, _) = layout_report(d, lang, style, fonts()).expect("layout");
+            v.push((format!("{lang:?}/{style:?}"), all_text(&pages)));
+        }
+    }
+    v
+}
+
+/// Every grouped number that follows `before` in the text (e.g. the N of "受理投诉N件").
+fn numbers_after(text: &str, before: &str) -> Vec<u64> {
+    text.match_indices(before)
+        .filter_map(|(i, _)| {
+            let digits: String = text[i + before.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn complaint_figures_agree_in_every_section() {
+    let mut d = demo();
+    d.disputes = DisputeSummary {
+        received: 17,
+        mediating: 2,
+        settled: 11,
+        referred: 2,
+        closed: 1,
+        amount_claimed_fen: 0,
+        amount_recovered_fen: 0,
+    };
+    let complaints = d.totals.complaints_received;
+    for (name, text) in every_layout(&d) {
+        if name.starts_with("Zh") {
+            let said = numbers_after(&text, "受理投诉");
+            assert!(!said.is_empty(), "{name}: no complaint figure");
+            assert!(said.iter().all(|n| *n == complaints), "{name}: complaints stated as {said:?}");
+            assert!(text.contains(&format!("其中17件登记为消费纠纷案件")), "{name}: cases not stated");
+            // The case rows add up to the cases stated: 11 + 2 + 2 + 1 + 1 (not yet taken up).
+            assert!(
+                text.contains("调解成功11件，正在调解2件，转有关部门处理2件，终结1件，待处理1件"),
+                "{name}: case rows"
+            );
+            assert!(text.contains("合计17"), "{name}: the case table's total");
+        } else {
+            let squeezed: String = text.split_whitespace().collect();
+            let want =
+                format!("Ofthe{}complaintsthevenuesreceivedontheday,17wererecorded", fmt::count(complaints));
+            assert!(squeezed.contains(&want), "{name}: cases not stated against the complaints");
+            assert!(text.contains("Total17"), "{name}: the case table's total");
+        }
+    }
+    // No case recorded: no case section, no zeros beside the tallied complaints.
+    d.disputes = DisputeSummary::default();
+    for (name, text) in every_layout(&d) {
+        assert!(!text.contains("消费纠纷案件办理") && !text.contains("Complaint cases"), "{name}");
+        assert!(!text.contains("受理0") && !text.contains("受理（件）0"), "{name}");
+    }
+}
+
+/// The demo with money recovered and materials handed out never recorded.
+fn nothing_recorded() -> ReportData {
+    let mut d = demo();
+    d.totals.money_recovered_fen = 0;
+    d.totals.money_recorded = false;
+    for v in &mut d.venues {
+        v.money_recovered_fen = 0;
+        v.money_recorded = false;
+    }
+    for m in &mut d.materials {
+        m.handed_out = 0;
+        m.logged = false;
+    }
+    d.disputes = DisputeSummary::default();
+    d.previous.clear();
+    d
+}
+
+#[test]
+fn a_campaign_without_money_recorded_never_prints_zero_money() {
+    for (name, text) in every_layout(&nothing_recorded()) {
+        for zero in ["0.00元", "¥0.00", "0.00 yuan", "挽回经济损失0", "完成率0", " 0%"] {
+            assert!(!text.contains(zero), "{name}: prints {zero}");
+        }
+        assert!(
+            !text.contains("为消费者挽回") && !text.contains("recovering"),
+            "{name}: a sentence on money"
+        );
+        assert!(text.contains('—'), "{name}: unrecorded figures show as —");
+    }
+    // A recorded zero is a figure like any other.
+    let mut d = nothing_recorded();
+    d.totals.money_recorded = true;
+    let (pages, _) = layout_report(&d, Lang::Zh, Style::Modern, fonts()).expect("layout");
+    assert!(all_text(&pages).contains("挽回经济损失0.00元"), "a recorded zero is shown");
+}
+
+#[test]
+fn no_sentence_mentions_the_software() {
+    let mut cases = vec![demo(), demo_en(), nothing_recorded(), ReportData::default()];
+    let mut bare = demo();
+    bare.sections.clear();
+    cases.push(bare);
+    for d in cases {
+        for (name, text) in every_layout(&d) {
+            let lower = text.to_lowercase();
+            for word in
+                ["系统", "软件", "记录的第一次活动", "现场记录（条）", "log entries", "system", "software"]
+            {
+                assert!(!lower.contains(word), "{name}: mentions {word}");
+            }
+        }
+    }
+}
+
+#[test]
+fn officials_are_named_without_repetition_or_dangling_separators() {
+    let mut d = demo();
+    d.officials = vec![
+        OfficialRow {
+            name: "xx".into(),
+            masked: true,
+            title: "湖北省消费者协会副秘书长".into(),
+            organization: "湖北省消费者协会".into(),
+        },
+        OfficialRow {
+            name: "王小明".into(),
+            masked: true,
+            title: "副主任".into(),
+            organization: String::new(),
+        },
+        OfficialRow {
+            name: "****".into(),
+            masked: true,
+            title: "领导".into(),
+            organization: "xx区人民政府".into(),
+        },
+    ];
+    for (name, text) in every_layout(&d) {
+        assert!(text.contains("湖北省消费者协会副秘书长"), "{name}");
+        assert!(!text.contains("湖北省消费者协会湖北省消费者协会"), "{name}: organization repeated");
+        if name.starts_with("Zh") {
+            let squeezed: String = text.split_whitespace().collect();
+            assert!(
+                squeezed.contains("湖北省消费者协会副秘书长、副主任王××、xx区人民政府领导出席了活动。"),
+                "{name}: officials sentence"
+            );
+        }
+        assert!(text.contains("王××"), "{name}: masked name shows the surname");
+        assert!(!text.contains("小明"), "{name}: masked name printed");
+        assert!(
+            !text.contains(", )") && !text.contains("()") && !text.contains("（）"),
+            "{name}: dangling separator"
+        );
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains("xx区人民政府领导") || flat.contains("领导,xx区人民政府"), "{name}");
+    }
+}
+
+#[test]
+fn street_offices_and_the_congress_are_not_called_functional_departments() {
+    let mut d = demo();
+    d.units = vec![
+        UnitGroup { kind: UnitKind::Agency, class: None, names: vec!["xx区工商分局".into()] },
+        UnitGroup {
+            kind: UnitKind::Agency,
+            class: eventday_report::AgencyClass::of("xx区人民代表大会常务委员会"),
+            names: vec!["xx区人民代表大会常务委员会".into()],
+        },
+        UnitGroup {
+            kind: UnitKind::Agency,
+            class: eventday_report::AgencyClass::of("后湖街道办事处"),
+            names: vec!["后湖街道办事处".into()],
+        },
+    ];
+    let (pages, _) = layout_report(&d, Lang::Zh, Style::Modern, fonts()).expect("layout");
+    let text = all_text(&pages);
+    assert!(text.contains("职能部门（1家）：xx区工商分局。"), "{text}");
+    assert!(text.contains("人大、政府机关（1家）：xx区人民代表大会常务委员会。"));
+    assert!(text.contains("街道办事处（1家）：后湖街道办事处。"));
+}
+
+#[test]
+fn the_genre_order_puts_results_before_problems_and_next_steps_last() {
+    let d = demo();
+    let (pages, _) = layout_report(&d, Lang::Zh, Style::Gbt9704, fonts()).expect("layout");
+    let text = all_text(&pages);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    let opening = at("现将活动情况总结如下");
+    let organized = at("精心组织，周密部署");
+    let results = at("总体情况");
+    let problems = at("存在问题");
+    let next = at("下一步工作");
+    assert!(opening < organized && organized < results && results < problems && problems < next);
+    assert!(!text.contains("、活动目的"), "the purpose is the opening, not a numbered section");
+}
+
+/// Every string of a fixture that holds Chinese replaced with plain English words.
+fn anglicized(d: &ReportData) -> ReportData {
+    fn walk(v: &mut serde_json::Value, n: &mut usize) {
+        match v {
+            serde_json::Value::String(s)
+                if s.chars().any(|c| {
+                    ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+                }) =>
+            {
+                *n += 1;
+                *s = format!("Name {n}");
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, n)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| walk(x, n)),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(d).expect("to json");
+    walk(&mut v, &mut 0);
+    serde_json::from_value(v).expect("from json")
+}
+
+#[test]
+fn the_english_report_has_no_chinese_of_its_own() {
+    let mut d = anglicized(&demo_en());
+    for m in &mut d.materials {
+        m.unit = "份".into(); // a Chinese measure word in the data is put into English
+    }
+    d.settings.copy_to = "City association".into();
+    d.settings.addressee = "District office".into();
+    for style in [Style::Modern, Style::Gbt9704] {
+        let (pages, _) = layout_report(&d, Lang::En, style, fonts()).expect("layout");
+        let text = all_text(&pages);
+        let cjk: String = text
+            .chars()
+            .filter(|c| ('\u{3000}'..='\u{9fff}').contains(c) || ('\u{ff00}'..='\u{ffef}').contains(c))
+            .collect();
+        assert!(cjk.is_empty(), "{style:?}: Chinese in the English report: {cjk}");
+    }
+}
+
+#[test]
+fn report_settings_set_title_issuer_date_and_distribution() {
+    let mut d = demo();
+    d.settings.title = "关于2013年“3·15”活动情况的报告".into();
+    d.settings.subtitle = "（供领导参阅）".into();
+    d.settings.issuer = "xx区工商局".into();
+    d.settings.report_date = chrono::NaiveDate::from_ymd_opt(2013, 3, 20);
+    d.settings.addressee = "武汉市消费者协会".into();
+    d.settings.copy_to = "区委办、区政府办".into();
+    for style in [Style::Modern, Style::Gbt9704] {
+        let (pages, _) = layout_report(&d, Lang::Zh, style, fonts()).expect("layout");
+        let text = all_text(&pages);
+        assert!(
+            page_text(&pages[0]).starts_with("关于2013年“3·15”活动情况的报告（供领导参阅）"),
+            "{style:?}"
+        );
+        assert!(text.contains("武汉市消费者协会："), "{style:?}: 主送");
+        assert!(text.contains("xx区工商局2013年3月20日抄送：区委办、区政府办。"), "{style:?}: signature");
+        // The opening names the campaign, not the report's title.
+        assert!(!text.contains("开展了关于"), "{style:?}");
+    }
 }

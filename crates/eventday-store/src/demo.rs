@@ -57,7 +57,10 @@ async fn organization_chain(tx: &DatabaseTransaction, file: &CampaignFile) -> Re
         let id = match q.one(tx).await? {
             Some(o) => o.id,
             None => {
-                let input = OrganizationInput { name: name.clone(), parent_id: parent };
+                // Only the organization itself has an English name in the file.
+                let name_en =
+                    (name == &file.organization.name).then(|| file.organization.name_en.clone()).flatten();
+                let input = OrganizationInput { name: name.clone(), name_en, parent_id: parent };
                 planning::organizations::insert(tx, None, 0, &input).await?.id
             }
         };

@@ -13,6 +13,7 @@ pub mod organization {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub name: String,
+        pub name_en: Option<String>,
         pub parent_id: Option<i32>,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub created_at: DateTimeUtc,
@@ -95,6 +96,36 @@ pub mod narrative_section {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Table `report_settings`.
+pub mod report_settings {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `report_settings`: what the organizers set for a campaign's summary report.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReportSettingsRow))]
+    #[sea_orm(table_name = "report_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub title: String,
+        pub subtitle: String,
+        pub issuer: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        pub report_date: Option<Date>,
+        pub addressee: String,
+        pub copy_to: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Table `units`.
 pub mod unit {
     use eventday_domain::UnitKind;
@@ -108,6 +139,7 @@ pub mod unit {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub name: String,
+        pub name_en: Option<String>,
         pub kind: UnitKind,
         pub contact: Option<String>,
         /// Short name, e.g. "区市场监管局".
@@ -144,6 +176,7 @@ pub mod venue {
         pub campaign_id: i32,
         pub kind: VenueKind,
         pub name: String,
+        pub name_en: Option<String>,
         pub host_unit: String,
         pub address: String,
         pub lead_name: String,
@@ -292,6 +325,7 @@ pub mod material {
         pub id: i32,
         pub campaign_id: i32,
         pub name: String,
+        pub name_en: Option<String>,
         pub unit_label: String,
         pub planned: i64,
         /// Quantity in stock, when known.

@@ -142,6 +142,7 @@ async fn find_or_create_org(
     let am = organization::ActiveModel {
         id: NotSet,
         name: Set(name.to_owned()),
+        name_en: Set(None),
         parent_id: Set(parent),
         created_at: Set(now),
     };
@@ -170,6 +171,7 @@ async fn organizations(
             .map(|n| organization::ActiveModel {
                 id: NotSet,
                 name: Set(n),
+                name_en: Set(None),
                 parent_id: Set(Some(city)),
                 created_at: Set(now),
             })
@@ -330,6 +332,7 @@ async fn write_venues(
                 campaign_id: Set(campaign_id),
                 kind: Set(if v == 0 { VenueKind::Main } else { VenueKind::Sub }),
                 name: Set(venue_name(v)),
+                name_en: Set(None),
                 host_unit: Set(format!("{}第{}工商所", district_name(*d), v + 1)),
                 address: Set(format!("合成路{}号", v + 1)),
                 lead_name: Set("xx".into()),

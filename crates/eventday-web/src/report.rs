@@ -77,3 +77,35 @@ pub(crate) async fn report_pdf(
     }
     Ok(resp)
 }
+
+/// The campaign's report settings (title, subtitle, issuer, report date, 主送 and 抄送 lines) as
+/// saved, with the defaults the report uses for empty fields.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report-settings", tag = "report",
+    params(("id" = i32, Path, description = "campaign id")),
+    responses((status = 200, body = eventday_store::planning::ReportSettingsView),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn get_report_settings(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<axum::Json<eventday_store::planning::ReportSettingsView>, AppError> {
+    Ok(axum::Json(eventday_store::planning::report_settings_of(&state.store, id).await?))
+}
+
+/// Replaces the campaign's report settings (every field; an empty one takes its default).
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}/report-settings", tag = "report",
+    params(("id" = i32, Path, description = "campaign id")),
+    request_body = eventday_domain::inputs::ReportSettingsInput,
+    responses((status = 200, body = eventday_store::planning::ReportSettingsView),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody),
+        (status = 413, body = crate::ErrorBody), (status = 415, body = crate::ErrorBody),
+        (status = 422, body = crate::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn put_report_settings(
+    State(state): State<AppState>,
+    crate::extract::Actor(actor): crate::extract::Actor,
+    ApiPath(id): ApiPath<i32>,
+    crate::extract::ApiJson(input): crate::extract::ApiJson<eventday_domain::inputs::ReportSettingsInput>,
+) -> Result<axum::Json<eventday_store::planning::ReportSettingsView>, AppError> {
+    Ok(axum::Json(eventday_store::planning::save_report_settings(&state.store, actor, id, &input).await?))
+}

@@ -20,6 +20,7 @@ const fn col(key: &'static str, zh: &'static str, required: bool) -> Column {
 /// Columns of `units` files.
 pub const UNIT_COLUMNS: &[Column] = &[
     col("name", "名称", true),
+    col("name_en", "英文名称", false),
     col("kind", "类型", true),
     col("contact", "联系方式", false),
     col("participates", "参与本次活动", false),
@@ -34,6 +35,7 @@ pub const UNIT_COLUMNS: &[Column] = &[
 /// Columns of `venues` files.
 pub const VENUE_COLUMNS: &[Column] = &[
     col("name", "名称", true),
+    col("name_en", "英文名称", false),
     col("kind", "类型", true),
     col("host_unit", "承办单位", false),
     col("address", "地址", false),
@@ -170,6 +172,8 @@ pub const DISPUTE_COLUMNS: &[Column] = &[
 pub struct UnitRow {
     /// Name (the directory key).
     pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: UnitKind,
     /// Contact.
@@ -197,6 +201,7 @@ impl CsvRow for UnitRow {
     fn read(c: &mut Cells<'_>) -> Self {
         Self {
             name: c.name("name", MAX_NAME_CHARS),
+            name_en: c.opt_name("name_en", MAX_NAME_CHARS),
             kind: c.vocab("kind").unwrap_or(UnitKind::Other),
             contact: c.opt_name("contact", MAX_NAME_CHARS),
             participates: c.flag("participates", true),
@@ -212,6 +217,7 @@ impl CsvRow for UnitRow {
     fn cells(&self, lang: Lang) -> Vec<String> {
         vec![
             self.name.clone(),
+            self.name_en.clone().unwrap_or_default(),
             self.kind.cell(lang),
             self.contact.clone().unwrap_or_default(),
             flag_cell(self.participates, lang),
@@ -231,6 +237,8 @@ impl CsvRow for UnitRow {
 pub struct VenueRow {
     /// Name (unique in the campaign).
     pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
     /// Main or sub.
     pub kind: VenueKind,
     /// Host unit.
@@ -274,6 +282,7 @@ impl CsvRow for VenueRow {
         }
         Self {
             name: c.name("name", MAX_NAME_CHARS),
+            name_en: c.opt_name("name_en", MAX_NAME_CHARS),
             kind: c.vocab("kind").unwrap_or(VenueKind::Sub),
             host_unit: c.text("host_unit", MAX_NAME_CHARS),
             address: c.text("address", MAX_NAME_CHARS),
@@ -292,6 +301,7 @@ impl CsvRow for VenueRow {
     fn cells(&self, lang: Lang) -> Vec<String> {
         vec![
             self.name.clone(),
+            self.name_en.clone().unwrap_or_default(),
             self.kind.cell(lang),
             self.host_unit.clone(),
             self.address.clone(),

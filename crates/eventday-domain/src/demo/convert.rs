@@ -11,6 +11,7 @@ impl UnitRec {
     pub fn input(&self) -> UnitInput {
         UnitInput {
             name: self.name.clone(),
+            name_en: self.name_en.clone(),
             kind: self.kind,
             contact: self.contact.clone(),
             short_name: None,
@@ -41,6 +42,7 @@ impl VenueRec {
         VenueInput {
             kind: self.kind,
             name: self.name.clone(),
+            name_en: self.name_en.clone(),
             host_unit: self.host_unit.clone(),
             address: self.address.clone(),
             lead_name: self.lead.clone(),
@@ -93,6 +95,7 @@ impl MaterialRec {
     pub fn input(&self) -> MaterialInput {
         MaterialInput {
             name: self.name.clone(),
+            name_en: self.name_en.clone(),
             unit_label: self.unit_label.clone(),
             planned: self.planned,
             stock: None,

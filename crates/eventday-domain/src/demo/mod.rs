@@ -47,6 +47,9 @@ pub struct CampaignFile {
 pub struct OrganizationRec {
     /// Name.
     pub name: String,
+    /// English name (optional).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Parent chain, top first (province, city).
     #[serde(default)]
     pub parents: Vec<String>,
@@ -78,6 +81,9 @@ pub struct UnitRec {
     pub key: String,
     /// Name.
     pub name: String,
+    /// English name (optional).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: UnitKind,
     /// Contact.
@@ -110,6 +116,9 @@ pub struct VenueRec {
     pub kind: VenueKind,
     /// Name.
     pub name: String,
+    /// English name (optional).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Host unit (branch, street office).
     pub host_unit: String,
     /// Address.
@@ -181,6 +190,9 @@ pub struct MaterialRec {
     pub key: String,
     /// Name.
     pub name: String,
+    /// English name (optional).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Counting unit.
     pub unit_label: String,
     /// Planned quantity.

@@ -45,6 +45,9 @@ fn default_closes() -> String {
 pub struct OrganizationInput {
     /// Name, e.g. "江岸区消费者协会".
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// The parent organization (city above district).
     #[serde(default)]
     pub parent_id: Option<i32>,
@@ -56,6 +59,9 @@ impl OrganizationInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         ValidationError::check(e)
     }
 }
@@ -123,6 +129,9 @@ pub struct VenueInput {
     pub kind: VenueKind,
     /// Name.
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Host unit (branch office, street office).
     #[serde(default)]
     pub host_unit: String,
@@ -158,6 +167,9 @@ impl VenueInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         validate::line(&mut e, "host_unit", &self.host_unit, MAX_NAME_CHARS);
         validate::line(&mut e, "address", &self.address, MAX_NAME_CHARS);
         validate::line(&mut e, "lead_name", &self.lead_name, MAX_NAME_CHARS);
@@ -190,6 +202,9 @@ impl VenueInput {
 pub struct UnitInput {
     /// Name (unique).
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: UnitKind,
     /// Contact (phone or person).
@@ -212,6 +227,9 @@ impl UnitInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         if let Some(c) = &self.contact {
             validate::line(&mut e, "contact", c, MAX_NAME_CHARS);
         }
@@ -387,6 +405,7 @@ mod tests {
         VenueInput {
             kind: VenueKind::Sub,
             name: "后湖分会场".into(),
+            name_en: None,
             host_unit: String::new(),
             address: String::new(),
             lead_name: String::new(),
@@ -426,6 +445,7 @@ mod tests {
     fn ten_thousand_character_names_are_refused() {
         let u = UnitInput {
             name: "长".repeat(10_000),
+            name_en: None,
             kind: UnitKind::Enterprise,
             contact: None,
             short_name: None,

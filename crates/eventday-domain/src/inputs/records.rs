@@ -10,6 +10,9 @@ use super::*;
 pub struct MaterialInput {
     /// Name, e.g. "宣传资料".
     pub name: String,
+    /// English name, shown in the English report (none: the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Counting unit, e.g. "份".
     pub unit_label: String,
     /// Quantity planned.
@@ -26,6 +29,9 @@ impl MaterialInput {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = FieldErrors::new();
         validate::name(&mut e, "name", &self.name, MAX_NAME_CHARS);
+        if let Some(n) = &self.name_en {
+            validate::line(&mut e, "name_en", n, MAX_NAME_CHARS);
+        }
         validate::name(&mut e, "unit_label", &self.unit_label, 32);
         validate::bounded(&mut e, "planned", self.planned, validate::MAX_QUANTITY);
         if let Some(s) = self.stock {
@@ -249,6 +255,51 @@ impl NarrativeInput {
         validate::name(&mut e, "key", &self.key, 64);
         validate::name(&mut e, "heading", &self.heading, MAX_NAME_CHARS);
         validate::text(&mut e, "body", &self.body, MAX_TEXT_CHARS);
+        ValidationError::check(e)
+    }
+}
+
+/// What the organizers set for a campaign's summary report; every field may be left empty for
+/// its default (the generated title, the organization as issuer, the event day as date).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettingsInput {
+    /// Title; empty: "{组织}{年}年“3·15”活动总结".
+    #[serde(default)]
+    pub title: String,
+    /// Subtitle under the title; empty: none.
+    #[serde(default)]
+    pub subtitle: String,
+    /// Issuing body in the signature; empty: the organization.
+    #[serde(default)]
+    pub issuer: String,
+    /// Date under the signature; none: the event day.
+    #[serde(default)]
+    pub report_date: Option<NaiveDate>,
+    /// 主送: to whom the report is addressed; empty: no line.
+    #[serde(default)]
+    pub addressee: String,
+    /// 抄送: who receives a copy; empty: no line.
+    #[serde(default)]
+    pub copy_to: String,
+}
+
+impl ReportSettingsInput {
+    /// # Errors
+    /// Names every bad field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = FieldErrors::new();
+        validate::line(&mut e, "title", &self.title, MAX_NAME_CHARS);
+        validate::line(&mut e, "subtitle", &self.subtitle, MAX_NAME_CHARS);
+        validate::line(&mut e, "issuer", &self.issuer, MAX_NAME_CHARS);
+        validate::line(&mut e, "addressee", &self.addressee, 500);
+        validate::line(&mut e, "copy_to", &self.copy_to, 500);
+        if let Some(d) = self.report_date
+            && !(1980..=2200).contains(&chrono::Datelike::year(&d))
+        {
+            e.insert("report_date".into(), "must lie between 1980 and 2200".into());
+        }
         ValidationError::check(e)
     }
 }

@@ -202,6 +202,13 @@ impl<'a, 's> Composer<'a, 's> {
         r
     }
 
+    /// A body paragraph without indent (the 主送 and 抄送 lines).
+    pub(crate) fn flush(&mut self, text: &str) -> Result<(), crate::ReportError> {
+        let st = self.geo.body;
+        let lines = self.ts.paragraph(text, &st, self.geo.area.w, 0.0, true);
+        self.put_lines(lines, self.geo.body_pitch)
+    }
+
     /// A small-print paragraph (notes under tables), no indent.
     pub(crate) fn note(&mut self, text: &str) -> Result<(), crate::ReportError> {
         let st = self.geo.small;

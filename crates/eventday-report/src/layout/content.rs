@@ -30,51 +30,100 @@ pub fn chinese_number(n: usize) -> String {
     }
 }
 
-/// The report title: "{组织}{年}年“3·15”活动总结".
+/// The organization as the report names it (a placeholder when there is none).
+fn org_name(d: &ReportData, lang: Lang) -> &str {
+    let o = d.organization.trim();
+    if o.is_empty() { t(lang, "消费者协会", "Consumers' Association") } else { o }
+}
+
+/// The report title: the one the organizers set, else "{组织}{年}年“3·15”活动总结".
 #[must_use]
 pub fn title_text(d: &ReportData, lang: Lang) -> String {
-    let org = if d.organization.trim().is_empty() {
-        t(lang, "消费者协会", "Consumers' Association")
-    } else {
-        d.organization.trim()
-    };
+    let set = d.settings.title.trim();
+    if !set.is_empty() {
+        return set.to_string();
+    }
+    let org = org_name(d, lang);
     match lang {
         Lang::Zh => format!("{org}{}年“3·15”活动总结", d.year),
-        Lang::En => format!("{org} {} “3·15” Campaign Summary", d.year),
+        Lang::En => format!("{org}: Summary of the {} “3·15” Campaign", d.year),
     }
+}
+
+/// The body that signs the report: the issuer set for the report, else the organization.
+fn issuer(d: &ReportData, lang: Lang) -> String {
+    let set = d.settings.issuer.trim();
+    if set.is_empty() { org_name(d, lang).to_string() } else { set.to_string() }
 }
 
 fn join(items: &[String], lang: Lang) -> String {
     items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(t(lang, "、", ", "))
 }
 
-fn date_text(d: &ReportData, lang: Lang) -> Option<String> {
-    d.date.map(|x| match lang {
+fn format_date(x: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
         Lang::Zh => x.format("%Y年%-m月%-d日").to_string(),
         Lang::En => x.format("%-d %B %Y").to_string(),
-    })
+    }
 }
 
-/// The figures compared with earlier years, in order.
+fn date_text(d: &ReportData, lang: Lang) -> Option<String> {
+    d.date.map(|x| format_date(x, lang))
+}
+
+/// Money recovered as the report shows it: `None` when nobody recorded any (never "0.00元").
+fn known_money(fen: i64, recorded: bool) -> Option<i64> {
+    (recorded || fen != 0).then_some(fen)
+}
+
+/// Money recovered or "—" when nothing was recorded.
+fn money_cell(fen: i64, recorded: bool, lang: Lang) -> String {
+    known_money(fen, recorded).map_or_else(|| "—".to_string(), |f| money(f, lang))
+}
+
+/// Whether a text holds Chinese characters (then an English sentence leaves it out).
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c))
+}
+
+/// The figures compared with earlier years, in order: labels, value (`None`: not recorded), money.
 #[must_use]
-pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, i128, bool); 8] {
+pub fn figure_list(t_: &Totals) -> [(&'static str, &'static str, Option<i128>, bool); 8] {
     [
-        ("接待群众（人次）", "Visitors", i128::from(t_.visitors), false),
-        ("提供咨询（人次）", "Consultations", i128::from(t_.consultations), false),
-        ("受理投诉（件）", "Complaints received", i128::from(t_.complaints_received), false),
-        ("现场调解（件）", "Settled on site", i128::from(t_.complaints_settled), false),
-        ("挽回经济损失", "Money recovered", i128::from(t_.money_recovered_fen), true),
-        ("参与单位（家）", "Participating units", i128::from(t_.units), false),
-        ("主题展台（个）", "Themed booths", i128::from(t_.booths), false),
-        ("活动（场）", "Activities", i128::from(t_.activities), false),
+        ("接待群众（人次）", "Visitors", Some(i128::from(t_.visitors)), false),
+        ("提供咨询（人次）", "Consultations", Some(i128::from(t_.consultations)), false),
+        ("受理投诉（件）", "Complaints received", Some(i128::from(t_.complaints_received)), false),
+        ("现场调解（件）", "Settled on site", Some(i128::from(t_.complaints_settled)), false),
+        (
+            "挽回经济损失",
+            "Money recovered",
+            known_money(t_.money_recovered_fen, t_.money_recorded).map(i128::from),
+            true,
+        ),
+        ("参与单位（家）", "Participating units", Some(i128::from(t_.units)), false),
+        ("主题展台（个）", "Themed booths", Some(i128::from(t_.booths)), false),
+        ("活动（场）", "Activities", Some(i128::from(t_.activities)), false),
     ]
 }
 
-fn fig_value(v: i128, is_money: bool, lang: Lang) -> String {
-    if is_money {
-        money(i64::try_from(v).unwrap_or(i64::MAX), lang)
-    } else {
-        count(u64::try_from(v).unwrap_or(0))
+fn fig_value(v: Option<i128>, is_money: bool, lang: Lang) -> String {
+    match v {
+        None => "—".to_string(),
+        Some(v) if is_money => money(i64::try_from(v).unwrap_or(i64::MAX), lang),
+        Some(v) => count(u64::try_from(v).unwrap_or(0)),
+    }
+}
+
+/// "政府部门3家" / "3 government agencies": one group of participating units.
+fn group_count(g: &crate::data::UnitGroup, lang: Lang) -> String {
+    let n = g.names.len();
+    match (lang, g.class) {
+        (Lang::Zh, Some(c)) => format!("{}{}家", c.label(lang), count(n as u64)),
+        (Lang::Zh, None) => format!("{}{}家", g.kind.label(lang), count(n as u64)),
+        (Lang::En, Some(c)) if n == 1 => format!("1 {}", c.label(lang)),
+        (Lang::En, Some(c)) => format!("{} {}", count(n as u64), c.plural_en()),
+        (Lang::En, None) if n == 1 => format!("1 {}", g.kind.label(lang)),
+        (Lang::En, None) => format!("{} {}", count(n as u64), g.kind.plural_en()),
     }
 }
 
@@ -86,19 +135,10 @@ fn opening(d: &ReportData, lang: Lang) -> String {
         d.main_venue.clone()
     };
     let tot = &d.totals;
-    let by_kind: Vec<String> = d
-        .units
-        .iter()
-        .filter(|g| !g.names.is_empty())
-        .map(|g| match lang {
-            Lang::Zh => format!("{}{}家", g.kind.label(lang), count(g.names.len() as u64)),
-            Lang::En => match g.names.len() {
-                1 => format!("1 {}", g.kind.label(lang)),
-                n => format!("{} {}", count(n as u64), g.kind.plural_en()),
-            },
-        })
-        .collect();
+    let by_kind: Vec<String> =
+        d.units.iter().filter(|g| !g.names.is_empty()).map(|g| group_count(g, lang)).collect();
     let date = date_text(d, lang);
+    let money = known_money(tot.money_recovered_fen, tot.money_recorded).map(|f| money(f, lang));
     match lang {
         Lang::Zh => {
             let mut s = String::new();
@@ -130,26 +170,26 @@ fn opening(d: &ReportData, lang: Lang) -> String {
                 s.push('，');
             }
             s.push_str(&format!(
-                "现场接待群众{}人次，提供咨询{}人次，受理投诉{}件，现场调解{}件，为消费者挽回经济损失{}。",
+                "现场接待群众{}人次，提供咨询{}人次，受理投诉{}件，现场调解{}件",
                 count(tot.visitors),
                 count(tot.consultations),
                 count(tot.complaints_received),
                 count(tot.complaints_settled),
-                money(tot.money_recovered_fen, lang)
             ));
+            if let Some(m) = money {
+                s.push_str(&format!("，为消费者挽回经济损失{m}"));
+            }
+            s.push('。');
             s
         }
         Lang::En => {
             let org =
-                if d.organization.trim().is_empty() { "The association" } else { d.organization.trim() };
-            let mut s = format!("On {}, {org} held ", date.unwrap_or_else(|| "the campaign day".to_string()));
-            let title = if d.title.trim().is_empty() {
-                "the “3·15” World Consumer Rights Day campaign"
-            } else {
-                d.title.trim()
+                if d.organization.trim().is_empty() { "the association" } else { d.organization.trim() };
+            let mut s = match date {
+                Some(dt) => format!("On {dt}, {org} held the “3·15” World Consumer Rights Day campaign"),
+                None => format!("{} held the “3·15” World Consumer Rights Day campaign", capitalized(org)),
             };
-            s.push_str(title);
-            if !d.theme.trim().is_empty() {
+            if !d.theme.trim().is_empty() && !has_cjk(&d.theme) {
                 s.push_str(&format!(" under the theme “{}”", d.theme.trim()));
             }
             s.push('.');
@@ -170,16 +210,25 @@ fn opening(d: &ReportData, lang: Lang) -> String {
                 s.push('.');
             }
             s.push_str(&format!(
-                " The venues received {} visitors, gave {} consultations, took {} complaints, settled {} on site and recovered {} for consumers.",
+                " The venues received {} visitors, gave {} consultations, took {} complaints and settled {} on site",
                 count(tot.visitors),
                 count(tot.consultations),
                 count(tot.complaints_received),
                 count(tot.complaints_settled),
-                money(tot.money_recovered_fen, lang)
             ));
+            if let Some(m) = money {
+                s.push_str(&format!(", recovering {m} for consumers"));
+            }
+            s.push('.');
             s
         }
     }
+}
+
+/// The text with its first letter in upper case.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 fn has_data(d: &ReportData) -> bool {
@@ -211,14 +260,18 @@ pub fn layout_report(
 
 /// The whole report, section by section.
 fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
+    use sections::Part;
+    // The genre's order: opening, how the day was organized, results in figures, highlights,
+    // problems, next steps; the organizers' sections fall into these parts by their key or heading.
     sections::title(c, d)?;
     sections::cover_figures(c, d)?;
     sections::opening_paragraph(c, d)?;
     let mut h = sections::Headings::new(c.lang);
-    sections::narrative(c, d, &mut h)?;
+    sections::narrative(c, d, Part::Organization, &mut h)?;
     sections::organization(c, d, &mut h)?;
     results::results(c, d, &mut h)?;
-    sections::comparison(c, d, &mut h)?;
+    sections::narrative(c, d, Part::Highlights, &mut h)?;
+    sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
     sections::signature(c, d)
 }

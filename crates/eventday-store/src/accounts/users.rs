@@ -106,6 +106,7 @@ pub async fn ensure_root_organization(
     let o = organization::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
         name: Set(name.to_owned()),
+        name_en: Set(None),
         parent_id: Set(None),
         created_at: Set(Utc::now()),
     }

@@ -65,6 +65,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, AllocationRow)>) -
         }
         let input = MaterialInput {
             name: row.material.clone(),
+            name_en: old.and_then(|m| m.name_en.clone()),
             unit_label: label,
             planned,
             stock: old.and_then(|m| m.stock),

@@ -31,8 +31,12 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             ctx.err(line, "name", format!("same unit as line {first}"));
             continue;
         }
+        let unit = existing.get(&row.name);
+        // A file without English names keeps the stored ones.
+        let name_en = row.name_en.clone().or_else(|| unit.and_then(|u| u.name_en.clone()));
         let input = UnitInput {
             name: row.name.clone(),
+            name_en,
             kind: row.kind,
             contact: row.contact.clone(),
             short_name: row.short_name.clone(),
@@ -46,11 +50,11 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             media: row.media,
             sponsor: row.sponsor,
         };
-        let unit = existing.get(&row.name);
         let old_part = unit.and_then(|u| parts.get(&u.id));
         let unit_same = unit.is_some_and(|u| {
-            (u.kind, &u.contact, &u.short_name, &u.industry, u.platform_joined_year)
-                == (row.kind, &row.contact, &row.short_name, &row.industry, row.platform_joined_year)
+            u.name_en == input.name_en
+                && (u.kind, &u.contact, &u.short_name, &u.industry, u.platform_joined_year)
+                    == (row.kind, &row.contact, &row.short_name, &row.industry, row.platform_joined_year)
         });
         let part_same = !row.participates
             || old_part.is_some_and(|p| {
@@ -128,6 +132,7 @@ pub(super) async fn export(db: &impl ConnectionTrait, x: &ExportCtx) -> Result<V
     let row = |u: &unit::Model, p: Option<&participation::Model>| {
         UnitRow {
             name: u.name.clone(),
+            name_en: u.name_en.clone(),
             kind: u.kind,
             contact: u.contact.clone(),
             participates: p.is_some(),

@@ -29,6 +29,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
         let old = existing.iter().find(|v| v.name == row.name);
         let input = VenueInput {
             kind: row.kind,
+            // A file without English names keeps the stored ones.
+            name_en: row.name_en.or_else(|| old.and_then(|v| v.name_en.clone())),
             name: row.name,
             host_unit: row.host_unit,
             address: row.address,
@@ -56,8 +58,9 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, VenueRow)>) -> Res
 fn same(v: &crate::entities::venue::Model, i: &VenueInput) -> bool {
     let plan = v.has_plan.then_some((v.width_m, v.depth_m));
     let wanted = i.width_m.zip(i.depth_m);
-    (v.kind, v.setting, &v.host_unit, &v.address, &v.lead_name, plan, &v.opens_at, &v.closes_at)
-        == (i.kind, i.setting, &i.host_unit, &i.address, &i.lead_name, wanted, &i.opens_at, &i.closes_at)
+    v.name_en == i.name_en
+        && (v.kind, v.setting, &v.host_unit, &v.address, &v.lead_name, plan, &v.opens_at, &v.closes_at)
+            == (i.kind, i.setting, &i.host_unit, &i.address, &i.lead_name, wanted, &i.opens_at, &i.closes_at)
 }
 
 pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {
@@ -66,6 +69,7 @@ pub(super) fn export(x: &ExportCtx) -> Vec<Vec<String>> {
         .map(|v| {
             VenueRow {
                 name: v.name.clone(),
+                name_en: v.name_en.clone(),
                 kind: v.kind,
                 host_unit: v.host_unit.clone(),
                 address: v.address.clone(),

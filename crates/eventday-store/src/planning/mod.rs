@@ -90,6 +90,11 @@ pub(crate) fn still_referenced(name: &str, id: i32, e: StoreError) -> StoreError
     }
 }
 
+/// An optional English name as stored: trimmed, and none when blank.
+pub(crate) fn english_name(name: Option<&String>) -> Option<String> {
+    name.map(|n| n.trim()).filter(|n| !n.is_empty()).map(str::to_owned)
+}
+
 pub(crate) fn invalid(field: &str, why: impl Into<String>) -> StoreError {
     StoreError::Invalid(ValidationError::field(field, why))
 }

@@ -13,6 +13,7 @@ impl Resource for Organizations {
         organization::ActiveModel {
             id: NotSet,
             name: Set(i.name.trim().to_owned()),
+            name_en: Set(english_name(i.name_en.as_ref())),
             parent_id: Set(i.parent_id),
             created_at: Set(old.map_or_else(Utc::now, |o| o.created_at)),
         }
@@ -100,6 +101,7 @@ impl Resource for Units {
         unit::ActiveModel {
             id: NotSet,
             name: Set(i.name.trim().to_owned()),
+            name_en: Set(english_name(i.name_en.as_ref())),
             kind: Set(i.kind),
             contact: Set(i.contact.clone()),
             short_name: Set(i.short_name.as_ref().map(|s| s.trim().to_owned())),

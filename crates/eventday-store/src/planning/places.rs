@@ -14,6 +14,7 @@ impl Resource for Venues {
             campaign_id: Set(parent),
             kind: Set(i.kind),
             name: Set(i.name.trim().to_owned()),
+            name_en: Set(english_name(i.name_en.as_ref())),
             host_unit: Set(i.host_unit.clone()),
             address: Set(i.address.clone()),
             lead_name: Set(i.lead_name.clone()),

@@ -13,6 +13,7 @@ impl Resource for Materials {
             id: NotSet,
             campaign_id: Set(parent),
             name: Set(i.name.trim().to_owned()),
+            name_en: Set(english_name(i.name_en.as_ref())),
             unit_label: Set(i.unit_label.trim().to_owned()),
             planned: Set(i.planned),
             stock: Set(i.stock),
@@ -353,3 +354,115 @@ crud!(
     /// Closing tallies of a venue and its booths.
     tallies, Tallies, closing_tally, "closing_tally", parent venue.VenueId; order Id
 );
+/// A campaign's report settings as the report page and the API show them: what was saved (empty
+/// where nothing was), and the defaults the report uses for empty fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportSettingsView {
+    /// The campaign.
+    pub campaign_id: i32,
+    /// What was saved (all empty when nothing was).
+    pub settings: ReportSettingsInput,
+    /// The title used while `title` is empty.
+    pub default_title: String,
+    /// The issuer used while `issuer` is empty: the organization.
+    pub default_issuer: String,
+    /// The date used while `report_date` is empty: the event day.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub default_report_date: chrono::NaiveDate,
+}
+
+fn settings_input(m: &report_settings::Model) -> ReportSettingsInput {
+    ReportSettingsInput {
+        title: m.title.clone(),
+        subtitle: m.subtitle.clone(),
+        issuer: m.issuer.clone(),
+        report_date: m.report_date,
+        addressee: m.addressee.clone(),
+        copy_to: m.copy_to.clone(),
+    }
+}
+
+/// Reads a campaign's report settings with their defaults.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown campaign; database errors.
+pub async fn report_settings_of(store: &Store, campaign_id: i32) -> Result<ReportSettingsView, StoreError> {
+    let db = store.conn();
+    let c = campaign::Entity::find_by_id(campaign_id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
+    let org = organization::Entity::find_by_id(c.organization_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let saved = report_settings::Entity::find()
+        .filter(report_settings::Column::CampaignId.eq(campaign_id))
+        .one(db)
+        .await?;
+    Ok(ReportSettingsView {
+        campaign_id,
+        settings: saved.as_ref().map(settings_input).unwrap_or_default(),
+        default_title: format!("{org}{}年“3·15”活动总结", c.year),
+        default_issuer: org,
+        default_report_date: c.date,
+    })
+}
+
+/// Saves a campaign's report settings inside `tx` (creating the row the first time), with its
+/// audit event: the one write path of report settings.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown campaign, [`StoreError::Invalid`] naming every bad
+/// field, database errors.
+pub async fn save_report_settings_in(
+    tx: &DatabaseTransaction,
+    actor: Option<i32>,
+    campaign_id: i32,
+    input: &ReportSettingsInput,
+) -> Result<report_settings::Model, StoreError> {
+    input.validate()?;
+    campaign::Entity::find_by_id(campaign_id)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "campaign", id: campaign_id.to_string() })?;
+    let before = report_settings::Entity::find()
+        .filter(report_settings::Column::CampaignId.eq(campaign_id))
+        .one(tx)
+        .await?;
+    let am = report_settings::ActiveModel {
+        id: before.as_ref().map_or(NotSet, |b| Set(b.id)),
+        campaign_id: Set(campaign_id),
+        title: Set(input.title.trim().to_owned()),
+        subtitle: Set(input.subtitle.trim().to_owned()),
+        issuer: Set(input.issuer.trim().to_owned()),
+        report_date: Set(input.report_date),
+        addressee: Set(input.addressee.trim().to_owned()),
+        copy_to: Set(input.copy_to.trim().to_owned()),
+        updated_at: Set(Utc::now()),
+    };
+    let (row, action) = match &before {
+        Some(_) => (am.update(tx).await?, Action::Update),
+        None => (am.insert(tx).await?, Action::Create),
+    };
+    audit::record(tx, actor, action, "report_settings", row.id, before.as_ref(), Some(&row)).await?;
+    Ok(row)
+}
+
+/// [`save_report_settings_in`] in a transaction of its own; returns the settings with defaults.
+///
+/// # Errors
+/// As [`save_report_settings_in`].
+pub async fn save_report_settings(
+    store: &Store,
+    actor: Option<i32>,
+    campaign_id: i32,
+    input: &ReportSettingsInput,
+) -> Result<ReportSettingsView, StoreError> {
+    let tx = store.write_tx().await?;
+    save_report_settings_in(&tx, actor, campaign_id, input).await?;
+    tx.commit().await?;
+    report_settings_of(store, campaign_id).await
+}

@@ -8,7 +8,7 @@ use crate::queries::{CampaignSummary, campaign_summary};
 use chrono::NaiveDate;
 use eventday_domain::totals::CampaignTotals;
 use eventday_domain::{ActivityKind, BoothKind, DayStatus, Lang, MediaChannel, MediaFormat, UnitKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// A venue as the report shows it.
@@ -16,12 +16,27 @@ use std::collections::HashMap;
 pub struct VenueFact {
     /// Id.
     pub id: i32,
-    /// Name.
+    /// Name in the report's language (the Chinese one when it has no English name).
     pub name: String,
     /// Host unit.
     pub host_unit: String,
     /// Where the venue's day is in its approval.
     pub day_status: DayStatus,
+    /// Whether any of its log entries recorded money recovered.
+    pub money_recorded: bool,
+}
+
+/// A participating unit.
+#[derive(Debug, Clone)]
+pub struct UnitFact {
+    /// Kind.
+    pub kind: UnitKind,
+    /// Name in the report's language.
+    pub name: String,
+    /// Chinese name (what its class and the organizer are recognized by).
+    pub name_zh: String,
+    /// Member of the reconciliation platform.
+    pub reconciliation_member: bool,
 }
 
 /// A booth with its staffing units.
@@ -70,6 +85,8 @@ pub struct MediaFact {
 /// A narrative section in one language.
 #[derive(Debug, Clone)]
 pub struct NarrativeFact {
+    /// Key (places the section in the report).
+    pub key: String,
     /// Heading.
     pub heading: String,
     /// Body (paragraphs separated by newlines).
@@ -85,8 +102,12 @@ pub struct ReportFacts {
     pub summary: CampaignSummary,
     /// Venues in plan order (the totals carry their figures).
     pub venues: Vec<VenueFact>,
-    /// Participating units: (kind, name, reconciliation member).
-    pub units: Vec<(UnitKind, String, bool)>,
+    /// The report's language.
+    pub lang: Lang,
+    /// The organization's name in the report's language.
+    pub organization: String,
+    /// Participating units.
+    pub units: Vec<UnitFact>,
     /// Booths.
     pub booths: Vec<BoothFact>,
     /// Activities, by start time.
@@ -95,8 +116,16 @@ pub struct ReportFacts {
     pub officials: Vec<(String, String, String, bool)>,
     /// Media coverage by date.
     pub media: Vec<MediaFact>,
-    /// Narrative in the requested language (falls back to the other language when empty).
+    /// Narrative in the requested language.
     pub narrative: Vec<NarrativeFact>,
+    /// There is no narrative in the requested language but there is in the other one.
+    pub narrative_only_in_other_language: bool,
+    /// Material names in the report's language, by id.
+    pub material_names: HashMap<i64, String>,
+    /// Materials some log entry recorded handing out.
+    pub materials_logged: Vec<i64>,
+    /// The report settings, when the organizers saved some.
+    pub settings: Option<report_settings::Model>,
     /// Earlier campaigns of the same organization: (year, totals).
     pub previous: Vec<(i32, CampaignTotals)>,
 }
@@ -111,7 +140,24 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
     let mask_names =
         campaign::Entity::find_by_id(campaign_id).one(db).await?.is_none_or(|c| c.mask_official_names);
     let venues = crate::views::campaign_venues(db, campaign_id).await?;
-    let venue_name: HashMap<i32, String> = venues.iter().map(|v| (v.id, v.name.clone())).collect();
+    let pick = |zh: &str, en: Option<&String>| match (lang, en) {
+        (Lang::En, Some(en)) if !en.trim().is_empty() => en.trim().to_owned(),
+        _ => zh.to_owned(),
+    };
+    let venue_name: HashMap<i32, String> =
+        venues.iter().map(|v| (v.id, pick(&v.name, v.name_en.as_ref()))).collect();
+    let money_venues: Vec<i32> = log_entry::Entity::find()
+        .select_only()
+        .column(log_entry::Column::VenueId)
+        .filter(log_entry::Column::CampaignId.eq(campaign_id))
+        .filter(log_entry::Column::MoneyRecoveredFen.ne(0))
+        // Only entries that count in the totals (not replaced by a correction, not voids).
+        .filter(log_entry::Column::SupersededBy.is_null())
+        .filter(log_entry::Column::Void.eq(false))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
     let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
 
     let participations = participation::Entity::find()
@@ -146,7 +192,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let unit_name = |id: i32| units.get(&id).map(|u| u.name.clone()).unwrap_or_default();
+    let unit_name = |id: i32| units.get(&id).map(|u| pick(&u.name, u.name_en.as_ref())).unwrap_or_default();
 
     let activities = activity::Entity::find()
         .filter(activity::Column::VenueId.is_in(venue_ids))
@@ -160,11 +206,46 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         .all(db)
         .await?;
 
-    let mut narrative = narrative_for(store, campaign_id, lang).await?;
-    if narrative.is_empty() {
-        let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
-        narrative = narrative_for(store, campaign_id, other).await?;
-    }
+    // No silent switch of language: without a narrative in the report's language the report
+    // leaves it out and says so.
+    let narrative = narrative_for(store, campaign_id, lang).await?;
+    let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+    let narrative_only_in_other_language =
+        narrative.is_empty() && !narrative_for(store, campaign_id, other).await?.is_empty();
+    let materials =
+        material::Entity::find().filter(material::Column::CampaignId.eq(campaign_id)).all(db).await?;
+    let materials_logged: Vec<i32> = log_entry_material::Entity::find()
+        .select_only()
+        .column(log_entry_material::Column::MaterialId)
+        .filter(
+            log_entry_material::Column::MaterialId.is_in(materials.iter().map(|m| m.id).collect::<Vec<_>>()),
+        )
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let settings = report_settings::Entity::find()
+        .filter(report_settings::Column::CampaignId.eq(campaign_id))
+        .one(db)
+        .await?;
+    let organization = organization::Entity::find_by_id(summary.campaign.organization_id)
+        .one(db)
+        .await?
+        .map_or_else(|| summary.campaign.organization.clone(), |o| pick(&o.name, o.name_en.as_ref()));
+    // An official's organization and a venue's host unit are free text: shown in English when a
+    // unit of that name has an English name.
+    let named: Vec<String> = officials
+        .iter()
+        .map(|o| o.organization.clone())
+        .chain(venues.iter().map(|v| v.host_unit.clone()))
+        .collect();
+    let official_orgs: HashMap<String, String> = unit::Entity::find()
+        .filter(unit::Column::Name.is_in(named))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.name.clone(), pick(&u.name, u.name_en.as_ref())))
+        .collect();
 
     let previous = previous_totals(store, &summary).await?;
 
@@ -173,14 +254,22 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .iter()
             .map(|v| VenueFact {
                 id: v.id,
-                name: v.name.clone(),
-                host_unit: v.host_unit.clone(),
+                name: pick(&v.name, v.name_en.as_ref()),
+                host_unit: official_orgs.get(&v.host_unit).cloned().unwrap_or_else(|| v.host_unit.clone()),
                 day_status: v.day_status,
+                money_recorded: money_venues.contains(&v.id),
             })
             .collect(),
         units: participations
             .iter()
-            .filter_map(|p| units.get(&p.unit_id).map(|u| (u.kind, u.name.clone(), p.reconciliation_member)))
+            .filter_map(|p| {
+                units.get(&p.unit_id).map(|u| UnitFact {
+                    kind: u.kind,
+                    name: pick(&u.name, u.name_en.as_ref()),
+                    name_zh: u.name.clone(),
+                    reconciliation_member: p.reconciliation_member,
+                })
+            })
             .collect(),
         booths: booths
             .iter()
@@ -208,7 +297,10 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         // The campaign's setting masks every name; a row may ask for masking on its own.
         officials: officials
             .into_iter()
-            .map(|o| (o.name, o.title, o.organization, o.masked || mask_names))
+            .map(|o| {
+                let org = official_orgs.get(&o.organization).cloned().unwrap_or(o.organization);
+                (o.name, o.title, org, o.masked || mask_names)
+            })
             .collect(),
         media: media
             .iter()
@@ -221,6 +313,15 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             })
             .collect(),
         narrative,
+        narrative_only_in_other_language,
+        material_names: materials
+            .iter()
+            .map(|m| (i64::from(m.id), pick(&m.name, m.name_en.as_ref())))
+            .collect(),
+        materials_logged: materials_logged.into_iter().map(i64::from).collect(),
+        settings,
+        lang,
+        organization,
         previous,
         summary,
     })
@@ -257,6 +358,6 @@ async fn narrative_for(
         .all(store.conn())
         .await?
         .into_iter()
-        .map(|n| NarrativeFact { heading: n.heading, body: n.body, next_steps: n.next_steps })
+        .map(|n| NarrativeFact { key: n.key, heading: n.heading, body: n.body, next_steps: n.next_steps })
         .collect())
 }

@@ -2,7 +2,7 @@
 //! from the domain totals (so the report, the pages and the API say the same numbers).
 
 use super::facts::ReportFacts;
-use eventday_domain::{DayStatus, VenueKind};
+use eventday_domain::{DayStatus, UnitKind, VenueKind};
 use eventday_report as report;
 use eventday_report::ReportData;
 
@@ -27,6 +27,8 @@ pub(super) fn venue_row(
         complaints_received: count(figures.complaints_received),
         complaints_settled: count(figures.complaints_settled),
         money_recovered_fen: figures.money_recovered_fen,
+        // A roll-up reads tallies, which cannot tell; a non-zero sum shows as recorded anyway.
+        money_recorded: false,
         log_entries: count(log_entries),
         accepted,
     }
@@ -40,6 +42,7 @@ pub(super) fn totals(t: &eventday_domain::CampaignTotals) -> report::Totals {
         complaints_received: count(t.figures.complaints_received),
         complaints_settled: count(t.figures.complaints_settled),
         money_recovered_fen: t.figures.money_recovered_fen,
+        money_recorded: false,
         log_entries: count(t.log_entries),
         booths: count(t.booths),
         activities: count(t.activities_by_kind.values().sum()),
@@ -56,21 +59,48 @@ fn venues(f: &ReportFacts) -> Vec<report::VenueRow> {
             let fact = f.venues.iter().find(|x| i64::from(x.id) == v.venue_id);
             let host_unit = fact.map(|x| x.host_unit.clone()).unwrap_or_default();
             let accepted = fact.is_some_and(|x| x.day_status == DayStatus::Accepted);
-            venue_row((v.name.clone(), v.kind, host_unit), &v.figures, v.log_entries, accepted)
+            let name = fact.map_or_else(|| v.name.clone(), |x| x.name.clone());
+            let mut row = venue_row((name, v.kind, host_unit), &v.figures, v.log_entries, accepted);
+            row.money_recorded = fact.is_some_and(|x| x.money_recorded);
+            row
         })
         .collect()
 }
 
+/// The units taking part, without the organizing body itself.
+fn participants(f: &ReportFacts) -> impl Iterator<Item = &super::facts::UnitFact> {
+    let organizer = f.summary.campaign.organization.trim().to_owned();
+    f.units.iter().filter(move |u| u.name_zh.trim() != organizer)
+}
+
 fn unit_groups(f: &ReportFacts) -> Vec<report::UnitGroup> {
     let mut groups: Vec<report::UnitGroup> = Vec::new();
-    for &(kind, ref name, _) in &f.units {
-        match groups.iter_mut().find(|g| g.kind == kind) {
-            Some(g) => g.names.push(name.clone()),
-            None => groups.push(report::UnitGroup { kind, names: vec![name.clone()] }),
+    for u in participants(f) {
+        let class = (u.kind == UnitKind::Agency).then(|| report::AgencyClass::of(&u.name_zh)).flatten();
+        match groups.iter_mut().find(|g| g.kind == u.kind && g.class == class) {
+            Some(g) => g.names.push(u.name.clone()),
+            None => groups.push(report::UnitGroup { kind: u.kind, class, names: vec![u.name.clone()] }),
         }
     }
-    groups.sort_by_key(|g| g.kind);
+    groups.sort_by_key(|g| {
+        (g.kind, g.class.map_or(1, |c| if c == report::AgencyClass::Leadership { 0 } else { 2 }))
+    });
     groups
+}
+
+/// The report settings as stored, or all defaults.
+fn settings(f: &ReportFacts) -> report::ReportSettings {
+    f.settings
+        .as_ref()
+        .map(|s| report::ReportSettings {
+            title: s.title.clone(),
+            subtitle: s.subtitle.clone(),
+            issuer: s.issuer.clone(),
+            report_date: s.report_date,
+            addressee: s.addressee.clone(),
+            copy_to: s.copy_to.clone(),
+        })
+        .unwrap_or_default()
 }
 
 /// Maps the store's facts into the report's input.
@@ -78,21 +108,29 @@ fn unit_groups(f: &ReportFacts) -> Vec<report::UnitGroup> {
 pub fn report_data(f: &ReportFacts) -> ReportData {
     let t = &f.summary.totals;
     ReportData {
-        organization: f.summary.campaign.organization.clone(),
+        organization: f.organization.clone(),
         year: f.summary.campaign.year,
         date: Some(f.summary.campaign.date),
         title: f.summary.campaign.title.clone(),
         theme: f.summary.campaign.theme.clone(),
-        main_venue: t
-            .per_venue
+        main_venue: f
+            .venues
             .iter()
-            .find(|v| v.kind == VenueKind::Main)
-            .map(|v| v.name.clone())
+            .zip(t.per_venue.iter())
+            .find(|(_, v)| v.kind == VenueKind::Main)
+            .map(|(fact, _)| fact.name.clone())
             .unwrap_or_default(),
         venues: venues(f),
-        totals: totals(t),
+        totals: report::Totals {
+            money_recorded: f.venues.iter().any(|v| v.money_recorded),
+            units: participants(f).count() as u64,
+            ..totals(t)
+        },
         units: unit_groups(f),
-        reconciliation_members: f.units.iter().filter(|u| u.2).map(|u| u.1.clone()).collect(),
+        reconciliation_members: participants(f)
+            .filter(|u| u.reconciliation_member)
+            .map(|u| u.name.clone())
+            .collect(),
         booths: f
             .booths
             .iter()
@@ -117,7 +155,8 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .officials
             .iter()
             .map(|(name, title, org, masked)| report::OfficialRow {
-                name: if *masked { "xx".into() } else { name.clone() },
+                name: name.clone(),
+                masked: *masked,
                 title: title.clone(),
                 organization: org.clone(),
             })
@@ -126,10 +165,11 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .materials
             .iter()
             .map(|m| report::MaterialRow {
-                name: m.name.clone(),
+                name: f.material_names.get(&m.material_id).cloned().unwrap_or_else(|| m.name.clone()),
                 unit: m.unit_label.clone(),
                 planned: count(m.planned),
                 handed_out: count(m.handed_out),
+                logged: f.materials_logged.contains(&m.material_id),
             })
             .collect(),
         media: f
@@ -145,6 +185,7 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .collect(),
         disputes: report::DisputeSummary {
             received: count(t.disputes.received),
+            mediating: count(t.disputes.mediating),
             settled: count(t.disputes.settled),
             referred: count(t.disputes.referred),
             closed: count(t.disputes.closed),
@@ -155,6 +196,7 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .narrative
             .iter()
             .map(|n| report::NarrativeSection {
+                key: n.key.clone(),
                 heading: n.heading.clone(),
                 paragraphs: n
                     .body
@@ -171,5 +213,7 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .iter()
             .map(|(year, t)| report::PreviousCampaign { year: *year, totals: totals(t) })
             .collect(),
+        settings: settings(f),
+        narrative_only_in_other_language: f.narrative_only_in_other_language,
     }
 }

@@ -12,7 +12,9 @@ mod facts;
 mod map;
 mod rollup;
 
-pub use facts::{ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, VenueFact, report_facts};
+pub use facts::{
+    ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, UnitFact, VenueFact, report_facts,
+};
 pub use map::report_data;
 pub use rollup::render_rollup;
 

@@ -75,6 +75,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Read(&[Path(Photo, "id")]), log::get_photo),
         documented!(Organizer, list_audit),
         documented!(Read(CAMPAIGN), crate::report::report_pdf),
+        // Report settings: organizers of the campaign write them, its readers read them.
+        documented!(Read(CAMPAIGN), crate::report::get_report_settings),
+        documented!(Plan(CAMPAIGN), crate::report::put_report_settings),
         // Photos are bigger than JSON bodies: their own limit, checked again by the store.
         documented!(Log(ENTRY), log::add_photo, limit = log::PHOTO_BODY_LIMIT),
         // Importing is planning (all rows or none), whatever the kind; spreadsheets are bigger

@@ -511,7 +511,18 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "report").await?;
     let sections = planning::narrative::list(&s.store, id).await.page(lang)?;
-    render("report.html", context! { sections => sv(&sections), ..ctx })
+    let settings = planning::report_settings_of(&s.store, id).await.page(lang)?;
+    let has = |l: Lang| sections.iter().any(|n| n.lang == l);
+    // A narrative in one language only: the other language's PDF leaves it out, and says so.
+    let missing_narrative = match (has(Lang::Zh), has(Lang::En)) {
+        (true, false) => Some("no_en_narrative"),
+        (false, true) => Some("no_zh_narrative"),
+        _ => None,
+    };
+    render(
+        "report.html",
+        context! { sections => sv(&sections), rs => sv(&settings), missing_narrative => missing_narrative, ..ctx },
+    )
 }
 
 /// Lead invitations: every venue with its invitations so far (status only: the secret links

@@ -1,7 +1,10 @@
 //! The sections of a campaign report, one function each, in the order [`super::write_report`] calls them.
 
-use super::{chinese_number, date_text, fig_value, figure_list, has_data, join, opening, t, title_text};
-use crate::data::{ReportData, VenueKind};
+use super::{
+    capitalized, chinese_number, date_text, fig_value, figure_list, format_date, has_cjk, has_data, issuer,
+    join, known_money, opening, t, title_text,
+};
+use crate::data::{NarrativeSection, OfficialRow, ReportData, VenueKind};
 use crate::fmt::{change, count, money};
 use crate::layout::{Align, Col, Composer, Rgb};
 use crate::{Lang, ReportError, Style};
@@ -48,7 +51,66 @@ impl Headings {
     }
 }
 
-/// The title and, in the modern style, a subtitle (campaign title · date).
+/// Where an organizers' section belongs in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// The opening (purpose; ends with "现将活动情况总结如下"): unnumbered, after the opening paragraph.
+    Opening,
+    /// How the day was organized and what was done.
+    Organization,
+    /// The results: heads the results section, before its figures.
+    Results,
+    /// Highlights and new forms of work.
+    Highlights,
+    /// Problems found.
+    Problems,
+    /// Next steps.
+    NextSteps,
+}
+
+/// The part a section belongs to: "next steps" by its flag, else by its key
+/// (`purpose`, `results`, `highlights`, `problems` ...), else by words of its heading.
+pub(super) fn part_of(s: &NarrativeSection) -> Part {
+    if s.next_steps {
+        return Part::NextSteps;
+    }
+    let key = s.key.trim().to_ascii_lowercase();
+    let heading = s.heading.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| key.contains(w) || heading.contains(w));
+    if has(&["purpose", "opening", "intro", "活动目的", "前言"]) {
+        Part::Opening
+    } else if has(&["problem", "shortcoming", "问题", "不足"]) {
+        Part::Problems
+    } else if has(&["highlight", "innovation", "亮点", "特色", "创新"]) {
+        Part::Highlights
+    } else if has(&["result", "成效", "效果", "成果"]) {
+        Part::Results
+    } else {
+        Part::Organization
+    }
+}
+
+/// The organizers' sections of one part, in their order (none when the narrative is only in the
+/// other language: the report does not silently switch language).
+pub(super) fn sections_of(d: &ReportData, part: Part) -> Vec<&NarrativeSection> {
+    if d.narrative_only_in_other_language {
+        return Vec::new();
+    }
+    d.sections.iter().filter(|s| part_of(s) == part).collect()
+}
+
+/// A section's paragraphs (a stored paragraph may hold several lines).
+pub(super) fn paragraphs(c: &mut Composer<'_, '_>, s: &NarrativeSection) -> Result<(), ReportError> {
+    for p in &s.paragraphs {
+        for part in p.split('\n').filter(|x| !x.trim().is_empty()) {
+            c.paragraph(part.trim())?;
+        }
+    }
+    Ok(())
+}
+
+/// The title, the subtitle (the one set for the report, else in the modern style the campaign's
+/// date), and the 主送 line when one is set.
 pub(super) fn title(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
     let lang = c.lang;
     let geo = c.geo.clone();
@@ -57,78 +119,100 @@ pub(super) fn title(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), Repo
         c.space(geo.body_pitch);
     }
     c.centered(&title_text(d, lang), geo.title, geo.title.size * 1.6)?;
-    let mut sub = Vec::new();
-    if !d.title.trim().is_empty() {
-        sub.push(d.title.trim().to_string());
-    }
-    if let Some(dt) = date_text(d, lang) {
-        sub.push(dt);
-    }
-    if !sub.is_empty() && !gb {
-        c.centered(&sub.join("  ·  "), geo.small.color(Rgb(0.35, 0.35, 0.35)), geo.small_pitch * 1.3)?;
+    let subtitle = d.settings.subtitle.trim();
+    if !subtitle.is_empty() {
+        let st = if gb { geo.body } else { geo.small.color(Rgb(0.35, 0.35, 0.35)) };
+        c.centered(subtitle, st, if gb { geo.body_pitch } else { geo.small_pitch * 1.3 })?;
+    } else if let Some(dt) = date_text(d, lang)
+        && !gb
+    {
+        c.centered(&dt, geo.small.color(Rgb(0.35, 0.35, 0.35)), geo.small_pitch * 1.3)?;
     }
     c.space(if gb { geo.body_pitch } else { 8.0 });
+    let to = d.settings.addressee.trim();
+    if !to.is_empty() {
+        c.flush(&match lang {
+            Lang::Zh => format!("{}：", to.trim_end_matches(['：', ':'])),
+            Lang::En => format!("To: {to}"),
+        })?;
+    }
     Ok(())
 }
 
-/// The modern style's block of key figures under the title.
+/// The modern style's block of key figures under the title (money only when recorded).
 pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
     let lang = c.lang;
     let gb = c.geo.style == Style::Gbt9704;
     let tot = &d.totals;
     if !gb && has_data(d) {
         let subs = d.venues.iter().filter(|v| v.kind == VenueKind::Sub).count() as u64;
-        let figs = vec![
+        let mut figs = vec![
             (count(tot.visitors), t(lang, "接待群众（人次）", "visitors").to_string()),
             (count(tot.consultations), t(lang, "提供咨询（人次）", "consultations").to_string()),
             (count(tot.complaints_received), t(lang, "受理投诉（件）", "complaints received").to_string()),
-            (money(tot.money_recovered_fen, lang), t(lang, "挽回经济损失", "money recovered").to_string()),
-            (
-                format!("1 + {}", count(subs)),
-                match lang {
-                    Lang::Zh => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.label(lang)),
-                    Lang::En => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.plural_en()),
-                },
-            ),
-            (count(tot.units), t(lang, "参与单位（家）", "participating units").to_string()),
         ];
+        if let Some(m) = known_money(tot.money_recovered_fen, tot.money_recorded) {
+            figs.push((money(m, lang), t(lang, "挽回经济损失", "money recovered").to_string()));
+        } else {
+            figs.push((
+                count(tot.complaints_settled),
+                t(lang, "现场调解（件）", "settled on site").to_string(),
+            ));
+        }
+        figs.push((
+            format!("1 + {}", count(subs)),
+            match lang {
+                Lang::Zh => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.label(lang)),
+                Lang::En => format!("{} + {}", VenueKind::Main.label(lang), VenueKind::Sub.plural_en()),
+            },
+        ));
+        figs.push((count(tot.units), t(lang, "参与单位（家）", "participating units").to_string()));
         c.key_figures(&figs)?;
         c.space(6.0);
     }
     Ok(())
 }
 
-/// The opening paragraph filled from the data, or a note that there is none yet.
+/// The opening: the paragraph filled from the data (or a note that there is none yet), then
+/// the organizers' opening sections, unnumbered; a note when the narrative is only in the
+/// other language.
 pub(super) fn opening_paragraph(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
     let lang = c.lang;
     if !has_data(d) {
         c.paragraph(t(
             lang,
-            "本次活动尚无数据：还没有登记会场，也没有现场记录。会场设立并开始记录后，本报告将自动填入各项数字、表格和图表。",
-            "There is no data for this campaign yet: no venues have been set up and nothing has been logged. Once venues log the day, this report fills in its figures, tables and charts by itself.",
+            "本次活动尚无数据：还没有登记会场，各会场的现场数字也还没有报来。会场设立并报来数字后，本报告的各项数字、表格和图表随之填入。",
+            "There is no data for this campaign yet: no venues have been set up and no venue has reported its figures. Once the venues report the day, the figures, tables and charts of this report fill in.",
         ))?;
     } else {
         c.paragraph(&opening(d, lang))?;
     }
+    for s in sections_of(d, Part::Opening) {
+        paragraphs(c, s)?;
+    }
+    if d.narrative_only_in_other_language {
+        c.note(t(
+            lang,
+            "注：本报告的文字部分目前只有英文稿，此处从略。",
+            "Note: the narrative of this report has been written in Chinese only; it is not included in this English version.",
+        ))?;
+    }
     Ok(())
 }
 
-/// The organizers' narrative sections (all but the "next steps" ones).
+/// The organizers' sections of one part, a numbered heading each.
 pub(super) fn narrative(
     c: &mut Composer<'_, '_>,
     d: &ReportData,
+    part: Part,
     h: &mut Headings,
 ) -> Result<(), ReportError> {
     let lang = c.lang;
-    for s in d.sections.iter().filter(|s| !s.next_steps) {
+    for s in sections_of(d, part) {
         let heading = s.heading.trim();
         let heading = if heading.is_empty() { t(lang, "活动情况", "The campaign") } else { heading };
         h.h1(c, heading, heading)?;
-        for p in &s.paragraphs {
-            for part in p.split('\n').filter(|x| !x.trim().is_empty()) {
-                c.paragraph(part.trim())?;
-            }
-        }
+        paragraphs(c, s)?;
     }
     Ok(())
 }
@@ -172,27 +256,30 @@ pub(super) fn organization(
     Ok(())
 }
 
-/// Participating units, one paragraph per kind.
+/// Participating units, one paragraph per kind (government bodies split into people's congress
+/// and government, functional departments and street offices).
 fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
     let lang = c.lang;
     h.h2(c, n, "参与单位", "Participating units")?;
     let mut groups = d.units.clone();
-    groups.sort_by_key(|g| g.kind);
+    groups.sort_by_key(|g| {
+        (g.kind, g.class.map_or(1, |c| if c == crate::data::AgencyClass::Leadership { 0 } else { 2 }))
+    });
     for g in groups.iter().filter(|g| !g.names.is_empty()) {
+        let n = count(g.names.len() as u64);
         let line = match lang {
-            Lang::Zh => format!(
-                "{}（{}家）：{}。",
-                g.kind.label(lang),
-                count(g.names.len() as u64),
-                join(&g.names, lang)
-            ),
+            Lang::Zh => {
+                let label = g.class.map_or_else(|| g.kind.label(lang), |c| c.label(lang));
+                format!("{label}（{n}家）：{}。", join(&g.names, lang))
+            }
             Lang::En => {
-                let mut k =
-                    if g.names.len() == 1 { g.kind.label(lang).to_owned() } else { g.kind.plural_en() };
-                if let Some(f) = k.get_mut(0..1) {
-                    f.make_ascii_uppercase();
-                }
-                format!("{k} ({}): {}.", count(g.names.len() as u64), join(&g.names, lang))
+                let k = match (g.class, g.names.len()) {
+                    (Some(c), 1) => c.label(lang).to_owned(),
+                    (Some(c), _) => c.plural_en().to_owned(),
+                    (None, 1) => g.kind.label(lang).to_owned(),
+                    (None, _) => g.kind.plural_en(),
+                };
+                format!("{} ({n}): {}.", capitalized(&k), join(&g.names, lang))
             }
         };
         c.paragraph(&line)?;
@@ -268,21 +355,49 @@ fn activities(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) 
     Ok(())
 }
 
+/// How an official is named: organization, title and name, none repeated, no empty parts; a
+/// masked name shows only its surname ("王××") or, when no real name is stored, nothing.
+pub(super) fn official_text(o: &OfficialRow, lang: Lang) -> String {
+    let org = o.organization.trim();
+    let title = o.title.trim();
+    let name = o.name.trim();
+    let name = if o.masked { masked_name(name) } else { name.to_string() };
+    // A title that already names the organization ("省消协副秘书长") is not prefixed with it again,
+    // nor is a title the organization's name ends with.
+    let org = if org.is_empty() || title.contains(org) || (!title.is_empty() && org.ends_with(title)) {
+        ""
+    } else {
+        org
+    };
+    match lang {
+        Lang::Zh => format!("{org}{title}{name}"),
+        Lang::En => {
+            let role: Vec<&str> = [title, org].into_iter().filter(|s| !s.is_empty()).collect();
+            match (name.is_empty(), role.is_empty()) {
+                (false, false) => format!("{name} ({})", role.join(", ")),
+                (false, true) => name,
+                (true, _) => role.join(", "),
+            }
+        }
+    }
+}
+
+/// The surname of a real Chinese name followed by ××; nothing for a placeholder ("xx", "****").
+fn masked_name(name: &str) -> String {
+    match name.chars().next() {
+        Some(first) if has_cjk(&first.to_string()) && name.chars().count() >= 2 => format!("{first}××"),
+        _ => String::new(),
+    }
+}
+
 /// The officials who attended.
 fn officials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
     let lang = c.lang;
     h.h2(c, n, "出席领导", "Officials attending")?;
-    let names: Vec<String> = d
-        .officials
-        .iter()
-        .map(|o| match lang {
-            Lang::Zh => format!("{}{}{}", o.organization.trim(), o.title.trim(), o.name.trim()),
-            Lang::En => format!("{} ({}, {})", o.name.trim(), o.title.trim(), o.organization.trim()),
-        })
-        .collect();
+    let names: Vec<String> = d.officials.iter().map(|o| official_text(o, lang)).collect();
     let line = match lang {
         Lang::Zh => format!("{}出席了活动。", join(&names, lang)),
-        Lang::En => format!("Attending: {}.", join(&names, lang)),
+        Lang::En => format!("Attending: {}.", join(&names, Lang::Zh).replace('、', "; ")),
     };
     c.paragraph(&line)?;
     Ok(())
@@ -292,7 +407,8 @@ fn officials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -
 pub(super) fn comparison(
     c: &mut Composer<'_, '_>,
     d: &ReportData,
-    h: &mut Headings,
+    h: &Headings,
+    n: &mut usize,
 ) -> Result<(), ReportError> {
     let lang = c.lang;
     let tot = &d.totals;
@@ -304,7 +420,8 @@ pub(super) fn comparison(
     if prev.is_empty() {
         return Ok(());
     }
-    h.h1(c, "与往年比较", "Compared with earlier campaigns")?;
+    *n += 1;
+    h.h2(c, *n, "与往年比较", "Compared with earlier campaigns")?;
     if let Some(last) = prev.first() {
         let cols = [
             Col { title: t(lang, "指标", "Figure").into(), frac: 0.27, align: Align::Left },
@@ -320,17 +437,20 @@ pub(super) fn comparison(
             .iter()
             .zip(before.iter())
             .enumerate()
-            .map(|(i, (n, b))| {
-                let best_before = prev.iter().map(|p| figure_list(&p.totals)[i].2).max().unwrap_or(0);
-                let record = n.2 > best_before && n.2 > 0;
+            .map(|(i, (fig, b))| {
+                let best_before = prev.iter().filter_map(|p| figure_list(&p.totals)[i].2).max().unwrap_or(0);
+                let record = fig.2.is_some_and(|v| v > best_before && v > 0);
                 if record {
-                    records.push(t(lang, n.0, n.1).split('（').next().unwrap_or_default().to_string());
+                    records.push(t(lang, fig.0, fig.1).split('（').next().unwrap_or_default().to_string());
                 }
                 vec![
-                    t(lang, n.0, n.1).to_string(),
-                    fig_value(n.2, n.3, lang),
+                    t(lang, fig.0, fig.1).to_string(),
+                    fig_value(fig.2, fig.3, lang),
                     fig_value(b.2, b.3, lang),
-                    change(n.2, b.2, if n.3 { Some(lang) } else { None }),
+                    match (fig.2, b.2) {
+                        (Some(now), Some(before)) => change(now, before, lang, fig.3),
+                        _ => "—".to_string(),
+                    },
                     if record {
                         t(lang, "创历史新高", "record high").to_string()
                     } else {
@@ -366,7 +486,7 @@ pub(super) fn next_steps(
 ) -> Result<(), ReportError> {
     let lang = c.lang;
     h.h1(c, "下一步工作", "Next steps")?;
-    let next: Vec<&crate::data::NarrativeSection> = d.sections.iter().filter(|s| s.next_steps).collect();
+    let next = sections_of(d, Part::NextSteps);
     if next.is_empty() {
         c.paragraph(&match lang {
             Lang::Zh => format!(
@@ -380,30 +500,30 @@ pub(super) fn next_steps(
             if !s.heading.trim().is_empty() {
                 h.h2(c, i + 1, s.heading.trim(), s.heading.trim())?;
             }
-            for p in &s.paragraphs {
-                for part in p.split('\n').filter(|x| !x.trim().is_empty()) {
-                    c.paragraph(part.trim())?;
-                }
-            }
+            paragraphs(c, s)?;
         }
     }
     Ok(())
 }
 
-/// The signature block: the organization and the date, kept together.
+/// The signature block: the issuing body and the report date (the event day unless one is set),
+/// kept together; then the 抄送 line when one is set.
 pub(super) fn signature(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
     let lang = c.lang;
     let geo = c.geo.clone();
     c.keep_together(3.0 * geo.body_pitch)?;
     c.space(geo.body_pitch);
-    let sig = if d.organization.trim().is_empty() {
-        t(lang, "消费者协会", "Consumers' Association").to_string()
-    } else {
-        d.organization.trim().to_string()
-    };
-    c.right(&sig)?;
-    if let Some(dt) = date_text(d, lang) {
-        c.right(&dt)?;
+    c.right(&issuer(d, lang))?;
+    if let Some(dt) = d.settings.report_date.or(d.date) {
+        c.right(&format_date(dt, lang))?;
+    }
+    let cc = d.settings.copy_to.trim();
+    if !cc.is_empty() {
+        c.space(geo.body_pitch);
+        c.flush(&match lang {
+            Lang::Zh => format!("抄送：{}。", cc.trim_end_matches(['。', '.'])),
+            Lang::En => format!("Copy to: {}.", cc.trim_end_matches(['。', '.'])),
+        })?;
     }
     Ok(())
 }
