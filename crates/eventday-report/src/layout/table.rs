@@ -150,6 +150,11 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Whether a one-line row fits on the page (else [`row`](Self::row) starts a new page with it).
+    pub(crate) fn one_line_row_fits(&self, c: &Composer<'_, '_>) -> bool {
+        self.pitch + 2.0 * self.pad <= c.remaining() + 0.01
+    }
+
     pub(crate) fn end(&self, c: &mut Composer<'_, '_>) {
         let p = c.abs(0.0, 0.0);
         c.page.items.push((p, Item::Rule { w: c.geo.area.w, thickness: 1.0, color: BLACK }));
