@@ -127,7 +127,8 @@ fn run_case(case: &str) -> Result<(), Box<dyn std::error::Error>> {
             let path = std::env::temp_dir().join(format!("eventday-bench-{case}.pdf"));
             let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
             // The district table's pass (sums only), then the appendix's (with venues).
-            let table = (0..n).map(|i| RollupItem::District(RollupDistrict { venues: Vec::new(), ..district(i) }));
+            let table =
+                (0..n).map(|i| RollupItem::District(RollupDistrict { venues: Vec::new(), ..district(i) }));
             let out = render_rollup(
                 &header,
                 table.chain((0..n).map(|i| RollupItem::Detail(district(i)))),

@@ -133,7 +133,10 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
         assert!(!txt.contains("挽回") && !txt.contains("0.00"), "{txt}");
         // The appendix comes after the signature.
         let sig = txt.rfind("某省消委会").expect("signature");
-        assert!(txt.find("附件").is_some_and(|a| a > txt.find("接待人次前3名").unwrap_or(usize::MAX)), "{txt}");
+        assert!(
+            txt.find("附件").is_some_and(|a| a > txt.find("接待人次前3名").unwrap_or(usize::MAX)),
+            "{txt}"
+        );
         assert!(sig < txt.find("区1会场16").unwrap_or(0), "{txt}");
     } else {
         println!("pdftotext is not installed; skipping the extraction check");
@@ -146,11 +149,12 @@ fn rollup_progress_is_reported_once_per_district_in_order() {
     use eventday_report::{RollupDistrict, RollupHeader, RollupItem, render_rollup_with_progress};
     let fonts = FontSet::bundled().expect("fonts");
     let district = |i: usize| RollupDistrict { name: format!("第{i}区"), ..Default::default() };
-    let districts =
-        (1..=7).map(|i| RollupItem::District(district(i))).chain((1..=7).map(|i| RollupItem::Detail(district(i))));
+    let districts = (1..=7)
+        .map(|i| RollupItem::District(district(i)))
+        .chain((1..=7).map(|i| RollupItem::Detail(district(i))));
     let mut seen = Vec::new();
     let r = render_rollup_with_progress(
-        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3 },
+        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3, ..Default::default() },
         districts,
         &RenderOptions { deterministic: true, ..Default::default() },
         &fonts,
@@ -268,7 +272,8 @@ fn a_deterministic_rollup_is_byte_identical_and_well_formed() {
             })
         })
     };
-    let header = RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5 };
+    let header =
+        RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5, ..Default::default() };
     let opts = RenderOptions { deterministic: true, ..Default::default() };
     let (mut a, mut b) = (Vec::new(), Vec::new());
     render_rollup(&header, make(), &opts, &fonts, &mut a).expect("rollup");

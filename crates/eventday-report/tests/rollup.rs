@@ -76,7 +76,11 @@ fn header(ds: &[RollupDistrict], money: bool) -> RollupHeader {
         money_recorded: money,
         previous: Some(PreviousCampaign {
             year: 2025,
-            totals: Totals { visitors: t.visitors / 2, complaints_received: t.complaints_received * 2, ..t.clone() },
+            totals: Totals {
+                visitors: t.visitors / 2,
+                complaints_received: t.complaints_received * 2,
+                ..t.clone()
+            },
         }),
         totals: t,
         date: chrono::NaiveDate::from_ymd_opt(2026, 3, 25),
@@ -120,7 +124,12 @@ fn text(p: &Page) -> String {
 }
 
 fn cases() -> Vec<(Lang, Style)> {
-    vec![(Lang::Zh, Style::Modern), (Lang::Zh, Style::Gbt9704), (Lang::En, Style::Modern), (Lang::En, Style::Gbt9704)]
+    vec![
+        (Lang::Zh, Style::Modern),
+        (Lang::Zh, Style::Gbt9704),
+        (Lang::En, Style::Modern),
+        (Lang::En, Style::Gbt9704),
+    ]
 }
 
 #[test]
@@ -133,11 +142,17 @@ fn the_first_page_holds_the_totals_and_the_district_table_starts_before_any_venu
         assert!(first.contains(&fmt::count(h.totals.visitors)), "{case}: {first}");
         assert!(first.contains(&fmt::count(h.totals.consultations)), "{case}: {first}");
         assert!(first.contains(&fmt::count(h.totals.complaints_received)), "{case}: {first}");
-        assert!(first.contains(&fmt::money(h.totals.money_recovered_fen, lang).replace(' ', "")), "{case}: {first}");
+        assert!(
+            first.contains(&fmt::money(h.totals.money_recovered_fen, lang).replace(' ', "")),
+            "{case}: {first}"
+        );
         match lang {
             Lang::Zh => {
                 assert!(first.contains("所辖42个地区中，有40个报送"), "{case}: {first}");
-                assert!(first.contains("与2025年相比，接待群众增长100.0%，受理投诉下降50.0%"), "{case}: {first}");
+                assert!(
+                    first.contains("与2025年相比，接待群众增长100.0%，受理投诉下降50.0%"),
+                    "{case}: {first}"
+                );
                 assert!(first.contains("区（县）"), "{case}: the district table starts on page 1: {first}");
             }
             Lang::En => {
@@ -202,7 +217,10 @@ fn every_mark_is_explained_and_unrecorded_money_is_not_zero() {
                 assert!(all.contains('—') && (all.contains("“—”表示") || all.contains("“—”:")), "{case}");
             } else {
                 // Nothing recorded: no money column, no sentence, no 0.00.
-                assert!(!all.contains("挽回") && !all.contains("Recovered") && !all.contains("recovered"), "{case}");
+                assert!(
+                    !all.contains("挽回") && !all.contains("Recovered") && !all.contains("recovered"),
+                    "{case}"
+                );
                 assert!(!all.contains("0.00"), "{case}");
             }
         }

@@ -276,7 +276,11 @@ pub struct RollupCoverage {
 ///
 /// # Errors
 /// Database errors.
-pub async fn rollup_coverage(store: &Store, organization_id: i32, year: i32) -> Result<RollupCoverage, StoreError> {
+pub async fn rollup_coverage(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+) -> Result<RollupCoverage, StoreError> {
     #[derive(FromQueryResult)]
     struct Row {
         expected: i64,

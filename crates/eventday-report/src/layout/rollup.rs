@@ -15,7 +15,8 @@ use crate::fmt::{count, money};
 use crate::{Lang, ReportError, Style};
 
 /// Endings of a consumer organization's name, longest first: "江汉区消费者协会" is the 江汉区 one.
-const ORG_SUFFIXES: [&str; 6] = ["消费者权益保护委员会", "消费者权益保护协会", "消费者委员会", "消费者协会", "消委会", "消协"];
+const ORG_SUFFIXES: [&str; 6] =
+    ["消费者权益保护委员会", "消费者权益保护协会", "消费者委员会", "消费者协会", "消委会", "消协"];
 
 /// A name without its trailing qualifier in parentheses: ("合成省消费者委员会", Some("（40 区）")).
 fn split_qualifier(name: &str) -> (&str, Option<&str>) {
@@ -121,14 +122,20 @@ pub fn opening(h: &RollupHeader, lang: Lang, top_n: usize) -> Vec<String> {
     if h.campaigns == 0 {
         out.push(match lang {
             Lang::Zh => format!("{org}所辖地区尚未报送{}年“3·15”活动情况。", h.year),
-            Lang::En => format!("No district under {org} has reported on its {} “3·15” campaign yet.", h.year),
+            Lang::En => {
+                format!("No district under {org} has reported on its {} “3·15” campaign yet.", h.year)
+            }
         });
         return out;
     }
     match lang {
         Lang::Zh => {
             let who = if h.districts_expected > 0 {
-                format!("{org}所辖{}个地区中，有{}个报送了活动情况", count(h.districts_expected), count(reported))
+                format!(
+                    "{org}所辖{}个地区中，有{}个报送了活动情况",
+                    count(h.districts_expected),
+                    count(reported)
+                )
             } else {
                 format!("{org}所辖{}个地区报送了活动情况", count(reported))
             };
@@ -284,7 +291,10 @@ pub fn layout_rollup<'s>(
             (count(header.venues), t("活动会场（个）", "Venues").to_string()),
         ];
         if with_money {
-            figs.push((money(t_.money_recovered_fen, lang), t("挽回经济损失", "Money recovered").to_string()));
+            figs.push((
+                money(t_.money_recovered_fen, lang),
+                t("挽回经济损失", "Money recovered").to_string(),
+            ));
         }
         c.key_figures(&figs)?;
     }
@@ -292,16 +302,20 @@ pub fn layout_rollup<'s>(
     // The district table.
     c.heading(t("一、各地区活动情况", "1. Districts"), 1)?;
     let mut cols = vec![
-        Col { title: t("市", "City").into(), frac: 0.15, align: Align::Left },
-        Col { title: t("区（县）", "District").into(), frac: 0.15, align: Align::Left },
-        Col { title: t("会场", "Venues").into(), frac: 0.08, align: Align::Right },
+        Col { title: t("市", "City").into(), frac: 0.13, align: Align::Left },
+        Col { title: t("区（县）", "District").into(), frac: 0.12, align: Align::Left },
+        Col { title: t("会场", "Venues").into(), frac: 0.07, align: Align::Right },
         Col { title: t("接待人次", "Visitors").into(), frac: 0.13, align: Align::Right },
-        Col { title: t("咨询人次", "Advice").into(), frac: 0.12, align: Align::Right },
+        Col { title: t("咨询人次", "Advice").into(), frac: 0.13, align: Align::Right },
         Col { title: t("受理投诉", "Complaints").into(), frac: 0.13, align: Align::Right },
-        Col { title: t("调解成功", "Settled").into(), frac: 0.11, align: Align::Right },
+        Col { title: t("调解成功", "Settled").into(), frac: 0.13, align: Align::Right },
     ];
     if with_money {
-        cols.push(Col { title: t("挽回损失（万元）", "Recovered (¥)").into(), frac: 0.16, align: Align::Right });
+        cols.push(Col {
+            title: t("挽回损失（万元）", "Recovered (¥)").into(),
+            frac: 0.16,
+            align: Align::Right,
+        });
     }
     let cells = |city: String, district: String, venues: String, x: &Totals| {
         let mut r = vec![
@@ -358,8 +372,11 @@ pub fn layout_rollup<'s>(
         cur.2 = cur.2.saturating_add(d.venue_count);
         cur.3 += 1;
         // The city is named on its first row, and again at the top of a page.
-        let city_cell =
-            if new_city || !tw.one_line_row_fits(&c) { place_name(&d.parent).to_string() } else { String::new() };
+        let city_cell = if new_city || !tw.one_line_row_fits(&c) {
+            place_name(&d.parent).to_string()
+        } else {
+            String::new()
+        };
         let mut name = district_name(&d.name, &d.parent);
         if d.venues_unaccepted > 0 {
             name.push('*');
@@ -481,7 +498,8 @@ fn cells_venue(name: String, x: &Totals, with_money: bool, lang: Lang) -> Vec<St
 }
 
 fn venue_cells(v: &VenueRow, with_money: bool, lang: Lang) -> Vec<String> {
-    let main = if v.kind == VenueKind::Main && !v.name.contains("主会场") && !v.name.contains("main venue") {
+    let main = if v.kind == VenueKind::Main && !v.name.contains("主会场") && !v.name.contains("main venue")
+    {
         match lang {
             Lang::Zh => "（主会场）",
             Lang::En => " (main venue)",
@@ -543,18 +561,24 @@ fn start_appendix(
         );
     }
     if with_money {
-        notes.push(t("“—”表示该会场未记录挽回经济损失。", "“—”: the venue recorded no money recovered.").into());
+        notes.push(
+            t("“—”表示该会场未记录挽回经济损失。", "“—”: the venue recorded no money recovered.").into(),
+        );
     }
     c.note(&notes.join(if lang == Lang::Zh { "" } else { " " }))?;
     let mut cols = vec![
-        Col { title: t("地区／会场", "District / venue").into(), frac: 0.34, align: Align::Left },
+        Col { title: t("地区／会场", "District / venue").into(), frac: 0.32, align: Align::Left },
         Col { title: t("接待人次", "Visitors").into(), frac: 0.13, align: Align::Right },
-        Col { title: t("咨询人次", "Advice").into(), frac: 0.12, align: Align::Right },
+        Col { title: t("咨询人次", "Advice").into(), frac: 0.13, align: Align::Right },
         Col { title: t("受理投诉", "Complaints").into(), frac: 0.13, align: Align::Right },
-        Col { title: t("调解成功", "Settled").into(), frac: 0.12, align: Align::Right },
+        Col { title: t("调解成功", "Settled").into(), frac: 0.13, align: Align::Right },
     ];
     if with_money {
-        cols.push(Col { title: t("挽回损失（万元）", "Recovered (¥)").into(), frac: 0.16, align: Align::Right });
+        cols.push(Col {
+            title: t("挽回损失（万元）", "Recovered (¥)").into(),
+            frac: 0.16,
+            align: Align::Right,
+        });
     }
     TableWriter::start(c, cols)
 }
