@@ -335,12 +335,13 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
     let (Some(org), Some(year)) = (args.org, args.year) else {
         anyhow::bail!("--rollup needs --org ID and --year YEAR");
     };
-    // A progress bar on a terminal only; its length is the number of districts in the subtree.
+    // A progress bar on a terminal only; each district of the subtree is laid out twice (the
+    // district table, then the appendix of venues).
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let total = eventday_store::rollup::rollup_totals(store, org, year).await?.districts;
-        let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0));
+        let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0).saturating_mul(2));
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} districts {elapsed}")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} district rows {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(bar)

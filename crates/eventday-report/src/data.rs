@@ -303,7 +303,8 @@ pub struct PreviousCampaign {
     pub totals: Totals,
 }
 
-/// Header of a roll-up report (an organization with all its descendants).
+/// Header of a roll-up report (an organization with all its descendants): what the opening
+/// paragraph says, known before the first district row is laid out.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RollupHeader {
@@ -313,6 +314,24 @@ pub struct RollupHeader {
     pub year: i32,
     /// How many bars the top-N chart shows (0 = 10).
     pub top_n: usize,
+    /// Districts (organizations at the bottom of the tree) expected to report; 0 when unknown.
+    pub districts_expected: u64,
+    /// Of them, those that reported (ran a campaign in the year).
+    pub districts_reporting: u64,
+    /// Campaigns in the roll-up (one row each in the district table).
+    pub campaigns: u64,
+    /// Their venues.
+    pub venues: u64,
+    /// Venues whose day an organizer has not accepted yet (marked "*": figures may still change).
+    pub venues_unaccepted: u64,
+    /// Grand totals.
+    pub totals: Totals,
+    /// Whether anyone recorded money recovered; if not, money is left out rather than shown as 0.
+    pub money_recorded: bool,
+    /// The same organization's roll-up of the year before, when it had campaigns then.
+    pub previous: Option<PreviousCampaign>,
+    /// The date under the signature.
+    pub date: Option<NaiveDate>,
 }
 
 /// One district's campaign in a roll-up.
@@ -325,8 +344,23 @@ pub struct RollupDistrict {
     pub parent: String,
     /// District totals.
     pub totals: Totals,
-    /// Its venues.
+    /// Number of its venues (the list below is empty in the district table's pass).
+    pub venue_count: u64,
+    /// Of them, those whose day an organizer has not accepted yet.
+    pub venues_unaccepted: u64,
+    /// Its venues (appendix pass only).
     pub venues: Vec<VenueRow>,
+}
+
+/// What a roll-up is laid out from, in this order: every district with its totals (ordered by
+/// city, then district), then every district again with its venues for the appendix. Each pass
+/// streams; neither is held in memory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RollupItem {
+    /// A row of the district table (its venue list is ignored).
+    District(RollupDistrict),
+    /// A district of the per-venue appendix.
+    Detail(RollupDistrict),
 }
 
 // The domain's kinds have no default (a stored row always names one); these are the values a

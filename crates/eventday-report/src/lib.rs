@@ -86,7 +86,7 @@ pub struct RollupRendered {
     pub missing_chars: Vec<char>,
     /// Number of pages.
     pub pages: usize,
-    /// Districts read from the iterator.
+    /// Districts in the district table.
     pub districts: usize,
 }
 
@@ -129,34 +129,36 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
     Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
 }
 
-/// Renders a roll-up of many districts, streaming pages to `out`.
+/// Renders a roll-up of many districts, streaming pages to `out`: `items` are every district with its
+/// totals (the district table), then every district with its venues (the appendix), see [`RollupItem`].
 ///
 /// # Errors
 /// When writing to `out` fails.
 pub fn render_rollup<W: std::io::Write>(
     header: &RollupHeader,
-    districts: impl Iterator<Item = RollupDistrict>,
+    items: impl Iterator<Item = RollupItem>,
     opts: &RenderOptions,
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    render_rollup_with_progress(header, districts, opts, fonts, out, |_| {})
+    render_rollup_with_progress(header, items, opts, fonts, out, |_| {})
 }
 
-/// [`render_rollup`] that calls `on_district(n)` as it reads the `n`-th district (1-based), so a caller
-/// can drive a progress bar; the last call comes before the totals, the chart and the fonts are written.
+/// [`render_rollup`] that calls `on_district(n)` as it reads the `n`-th item (1-based: the district
+/// table's rows, then the appendix's districts), so a caller can drive a progress bar over twice the
+/// number of districts; the last call comes before the fonts are written.
 ///
 /// # Errors
 /// When writing to `out` fails.
 pub fn render_rollup_with_progress<W: std::io::Write>(
     header: &RollupHeader,
-    districts: impl Iterator<Item = RollupDistrict>,
+    items: impl Iterator<Item = RollupItem>,
     opts: &RenderOptions,
     fonts: &FontSet,
     out: W,
     mut on_district: impl FnMut(usize),
 ) -> Result<RollupRendered, ReportError> {
-    let counted = districts.enumerate().map(move |(i, d)| {
+    let counted = items.enumerate().map(move |(i, d)| {
         on_district(i + 1);
         d
     });

@@ -69,7 +69,7 @@ fn pdftotext_shows_venues_figures_and_headings_in_order() {
 
 #[test]
 fn a_rollup_streams_every_district_and_venue_with_totals() {
-    use eventday_report::{RollupDistrict, RollupHeader, Totals, VenueRow, render_rollup};
+    use eventday_report::{RollupDistrict, RollupHeader, RollupItem, Totals, VenueRow, render_rollup};
     let fonts = FontSet::bundled().expect("fonts");
     let districts: Vec<RollupDistrict> = (1..=4)
         .map(|i| {
@@ -83,15 +83,31 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
                 name: format!("第{i}区"),
                 parent: "某市".into(),
                 totals: Totals { visitors, ..Default::default() },
+                venue_count: 17,
                 venues,
+                ..Default::default()
             }
         })
         .collect();
-    let header = RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3 };
+    let grand = Totals { visitors: districts.iter().map(|d| d.totals.visitors).sum(), ..Default::default() };
+    let header = RollupHeader {
+        organization: "某省消委会".into(),
+        year: 2013,
+        top_n: 3,
+        campaigns: 4,
+        venues: 68,
+        totals: grand,
+        ..Default::default()
+    };
+    let items = districts
+        .iter()
+        .cloned()
+        .map(RollupItem::District)
+        .chain(districts.iter().cloned().map(RollupItem::Detail));
     let mut out = Vec::new();
     let r = render_rollup(
         &header,
-        districts.into_iter(),
+        items,
         &RenderOptions { deterministic: true, ..Default::default() },
         &fonts,
         &mut out,
@@ -113,6 +129,15 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
         // Grand total of visitors: 4 districts x (10 x (0 + 1 + ... + 16)).
         assert!(txt.contains("5,440"), "{txt}");
         assert!(txt.contains("接待人次前3名"));
+        // Nothing recorded as money: no money column, no 0.00元.
+        assert!(!txt.contains("挽回") && !txt.contains("0.00"), "{txt}");
+        // The appendix comes after the signature.
+        let sig = txt.rfind("某省消委会").expect("signature");
+        assert!(
+            txt.find("附件").is_some_and(|a| a > txt.find("接待人次前3名").unwrap_or(usize::MAX)),
+            "{txt}"
+        );
+        assert!(sig < txt.find("区1会场16").unwrap_or(0), "{txt}");
     } else {
         println!("pdftotext is not installed; skipping the extraction check");
     }
@@ -121,12 +146,15 @@ fn a_rollup_streams_every_district_and_venue_with_totals() {
 
 #[test]
 fn rollup_progress_is_reported_once_per_district_in_order() {
-    use eventday_report::{RollupDistrict, RollupHeader, render_rollup_with_progress};
+    use eventday_report::{RollupDistrict, RollupHeader, RollupItem, render_rollup_with_progress};
     let fonts = FontSet::bundled().expect("fonts");
-    let districts = (1..=7).map(|i| RollupDistrict { name: format!("第{i}区"), ..Default::default() });
+    let district = |i: usize| RollupDistrict { name: format!("第{i}区"), ..Default::default() };
+    let districts = (1..=7)
+        .map(|i| RollupItem::District(district(i)))
+        .chain((1..=7).map(|i| RollupItem::Detail(district(i))));
     let mut seen = Vec::new();
     let r = render_rollup_with_progress(
-        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3 },
+        &RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 3, ..Default::default() },
         districts,
         &RenderOptions { deterministic: true, ..Default::default() },
         &fonts,
@@ -135,7 +163,7 @@ fn rollup_progress_is_reported_once_per_district_in_order() {
     )
     .expect("rollup");
     assert_eq!(r.districts, 7);
-    assert_eq!(seen, (1..=7).collect::<Vec<_>>());
+    assert_eq!(seen, (1..=14).collect::<Vec<_>>());
 }
 
 #[test]
@@ -232,17 +260,20 @@ fn the_cross_reference_table_points_at_every_object() {
 
 #[test]
 fn a_deterministic_rollup_is_byte_identical_and_well_formed() {
-    use eventday_report::{RollupDistrict, RollupHeader, Totals, render_rollup};
+    use eventday_report::{RollupDistrict, RollupHeader, RollupItem, Totals, render_rollup};
     let fonts = FontSet::bundled().expect("fonts");
     let make = || {
-        (0..40u64).map(|i| RollupDistrict {
-            name: format!("第{i}区"),
-            parent: "某市".into(),
-            totals: Totals { visitors: i * 37 % 101, ..Default::default() },
-            venues: Vec::new(),
+        (0..40u64).map(|i| {
+            RollupItem::District(RollupDistrict {
+                name: format!("第{i}区"),
+                parent: format!("第{}市", i / 7),
+                totals: Totals { visitors: i * 37 % 101, ..Default::default() },
+                ..Default::default()
+            })
         })
     };
-    let header = RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5 };
+    let header =
+        RollupHeader { organization: "某省消委会".into(), year: 2013, top_n: 5, ..Default::default() };
     let opts = RenderOptions { deterministic: true, ..Default::default() };
     let (mut a, mut b) = (Vec::new(), Vec::new());
     render_rollup(&header, make(), &opts, &fonts, &mut a).expect("rollup");

@@ -44,6 +44,8 @@ pub struct RollupTotals {
     pub districts: i64,
     /// Their venues.
     pub venues: i64,
+    /// Venues whose day an organizer has not accepted yet (figures may still change).
+    pub venues_unaccepted: i64,
     /// Their log entries.
     pub log_entries: i64,
     /// Summed figures.
@@ -68,6 +70,8 @@ pub struct RollupDistrict {
     pub title: String,
     /// Venues.
     pub venues: i64,
+    /// Venues whose day an organizer has not accepted yet.
+    pub venues_unaccepted: i64,
     /// Log entries.
     pub log_entries: i64,
     /// Summed figures.
@@ -153,9 +157,14 @@ struct VenueRow {
 }
 
 #[derive(FromQueryResult)]
-struct Count {
+struct VenueCount {
     n: i64,
+    unaccepted: i64,
 }
+
+/// `n` (venues) and `unaccepted` (venues whose day is not accepted) over `venues`.
+const VENUE_COUNTS: &str = "CAST(COUNT(*) AS BIGINT) AS n, \
+    CAST(COALESCE(SUM(CASE WHEN day_status = 'accepted' THEN 0 ELSE 1 END), 0) AS BIGINT) AS unaccepted";
 
 #[derive(FromQueryResult)]
 struct NameRow {
@@ -243,16 +252,80 @@ async fn totals_in_chunks(
         } else {
             totals.figures += adjustment.apply(Figures::default());
         }
-        totals.venues += Count::find_by_statement(statement(
+        if let Some(c) = VenueCount::find_by_statement(statement(
             backend,
-            &format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM venues WHERE campaign_id IN ({in_chunk})"),
+            &format!("SELECT {VENUE_COUNTS} FROM venues WHERE campaign_id IN ({in_chunk})"),
             values,
         ))
         .one(db)
         .await?
-        .map_or(0, |c| c.n);
+        {
+            totals.venues += c.n;
+            totals.venues_unaccepted += c.unaccepted;
+        }
     }
     Ok(totals)
+}
+
+/// Who was expected to report and who did: the districts (organizations without children) of the
+/// subtree, and the last event day of the year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RollupCoverage {
+    /// Organizations at the bottom of the subtree (districts; the root itself when it has none).
+    pub districts_expected: i64,
+    /// Of them, those with a campaign in the year.
+    pub districts_reporting: i64,
+    /// The latest event day of the subtree's campaigns that year.
+    pub last_date: Option<NaiveDate>,
+}
+
+/// [`RollupCoverage`] of `organization_id` for `year`.
+///
+/// # Errors
+/// Database errors.
+pub async fn rollup_coverage(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+) -> Result<RollupCoverage, StoreError> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        expected: i64,
+        reporting: i64,
+    }
+    #[derive(FromQueryResult)]
+    struct Last {
+        last_date: Option<NaiveDate>,
+    }
+    let db = store.conn();
+    let backend = db.get_database_backend();
+    let row = Row::find_by_statement(statement(
+        backend,
+        &format!(
+            "{TREE} SELECT CAST(COUNT(*) AS BIGINT) AS expected, \
+               CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM campaigns c \
+                 WHERE c.organization_id = t.id AND c.year = ?) THEN 1 ELSE 0 END), 0) AS BIGINT) AS reporting \
+             FROM tree t WHERE NOT EXISTS (SELECT 1 FROM organizations o WHERE o.parent_id = t.id)"
+        ),
+        vec![organization_id.into(), year.into()],
+    ))
+    .one(db)
+    .await?;
+    let last = Last::find_by_statement(statement(
+        backend,
+        &format!(
+            "{TREE} SELECT MAX(c.date) AS last_date FROM tree t \
+             JOIN campaigns c ON c.organization_id = t.id AND c.year = ?"
+        ),
+        vec![organization_id.into(), year.into()],
+    ))
+    .one(db)
+    .await?;
+    Ok(RollupCoverage {
+        districts_expected: row.as_ref().map_or(0, |r| r.expected),
+        districts_reporting: row.as_ref().map_or(0, |r| r.reporting),
+        last_date: last.and_then(|l| l.last_date),
+    })
 }
 
 /// Campaign ids per `IN (...)` list: well under SQLite's and PostgreSQL's limits on bound values.
@@ -327,14 +400,15 @@ pub async fn rollup_districts(
     .map(|r| (r.campaign_id, r.sums))
     .collect();
     #[derive(FromQueryResult)]
-    struct VenueCount {
+    struct CampaignVenueCount {
         campaign_id: i32,
-        n: i64,
+        #[sea_orm(nested)]
+        counts: VenueCount,
     }
-    let venues: HashMap<i32, i64> = VenueCount::find_by_statement(statement(
+    let venues: HashMap<i32, VenueCount> = CampaignVenueCount::find_by_statement(statement(
         backend,
         &format!(
-            "SELECT campaign_id, CAST(COUNT(*) AS BIGINT) AS n FROM venues \
+            "SELECT campaign_id, {VENUE_COUNTS} FROM venues \
              WHERE campaign_id IN ({}) GROUP BY campaign_id",
             marks(n)
         ),
@@ -343,14 +417,16 @@ pub async fn rollup_districts(
     .all(db)
     .await?
     .into_iter()
-    .map(|r| (r.campaign_id, r.n))
+    .map(|r| (r.campaign_id, r.counts))
     .collect();
     Ok(rows
         .into_iter()
         .map(|r| {
             let s = sums.get(&r.campaign_id);
+            let v = venues.get(&r.campaign_id);
             RollupDistrict {
-                venues: venues.get(&r.campaign_id).copied().unwrap_or(0),
+                venues: v.map_or(0, |v| v.n),
+                venues_unaccepted: v.map_or(0, |v| v.unaccepted),
                 log_entries: s.map_or(0, |s| s.log_entries),
                 figures: closing
                     .get(&r.campaign_id)
@@ -438,6 +514,7 @@ pub struct RollupReader {
     page: u64,
     after: Option<i32>,
     done: bool,
+    with_venues: bool,
 }
 
 impl RollupReader {
@@ -451,7 +528,15 @@ impl RollupReader {
             page: page.clamp(1, MAX_PAGE),
             after: None,
             done: false,
+            with_venues: true,
         }
+    }
+
+    /// Reads districts with their sums only (no venue rows): the lists come back empty.
+    #[must_use]
+    pub fn without_venues(mut self) -> Self {
+        self.with_venues = false;
+        self
     }
 
     /// The next page of districts, each with its venues in order; `None` when all were read.
@@ -473,7 +558,8 @@ impl RollupReader {
         self.after = Some(last.campaign_id);
         let ids: Vec<i32> = districts.iter().map(|d| d.campaign_id).collect();
         let mut venues: HashMap<i32, Vec<RollupVenue>> = HashMap::new();
-        for v in rollup_venues(&self.store, &ids).await? {
+        let rows = if self.with_venues { rollup_venues(&self.store, &ids).await? } else { Vec::new() };
+        for v in rows {
             venues.entry(v.campaign_id).or_default().push(v);
         }
         Ok(Some(

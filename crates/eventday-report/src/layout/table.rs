@@ -179,6 +179,11 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Whether a one-line row fits on the page (else [`row`](Self::row) starts a new page with it).
+    pub(crate) fn one_line_row_fits(&self, c: &Composer<'_, '_>) -> bool {
+        self.pitch + 2.0 * self.pad <= c.remaining() + 0.01
+    }
+
     /// Closes the table (its bottom rule, and its structure element).
     pub(crate) fn end(&self, c: &mut Composer<'_, '_>) {
         self.bottom(c);

@@ -17,7 +17,7 @@ pub use fonts::FontSet;
 use fonts::{ALL_FACES, TAGS, face_index, to_unicode, widths};
 
 use crate::layout::{Face, Item, Page, Rgb, Role, TextLine};
-use crate::{Lang, RenderOptions, ReportError, RollupDistrict, RollupHeader, RollupRendered};
+use crate::{Lang, RenderOptions, ReportError, RollupHeader, RollupItem, RollupRendered};
 
 /// Document metadata.
 pub(crate) struct Meta {
@@ -691,7 +691,7 @@ pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<
 /// and the used glyphs.
 pub(crate) fn render_rollup<W: Write>(
     header: &RollupHeader,
-    districts: impl Iterator<Item = RollupDistrict>,
+    districts: impl Iterator<Item = RollupItem>,
     opts: &RenderOptions,
     fonts: &FontSet,
     out: W,
