@@ -906,6 +906,13 @@ async fn sample(
         (M::GET, "/api/v1/campaigns/{id}/summary") => {
             (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/summary")), READERS)
         }
+        (M::GET, "/api/v1/campaigns/{id}/report-settings") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report-settings")), READERS)
+        }
+        (M::PUT, "/api/v1/campaigns/{id}/report-settings") => {
+            let body = json!({"title": "2013年“3·15”活动总结", "issuer": "区消费者协会"});
+            (w.req(who, M::PUT, &format!("/api/v1/campaigns/{c}/report-settings")).json(&body), ORGANIZER_OF)
+        }
         (M::POST, "/api/v1/auth/login") => {
             let login = w.accounts.get(&who).map_or("nobody", |a| a.login.as_str());
             let body = json!({"login": login, "password": TEST_PASSWORD});

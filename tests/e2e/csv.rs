@@ -128,7 +128,7 @@ async fn a_gbk_encoded_file_with_chinese_headers_and_labels_is_imported() {
     assert_eq!((report.created, report.errors.len()), (2, 0), "{report:?}");
     let out = String::from_utf8(csv_io::export(&db.store, id, Kind::Units, Lang::En).await.expect("export"))
         .expect("UTF-8");
-    assert!(out.contains("区市场监督管理局,agency,027-1,true"), "{out}");
+    assert!(out.contains("区市场监督管理局,,agency,027-1,true"), "{out}");
     db.cleanup().await;
 }
 

@@ -49,6 +49,7 @@ fn district(i: usize) -> RollupDistrict {
                 money_recovered_fen: next(2_000_000) as i64,
                 log_entries: 1 + next(5),
                 accepted: next(10) != 0,
+                money_recorded: true,
             };
             totals.visitors += v.visitors;
             totals.consultations += v.consultations;

@@ -49,16 +49,16 @@ async fn an_organizer_adds_changes_and_deletes_a_venue_on_the_venues_page() {
     let page = app.url(&format!("/campaigns/{}/venues", f.campaign));
     b.goto(&page).await;
 
-    // Without a width: refused beside the field, in words, and nothing is stored.
+    // Without a name: refused beside the field, in words, and nothing is stored.
     b.click("button[data-add=venues]").await;
-    set(&b, "#ed-venues-name", "滨江分会场").await;
-    set(&b, "#ed-venues-width_m", "").await;
+    set(&b, "#ed-venues-name", "").await;
     b.click("#editor-venues button[type=submit]").await;
-    b.wait_text("#ed-venues-width_m-err", "必填").await;
+    b.wait_text("#ed-venues-name-err", "不能为空").await;
     let form_msg = b.text("#editor-venues [data-msg]").await;
     assert!(!form_msg.contains("invalid type") && !form_msg.contains("f64"), "plain words: {form_msg}");
     assert_eq!(venues_named(&app, f.campaign).await.len(), 1, "nothing stored");
 
+    set(&b, "#ed-venues-name", "滨江分会场").await;
     set(&b, "#ed-venues-width_m", "12").await;
     set(&b, "#ed-venues-depth_m", "8").await;
     set(&b, "#ed-venues-lead_name", "李娜").await;

@@ -145,7 +145,7 @@ async fn org_named(
     if let Some(o) = organization::Entity::find().filter(organization::Column::Name.eq(name)).one(tx).await? {
         return Ok(Ok(o.id));
     }
-    let input = OrganizationInput { name: name.to_owned(), parent_id: parent };
+    let input = OrganizationInput { name: name.to_owned(), name_en: None, parent_id: parent };
     match organizations::insert(tx, actor, 0, &input).await {
         Ok(o) => {
             report.created += 1;

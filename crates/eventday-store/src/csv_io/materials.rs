@@ -33,6 +33,8 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, MaterialRow)>) -> 
         }
         let input = MaterialInput {
             name: row.name,
+            // The materials file has no English name: the stored one stays.
+            name_en: old.and_then(|m| m.name_en.clone()),
             unit_label: row.unit_label,
             planned: row.planned,
             stock: row.stock,

@@ -241,7 +241,7 @@ pub async fn organization_named(
     match organization::Entity::find().filter(organization::Column::Name.eq(name.trim())).one(tx).await? {
         Some(o) => Ok(o),
         None => {
-            let input = OrganizationInput { name: name.to_owned(), parent_id: parent };
+            let input = OrganizationInput { name: name.to_owned(), name_en: None, parent_id: parent };
             organizations::insert(tx, actor, 0, &input).await
         }
     }
