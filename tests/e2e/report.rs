@@ -153,8 +153,9 @@ async fn report_settings_default_save_with_audit_refuse_bad_fields_and_reach_the
         .expect("query")
         .expect("campaign")
         .organization_id;
-    let viewer =
-        client_with_token(&user_with_token(&app.db.store, "report-viewer", Role::Viewer, Some(org), vec![]).await);
+    let viewer = client_with_token(
+        &user_with_token(&app.db.store, "report-viewer", Role::Viewer, Some(org), vec![]).await,
+    );
     assert_eq!(viewer.get(app.url(&path)).send().await.expect("get").status().as_u16(), 200);
     assert_eq!(viewer.put(app.url(&path)).json(&want).send().await.expect("put").status().as_u16(), 403);
 

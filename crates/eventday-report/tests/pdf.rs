@@ -41,15 +41,14 @@ fn pdftotext_shows_venues_figures_and_headings_in_order() {
     let mut at = 0;
     let mut expect = vec![
         "xx区消费者协会2013年“3·15”活动总结".to_string(),
-        "一、突出服务企业".into(),
-        "二、突出和谐消费".into(),
-        "活动组织情况".into(),
+        "一、精心组织，周密部署".into(),
+        "二、突出重点".into(),
         "五芳斋食品有限公司".into(),
-        "活动成效".into(),
+        "三、活动组织情况".into(),
     ];
     expect.extend(d.venues.iter().map(|v| v.name.clone()));
     expect.push(eventday_report::fmt::count(d.totals.visitors));
-    expect.extend(["与往年比较".into(), "创历史新高".into(), "下一步工作".into()]);
+    expect.extend(["与往年比较".into(), "下一步工作".into()]);
     for e in expect {
         let e = e.replace(' ', "");
         match txt[at..].find(&e) {
@@ -185,12 +184,9 @@ fn english_narrative_extracts_as_english_text() {
     };
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let txt = squeeze(&String::from_utf8_lossy(&o.stdout));
-    for want in [
-        "1. Serving local businesses",
-        "Consumption grows only when consumers feel safe.",
-        "Most complaints were settled within the hour;",
-        "xx District Consumers' Association",
-    ] {
+    for want in
+        ["1. Organization and preparation", "Serving enterprises", "xx District Consumers' Association"]
+    {
         assert!(txt.contains(&squeeze(want)), "{want} not in:\n{txt}");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -347,7 +347,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Today is not the campaign day; entries are stamped on the campaign day.",
     ),
     // The lead's phone: checks before queueing, queue states, corrections, the day's state.
-    ("required", "必填", "required"),
     ("v_required", "必填", "Required"),
     ("v_whole", "请填写 0 到 {max} 之间的整数", "Enter a whole number from 0 to {max}"),
     ("v_settled", "不能超过受理投诉数", "Must not exceed the complaints received"),
