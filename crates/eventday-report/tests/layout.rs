@@ -449,7 +449,7 @@ fn complaint_figures_agree_in_every_section() {
             let said = numbers_after(&text, "受理投诉");
             assert!(!said.is_empty(), "{name}: no complaint figure");
             assert!(said.iter().all(|n| *n == complaints), "{name}: complaints stated as {said:?}");
-            assert!(text.contains(&format!("其中17件登记为消费纠纷案件")), "{name}: cases not stated");
+            assert!(text.contains("其中17件登记为消费纠纷案件"), "{name}: cases not stated");
             // The case rows add up to the cases stated: 11 + 2 + 2 + 1 + 1 (not yet taken up).
             assert!(
                 text.contains("调解成功11件，正在调解2件，转有关部门处理2件，终结1件，待处理1件"),

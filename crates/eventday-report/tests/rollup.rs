@@ -100,7 +100,6 @@ fn layout(money: bool, lang: Lang, style: Style) -> (RollupHeader, Vec<Page>) {
         Ok(())
     };
     let (n, _, districts) = layout_rollup(&h, items, lang, style, fonts(), &mut sink).expect("layout");
-    drop(sink);
     assert_eq!((n, districts), (pages.len(), 40));
     (h, pages)
 }
@@ -260,7 +259,6 @@ fn a_district_without_venues_and_an_empty_roll_up_lay_out() {
     };
     let (_, _, n) =
         layout_rollup(&h, std::iter::empty(), Lang::Zh, Style::Gbt9704, fonts(), &mut sink).expect("layout");
-    drop(sink);
     assert_eq!(n, 0);
     let all: String = pages.iter().map(text).collect();
     assert!(all.contains("尚未报送2026年") && all.contains("暂无数据"), "{all}");
