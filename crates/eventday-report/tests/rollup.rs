@@ -149,7 +149,7 @@ fn the_first_page_holds_the_totals_and_the_district_table_starts_before_any_venu
             Lang::Zh => {
                 assert!(first.contains("所辖42个地区中，有40个报送"), "{case}: {first}");
                 assert!(
-                    first.contains("与2025年相比，接待群众增长100.0%，受理投诉下降50.0%"),
+                    first.contains("与2025年相比，接待群众人次增长100.0%，受理投诉件数下降50.0%"),
                     "{case}: {first}"
                 );
                 assert!(first.contains("区（县）"), "{case}: the district table starts on page 1: {first}");

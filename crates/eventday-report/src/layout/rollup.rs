@@ -58,6 +58,32 @@ pub fn district_name(name: &str, parent: &str) -> String {
     }
 }
 
+/// Visitors and complaints received against the year before, one phrase each (none where the
+/// year before has no figure to compare with).
+fn year_over_year(now: &Totals, before: &Totals, lang: Lang) -> Vec<String> {
+    let figs = [
+        (if lang == Lang::Zh { "接待群众人次" } else { "visitors" }, now.visitors, before.visitors),
+        (
+            if lang == Lang::Zh { "受理投诉件数" } else { "complaints" },
+            now.complaints_received,
+            before.complaints_received,
+        ),
+    ];
+    figs.into_iter()
+        .filter_map(|(label, now, before)| {
+            let x = percent(now, before)?;
+            Some(match lang {
+                Lang::Zh if x.abs() < 0.05 => format!("{label}与上年持平"),
+                Lang::Zh if x > 0.0 => format!("{label}增长{x:.1}%"),
+                Lang::Zh => format!("{label}下降{:.1}%", -x),
+                Lang::En if x.abs() < 0.05 => format!("{label} held level"),
+                Lang::En if x > 0.0 => format!("{label} rose {x:.1}%"),
+                Lang::En => format!("{label} fell {:.1}%", -x),
+            })
+        })
+        .collect()
+}
+
 /// The roll-up title on one line (document metadata).
 #[must_use]
 pub fn rollup_title(h: &RollupHeader, lang: Lang) -> String {
@@ -154,19 +180,7 @@ pub fn opening(h: &RollupHeader, lang: Lang, top_n: usize) -> Vec<String> {
                 count(t.complaints_settled),
             );
             if let Some(prev) = &h.previous {
-                let mut parts = Vec::new();
-                let figs = [
-                    ("接待群众", t.visitors, prev.totals.visitors),
-                    ("受理投诉", t.complaints_received, prev.totals.complaints_received),
-                ];
-                for (label, now, before) in figs {
-                    match percent(now, before) {
-                        Some(x) if x.abs() < 0.05 => parts.push(format!("{label}人数与上年持平")),
-                        Some(x) if x > 0.0 => parts.push(format!("{label}增长{x:.1}%")),
-                        Some(x) => parts.push(format!("{label}下降{:.1}%", -x)),
-                        None => {}
-                    }
-                }
+                let parts = year_over_year(t, &prev.totals, lang);
                 if !parts.is_empty() {
                     p.push_str(&format!("与{}年相比，{}。", prev.year, parts.join("，")));
                 }
@@ -205,19 +219,7 @@ pub fn opening(h: &RollupHeader, lang: Lang, top_n: usize) -> Vec<String> {
                 count(t.complaints_settled),
             );
             if let Some(prev) = &h.previous {
-                let mut parts = Vec::new();
-                let figs = [
-                    ("visitors", t.visitors, prev.totals.visitors),
-                    ("complaints", t.complaints_received, prev.totals.complaints_received),
-                ];
-                for (label, now, before) in figs {
-                    match percent(now, before) {
-                        Some(x) if x.abs() < 0.05 => parts.push(format!("{label} held level")),
-                        Some(x) if x > 0.0 => parts.push(format!("{label} rose {x:.1}%")),
-                        Some(x) => parts.push(format!("{label} fell {:.1}%", -x)),
-                        None => {}
-                    }
-                }
+                let parts = year_over_year(t, &prev.totals, lang);
                 if !parts.is_empty() {
                     p.push_str(&format!(" Compared with {}, {}.", prev.year, parts.join(" and ")));
                 }
