@@ -326,3 +326,54 @@ async fn a_correction_posted_to_the_api_is_documented_idempotent_and_replaces_th
     assert!(post_doc.contains("corrects") && post_doc.contains("423"), "{post_doc}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_booth_tally_replaces_only_the_booth_entries_that_count_not_the_corrected_ones() {
+    let d = day().await;
+    let b = eventday_store::entities::booth::Entity::find()
+        .filter(eventday_store::entities::booth::Column::VenueId.eq(d.venue))
+        .one(d.db.store.conn())
+        .await
+        .expect("q")
+        .expect("the demo's main venue has booths");
+    let venue_visitors = |s: &queries::CampaignSummary| {
+        s.totals.per_venue.iter().find(|v| v.venue_id == i64::from(d.venue)).expect("venue").figures.visitors
+    };
+    // 500 typed at the booth, corrected to 50.
+    let typo = id_of(&send(&d, d.venue, json!({"visitors": 500, "booth_id": b.id})).await);
+    send(&d, d.venue, json!({"visitors": 50, "booth_id": b.id, "corrects": typo, "reason": "多打了一个 0"}))
+        .await
+        .expect("corrected");
+    let before = queries::campaign_summary(&d.db.store, d.campaign).await.expect("summary");
+    // What the booth's counted entries hold, summed afresh from the log.
+    let page = store_log::list(
+        &d.db.store,
+        LogFilter { campaign_id: Some(d.campaign), limit: 500, ..LogFilter::default() },
+    )
+    .await
+    .expect("log");
+    let booth_logged: i64 = page
+        .entries
+        .iter()
+        .filter(|e| e.booth_id == Some(b.id) && e.superseded_by.is_none() && !e.void)
+        .map(|e| e.visitors)
+        .sum();
+    assert!(booth_logged >= 50, "the correction counts at the booth: {booth_logged}");
+
+    let tally: eventday_domain::inputs::TallyInput = serde_json::from_value(json!({
+        "booth_id": b.id,
+        "figures": {"visitors": 70, "consultations": 0, "complaints_received": 0, "complaints_settled": 0,
+                    "money_recovered_fen": 0}
+    }))
+    .expect("a tally");
+    let tx = sea_orm::TransactionTrait::begin(d.db.store.conn()).await.expect("tx");
+    eventday_store::planning::tallies::insert(&tx, None, d.venue, &tally).await.expect("tally stored");
+    tx.commit().await.expect("commit");
+
+    let after = queries::campaign_summary(&d.db.store, d.campaign).await.expect("summary");
+    assert_eq!(
+        venue_visitors(&after),
+        venue_visitors(&before) - booth_logged + 70,
+        "the tally replaces the booth's counted figures; the replaced 500 is not subtracted again"
+    );
+}

@@ -5,7 +5,7 @@
 
 use crate::error::StoreError;
 use crate::sql::statement;
-use crate::sums::{FIGURE_COLUMNS, saturating_sums};
+use crate::sums::{FIGURE_COLUMNS, counted_sql, saturating_sums};
 use eventday_domain::totals::{ClosingAdjustment, Figures};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::HashMap;
@@ -119,9 +119,16 @@ pub async fn adjustments(
             &whole,
         )
         .await?;
+        // The booth figures a booth tally replaces: only entries that count (not replaced by a
+        // correction, not voids), as everywhere else.
+        let booth_sql = format!(
+            "SELECT e.venue_id AS venue_id, {{}} FROM log_entries e WHERE e.booth_id IN ({{}}) AND {} \
+             GROUP BY e.venue_id",
+            counted_sql(backend, "e.")
+        );
         let booth_logged = sums(
             db,
-            "SELECT e.venue_id AS venue_id, {} FROM log_entries e WHERE e.booth_id IN ({}) GROUP BY e.venue_id",
+            &booth_sql,
             "e.",
             &booths,
         )
