@@ -87,6 +87,10 @@ const FIELD_MESSAGES_ZH = [
   [/^an entry cannot correct itself$/, () => '记录不能更正自己'],
   [/^a void carries no (figures|materials)$/, () => '作废记录不填数字和物资'],
   [/^only a correction \(with corrects\)/, () => '只有更正记录才填写此项'],
+  [/^venue \d+ has no booth \d+$/, () => '这个展位不在所选会场'],
+  [/^this booth already has a closing tally/, () => '这个展位已经有收尾统计，请修改原有的一条'],
+  [/^this venue already has a closing tally/, () => '这个会场已经有收尾统计，请修改原有的一条'],
+  [/^give both width and depth, or neither/, () => '长和宽要么都填，要么都不填（尚无平面图）'],
 ];
 
 // What the JSON reader says of a value of the wrong type, in plain words (both languages).

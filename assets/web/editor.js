@@ -26,6 +26,18 @@ for (const form of document.querySelectorAll('form.editor')) {
 
 const inputs = (ed, f) => ed.form.querySelectorAll(`[name="${f.name}"]`);
 
+// A field named `figures.visitors` is the `visitors` of the body's `figures` object.
+function getPath(obj, name) {
+  return name.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+function setPath(obj, name, v) {
+  const keys = name.split('.');
+  const last = keys.pop();
+  let o = obj;
+  for (const k of keys) o = (o[k] ??= {});
+  o[last] = v;
+}
+
 function setValue(ed, f, v) {
   if (f.kind === 'keep') return;
   if (f.kind === 'checks') {
@@ -41,7 +53,7 @@ function setValue(ed, f, v) {
 }
 
 function getValue(ed, f, row) {
-  if (f.kind === 'keep') return row ? (row[f.name] ?? null) : undefined;
+  if (f.kind === 'keep') return row ? (getPath(row, f.name) ?? null) : undefined;
   if (f.kind === 'checks') return [...inputs(ed, f)].filter((cb) => cb.checked).map((cb) => Number(cb.value));
   const el = inputs(ed, f)[0];
   if (f.kind === 'checkbox') return el.checked;
@@ -49,6 +61,8 @@ function getValue(ed, f, row) {
   switch (f.kind) {
     case 'select': return raw === '' ? null : Number(raw);
     case 'select_opt': return raw === '' ? null : Number(raw);
+    case 'path': return raw === '' ? null : Number(raw);
+    case 'count': return raw === '' ? 0 : (Number.isInteger(Number(raw)) ? Number(raw) : raw);
     case 'select_text': return raw === '' ? null : raw;
     case 'text_opt': return raw === '' ? null : raw;
     case 'number_opt': return raw === '' ? null : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
@@ -72,9 +86,12 @@ function showErrors(form, error) {
   const unplaced = [];
   for (const [name, raw] of Object.entries(error?.fields || {})) {
     const text = fieldMessage(raw);
-    const base = name.split('.')[0];
-    const p = form.querySelector(`.field-error[data-for="${base}"]`);
+    // The complaint names the field as the form does, or its first part, or its last part
+    // (`visitors` for the form's `figures.visitors`).
+    const p = [name, name.split('.')[0]].map((n) => form.querySelector(`.field-error[data-for="${n}"]`)).find(Boolean)
+      || form.querySelector(`.field-error[data-for$=".${name.split('.').pop()}"]`);
     if (!p) { unplaced.push(`${name}: ${text}`); continue; }
+    const base = p.dataset.for;
     p.textContent = p.textContent ? `${p.textContent}; ${text}` : text;
     for (const el of form.querySelectorAll(`[name="${base}"]`)) {
       el.setAttribute('aria-invalid', 'true');
@@ -90,7 +107,11 @@ function open(ed, id, opener) {
   ed.editing = id;
   ed.opener = opener;
   clearErrors(ed);
-  for (const f of ed.fields) setValue(ed, f, row ? row[f.name] : f.default);
+  for (const f of ed.fields) {
+    setValue(ed, f, row ? getPath(row, f.name) : f.default);
+    // A field naming the list a row was created under is fixed once the row exists.
+    if (f.kind === 'path') for (const el of inputs(ed, f)) el.disabled = !!row;
+  }
   const h = ed.form.querySelector('h2');
   h.textContent = row ? h.dataset.editTitle : h.dataset.addTitle;
   ed.form.hidden = false;
@@ -109,15 +130,27 @@ async function save(ed) {
   clearErrors(ed);
   const row = ed.editing == null ? null : ed.rows[ed.editing];
   const body = {};
+  const path = {};
   for (const f of ed.fields) {
     const v = getValue(ed, f, row);
-    if (v !== undefined) body[f.name] = v;
+    if (f.kind === 'path') path[f.name] = v;
+    else if (v !== undefined) setPath(body, f.name, v);
   }
+  // The create URL may name a field (`/api/v1/venues/{venue_id}/tallies`): it must be chosen.
+  const missing = ed.fields.find((f) => f.kind === 'path' && !row && path[f.name] == null);
+  if (missing) {
+    const p = ed.form.querySelector(`.field-error[data-for="${missing.name}"]`);
+    if (p) p.textContent = t('required');
+    inputs(ed, missing)[0]?.focus();
+    say(ed.form.querySelector('[data-msg]'), `${t('save_failed')}: ${t('fix_fields')}`, 'error');
+    return;
+  }
+  const create = ed.form.dataset.create.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(path[k] ?? ''));
   const button = ed.form.querySelector('button[type=submit]');
   button.disabled = true;
   const r = row
     ? await api('PUT', ed.form.dataset.item.replace('{id}', ed.editing), body)
-    : await api('POST', ed.form.dataset.create, body);
+    : await api('POST', create, body);
   button.disabled = false;
   if (r.ok) {
     sessionStorage.setItem(NOTE, t('saved'));

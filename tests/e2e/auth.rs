@@ -755,6 +755,7 @@ const CRUD: &[(&str, &str, Expect, Writers)] = &[
     ("/api/v1/campaigns/{id}/officials", "/api/v1/officials/{id}", READERS, Writers::Plan),
     ("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}", READERS, Writers::Log),
     ("/api/v1/campaigns/{id}/narrative", "/api/v1/narrative/{id}", READERS, Writers::Plan),
+    ("/api/v1/venues/{id}/tallies", "/api/v1/tallies/{id}", READERS, Writers::Log),
 ];
 
 impl World {
@@ -831,6 +832,21 @@ impl World {
                 format!("/api/v1/campaigns/{c}/narrative"),
                 json!({"lang": "zh", "key": format!("k{n}"), "heading": "工作开展情况"}),
             ),
+            "/api/v1/venues/{id}/tallies" => {
+                // A booth of its own at venue A (not placed), so tallies never collide.
+                let b = self
+                    .setup(
+                        reqwest::Method::POST,
+                        &format!("/api/v1/venues/{va}/booths"),
+                        &json!({"topic": format!("咨询台{n}"), "kind": "consultation"}),
+                    )
+                    .await;
+                (
+                    format!("/api/v1/venues/{va}/tallies"),
+                    json!({"booth_id": b["id"], "figures": {"visitors": 12, "consultations": 3,
+                        "complaints_received": 1, "complaints_settled": 1, "money_recovered_fen": 0}}),
+                )
+            }
             other => panic!("no CRUD input for {other}"),
         }
     }

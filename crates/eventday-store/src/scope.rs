@@ -253,6 +253,8 @@ pub enum Entity {
     Dispute,
     /// `narrative_sections`
     Narrative,
+    /// `closing_tallies`
+    Tally,
     /// `log_entries` (text ids)
     LogEntry,
     /// `log_photos`
@@ -393,6 +395,10 @@ pub async fn locate(
         }
         Entity::Dispute => {
             let v = dispute::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::Tally => {
+            let v = closing_tally::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
             at_venue(db, v).await
         }
         Entity::Invitation => {

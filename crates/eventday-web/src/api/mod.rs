@@ -35,7 +35,7 @@ macro_rules! crud_routes {
 
 use Entity::{
     Activity, Booth, Campaign, Dispute, LogEntry, Material, Media, Narrative, Official, Organization,
-    Participation, Photo, Venue,
+    Participation, Photo, Tally, Venue,
 };
 use Target::{Body, Path};
 
@@ -109,6 +109,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     // Disputes are received at a venue: its leads record and follow them up.
     crud_routes!(v, disputes, list: Read(CAMPAIGN), Log(&[Path(Campaign, "id"), Body(Venue, "venue_id")]);
         item: Read(&[Path(Dispute, "id")]), Log(&[Path(Dispute, "id"), Body(Venue, "venue_id")]));
+    // Closing tallies are counted at the venue: its leads record them, like the log.
+    crud_routes!(v, tallies, list: Read(VENUE), Log(VENUE);
+        item: Read(&[Path(Tally, "id")]), Log(&[Path(Tally, "id")]));
     crud_routes!(v, narrative, list: Read(CAMPAIGN), Plan(CAMPAIGN);
         item: Read(&[Path(Narrative, "id")]), Plan(&[Path(Narrative, "id")]));
     v

@@ -204,6 +204,14 @@ child_resource!(
     "/api/v1/disputes/{id}"
 );
 child_resource!(
+    tallies,
+    TallyInput,
+    closing_tally::Model,
+    "closing tallies",
+    "/api/v1/venues/{id}/tallies",
+    "/api/v1/tallies/{id}"
+);
+child_resource!(
     narrative,
     NarrativeInput,
     narrative_section::Model,

@@ -11,6 +11,7 @@ pub mod i18n;
 mod lead;
 mod organizer;
 mod planner;
+mod tallies;
 
 use crate::auth::{Caller, Credential, Entity, RouteSpec, Rule, Target, route};
 use crate::{AppError, AppState};
@@ -71,6 +72,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/media", Rule::Read(CAMPAIGN), organizer::media),
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
+        page("/campaigns/{id}/tallies", Rule::Read(CAMPAIGN), tallies::tallies),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
         // Invitations are made by those who plan the campaign.
         page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
@@ -130,7 +132,7 @@ fn sv<T: serde::Serialize>(v: T) -> Value {
 fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
     let organizer =
         viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
-    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report", "invitations"]
+    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "tallies", "report", "invitations"]
         .into_iter()
         .filter(|k| organizer || *k != "invitations")
         .map(|k| {

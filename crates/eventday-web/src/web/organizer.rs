@@ -20,7 +20,7 @@ use std::collections::HashMap;
 type Page = Result<Html<String>, PageError>;
 
 /// The layout context of a page inside a campaign.
-async fn in_campaign(
+pub(super) async fn in_campaign(
     s: &AppState,
     viewer: &Viewer,
     id: i32,
@@ -47,6 +47,7 @@ fn leak_nav(active: &str) -> &'static str {
         "media" => "nav_media",
         "officials" => "nav_officials",
         "disputes" => "nav_disputes",
+        "tallies" => "nav_tallies",
         "report" => "nav_report",
         "invitations" => "nav_invitations",
         _ => "nav_dashboard",
@@ -56,9 +57,11 @@ fn leak_nav(active: &str) -> &'static str {
 /// One input of an add/edit form (rendered by `editor.html`, read by `assets/web/editor.js`).
 /// Kinds: `text`, `text_opt` (empty is null), `textarea`, `number_opt`, `money` (yuan shown,
 /// fen sent), `date`, `select` (an id), `select_opt` (an id or nothing), `select_text` (a word),
-/// `checkbox`, `checks` (a list of ids) and `keep` (not shown; sent back as the row had it).
+/// `checkbox`, `checks` (a list of ids), `keep` (not shown; sent back as the row had it), `count`
+/// (a whole number, empty is 0) and `path` (an id chosen for the create URL's `{name}`, not sent).
+/// A dotted name (`figures.visitors`) is a field of a nested object of the body.
 #[derive(Serialize)]
-struct Field {
+pub(super) struct Field {
     name: &'static str,
     label: &'static str,
     kind: &'static str,
@@ -67,7 +70,7 @@ struct Field {
     default: serde_json::Value,
 }
 
-fn field(lang: Lang, name: &'static str, label: &'static str, kind: &'static str, required: bool) -> Field {
+pub(super) fn field(lang: Lang, name: &'static str, label: &'static str, kind: &'static str, required: bool) -> Field {
     Field {
         name,
         label: lang.t(label),
@@ -79,12 +82,12 @@ fn field(lang: Lang, name: &'static str, label: &'static str, kind: &'static str
 }
 
 impl Field {
-    fn options(mut self, options: Vec<(String, String)>) -> Self {
+    pub(super) fn options(mut self, options: Vec<(String, String)>) -> Self {
         self.options = options;
         self
     }
 
-    fn default(mut self, v: serde_json::Value) -> Self {
+    pub(super) fn default(mut self, v: serde_json::Value) -> Self {
         self.default = v;
         self
     }
@@ -92,7 +95,7 @@ impl Field {
 
 /// An add/edit form over a table: its key, where new rows go (`create`) and where one row is
 /// (`item`, with `{id}`), its fields and the rows as the API has them (by id).
-fn editor(
+pub(super) fn editor(
     key: &str,
     add_label: &str,
     create: String,
@@ -104,7 +107,7 @@ fn editor(
 }
 
 /// Rows keyed by id, as JSON, for the editor.
-fn by_id<T: Serialize>(items: &[T], id: impl Fn(&T) -> i32) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn by_id<T: Serialize>(items: &[T], id: impl Fn(&T) -> i32) -> serde_json::Map<String, serde_json::Value> {
     items.iter().map(|i| (id(i).to_string(), serde_json::to_value(i).unwrap_or_default())).collect()
 }
 
@@ -115,7 +118,7 @@ fn unit_options(names: &HashMap<i32, String>) -> Vec<(String, String)> {
     v
 }
 
-fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
+pub(super) fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
     venues.iter().map(|v| (v.id.to_string(), v.name.clone())).collect()
 }
 
@@ -131,11 +134,11 @@ fn vocab_options<T: Copy>(
 
 /// Whether the viewer plans (organizers) or at least logs (organizers and leads): the pages
 /// offer editing only to them (the API decides row by row).
-fn may_plan(viewer: &Viewer) -> bool {
+pub(super) fn may_plan(viewer: &Viewer) -> bool {
     viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer)
 }
 
-fn may_log(viewer: &Viewer) -> bool {
+pub(super) fn may_log(viewer: &Viewer) -> bool {
     viewer.caller.as_ref().is_some_and(|c| c.principal.role != eventday_domain::Role::Viewer)
 }
 

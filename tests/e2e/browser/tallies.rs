@@ -1,0 +1,96 @@
+//! Closing tallies on their page: added, refused in words, changed and deleted, and the
+//! campaign's totals following each step.
+
+use super::driver::{Browser, programs};
+use super::{ONE_AT_A_TIME, fixture, screenshots, sign_in};
+use crate::helpers::spawn_app;
+use serde_json::json;
+
+/// The venue's visitors in the campaign summary.
+async fn visitors(app: &crate::helpers::TestApp, campaign: i64, venue: i64) -> i64 {
+    let (_, s) = app.get_json(&format!("/api/v1/campaigns/{campaign}/summary")).await;
+    s["totals"]["per_venue"]
+        .as_array()
+        .and_then(|vs| vs.iter().find(|v| v["venue_id"] == json!(venue)))
+        .and_then(|v| v["figures"]["visitors"].as_i64())
+        .expect("the venue's visitors")
+}
+
+async fn set(b: &Browser, css: &str, value: &str) {
+    b.find(css).await;
+    b.js(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change', {bubbles: true})); return true",
+        vec![json!(css), json!(value)],
+    )
+    .await;
+}
+
+/// Waits until the element's text holds `want`.
+async fn wait_contains(b: &Browser, css: &str, want: &str) {
+    let script = format!(
+        "const e = document.querySelector({css:?}); return !!e && e.textContent.includes({want:?})"
+    );
+    b.wait_for(&script, &format!("{css} to hold {want:?}")).await;
+}
+
+#[tokio::test]
+async fn an_organizer_records_changes_and_deletes_a_booth_tally_on_the_tallies_page() {
+    let Some((chromium, chromedriver)) = programs("tallies_page") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    assert_eq!(visitors(&app, f.campaign, f.venue).await, 0, "nothing logged yet");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/tallies", f.campaign))).await;
+    assert!(b.text("#rows-table").await.contains("还没有收尾统计"));
+
+    // No venue chosen: said beside the field, nothing sent.
+    b.click("button[data-add=tallies]").await;
+    b.click("#editor-tallies button[type=submit]").await;
+    b.wait_text("#ed-tallies-venue_id-err", "必填").await;
+
+    set(&b, "#ed-tallies-venue_id", &f.venue.to_string()).await;
+    set(&b, "#ed-tallies-booth_id", &f.booth_a.to_string()).await;
+    set(&b, "[id='ed-tallies-figures.visitors']", "30").await;
+    set(&b, "[id='ed-tallies-figures.consultations']", "4").await;
+    b.click("#editor-tallies button[type=submit]").await;
+    wait_contains(&b, "#rows-table", "烟草识别专题咨询").await;
+    assert!(b.text("#rows-table").await.contains("30"));
+    assert_eq!(visitors(&app, f.campaign, f.venue).await, 30, "the booth's tally counts");
+    screenshots(&b, "tallies", 1280, false).await;
+
+    // A second tally of the same booth: refused in words of the page's language.
+    b.click("button[data-add=tallies]").await;
+    set(&b, "#ed-tallies-venue_id", &f.venue.to_string()).await;
+    set(&b, "#ed-tallies-booth_id", &f.booth_a.to_string()).await;
+    set(&b, "[id='ed-tallies-figures.visitors']", "5").await;
+    b.click("#editor-tallies button[type=submit]").await;
+    wait_contains(&b, "#editor-tallies", "这个展位已经有收尾统计").await;
+    let shown = b.text("#editor-tallies").await;
+    assert!(!shown.contains("already has"), "no English on a Chinese page: {shown}");
+    assert_eq!(visitors(&app, f.campaign, f.venue).await, 30, "nothing stored");
+
+    // Changed: the form opens with the row's figures, the venue fixed.
+    b.goto(&app.url(&format!("/campaigns/{}/tallies", f.campaign))).await;
+    b.click("button[data-editor=tallies][data-edit]").await;
+    let shown: serde_json::Value = b
+        .js(
+            "return [document.querySelector(\"[id='ed-tallies-figures.visitors']\").value, document.querySelector('#ed-tallies-venue_id').disabled]",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!(["30", true]));
+    set(&b, "[id='ed-tallies-figures.visitors']", "42").await;
+    b.click("#editor-tallies button[type=submit]").await;
+    wait_contains(&b, "#rows-table", "42").await;
+    assert_eq!(visitors(&app, f.campaign, f.venue).await, 42);
+
+    // Deleted: the totals go back to the log's.
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click("button[data-editor=tallies][data-delete]").await;
+    wait_contains(&b, "#rows-table", "还没有收尾统计").await;
+    assert_eq!(visitors(&app, f.campaign, f.venue).await, 0);
+    b.quit().await;
+    app.stop().await;
+}
