@@ -133,7 +133,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("nav_disputes", "投诉纠纷", "Disputes"),
     ("nav_tallies", "收尾统计", "Closing tallies"),
     ("whole_venue", "整个会场", "Whole venue"),
-    ("booth_n", "{n}号展位", "Booth {n}"),
     ("add_tally", "添加收尾统计", "Add a closing tally"),
     ("tally_scope", "统计范围", "Counted for"),
     ("no_tallies", "还没有收尾统计：总数按现场记录计算。", "No closing tallies yet: the totals come from the day's log."),
