@@ -64,7 +64,7 @@ function overlaps(r1, r2) {
 function problemOf(r, self) {
   if (!fitsInside(r)) return t('outside');
   for (const [other, o] of booths) {
-    if (other !== self && overlaps(r, o.cur)) return fill(t('overlaps_n'), numberOf(other));
+    if (other !== self && o.cur.placed !== false && overlaps(r, o.cur)) return fill(t('overlaps_n'), numberOf(other));
   }
   return '';
 }
@@ -104,6 +104,8 @@ function draw(id) {
   const b = booths.get(id);
   const { cur, g } = b;
   const num = numberOf(id);
+  // A booth not placed yet has no place on the plan: it is only in the list.
+  if (cur.placed === false) g.setAttribute('display', 'none'); else g.removeAttribute('display');
   const cx = cur.x + cur.w / 2, cy = cur.y + cur.h / 2;
   g.setAttribute('transform', `rotate(${cur.rotation_deg} ${cx} ${cy})`);
   const rect = g.querySelector('rect');
@@ -123,7 +125,7 @@ const drawAll = () => { for (const id of booths.keys()) draw(id); };
 function checkAll() {
   let first = '';
   for (const [id, b] of booths) {
-    const p = problem(id);
+    const p = b.cur.placed === false ? '' : problem(id);
     b.g.classList.toggle('bad', !!p);
     if (p && !first) first = `${fill(t('booth_n'), numberOf(id))}${COLON}${p}`;
   }
@@ -138,7 +140,8 @@ function renderList() {
     const btn = document.createElement('button');
     btn.type = 'button';
     btn.dataset.select = id;
-    btn.textContent = `${numberOf(id)} · ${booths.get(id).cur.topic}`;
+    const cur = booths.get(id).cur;
+    btn.textContent = `${numberOf(id)} · ${cur.topic}${cur.placed === false ? `（${t('not_placed')}）` : ''}`;
     li.append(btn);
     list.append(li);
   }
@@ -186,7 +189,9 @@ function select(id, focus) {
   form.elements.kind.value = b.cur.kind;
   const chosen = new Set((b.cur.unit_ids || []).map(Number));
   for (const cb of form.querySelectorAll('input[name=unit_ids]')) cb.checked = chosen.has(Number(cb.value));
-  for (const k of ['x', 'y', 'w', 'h', 'rotation_deg']) form.elements[k].value = b.cur[k];
+  const unplaced = b.cur.placed === false;
+  for (const k of ['x', 'y', 'w', 'h', 'rotation_deg']) form.elements[k].value = unplaced && k !== 'rotation_deg' ? '' : b.cur[k];
+  document.getElementById('place-booth').hidden = !unplaced;
   document.getElementById('bf-topic-err').textContent = '';
   if (focus) b.g.focus();
 }
@@ -201,7 +206,10 @@ function saveSoon(id, delay) {
   clearTimeout(pending.get(id));
   pending.set(id, setTimeout(() => save(id), delay));
 }
-const bodyOf = (c) => ({ topic: c.topic, kind: c.kind, x: c.x, y: c.y, w: c.w, h: c.h, rotation_deg: c.rotation_deg, unit_ids: c.unit_ids || [] });
+// A booth not placed yet keeps no position (its stored rectangle is only a placeholder).
+const bodyOf = (c) => (c.placed === false
+  ? { topic: c.topic, kind: c.kind, x: null, y: null, w: null, h: null, rotation_deg: c.rotation_deg, unit_ids: c.unit_ids || [] }
+  : { topic: c.topic, kind: c.kind, x: c.x, y: c.y, w: c.w, h: c.h, rotation_deg: c.rotation_deg, unit_ids: c.unit_ids || [] });
 
 async function save(id) {
   pending.delete(id);
@@ -213,6 +221,7 @@ async function save(id) {
   if (!booths.has(id)) return;
   if (r.ok) {
     b.saved = { ...b.cur, ...r.data, unit_ids: c.unit_ids, unit_names: c.unit_names };
+    b.cur.placed = b.saved.placed;
     b.g.dataset.saved = '1';
     renderList();
     if (!checkAll()) say(msg, `${t('saved')}${COLON}${fill(t('booth_n'), numberOf(id))} ${c.topic}`, 'ok');
@@ -393,6 +402,15 @@ async function remove(id) {
   document.getElementById('add-booth').focus();
 }
 document.getElementById('delete-booth').addEventListener('click', () => { if (selected != null) remove(selected); });
+// A booth imported without a position goes to the first free place; it can then be dragged.
+document.getElementById('place-booth').addEventListener('click', () => {
+  if (selected == null) return;
+  const b = booths.get(selected);
+  const r = freeSpot(3, 2) || freeSpot(2, 2) || freeSpot(1, 1);
+  if (!r) { say(msg, t('no_room'), 'error'); return; }
+  Object.assign(b.cur, r, { placed: true });
+  draw(selected); renderList(); select(selected, true); checkAll(); save(selected);
+});
 
 // Filtering the units by name (long lists).
 document.getElementById('unit-filter')?.addEventListener('input', (ev) => {
@@ -419,8 +437,13 @@ form.addEventListener('submit', (ev) => {
   const ids = [...form.querySelectorAll('input[name=unit_ids]:checked')].map((cb) => Number(cb.value));
   c.unit_ids = ids;
   c.unit_names = ids.map((u) => unitNames.get(u) || '');
-  for (const k of ['x', 'y', 'w', 'h']) c[k] = snap(Number(form.elements[k].value));
-  c.w = Math.max(SNAP, c.w); c.h = Math.max(SNAP, c.h);
+  const typed = ['x', 'y', 'w', 'h'].map((k) => form.elements[k].value.trim());
+  // An unplaced booth stays unplaced until all four are given.
+  if (c.placed !== false || typed.every((v) => v !== '')) {
+    for (const k of ['x', 'y', 'w', 'h']) c[k] = snap(Number(form.elements[k].value));
+    c.w = Math.max(SNAP, c.w); c.h = Math.max(SNAP, c.h);
+    c.placed = true;
+  }
   c.rotation_deg = Number(form.elements.rotation_deg.value) || 0;
   draw(selected); checkAll(); save(selected);
 });

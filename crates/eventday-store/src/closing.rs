@@ -126,13 +126,7 @@ pub async fn adjustments(
              GROUP BY e.venue_id",
             counted_sql(backend, "e.")
         );
-        let booth_logged = sums(
-            db,
-            &booth_sql,
-            "e.",
-            &booths,
-        )
-        .await?;
+        let booth_logged = sums(db, &booth_sql, "e.", &booths).await?;
         for (venue_id, (campaign_id, own, booth_tallies, _)) in per_venue {
             let adjustment = ClosingAdjustment::of_venue(
                 own,

@@ -422,3 +422,83 @@ async fn a_negative_allocation_is_refused_where_it_was_typed_and_not_saved() {
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_booth_without_a_position_is_listed_not_drawn_and_placed_on_request_and_a_venue_without_a_plan_says_so()
+ {
+    let Some((chromium, chromedriver)) = programs("unplaced_booths") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    // An imported booth without a position, at the venue with a plan.
+    let loose = post(
+        &app,
+        &format!("/api/v1/venues/{}/booths", f.venue),
+        json!({"topic": "食品安全咨询", "kind": "consultation"}),
+    )
+    .await;
+    assert_eq!(loose["placed"], json!(false));
+    // A venue without a plan.
+    let bare = post(
+        &app,
+        &format!("/api/v1/campaigns/{}/venues", f.campaign),
+        json!({"kind": "sub", "name": "社区分会场"}),
+    )
+    .await;
+    post(
+        &app,
+        &format!("/api/v1/venues/{}/booths", bare["id"]),
+        json!({"topic": "电动车安全", "kind": "consultation"}),
+    )
+    .await;
+
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/venues/{}/plan", f.venue))).await;
+    let id = loose["id"].as_i64().expect("id");
+    let hidden = format!(
+        "return document.querySelector('.booth[data-id=\"{id}\"]').getAttribute('display') === 'none'"
+    );
+    b.wait_for(&hidden, "the unplaced booth to be left off the plan").await;
+    assert!(b.text("#booth-list").await.contains("食品安全咨询（未摆放）"));
+    b.click(&format!("button[data-select='{id}']")).await;
+    b.click("#place-booth").await;
+    let placed =
+        format!("return document.querySelector('.booth[data-id=\"{id}\"]').getAttribute('display') === null");
+    b.wait_for(&placed, "the booth to be drawn").await;
+    b.wait_for(
+        "return document.querySelector('#plan-msg').textContent.includes('已保存')",
+        "the place saved",
+    )
+    .await;
+    let (_, row) = get(&app, &format!("/api/v1/booths/{id}")).await;
+    assert_eq!(row["placed"], json!(true), "{row}");
+    // Placed where nothing else stands.
+    let (_, all) = get(&app, &format!("/api/v1/venues/{}/booths", f.venue)).await;
+    let r = |v: &Value| {
+        (
+            v["x"].as_f64().unwrap_or(0.0),
+            v["y"].as_f64().unwrap_or(0.0),
+            v["w"].as_f64().unwrap_or(0.0),
+            v["h"].as_f64().unwrap_or(0.0),
+        )
+    };
+    let me = r(&row);
+    for other in all.as_array().expect("booths").iter().filter(|o| o["id"] != row["id"]) {
+        let o = r(other);
+        let apart = me.0 + me.2 <= o.0 || o.0 + o.2 <= me.0 || me.1 + me.3 <= o.1 || o.1 + o.3 <= me.1;
+        assert!(apart, "{row} overlaps {other}");
+    }
+
+    // The venue without a plan: said in words, no plan drawn, its booth listed; the print too.
+    b.goto(&app.url(&format!("/venues/{}/plan", bare["id"]))).await;
+    assert!(b.text("#no-plan").await.contains("还没有平面图"));
+    assert_eq!(b.js("return document.querySelector('#plan') === null", vec![]).await, json!(true));
+    assert!(b.text("main").await.contains("电动车安全"));
+    b.goto(&app.url(&format!("/venues/{}/plan/print", bare["id"]))).await;
+    assert!(b.text("header").await.contains("尚无平面图"), "{}", b.text("header").await);
+    assert!(!b.text("header").await.contains("1 × 1"));
+    assert_eq!(pdf_pages(&b.print_pdf().await), 1);
+    b.quit().await;
+    app.stop().await;
+}

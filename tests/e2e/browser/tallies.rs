@@ -27,9 +27,8 @@ async fn set(b: &Browser, css: &str, value: &str) {
 
 /// Waits until the element's text holds `want`.
 async fn wait_contains(b: &Browser, css: &str, want: &str) {
-    let script = format!(
-        "const e = document.querySelector({css:?}); return !!e && e.textContent.includes({want:?})"
-    );
+    let script =
+        format!("const e = document.querySelector({css:?}); return !!e && e.textContent.includes({want:?})");
     b.wait_for(&script, &format!("{css} to hold {want:?}")).await;
 }
 

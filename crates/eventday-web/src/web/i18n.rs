@@ -133,13 +133,26 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("nav_disputes", "投诉纠纷", "Disputes"),
     ("nav_tallies", "收尾统计", "Closing tallies"),
     ("whole_venue", "整个会场", "Whole venue"),
+    ("not_placed", "未摆放", "not placed yet"),
+    ("booths", "展位", "Booths"),
+    ("place_booth", "摆放到空位", "Place on the plan"),
+    ("no_plan_short", "尚无平面图", "no floor plan yet"),
+    (
+        "no_plan_yet",
+        "这个会场还没有平面图。在会场页填写场地的长和宽后，就可以在这里摆放展位。",
+        "This venue has no floor plan yet. Give the site's width and depth on the venues page, then place the booths here.",
+    ),
     ("add_tally", "添加收尾统计", "Add a closing tally"),
     ("tally_scope", "统计范围", "Counted for"),
-    ("no_tallies", "还没有收尾统计：总数按现场记录计算。", "No closing tallies yet: the totals come from the day's log."),
+    (
+        "no_tallies",
+        "还没有收尾统计：总数按现场记录计算。",
+        "No closing tallies yet: the totals come from the day's log.",
+    ),
     (
         "tally_rule",
         "收尾统计是闭馆时清点的数字：展位的统计代替该展位现场记录的数字，整个会场的统计代替该会场的全部数字，不会重复计算。",
-        "A closing tally is the count taken at closing time: a booth's tally replaces the figures logged at that booth, and a whole venue's tally replaces all of the venue's figures, so nothing is counted twice."
+        "A closing tally is the count taken at closing time: a booth's tally replaces the figures logged at that booth, and a whole venue's tally replaces all of the venue's figures, so nothing is counted twice.",
     ),
     ("nav_report", "总结报告", "Report"),
     ("nav_lead", "会场记录", "Venue log"),

@@ -132,15 +132,25 @@ fn sv<T: serde::Serialize>(v: T) -> Value {
 fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
     let organizer =
         viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
-    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "tallies", "report", "invitations"]
-        .into_iter()
-        .filter(|k| organizer || *k != "invitations")
-        .map(|k| {
-            let href =
-                if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };
-            (k, href)
-        })
-        .collect()
+    [
+        "dashboard",
+        "venues",
+        "units",
+        "materials",
+        "media",
+        "officials",
+        "disputes",
+        "tallies",
+        "report",
+        "invitations",
+    ]
+    .into_iter()
+    .filter(|k| organizer || *k != "invitations")
+    .map(|k| {
+        let href = if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };
+        (k, href)
+    })
+    .collect()
 }
 
 /// Renders a template to HTML; a template fault is a 500 (logged by middleware).

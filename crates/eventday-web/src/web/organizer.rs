@@ -70,7 +70,13 @@ pub(super) struct Field {
     default: serde_json::Value,
 }
 
-pub(super) fn field(lang: Lang, name: &'static str, label: &'static str, kind: &'static str, required: bool) -> Field {
+pub(super) fn field(
+    lang: Lang,
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    required: bool,
+) -> Field {
     Field {
         name,
         label: lang.t(label),
@@ -107,7 +113,10 @@ pub(super) fn editor(
 }
 
 /// Rows keyed by id, as JSON, for the editor.
-pub(super) fn by_id<T: Serialize>(items: &[T], id: impl Fn(&T) -> i32) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn by_id<T: Serialize>(
+    items: &[T],
+    id: impl Fn(&T) -> i32,
+) -> serde_json::Map<String, serde_json::Value> {
     items.iter().map(|i| (id(i).to_string(), serde_json::to_value(i).unwrap_or_default())).collect()
 }
 

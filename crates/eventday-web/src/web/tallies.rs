@@ -39,7 +39,8 @@ pub async fn tallies(
             booth_label.insert(b.id, own);
         }
         for t in planning::tallies::list(&s.store, v.id).await.page(lang)? {
-            let scope = t.booth_id.and_then(|b| booth_label.get(&b).cloned()).unwrap_or_else(|| whole.to_owned());
+            let scope =
+                t.booth_id.and_then(|b| booth_label.get(&b).cloned()).unwrap_or_else(|| whole.to_owned());
             rows.push(context! {
                 id => t.id,
                 venue => v.name.clone(),
@@ -77,7 +78,8 @@ pub async fn tallies(
         field(lang, "booth_id", "tally_scope", "select_opt", false).options(booth_options),
         field(lang, "figures.visitors", "visitors", "count", true).default(zero.clone()),
         field(lang, "figures.consultations", "consultations", "count", true).default(zero.clone()),
-        field(lang, "figures.complaints_received", "complaints_received", "count", true).default(zero.clone()),
+        field(lang, "figures.complaints_received", "complaints_received", "count", true)
+            .default(zero.clone()),
         field(lang, "figures.complaints_settled", "complaints_settled", "count", true).default(zero.clone()),
         field(lang, "figures.money_recovered_fen", "money_recovered", "money", false),
         field(lang, "note", "note", "textarea", false),
