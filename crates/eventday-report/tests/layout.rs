@@ -672,3 +672,35 @@ fn report_settings_set_title_issuer_date_and_distribution() {
         assert!(!text.contains("开展了关于"), "{style:?}");
     }
 }
+
+#[test]
+fn the_signature_never_stands_alone_on_the_last_page() {
+    // Paragraphs added up front move the end of the report through every position on its page.
+    let mut seen_carried = false;
+    for k in 0..14 {
+        let d = shifted(k);
+        for style in [Style::Modern, Style::Gbt9704] {
+            let (pages, _) = layout_report(&d, Lang::Zh, style, fonts()).expect("layout");
+            let last = pages.last().expect("pages");
+            let body: Vec<String> = last
+                .items
+                .iter()
+                .filter_map(|(_, i)| match i {
+                    Item::Line(l) => Some(l.text()),
+                    _ => None,
+                })
+                .filter(|t| {
+                    !t.contains("xx区消费者协会") && !t.contains("2013年3月15日") && !t.starts_with('—')
+                })
+                .collect();
+            assert!(
+                body.iter().map(|t| t.chars().count()).sum::<usize>() >= 10,
+                "{k}/{style:?}: the last page holds only the signature: {}",
+                page_text(last)
+            );
+            // The closing paragraph was split to carry the signature at least once.
+            seen_carried |= body.len() == 2 && pages.len() > 1;
+        }
+    }
+    assert!(seen_carried, "some position needed the closing lines carried over");
+}

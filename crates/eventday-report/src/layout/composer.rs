@@ -30,6 +30,9 @@ pub(crate) struct Composer<'a, 's> {
     next_elem: u32,
     /// Items pushed now are artifacts even inside an open element (repeated table headers).
     pub(super) artifact: bool,
+    /// Height that must follow the next paragraph's last lines on their page (the signature
+    /// after the closing paragraph); taken by that paragraph.
+    follow: f32,
 }
 
 impl<'a, 's> Composer<'a, 's> {
@@ -54,6 +57,7 @@ impl<'a, 's> Composer<'a, 's> {
             stack: Vec::new(),
             next_elem: 1,
             artifact: false,
+            follow: 0.0,
         }
     }
 
@@ -164,11 +168,21 @@ impl<'a, 's> Composer<'a, 's> {
 
     /// Lines of one paragraph with widow/orphan control: at least two lines on either side of a break.
     pub(super) fn put_lines(&mut self, lines: Vec<TextLine>, pitch: f32) -> Result<(), crate::ReportError> {
+        let follow = std::mem::take(&mut self.follow);
         let mut left = lines.len();
         let mut it = lines.into_iter();
         while left > 0 {
             let fit = (self.remaining() / pitch + 0.001).floor().max(0.0) as usize;
-            let take = if left <= fit {
+            let take = if left <= fit
+                && follow > 0.0
+                && self.page_has_content
+                && left as f32 * pitch + follow > self.remaining() + 0.01
+            {
+                // The rest fits but what must follow it does not: its last two lines go over
+                // with it (two lines stay here, or none).
+                let t = left.saturating_sub(2);
+                if t >= 2 { t } else { 0 }
+            } else if left <= fit {
                 left
             } else if !self.page_has_content {
                 fit.max(1)
@@ -306,6 +320,12 @@ impl<'a, 's> Composer<'a, 's> {
 
     /// Starts a new page unless a block of `h` pt fits on this one; a block taller than a page is left
     /// to break where it must.
+    /// Keeps the next paragraph's last lines on one page with `h` points after them (a page
+    /// never holds the signature alone).
+    pub(crate) fn keep_with_next_paragraph(&mut self, h: f32) {
+        self.follow = h;
+    }
+
     pub(crate) fn keep_together(&mut self, h: f32) -> Result<(), crate::ReportError> {
         if h <= self.geo.area.h { self.ensure(h) } else { Ok(()) }
     }

@@ -487,7 +487,10 @@ pub(super) fn next_steps(
     let lang = c.lang;
     h.h1(c, "下一步工作", "Next steps")?;
     let next = sections_of(d, Part::NextSteps);
+    // The closing paragraph carries the signature with it: never a page with the signature alone.
+    let signature = signature_height(c);
     if next.is_empty() {
+        c.keep_with_next_paragraph(signature);
         c.paragraph(&match lang {
             Lang::Zh => format!(
                 "我们将以“3·15”为契机{}，进一步做好消费维权各项工作，切实维护广大消费者的合法权益。",
@@ -500,10 +503,27 @@ pub(super) fn next_steps(
             if !s.heading.trim().is_empty() {
                 h.h2(c, i + 1, s.heading.trim(), s.heading.trim())?;
             }
-            paragraphs(c, s)?;
+            let parts: Vec<&str> = s
+                .paragraphs
+                .iter()
+                .flat_map(|p| p.split('\n'))
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect();
+            for (k, part) in parts.iter().enumerate() {
+                if i + 1 == next.len() && k + 1 == parts.len() {
+                    c.keep_with_next_paragraph(signature);
+                }
+                c.paragraph(part)?;
+            }
         }
     }
     Ok(())
+}
+
+/// The height of the signature block: a blank line, the issuer and the date.
+fn signature_height(c: &Composer<'_, '_>) -> f32 {
+    3.0 * c.geo.body_pitch
 }
 
 /// The signature block: the issuing body and the report date (the event day unless one is set),
@@ -511,7 +531,7 @@ pub(super) fn next_steps(
 pub(super) fn signature(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
     let lang = c.lang;
     let geo = c.geo.clone();
-    c.keep_together(3.0 * geo.body_pitch)?;
+    c.keep_together(signature_height(c))?;
     c.space(geo.body_pitch);
     c.right(&issuer(d, lang))?;
     if let Some(dt) = d.settings.report_date.or(d.date) {
