@@ -704,3 +704,21 @@ fn the_signature_never_stands_alone_on_the_last_page() {
     }
     assert!(seen_carried, "some position needed the closing lines carried over");
 }
+
+#[test]
+fn the_demo_shows_no_placeholder_and_the_english_names_officials_titles_in_english() {
+    for (name, pages) in cases().iter().filter(|c| c.0.starts_with("demo")) {
+        let text = all_text(pages);
+        assert!(!text.contains("****"), "{name}: a placeholder is visible");
+        if name.contains("En") {
+            assert!(!text.contains("Hangtian"), "{name}: the main venue is called by its English name");
+            let attending =
+                text.split("Attending:").nth(1).map(|t| t.split('.').next().unwrap_or("")).unwrap_or("");
+            assert!(!attending.is_empty(), "{name}: the officials' line");
+            for rank in ["秘书长", "巡视员", "主任", "局长", "领导"] {
+                assert!(!attending.contains(rank), "{name}: titles in English: {attending}");
+            }
+            assert!(attending.contains("Deputy Secretary-General"), "{name}: {attending}");
+        }
+    }
+}

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 mod results;
 mod sections;
+mod titles;
 
 use super::{Composer, Metrics, Page};
 use crate::data::{ReportData, Totals, VenueKind};

@@ -372,6 +372,7 @@ pub(super) fn official_text(o: &OfficialRow, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{org}{title}{name}"),
         Lang::En => {
+            let title = super::titles::title_en(title).unwrap_or(title);
             let role: Vec<&str> = [title, org].into_iter().filter(|s| !s.is_empty()).collect();
             match (name.is_empty(), role.is_empty()) {
                 (false, false) => format!("{name} ({})", role.join(", ")),
