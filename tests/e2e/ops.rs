@@ -793,3 +793,59 @@ async fn rollup_report_writes_every_district_of_the_subtree_into_one_pdf() {
     assert!(!dir.path().join("x.pdf").exists() && !dir.path().join("x.partial").exists());
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn rollup_coverage_counts_districts_expected_and_reporting_and_venues_not_yet_accepted() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let out = synthetic::generate(store, &spec(3, 5), |_| {}).await.expect("generate");
+    // A district with no campaign this year, under the same city as the others.
+    let city = scalar(
+        store,
+        "SELECT CAST(parent_id AS BIGINT) FROM organizations WHERE id = (SELECT MIN(organization_id) FROM campaigns)",
+    )
+    .await;
+    let input = eventday_domain::inputs::OrganizationInput {
+        name: "未报送区消费者协会".into(),
+        name_en: None,
+        parent_id: Some(i32::try_from(city).expect("id")),
+    };
+    eventday_store::planning::organizations::create(store, None, 0, &input).await.expect("district");
+    // Some venues' days accepted.
+    let db_conn = store.conn();
+    db_conn
+        .execute_raw(Statement::from_string(
+            db_conn.get_database_backend(),
+            "UPDATE venues SET day_status = 'accepted' WHERE id IN (SELECT id FROM venues ORDER BY id LIMIT 7)"
+                .to_owned(),
+        ))
+        .await
+        .expect("accept");
+
+    let cov = rollup::rollup_coverage(store, out.province_id, 2026).await.expect("coverage");
+    assert_eq!((cov.districts_expected, cov.districts_reporting), (4, 3), "{cov:?}");
+    let last: Option<chrono::NaiveDate> = {
+        let row = db_conn
+            .query_one_raw(Statement::from_string(
+                db_conn.get_database_backend(),
+                "SELECT MAX(date) AS d FROM campaigns WHERE year = 2026".to_owned(),
+            ))
+            .await
+            .expect("q")
+            .expect("row");
+        row.try_get("", "d").expect("date")
+    };
+    assert_eq!(cov.last_date, last);
+    assert!(cov.last_date.is_some());
+    // Another year: nobody reported.
+    let none = rollup::rollup_coverage(store, out.province_id, 2025).await.expect("coverage");
+    assert_eq!((none.districts_expected, none.districts_reporting, none.last_date), (4, 0, None));
+
+    let totals = rollup::rollup_totals(store, out.province_id, 2026).await.expect("totals");
+    let unaccepted =
+        scalar(store, "SELECT CAST(COUNT(*) AS BIGINT) FROM venues WHERE day_status <> 'accepted'").await;
+    assert_eq!(totals.venues_unaccepted, unaccepted);
+    assert_eq!(totals.venues, 51);
+    assert!(totals.venues_unaccepted < 51, "the accepted venues are not counted as unaccepted");
+    db.cleanup().await;
+}
