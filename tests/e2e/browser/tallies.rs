@@ -93,3 +93,55 @@ async fn an_organizer_records_changes_and_deletes_a_booth_tally_on_the_tallies_p
     b.quit().await;
     app.stop().await;
 }
+
+async fn items(app: &crate::helpers::TestApp, list: &str) -> Vec<serde_json::Value> {
+    app.get_json(list).await.1.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_organizer_adds_changes_and_deletes_a_material_item_with_its_stock() {
+    let Some((chromium, chromedriver)) = programs("material_items") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let list = format!("/api/v1/campaigns/{}/materials", f.campaign);
+    assert_eq!(items(&app, &list).await.len(), 1, "the fixture's leaflets");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/materials", f.campaign))).await;
+
+    // A negative stock: refused beside the field in words, nothing stored.
+    b.click("button[data-add=materials]").await;
+    set(&b, "#ed-materials-name", "环保购物袋").await;
+    set(&b, "#ed-materials-unit_label", "个").await;
+    set(&b, "#ed-materials-planned", "300").await;
+    set(&b, "#ed-materials-stock", "-5").await;
+    b.click("#editor-materials button[type=submit]").await;
+    b.wait_text("#ed-materials-stock-err", "不能为负数").await;
+    assert_eq!(items(&app, &list).await.len(), 1, "nothing stored");
+
+    set(&b, "#ed-materials-stock", "350").await;
+    b.click("#editor-materials button[type=submit]").await;
+    wait_contains(&b, "#items-table", "环保购物袋").await;
+    let stored = items(&app, &list).await;
+    let bag = stored.iter().find(|m| m["name"] == json!("环保购物袋")).expect("stored");
+    assert_eq!((bag["planned"].clone(), bag["stock"].clone()), (json!(300), json!(350)));
+    // The allocation grid has a column for it at once.
+    wait_contains(&b, "#alloc-grid", "环保购物袋").await;
+
+    // Changed, then deleted.
+    b.click(&format!("button[data-editor=materials][data-edit='{}']", bag["id"])).await;
+    set(&b, "#ed-materials-planned", "320").await;
+    b.click("#editor-materials button[type=submit]").await;
+    wait_contains(&b, "#items-table", "320").await;
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click(&format!("button[data-editor=materials][data-delete='{}']", bag["id"])).await;
+    b.wait_for(
+        "return !document.querySelector('#items-table').textContent.includes('环保购物袋')",
+        "the item to go",
+    )
+    .await;
+    assert_eq!(items(&app, &list).await.len(), 1);
+    b.quit().await;
+    app.stop().await;
+}

@@ -280,14 +280,16 @@ pub async fn venues(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
     let fields = vec![
         field(lang, "name", "venue", "text", true),
+        field(lang, "name_en", "name_en", "text_opt", false),
         field(lang, "kind", "kind", "select_text", true)
             .options(vocab_options(VenueKind::ALL, VenueKind::as_str, VenueKind::label, lang))
             .default(serde_json::json!("sub")),
         field(lang, "address", "address", "text", false),
         field(lang, "host_unit", "host_unit", "text", false),
         field(lang, "lead_name", "lead_name", "text", false),
-        field(lang, "width_m", "width_m", "number", true).default(serde_json::json!(20)),
-        field(lang, "depth_m", "depth_m", "number", true).default(serde_json::json!(10)),
+        // A venue may have no floor plan yet: both sides empty.
+        field(lang, "width_m", "width_m", "number", false).default(serde_json::json!(20)),
+        field(lang, "depth_m", "depth_m", "number", false).default(serde_json::json!(10)),
         field(lang, "opens_at", "opens_at", "time", true).default(serde_json::json!("09:00")),
         field(lang, "closes_at", "closes_at", "time", true).default(serde_json::json!("17:00")),
         field(lang, "position", "position", "keep", false),
@@ -370,7 +372,37 @@ pub async fn materials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
         "allocations": allocations,
         "handed_out": handed,
     });
-    render("materials.html", context! { data => sv(&data), ..ctx })
+    // The catalogue itself: items added, changed and removed here.
+    let items: Vec<Value> = materials
+        .iter()
+        .map(|m| {
+            context! {
+                m => sv(m),
+                planned => format_count(m.planned),
+                stock => m.stock.map(format_count).unwrap_or_default(),
+                handed => format_count(handed.get(&i64::from(m.id)).copied().unwrap_or(0)),
+            }
+        })
+        .collect();
+    let fields = vec![
+        field(lang, "name", "material_name", "text", true),
+        field(lang, "name_en", "name_en", "text_opt", false),
+        field(lang, "unit_label", "unit", "text", true),
+        field(lang, "planned", "planned", "count", false).default(serde_json::json!(0)),
+        field(lang, "stock", "stock", "number_opt", false),
+    ];
+    let ed = editor(
+        "materials",
+        lang.t("add_material"),
+        format!("/api/v1/campaigns/{id}/materials"),
+        "/api/v1/materials/{id}",
+        fields,
+        by_id(&materials, |m| m.id),
+    );
+    render(
+        "materials.html",
+        context! { data => sv(&data), items => items, ed => ed, can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Media coverage, with a form to add, change and remove items.
