@@ -49,7 +49,19 @@ function setValue(ed, f, v) {
   if (!el) return;
   if (f.kind === 'checkbox') el.checked = !!v;
   else if (f.kind === 'money') el.value = v == null ? '' : (v / 100).toFixed(2);
+  else if (f.kind === 'daytime') el.value = localTime(v, f);
   else el.value = v == null ? '' : String(v);
+}
+
+/** An instant (or an "HH:MM" default) as the campaign day's clock shows it. */
+function localTime(v, f) {
+  if (v == null || v === '') return '';
+  if (/^\d\d:\d\d$/.test(v)) return v;
+  const offset = (Object.fromEntries(f.options || []).offset || '+00:00').match(/([+-])(\d\d):(\d\d)/);
+  const minutes = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+  const d = new Date(new Date(v).getTime() + minutes * 60000);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 function getValue(ed, f, row) {
@@ -69,6 +81,12 @@ function getValue(ed, f, row) {
     case 'money': return raw === '' ? 0 : (Number.isFinite(Number(raw)) ? Math.round(Number(raw) * 100) : raw);
     case 'number': return raw === '' ? null : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
     case 'time': return raw.slice(0, 5);
+    // A time of the campaign's day, sent as an instant with the day's UTC offset.
+    case 'daytime': {
+      if (raw === '') return null;
+      const o = Object.fromEntries(f.options || []);
+      return `${o.date}T${raw.slice(0, 5)}:00${o.offset}`;
+    }
     case 'date': return raw === '' ? null : raw;
     default: return raw;
   }

@@ -145,3 +145,53 @@ async fn an_organizer_adds_changes_and_deletes_a_material_item_with_its_stock() 
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_organizer_adds_changes_and_deletes_an_activity_in_the_venue_s_local_time() {
+    let Some((chromium, chromedriver)) = programs("activities_page") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let list = format!("/api/v1/venues/{}/activities", f.venue);
+    let before = items(&app, &list).await.len();
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/activities", f.campaign))).await;
+
+    b.click("button[data-add=activities]").await;
+    set(&b, "#ed-activities-venue_id", &f.venue.to_string()).await;
+    set(&b, "#ed-activities-kind", "school_lecture").await;
+    set(&b, "#ed-activities-title", "消费维权知识进课堂").await;
+    set(&b, "#ed-activities-starts_at", "14:30").await;
+    // Ending before it starts: refused in words, nothing stored.
+    set(&b, "#ed-activities-ends_at", "13:00").await;
+    b.click("#editor-activities button[type=submit]").await;
+    b.wait_text("#ed-activities-ends_at-err", "必须晚于开始时间").await;
+    assert_eq!(items(&app, &list).await.len(), before);
+
+    set(&b, "#ed-activities-ends_at", "16:00").await;
+    b.click("#editor-activities button[type=submit]").await;
+    wait_contains(&b, "#rows-table", "14:30–16:00").await;
+    let stored = items(&app, &list).await;
+    let a = stored.iter().find(|a| a["title"] == json!("消费维权知识进课堂")).expect("stored");
+    // 14:30 in Shanghai is 06:30 UTC.
+    assert!(a["starts_at"].as_str().unwrap_or("").contains("T06:30:00"), "{a}");
+
+    // The form shows the local time again, and a change keeps it local.
+    b.click(&format!("button[data-editor=activities][data-edit='{}']", a["id"])).await;
+    let shown = b.js("return document.querySelector('#ed-activities-starts_at').value", vec![]).await;
+    assert_eq!(shown, json!("14:30"));
+    set(&b, "#ed-activities-starts_at", "15:00").await;
+    b.click("#editor-activities button[type=submit]").await;
+    wait_contains(&b, "#rows-table", "15:00–16:00").await;
+    b.js("window.confirm = () => true; return true", vec![]).await;
+    b.click(&format!("button[data-editor=activities][data-delete='{}']", a["id"])).await;
+    b.wait_for(
+        "return !document.querySelector('#rows-table').textContent.includes('进课堂')",
+        "the activity to go",
+    )
+    .await;
+    assert_eq!(items(&app, &list).await.len(), before);
+    b.quit().await;
+    app.stop().await;
+}

@@ -6,6 +6,7 @@
 //! (`assets/web/app.js`) that adds the CSRF header. Every page route is listed once, in
 //! [`routes`].
 
+mod activities;
 mod assets;
 pub mod i18n;
 mod lead;
@@ -73,6 +74,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
         page("/campaigns/{id}/tallies", Rule::Read(CAMPAIGN), tallies::tallies),
+        page("/campaigns/{id}/activities", Rule::Read(CAMPAIGN), activities::activities),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
         // Invitations are made by those who plan the campaign.
         page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),

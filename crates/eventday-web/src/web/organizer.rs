@@ -48,6 +48,7 @@ fn leak_nav(active: &str) -> &'static str {
         "officials" => "nav_officials",
         "disputes" => "nav_disputes",
         "tallies" => "nav_tallies",
+        "activities" => "nav_activities",
         "report" => "nav_report",
         "invitations" => "nav_invitations",
         _ => "nav_dashboard",
@@ -132,7 +133,7 @@ pub(super) fn venue_options(venues: &[venue::Model]) -> Vec<(String, String)> {
 }
 
 /// The options of a select over a closed vocabulary: (stored text, label in the page language).
-fn vocab_options<T: Copy>(
+pub(super) fn vocab_options<T: Copy>(
     all: &[T],
     word: fn(T) -> &'static str,
     label: fn(T, Lang) -> &'static str,
