@@ -9,6 +9,7 @@
 mod assets;
 pub mod i18n;
 mod lead;
+mod lead_prep;
 mod organizer;
 mod planner;
 
@@ -72,6 +73,14 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        page("/campaigns/{id}/tasks", Rule::Read(CAMPAIGN), organizer::tasks),
+        page("/campaigns/{id}/tasks/print", Rule::Read(CAMPAIGN), organizer::task_table),
+        page("/campaigns/{id}/clone", Rule::Read(CAMPAIGN), organizer::clone_page),
+        page("/campaigns/{id}/messages", Rule::Read(CAMPAIGN), organizer::messages),
+        page("/campaigns/{id}/check-in", Rule::Read(CAMPAIGN), organizer::check_in_sheet),
+        page("/campaigns/{id}/check-in/print", Rule::Read(CAMPAIGN), organizer::sign_in_form),
+        // The link a participant's QR code holds: the lead's phone camera opens it.
+        page("/check-in/{id}/{participant}", Rule::Read(CAMPAIGN), lead_prep::check_in_link),
         // Invitations are made by those who plan the campaign.
         page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
@@ -130,15 +139,31 @@ fn sv<T: serde::Serialize>(v: T) -> Value {
 fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
     let organizer =
         viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
-    ["dashboard", "venues", "units", "materials", "media", "officials", "disputes", "report", "invitations"]
-        .into_iter()
-        .filter(|k| organizer || *k != "invitations")
-        .map(|k| {
-            let href =
-                if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };
-            (k, href)
-        })
-        .collect()
+    [
+        "dashboard",
+        "tasks",
+        "venues",
+        "units",
+        "materials",
+        "media",
+        "officials",
+        "disputes",
+        "check_in",
+        "messages",
+        "report",
+        "invitations",
+    ]
+    .into_iter()
+    .filter(|k| organizer || *k != "invitations")
+    .map(|k| {
+        let href = match k {
+            "dashboard" => format!("/campaigns/{id}"),
+            "check_in" => format!("/campaigns/{id}/check-in"),
+            _ => format!("/campaigns/{id}/{k}"),
+        };
+        (k, href)
+    })
+    .collect()
 }
 
 /// Renders a template to HTML; a template fault is a 500 (logged by middleware).
