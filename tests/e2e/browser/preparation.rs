@@ -4,7 +4,7 @@
 
 use super::ONE_AT_A_TIME;
 use super::driver::{Browser, programs};
-use super::sign_in;
+use super::{screenshots, sign_in};
 use crate::helpers::{spawn_app, user_with_token};
 use eventday_domain::Role;
 use eventday_store::entities::{check_in, material, venue};
@@ -35,6 +35,7 @@ async fn an_organizer_clones_choosing_parts_and_a_lead_checks_in_by_qr_link_and_
     let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
     sign_in(&b, &app, "org-prep").await;
     b.goto(&app.url(&format!("/campaigns/{c}/clone"))).await;
+    screenshots(&b, "clone", 1280, false).await;
     b.click("input[name=parts][value=materials]").await;
     b.js("const d = document.querySelector('#clone-date'); d.value = '2014-03-15'; return true", vec![])
         .await;
@@ -63,6 +64,7 @@ async fn an_organizer_clones_choosing_parts_and_a_lead_checks_in_by_qr_link_and_
     b.goto(&link).await;
     b.click("#check-in-submit").await;
     b.wait_text("#check-in-msg", "已签到").await;
+    screenshots(&b, "check-in-link", 360, false).await;
     b.goto(&link).await;
     b.click("#check-in-submit").await;
     b.wait_text("#check-in-msg", "此前已签到").await;
