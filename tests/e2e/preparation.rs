@@ -371,3 +371,30 @@ fn the_clone_command_copies_the_demo_to_a_new_date() {
     assert_ne!(code, 0);
     assert!(err.contains("--parts"), "{err}");
 }
+
+#[tokio::test]
+async fn the_report_lists_the_units_that_signed_in_once_there_are_check_ins() {
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = demo(&mut app).await;
+    let planned = eventday_store::report_data::report_facts(&store, c, eventday_domain::Lang::Zh)
+        .await
+        .expect("facts")
+        .units
+        .len();
+    assert!(planned > 1, "the demo plans {planned} units");
+    let unit = eventday_store::planning::participations::list(&store, c).await.expect("units")[0].unit_id;
+    let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
+    let scan =
+        json!({"id": uuid::Uuid::new_v4(), "participant_kind": "unit", "unit_id": unit, "method": "paper"});
+    let (s, _) =
+        post(&app.client, &app, &format!("/api/v1/venues/{}/check-ins", days[0].venue_id), &scan).await;
+    assert_eq!(s, 201);
+    let present = eventday_store::report_data::report_facts(&store, c, eventday_domain::Lang::Zh)
+        .await
+        .expect("facts")
+        .units
+        .len();
+    assert_eq!(present, 1, "only the unit that signed in");
+    app.stop().await;
+}
