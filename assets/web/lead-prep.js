@@ -80,3 +80,39 @@ if (tasks) {
     tasks.append(li);
   }
 }
+
+// The participating units, each ticked on the list when it arrives (or from a paper sheet
+// afterwards). Each tick's id is kept on the phone, so a resend is stored once.
+const ticks = document.getElementById('check-in-list');
+if (ticks) {
+  const c = ticks.dataset.campaign;
+  const [parts, units, done] = await Promise.all([
+    api('GET', `/api/v1/campaigns/${c}/participations`),
+    api('GET', '/api/v1/units'),
+    api('GET', `/api/v1/campaigns/${c}/check-ins`),
+  ]);
+  const names = new Map((units.ok ? units.data : []).map((u) => [u.id, u.name]));
+  const signed = new Set((done.ok ? done.data : []).map((x) => x.participant_key));
+  for (const p of parts.ok ? parts.data : []) {
+    const key = `unit-${p.unit_id}`;
+    const li = document.createElement('li');
+    const label = document.createElement('span');
+    label.textContent = names.get(p.unit_id) || key;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'small-btn';
+    b.dataset.key = key;
+    const mark = () => { b.textContent = t('checked_in'); b.disabled = true; li.className = 'done'; };
+    b.textContent = t('check_in_title');
+    if (signed.has(key)) mark();
+    b.addEventListener('click', async () => {
+      const k = `eventday.checkin.${c}.${key}`;
+      const id = localStorage.getItem(k) || crypto.randomUUID();
+      localStorage.setItem(k, id);
+      const r = await api('POST', `/api/v1/venues/${ticks.dataset.venue}/check-ins`, { id, participant_kind: 'unit', unit_id: p.unit_id, method: 'list' });
+      if (r.ok) mark(); else b.textContent = r.network ? t('network_error') : t('error_other');
+    });
+    li.append(label, ' ', b);
+    ticks.append(li);
+  }
+}

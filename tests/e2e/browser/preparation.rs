@@ -104,6 +104,18 @@ async fn an_organizer_clones_choosing_parts_and_a_lead_checks_in_by_qr_link_and_
         "the message",
     )
     .await;
+    // Another unit ticked on the list of the same page.
+    let second = eventday_store::planning::participations::list(&store, c).await.expect("units")[1].unit_id;
+    let tick = format!("#check-in-list button[data-key='unit-{second}']");
+    b.wait_for(&format!("return !!document.querySelector(\"{tick}\")"), "the list").await;
+    b.click(&tick).await;
+    b.wait_text(&tick, "已签到").await;
+    let n = check_in::Entity::find()
+        .filter(check_in::Column::CampaignId.eq(c))
+        .count(store.conn())
+        .await
+        .expect("n");
+    assert_eq!(n, 2);
     b.quit().await;
     app.stop().await;
 }

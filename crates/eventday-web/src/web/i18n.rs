@@ -559,6 +559,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("already_checked_in", "此前已签到", "Already signed in"),
     ("check_in_queued", "网络不通，已保存，恢复后自动发送", "Offline: saved, will be sent when back online"),
     ("check_in_title", "签到", "Sign in"),
+    ("check_in_list", "单位签到名单", "Units to sign in"),
+    (
+        "check_in_list_hint",
+        "单位到场时点“签到”；纸质签到表也可事后在此补录。",
+        "Tick a unit when it arrives; paper sheets can be entered here afterwards.",
+    ),
     ("check_in_confirm", "确认签到", "Confirm sign-in"),
     ("back_to_log", "返回会场记录页", "Back to the venue page"),
     ("no_venue_here", "您在本次活动中没有负责的会场。", "You have no venue in this campaign."),
