@@ -1,11 +1,11 @@
-//! `eventday campaign add|list|show|accept-days`: setting up and closing a campaign from the
+//! `eventday campaign add|list|show|accept-days|clone`: setting up and closing a campaign from the
 //! command line, on a fresh database, without a running server or a token.
 
 use anyhow::{Result, bail};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
-use eventday_domain::inputs::CampaignInput;
-use eventday_store::{Store, planning, queries, scope};
+use eventday_domain::inputs::{CampaignInput, CloneInput, ClonePart};
+use eventday_store::{Store, planning, preparation, queries, scope};
 
 /// Options of `campaign`.
 #[derive(Debug, Args)]
@@ -45,6 +45,23 @@ pub enum CampaignCommand {
         /// A venue id to accept (repeat for several); default: every submitted day.
         #[arg(long = "venue", value_name = "ID")]
         venues: Vec<i32>,
+    },
+    /// Make a new campaign from this one (e.g. last year's) on another date, copying venues
+    /// with plans and booths, units (to confirm), activities, materials, the checklist and the
+    /// narrative headings; never figures, log entries, check-ins or invitations. Prints its id.
+    Clone {
+        /// The campaign to copy.
+        id: i32,
+        /// The new event day, YYYY-MM-DD.
+        #[arg(long)]
+        date: NaiveDate,
+        /// Title (default: the old one with the year replaced).
+        #[arg(long)]
+        title: Option<String>,
+        /// Parts to copy, comma separated: venues, units, activities, materials, checklist,
+        /// narrative (default: all).
+        #[arg(long, value_delimiter = ',')]
+        parts: Vec<String>,
     },
 }
 
@@ -112,6 +129,30 @@ pub async fn run(store: &Store, args: &CampaignArgs) -> Result<()> {
             }
         }
         CampaignCommand::Show { id } => show(store, *id).await?,
+        CampaignCommand::Clone { id, date, title, parts } => {
+            let mut chosen = Vec::new();
+            for p in parts {
+                match ClonePart::parse(p) {
+                    Some(part) => chosen.push(part),
+                    None => bail!(
+                        "--parts: unknown part {p:?}; expected venues, units, activities, materials, checklist or narrative"
+                    ),
+                }
+            }
+            let input = CloneInput {
+                date: *date,
+                title: title.clone(),
+                parts: (!chosen.is_empty()).then_some(chosen),
+            };
+            let out = preparation::clone_campaign(store, None, *id, &input).await?;
+            println!(
+                "campaign {} created from {}: {} {} (dates moved by {} days)",
+                out.campaign.id, id, out.campaign.date, out.campaign.title, out.shift_days
+            );
+            for (kind, n) in &out.copied {
+                println!("copied\t{kind}\t{n}");
+            }
+        }
         CampaignCommand::AcceptDays { id, venues } => {
             let list = (!venues.is_empty()).then_some(venues.as_slice());
             let accepted = scope::accept_days(store, *id, list, None).await?;

@@ -756,6 +756,7 @@ const CRUD: &[(&str, &str, Expect, Writers)] = &[
     ("/api/v1/campaigns/{id}/disputes", "/api/v1/disputes/{id}", READERS, Writers::Log),
     ("/api/v1/campaigns/{id}/narrative", "/api/v1/narrative/{id}", READERS, Writers::Plan),
     ("/api/v1/venues/{id}/tallies", "/api/v1/tallies/{id}", READERS, Writers::Log),
+    ("/api/v1/campaigns/{id}/tasks", "/api/v1/tasks/{id}", READERS, Writers::Plan),
 ];
 
 impl World {
@@ -847,6 +848,10 @@ impl World {
                         "complaints_received": 1, "complaints_settled": 1, "money_recovered_fen": 0}}),
                 )
             }
+            "/api/v1/campaigns/{id}/tasks" => (
+                format!("/api/v1/campaigns/{c}/tasks"),
+                json!({"title": format!("布置会场{n}"), "due_on": "2013-03-14", "venue_id": va}),
+            ),
             other => panic!("no CRUD input for {other}"),
         }
     }
@@ -1107,6 +1112,54 @@ async fn sample(
                 .expect("db")
                 .expect("photo");
             (w.req(who, M::GET, &format!("/api/v1/photos/{}", photo.id)), READERS)
+        }
+        // Before the day: cloning, checklist, check-ins, messages.
+        (M::GET, "/check-in/{id}/{participant}") => {
+            let unit =
+                eventday_store::planning::participations::list(store, c).await.expect("units")[0].unit_id;
+            (w.req(who, M::GET, &format!("/check-in/{c}/unit-{unit}")), READERS)
+        }
+        (M::POST, "/api/v1/campaigns/{id}/clone") => {
+            let date = chrono::NaiveDate::from_ymd_opt(2016, 1, 1).expect("date")
+                + chrono::Duration::days(unique("").parse::<i64>().unwrap_or(0));
+            let body = json!({"date": date, "parts": ["checklist", "narrative"]});
+            (
+                w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/clone")).json(&body),
+                Writers::Plan.expect(201),
+            )
+        }
+        (M::POST, "/api/v1/campaigns/{id}/tasks/default") => {
+            (w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/tasks/default")), Writers::Plan.expect(201))
+        }
+        (M::GET, "/api/v1/campaigns/{id}/readiness" | "/api/v1/campaigns/{id}/check-ins") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
+        }
+        (M::POST, "/api/v1/venues/{id}/check-ins") => {
+            let body = json!({"id": uuid::Uuid::new_v4(), "participant_kind": "staff", "name": unique("志愿者"), "method": "list"});
+            (
+                w.req(who, M::POST, &format!("/api/v1/venues/{va}/check-ins")).json(&body),
+                Writers::Log.expect(201),
+            )
+        }
+        (M::POST, "/api/v1/campaigns/{id}/messages") => {
+            let body = json!({"body": "下雨：改用室内方案", "venue_ids": [va]});
+            (
+                w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/messages")).json(&body),
+                Writers::Plan.expect(201),
+            )
+        }
+        (M::GET, "/api/v1/campaigns/{id}/messages") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/messages")), ORGANIZER_OF)
+        }
+        (M::GET, "/api/v1/venues/{id}/messages" | "/api/v1/venues/{id}/messages/live") => {
+            (w.req(who, M::GET, &path.replace("{id}", &va.to_string())), LEAD_A_OR_ORGANIZER)
+        }
+        (M::POST, "/api/v1/venues/{id}/messages/{message_id}/read") => {
+            let m = w
+                .setup(M::POST, &format!("/api/v1/campaigns/{c}/messages"), &json!({"body": "物资已送到"}))
+                .await;
+            let url = format!("/api/v1/venues/{va}/messages/{}/read", m["id"]);
+            (w.req(who, M::POST, &url), Writers::Log.expect(204))
         }
         (M::GET, "/api/v1/organizations/{id}/rollup") => {
             (w.req(who, M::GET, &format!("/api/v1/organizations/{}/rollup?year=2013", w.org)), ORG_READERS)

@@ -73,6 +73,7 @@ const HELP: &[(&str, &str)] = &[
     ("campaign list", "List every campaign"),
     ("campaign show", "Show one campaign"),
     ("campaign accept-days", "Accept the submitted days of many venues"),
+    ("campaign clone", "Make a new campaign from this one"),
     ("import", "Import a CSV file of one kind"),
     ("import-folder", "Import a folder of CSV files"),
     ("export", "Export one kind of a campaign's data as CSV"),

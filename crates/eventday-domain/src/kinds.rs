@@ -394,3 +394,41 @@ mod tests {
         assert!(!DisputeStatus::Closed.can_move_to(DisputeStatus::Received));
     }
 }
+
+vocabulary!(
+    /// Where a preparation task stands.
+    TaskStatus, "task status" {
+        /// Not started.
+        Open => "open" / "未开始" / "open" | "待办",
+        /// Being worked on.
+        InProgress => "in_progress" / "进行中" / "in progress",
+        /// Done.
+        Done => "done" / "已完成" / "done" | "完成",
+        /// Dropped.
+        Cancelled => "cancelled" / "已取消" / "cancelled" | "取消",
+    }
+);
+
+vocabulary!(
+    /// Who signs in on the day.
+    ParticipantKind, "participant kind" {
+        /// A participating unit.
+        Unit => "unit" / "单位" / "unit",
+        /// An official.
+        Official => "official" / "领导" / "official",
+        /// Staff.
+        Staff => "staff" / "工作人员" / "staff",
+    }
+);
+
+vocabulary!(
+    /// How a check-in was taken.
+    CheckInMethod, "check-in method" {
+        /// The participant's QR code scanned by the lead's phone.
+        Qr => "qr" / "扫码" / "QR code",
+        /// Ticked on the list.
+        List => "list" / "名单勾选" / "list",
+        /// Entered afterwards from a paper sheet.
+        Paper => "paper" / "纸质签到表" / "paper sheet",
+    }
+);

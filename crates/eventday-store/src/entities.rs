@@ -218,6 +218,8 @@ pub mod participation {
         pub reconciliation_member: bool,
         pub media: bool,
         pub sponsor: bool,
+        /// Copied from an earlier campaign and not confirmed yet.
+        pub to_confirm: bool,
     }
 
     /// No declared relations: joins are explicit in the store.
@@ -792,6 +794,179 @@ pub mod closing_tally {
         pub note: String,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         pub recorded_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `tasks`.
+pub mod task {
+    use eventday_domain::TaskStatus;
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `tasks`: a step of the preparation checklist (工作分工表).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Task))]
+    #[sea_orm(table_name = "tasks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        pub phase: String,
+        pub title: String,
+        pub responsible_unit: String,
+        pub responsible_person: String,
+        pub venue_id: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        pub due_on: Date,
+        pub status: TaskStatus,
+        #[sea_orm(column_type = "Text")]
+        pub notes: String,
+        pub evidence: String,
+        pub position: i32,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `campaign_sources`.
+pub mod campaign_source {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `campaign_sources`: the campaign a cloned campaign was made from.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CampaignSource))]
+    #[sea_orm(table_name = "campaign_sources")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub campaign_id: i32,
+        pub source_campaign_id: Option<i32>,
+        /// The parts copied, comma separated.
+        pub parts: String,
+        /// Days the dates moved by.
+        pub shift_days: i32,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `check_ins`.
+pub mod check_in {
+    use eventday_domain::{CheckInMethod, ParticipantKind};
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `check_ins`: a participant signed in at a venue (签到).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CheckIn))]
+    #[sea_orm(table_name = "check_ins")]
+    pub struct Model {
+        /// Client-made UUID.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub campaign_id: i32,
+        pub venue_id: i32,
+        pub participant_kind: ParticipantKind,
+        pub unit_id: Option<i32>,
+        pub official_id: Option<i32>,
+        pub name: String,
+        pub role: String,
+        pub participant_key: String,
+        pub method: CheckInMethod,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub checked_in_at: DateTimeUtc,
+        pub recorded_by: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `lead_messages`.
+pub mod lead_message {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `lead_messages`: what organizers sent to venue leads.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LeadMessage))]
+    #[sea_orm(table_name = "lead_messages")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub campaign_id: i32,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        /// Sent to every venue (otherwise to those in `lead_message_venues`).
+        pub all_venues: bool,
+        pub sent_by: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub sent_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `lead_message_venues`.
+pub mod lead_message_venue {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `lead_message_venues`: a venue a message was sent to.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "lead_message_venues")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub message_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub venue_id: i32,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Table `lead_message_reads`.
+pub mod lead_message_read {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `lead_message_reads`: a lead has read a message.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LeadMessageRead))]
+    #[sea_orm(table_name = "lead_message_reads")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub message_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i32,
+        pub venue_id: i32,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub read_at: DateTimeUtc,
     }
 
     /// No declared relations: joins are explicit in the store.

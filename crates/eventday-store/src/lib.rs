@@ -15,6 +15,7 @@ pub mod live;
 pub mod log;
 pub mod org_tree;
 pub mod planning;
+pub mod preparation;
 pub mod queries;
 pub mod report_data;
 pub mod rollup;

@@ -255,6 +255,8 @@ pub enum Entity {
     Narrative,
     /// `closing_tallies`
     Tally,
+    /// `tasks` (the preparation checklist)
+    Task,
     /// `log_entries` (text ids)
     LogEntry,
     /// `log_photos`
@@ -381,6 +383,10 @@ pub async fn locate(
             let c = narrative_section::Entity::find_by_id(n32).one(db).await?.map(|r| r.campaign_id);
             in_campaign(db, c, None).await
         }
+        Entity::Task => match task::Entity::find_by_id(n32).one(db).await? {
+            Some(t) => in_campaign(db, Some(t.campaign_id), t.venue_id).await,
+            None => Ok(None),
+        },
         Entity::Official => match official::Entity::find_by_id(n32).one(db).await? {
             Some(o) => in_campaign(db, Some(o.campaign_id), o.venue_id).await,
             None => Ok(None),

@@ -6,6 +6,7 @@ mod driver;
 mod lead;
 mod planning;
 mod tallies;
+mod preparation;
 
 use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app, user_with_token};
 use driver::{Browser, programs};

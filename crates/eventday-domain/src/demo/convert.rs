@@ -31,6 +31,7 @@ impl ParticipationRec {
             reconciliation_member: self.reconciliation_member,
             media: self.media,
             sponsor: self.sponsor,
+            to_confirm: false,
         }
     }
 }

@@ -12,8 +12,10 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod preparation;
 mod records;
 
+pub use preparation::*;
 pub use records::*;
 /// The longest URL accepted.
 pub const MAX_LINK_CHARS: usize = 2_000;
@@ -267,6 +269,9 @@ pub struct ParticipationInput {
     /// Sponsor.
     #[serde(default)]
     pub sponsor: bool,
+    /// Copied from last year and not confirmed yet; an update without it confirms.
+    #[serde(default)]
+    pub to_confirm: bool,
 }
 
 impl ParticipationInput {

@@ -49,6 +49,7 @@ pub(super) async fn import(ctx: &mut Ctx<'_>, rows: Vec<(u64, UnitRow)>) -> Resu
             reconciliation_member: row.reconciliation_member,
             media: row.media,
             sponsor: row.sponsor,
+            to_confirm: false,
         };
         let old_part = unit.and_then(|u| parts.get(&u.id));
         let unit_same = unit.is_some_and(|u| {

@@ -290,10 +290,12 @@ pub(crate) async fn venues_of_campaign(
 
 // After `crud!`, which they use.
 
+mod checklist;
 mod org;
 mod places;
 mod records;
 
+pub use checklist::*;
 pub use org::*;
 pub use places::*;
 pub use records::*;

@@ -134,6 +134,7 @@ impl Resource for Participations {
             reconciliation_member: Set(i.reconciliation_member),
             media: Set(i.media),
             sponsor: Set(i.sponsor),
+            to_confirm: Set(i.to_confirm),
         }
     }
     fn parent_of(m: &participation::Model) -> i32 {

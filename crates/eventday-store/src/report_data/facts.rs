@@ -205,6 +205,13 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         .order_by_asc(official::Column::Id)
         .all(db)
         .await?;
+    // Who was there: once units (or officials) signed in on the day, the report lists those
+    // that did rather than those planned.
+    let check_ins =
+        check_in::Entity::find().filter(check_in::Column::CampaignId.eq(campaign_id)).all(db).await?;
+    let arrived_units: std::collections::HashSet<i32> = check_ins.iter().filter_map(|c| c.unit_id).collect();
+    let arrived_officials: std::collections::HashSet<i32> =
+        check_ins.iter().filter_map(|c| c.official_id).collect();
 
     // No silent switch of language: without a narrative in the report's language the report
     // leaves it out and says so.
@@ -262,6 +269,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
             .collect(),
         units: participations
             .iter()
+            .filter(|p| arrived_units.is_empty() || arrived_units.contains(&p.unit_id))
             .filter_map(|p| {
                 units.get(&p.unit_id).map(|u| UnitFact {
                     kind: u.kind,
@@ -297,6 +305,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
         // The campaign's setting masks every name; a row may ask for masking on its own.
         officials: officials
             .into_iter()
+            .filter(|o| arrived_officials.is_empty() || arrived_officials.contains(&o.id))
             .map(|o| {
                 let org = official_orgs.get(&o.organization).cloned().unwrap_or(o.organization);
                 (o.name, o.title, org, o.masked || mask_names)

@@ -7,6 +7,7 @@
 
 pub mod log;
 pub mod planning;
+pub mod preparation;
 
 use crate::auth::{Caller, Entity, RouteSpec, Rule, Target, documented};
 use crate::extract::{ApiPath, ApiQuery};
@@ -35,7 +36,7 @@ macro_rules! crud_routes {
 
 use Entity::{
     Activity, Booth, Campaign, Dispute, LogEntry, Material, Media, Narrative, Official, Organization,
-    Participation, Photo, Tally, Venue,
+    Participation, Photo, Tally, Task, Venue,
 };
 use Target::{Body, Path};
 
@@ -114,6 +115,21 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         item: Read(&[Path(Tally, "id")]), Log(&[Path(Tally, "id")]));
     crud_routes!(v, narrative, list: Read(CAMPAIGN), Plan(CAMPAIGN);
         item: Read(&[Path(Narrative, "id")]), Plan(&[Path(Narrative, "id")]));
+    // Before the day: the checklist, cloning, check-ins and messages to leads.
+    crud_routes!(v, tasks, list: Read(CAMPAIGN), Plan(CAMPAIGN);
+        item: Read(&[Path(Task, "id")]), Plan(&[Path(Task, "id")]));
+    v.extend([
+        documented!(Plan(CAMPAIGN), preparation::clone_campaign),
+        documented!(Plan(CAMPAIGN), preparation::default_checklist),
+        documented!(Read(CAMPAIGN), preparation::readiness),
+        documented!(Log(VENUE), preparation::check_in),
+        documented!(Read(CAMPAIGN), preparation::list_check_ins),
+        documented!(Plan(CAMPAIGN), preparation::send_message),
+        documented!(Plan(CAMPAIGN), preparation::list_messages),
+        documented!(Log(VENUE), preparation::venue_messages),
+        documented!(Log(VENUE), preparation::mark_read),
+        documented!(Log(VENUE), preparation::messages_live),
+    ]);
     v
 }
 

@@ -219,6 +219,7 @@ child_resource!(
     "/api/v1/campaigns/{id}/narrative",
     "/api/v1/narrative/{id}"
 );
+child_resource!(tasks, TaskInput, task::Model, "tasks", "/api/v1/campaigns/{id}/tasks", "/api/v1/tasks/{id}");
 
 /// Move a dispute along received -> mediating -> settled/referred/closed (422 on an illegal move).
 #[utoipa::path(post, path = "/api/v1/disputes/{id}/status", tag = "disputes",

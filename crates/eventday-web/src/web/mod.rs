@@ -10,6 +10,7 @@ mod activities;
 mod assets;
 pub mod i18n;
 mod lead;
+mod lead_prep;
 mod organizer;
 mod planner;
 mod tallies;
@@ -76,6 +77,14 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/tallies", Rule::Read(CAMPAIGN), tallies::tallies),
         page("/campaigns/{id}/activities", Rule::Read(CAMPAIGN), activities::activities),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        page("/campaigns/{id}/tasks", Rule::Read(CAMPAIGN), organizer::tasks),
+        page("/campaigns/{id}/tasks/print", Rule::Read(CAMPAIGN), organizer::task_table),
+        page("/campaigns/{id}/clone", Rule::Read(CAMPAIGN), organizer::clone_page),
+        page("/campaigns/{id}/messages", Rule::Read(CAMPAIGN), organizer::messages),
+        page("/campaigns/{id}/check-in", Rule::Read(CAMPAIGN), organizer::check_in_sheet),
+        page("/campaigns/{id}/check-in/print", Rule::Read(CAMPAIGN), organizer::sign_in_form),
+        // The link a participant's QR code holds: the lead's phone camera opens it.
+        page("/check-in/{id}/{participant}", Rule::Read(CAMPAIGN), lead_prep::check_in_link),
         // Invitations are made by those who plan the campaign.
         page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
@@ -136,20 +145,28 @@ fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
         viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer);
     [
         "dashboard",
+        "tasks",
         "venues",
+        "activities",
         "units",
         "materials",
         "media",
         "officials",
         "disputes",
         "tallies",
+        "check_in",
+        "messages",
         "report",
         "invitations",
     ]
     .into_iter()
-    .filter(|k| organizer || *k != "invitations")
+    .filter(|k| organizer || !matches!(*k, "invitations" | "messages"))
     .map(|k| {
-        let href = if k == "dashboard" { format!("/campaigns/{id}") } else { format!("/campaigns/{id}/{k}") };
+        let href = match k {
+            "dashboard" => format!("/campaigns/{id}"),
+            "check_in" => format!("/campaigns/{id}/check-in"),
+            _ => format!("/campaigns/{id}/{k}"),
+        };
         (k, href)
     })
     .collect()

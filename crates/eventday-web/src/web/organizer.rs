@@ -17,6 +17,10 @@ use minijinja::{Value, context};
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod preparation;
+
+pub use preparation::{check_in_sheet, clone_page, messages, sign_in_form, task_table, tasks};
+
 type Page = Result<Html<String>, PageError>;
 
 /// The layout context of a page inside a campaign.
@@ -51,6 +55,10 @@ fn leak_nav(active: &str) -> &'static str {
         "activities" => "nav_activities",
         "report" => "nav_report",
         "invitations" => "nav_invitations",
+        "tasks" => "nav_tasks",
+        "messages" => "nav_messages",
+        "clone" => "nav_clone",
+        "check_in" => "nav_check_in",
         _ => "nav_dashboard",
     }
 }
@@ -263,7 +271,8 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
     let lang = viewer.lang;
     let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
-    render("dashboard.html", context! { live => live, can_plan => may_plan(&viewer), ..ctx })
+    let prep = preparation::panel(&s, lang, &c).await?;
+    render("dashboard.html", context! { live => live, prep => prep, can_plan => may_plan(&viewer), ..ctx })
 }
 
 /// The dashboard's live fragment, polled by the page.

@@ -1,0 +1,206 @@
+//! Before the day: cloning a campaign, the checklist's readiness, check-ins (签到) and messages
+//! to venue leads. Handlers extract, call the store, respond.
+
+use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery};
+use crate::{AppError, AppState, ErrorBody};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use eventday_domain::inputs::{CheckInInput, CloneInput, MessageInput};
+use eventday_store::entities::{check_in, lead_message, task};
+use eventday_store::planning;
+use eventday_store::preparation::{
+    self as prep, CheckedIn, CloneOutcome, LeadMessageView, Readiness, SentMessage,
+};
+use futures_util::Stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+
+/// How often a lead's message stream looks for new messages. The database is the only copy (any
+/// instance serves any lead), so the stream reads it rather than an in-process channel.
+const MESSAGE_POLL: Duration = Duration::from_secs(1);
+
+/// Make a new campaign from this one (e.g. last year's) on another date, copying the parts
+/// asked for; never figures, log entries, tallies, photos, disputes, check-ins or invitations.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/clone", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign to copy")), request_body = CloneInput,
+    responses((status = 201, body = CloneOutcome), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn clone_campaign(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<CloneInput>,
+) -> Result<(StatusCode, Json<CloneOutcome>), AppError> {
+    Ok((StatusCode::CREATED, Json(prep::clone_campaign(&s.store, actor, id, &input).await?)))
+}
+
+/// Add the default checklist (phases 筹划 / 实施 / 总结 and their dated steps) to a campaign.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/tasks/default", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id")),
+    responses((status = 201, body = Vec<task::Model>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn default_checklist(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<(StatusCode, Json<Vec<task::Model>>), AppError> {
+    Ok((StatusCode::CREATED, Json(planning::add_default_checklist(&s.store, actor, id).await?)))
+}
+
+/// Readiness per venue (tasks done of tasks, units arrived of units expected) and the overdue
+/// tasks.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/readiness", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id")),
+    responses((status = 200, body = Readiness), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn readiness(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<Readiness>, AppError> {
+    planning::campaigns::get(&s.store, id).await?;
+    Ok(Json(prep::readiness(&s.store, id, chrono::Utc::now().date_naive()).await?))
+}
+
+/// Sign a participant in at a venue (QR scan, list tick or paper sheet). 201 when stored now,
+/// 200 with the stored row when it already was (the same id resent, or the participant already
+/// signed in).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/check-ins", tag = "preparation",
+    params(("id" = i32, Path, description = "venue id")), request_body = CheckInInput,
+    responses((status = 201, body = check_in::Model), (status = 200, body = check_in::Model), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn check_in(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<CheckInInput>,
+) -> Result<(StatusCode, Json<check_in::Model>), AppError> {
+    Ok(match prep::check_in(&s.store, actor, id, &input).await? {
+        CheckedIn::Created(m) => (StatusCode::CREATED, Json(m)),
+        CheckedIn::Existing(m) => (StatusCode::OK, Json(m)),
+    })
+}
+
+/// A campaign's check-ins.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/check-ins", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id")),
+    responses((status = 200, body = Vec<check_in::Model>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_check_ins(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<Vec<check_in::Model>>, AppError> {
+    planning::campaigns::get(&s.store, id).await?;
+    Ok(Json(prep::list_check_ins(&s.store, id).await?))
+}
+
+/// Send a message to the leads of chosen venues (all when `venue_ids` is empty).
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/messages", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id")), request_body = MessageInput,
+    responses((status = 201, body = lead_message::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn send_message(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<MessageInput>,
+) -> Result<(StatusCode, Json<lead_message::Model>), AppError> {
+    Ok((StatusCode::CREATED, Json(prep::send_message(&s.store, actor, id, &input).await?)))
+}
+
+/// A campaign's messages, newest first, with who has read them.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/messages", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id")),
+    responses((status = 200, body = Vec<SentMessage>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_messages(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<Vec<SentMessage>>, AppError> {
+    planning::campaigns::get(&s.store, id).await?;
+    Ok(Json(prep::campaign_messages(&s.store, id).await?))
+}
+
+/// Query of a venue's messages.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesQuery {
+    /// Only messages with a larger id (the last one the page saw).
+    pub after: Option<i32>,
+}
+
+/// The messages sent to a venue's leads (oldest first), with when the caller read each.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/messages", tag = "preparation",
+    params(("id" = i32, Path, description = "venue id"), MessagesQuery),
+    responses((status = 200, body = Vec<LeadMessageView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn venue_messages(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<MessagesQuery>,
+) -> Result<Json<Vec<LeadMessageView>>, AppError> {
+    Ok(Json(prep::venue_messages(&s.store, id, actor, q.after.unwrap_or(0)).await?))
+}
+
+/// Mark a message read by the caller (a read receipt for the organizers).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/messages/{message_id}/read", tag = "preparation",
+    params(("id" = i32, Path, description = "venue id"), ("message_id" = i32, Path, description = "message id")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mark_read(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath((id, message_id)): ApiPath<(i32, i32)>,
+) -> Result<StatusCode, AppError> {
+    let Some(user) = actor else {
+        return Err(AppError::Forbidden("only a signed-in lead can read a message".into()));
+    };
+    prep::mark_read(&s.store, user, id, message_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// New messages to a venue's leads, live (Server-Sent Events `message`, id = message id). A
+/// page that reconnects sends `Last-Event-ID` (or `?after=`) and gets what it missed first.
+#[utoipa::path(get, path = "/api/v1/venues/{id}/messages/live", tag = "preparation",
+    params(("id" = i32, Path, description = "venue id"), MessagesQuery),
+    responses((status = 200, description = "text/event-stream of `message` events"), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn messages_live(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<MessagesQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let header =
+        headers.get("last-event-id").and_then(|h| h.to_str().ok()).and_then(|h| h.parse::<i32>().ok());
+    let after = header.or(q.after).unwrap_or(0);
+    // Fails with 404 for an unknown venue before the stream starts.
+    let first = prep::venue_messages(&s.store, id, actor, after).await?;
+    let store = s.store.clone();
+    let stream = futures_util::stream::unfold(
+        (std::collections::VecDeque::from(first), after),
+        move |(mut pending, mut last)| {
+            let store = store.clone();
+            async move {
+                loop {
+                    if let Some(m) = pending.pop_front() {
+                        last = last.max(m.id);
+                        let ev = Event::default().event("message").id(m.id.to_string()).json_data(&m).ok()?;
+                        return Some((Ok(ev), (pending, last)));
+                    }
+                    tokio::time::sleep(MESSAGE_POLL).await;
+                    match prep::venue_messages(&store, id, actor, last).await {
+                        Ok(next) => pending.extend(next),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "message stream ended on a database error");
+                            return None;
+                        }
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,121 @@
+//! Before the day in a real browser: an organizer clones last year's campaign choosing the
+//! parts; a lead signs a unit in through the link its QR code holds and sees the organizers'
+//! message on the venue page, live.
+
+use super::ONE_AT_A_TIME;
+use super::driver::{Browser, programs};
+use super::{screenshots, sign_in};
+use crate::helpers::{spawn_app, user_with_token};
+use eventday_domain::Role;
+use eventday_store::entities::{check_in, material, venue};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+#[tokio::test]
+async fn an_organizer_clones_choosing_parts_and_a_lead_checks_in_by_qr_link_and_sees_the_message() {
+    let Some((chromium, chromedriver)) = programs("preparation") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = eventday::load_demo(&store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(c).await;
+    let org = eventday_store::entities::campaign::Entity::find_by_id(c)
+        .one(store.conn())
+        .await
+        .expect("q")
+        .expect("campaign")
+        .organization_id;
+    user_with_token(&store, "org-prep", Role::Organizer, Some(org), vec![]).await;
+    let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
+    let v = days[1].venue_id;
+    user_with_token(&store, "lead-prep", Role::Lead, None, vec![v]).await;
+    let unit = eventday_store::planning::participations::list(&store, c).await.expect("units")[0].unit_id;
+
+    // The organizer copies venues, units, activities and the checklist, not the materials.
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "org-prep").await;
+    b.goto(&app.url(&format!("/campaigns/{c}/clone"))).await;
+    screenshots(&b, "clone", 1280, false).await;
+    b.click("input[name=parts][value=materials]").await;
+    b.js("const d = document.querySelector('#clone-date'); d.value = '2014-03-15'; return true", vec![])
+        .await;
+    b.click("#clone-submit").await;
+    b.wait_for("return !!document.querySelector('#cloned-link')", "the new campaign's link").await;
+    let href = b.js("return document.querySelector('#cloned-link').getAttribute('href')", vec![]).await;
+    let new: i32 =
+        href.as_str().and_then(|h| h.rsplit('/').next()).and_then(|n| n.parse().ok()).expect("an id");
+    let venues = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(new))
+        .count(store.conn())
+        .await
+        .expect("count");
+    let materials = material::Entity::find()
+        .filter(material::Column::CampaignId.eq(new))
+        .count(store.conn())
+        .await
+        .expect("count");
+    assert_eq!((venues, materials), (17, 0), "venues copied, materials left out");
+    b.quit().await;
+
+    // The lead's phone opens the QR link and signs the unit in; a second scan stores nothing.
+    let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    sign_in(&b, &app, "lead-prep").await;
+    let link = app.url(&format!("/check-in/{c}/unit-{unit}"));
+    b.goto(&link).await;
+    b.click("#check-in-submit").await;
+    b.wait_text("#check-in-msg", "已签到").await;
+    screenshots(&b, "check-in-link", 360, false).await;
+    b.goto(&link).await;
+    b.click("#check-in-submit").await;
+    b.wait_text("#check-in-msg", "此前已签到").await;
+    let n = check_in::Entity::find()
+        .filter(check_in::Column::CampaignId.eq(c))
+        .count(store.conn())
+        .await
+        .expect("n");
+    assert_eq!(n, 1);
+
+    // A message sent before the page opens is there; one sent while it is open arrives live.
+    let send = format!("/api/v1/campaigns/{c}/messages");
+    let r = app
+        .client
+        .post(app.url(&send))
+        .json(&json!({"body": "下雨：改用室内方案"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 201);
+    b.goto(&app.url(&format!("/lead/venues/{v}"))).await;
+    b.wait_for(
+        "return document.querySelector('#lead-messages').textContent.includes('下雨：改用室内方案')",
+        "the message",
+    )
+    .await;
+    let r = app
+        .client
+        .post(app.url(&send))
+        .json(&json!({"body": "物资12点送到", "venue_ids": [v]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 201);
+    b.wait_for(
+        "return document.querySelector('#lead-messages').textContent.includes('物资12点送到')",
+        "the message",
+    )
+    .await;
+    // Another unit ticked on the list of the same page.
+    let second = eventday_store::planning::participations::list(&store, c).await.expect("units")[1].unit_id;
+    let tick = format!("#check-in-list button[data-key='unit-{second}']");
+    b.wait_for(&format!("return !!document.querySelector(\"{tick}\")"), "the list").await;
+    b.click(&tick).await;
+    b.wait_text(&tick, "已签到").await;
+    let n = check_in::Entity::find()
+        .filter(check_in::Column::CampaignId.eq(c))
+        .count(store.conn())
+        .await
+        .expect("n");
+    assert_eq!(n, 2);
+    b.quit().await;
+    app.stop().await;
+}
