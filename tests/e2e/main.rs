@@ -15,4 +15,5 @@ mod ops;
 mod real_data;
 mod report;
 mod security;
+mod submission;
 mod write_path;
