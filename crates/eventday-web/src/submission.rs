@@ -30,10 +30,10 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     vec![
         documented!(Rule::Read(CAMPAIGN), get_submission),
         documented!(Rule::Read(CAMPAIGN), submission_report),
-        documented!(Rule::Plan(CAMPAIGN), submit),
-        documented!(Rule::Plan(CAMPAIGN), accept),
+        documented!(Rule::Plan(CAMPAIGN), submit_campaign),
+        documented!(Rule::Plan(CAMPAIGN), accept_submission),
         documented!(Rule::Plan(CAMPAIGN), return_submission),
-        documented!(Rule::Plan(CAMPAIGN), withdraw),
+        documented!(Rule::Plan(CAMPAIGN), withdraw_acceptance),
         documented!(Rule::Read(ORG), get_completeness),
         documented!(Rule::Plan(ORG), set_cutoff),
         documented!(Rule::Read(ORG), rollup_pdf),
@@ -95,7 +95,7 @@ pub(crate) struct SubmitBody {
         (status = 409, body = ErrorBody, description = "already submitted or accepted, or no parent organization"),
         (status = 422, body = ErrorBody, description = "`note` too long")))]
 #[tracing::instrument(skip_all)]
-async fn submit(
+async fn submit_campaign(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i32>,
@@ -122,7 +122,7 @@ async fn decide(
         (status = 404, body = ErrorBody, description = "no such campaign, or never submitted"),
         (status = 409, body = ErrorBody, description = "the submission is not waiting for a decision")))]
 #[tracing::instrument(skip_all)]
-async fn accept(
+async fn accept_submission(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i32>,
@@ -165,7 +165,7 @@ async fn return_submission(
         (status = 404, body = ErrorBody, description = "no such campaign, or never submitted"),
         (status = 409, body = ErrorBody, description = "the submission is not accepted")))]
 #[tracing::instrument(skip_all)]
-async fn withdraw(
+async fn withdraw_acceptance(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i32>,
