@@ -105,6 +105,10 @@ pub struct ReportArgs {
     /// With `--rollup`: the year.
     #[arg(long, requires = "rollup")]
     pub year: Option<i32>,
+    /// With `--rollup`: count only campaigns whose submission the parent accepted (otherwise
+    /// everything logged so far); the document says which.
+    #[arg(long, requires = "rollup")]
+    pub accepted_only: bool,
     /// Language: `zh` (default) or `en`.
     #[arg(long, default_value = "zh", value_parser = eventday_report::parse_lang)]
     pub lang: eventday_report::Lang,
@@ -335,10 +339,15 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
     let (Some(org), Some(year)) = (args.org, args.year) else {
         anyhow::bail!("--rollup needs --org ID and --year YEAR");
     };
+    let basis = if args.accepted_only {
+        eventday_store::rollup::Basis::Accepted
+    } else {
+        eventday_store::rollup::Basis::Logged
+    };
     // A progress bar on a terminal only; each district of the subtree is laid out twice (the
     // district table, then the appendix of venues).
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let total = eventday_store::rollup::rollup_totals(store, org, year).await?.districts;
+        let total = eventday_store::rollup::rollup_totals_on(store, org, year, basis).await?.districts;
         let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0).saturating_mul(2));
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} district rows {elapsed}")
@@ -352,10 +361,11 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
     let started = std::time::Instant::now();
     let tmp = args.out.with_extension("partial");
     let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let out = eventday_store::report_data::render_rollup(
+    let out = eventday_store::report_data::render_rollup_on(
         store,
         org,
         year,
+        basis,
         opts,
         std::io::BufWriter::new(file),
         move |n| {

@@ -11,6 +11,7 @@ mod m20261201_000015_report_settings;
 mod m20261201_000016_real_data;
 mod m20261201_000017_corrections;
 mod m20261202_000018_preparation;
+mod m20261202_000019_submissions;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_real_data::Migration),
             Box::new(m20261201_000017_corrections::Migration),
             Box::new(m20261202_000018_preparation::Migration),
+            Box::new(m20261202_000019_submissions::Migration),
         ]
     }
 }

@@ -1164,6 +1164,41 @@ async fn sample(
         (M::GET, "/api/v1/organizations/{id}/rollup") => {
             (w.req(who, M::GET, &format!("/api/v1/organizations/{}/rollup?year=2013", w.org)), ORG_READERS)
         }
+        // Submissions: the world's organizer runs the district itself, so it submits (200) but
+        // never decides (403: only the level above does); the PDF exists only once submitted.
+        (M::GET, "/api/v1/campaigns/{id}/submission") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/submission")), READERS)
+        }
+        (M::GET, "/api/v1/campaigns/{id}/submission/report.pdf") => (
+            w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/submission/report.pdf")),
+            [404, 404, 404, 404, 403, 401, 401],
+        ),
+        (M::POST, "/api/v1/campaigns/{id}/submission/submit") => (
+            w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/submission/submit"))
+                .json(&json!({"note": "x"})),
+            Writers::Plan.expect(200),
+        ),
+        (M::POST, "/api/v1/campaigns/{id}/submission/return") => (
+            w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/submission/return"))
+                .json(&json!({"comment": "x"})),
+            [403, 403, 403, 403, 403, 401, 401],
+        ),
+        (M::POST, p) if p.starts_with("/api/v1/campaigns/{id}/submission/") => {
+            (w.req(who, M::POST, &p.replace("{id}", &c.to_string())), [403, 403, 403, 403, 403, 401, 401])
+        }
+        (M::GET, "/api/v1/organizations/{id}/completeness") => (
+            w.req(who, M::GET, &format!("/api/v1/organizations/{}/completeness?year=2013", w.org)),
+            ORG_READERS,
+        ),
+        (M::GET, "/api/v1/organizations/{id}/rollup.pdf") => (
+            w.req(who, M::GET, &format!("/api/v1/organizations/{}/rollup.pdf?year=2013", w.org)),
+            ORG_READERS,
+        ),
+        (M::PUT, "/api/v1/organizations/{id}/submission-cutoff") => (
+            w.req(who, M::PUT, &format!("/api/v1/organizations/{}/submission-cutoff", w.org))
+                .json(&json!({"year": 2013, "cutoff_at": "2013-03-20T17:00:00+08:00"})),
+            ORGANIZER_OF,
+        ),
         // The feeds answer with their headers at once; the test drops the stream unread.
         (M::GET, "/api/v1/organizations/{id}/live") => {
             (w.req(who, M::GET, &format!("/api/v1/organizations/{}/live", w.org)), ORG_READERS)

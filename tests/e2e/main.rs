@@ -16,4 +16,5 @@ mod preparation;
 mod real_data;
 mod report;
 mod security;
+mod submission;
 mod write_path;

@@ -124,6 +124,7 @@ fn run_case(case: &str) -> Result<(), Box<dyn std::error::Error>> {
                 totals,
                 previous: None,
                 date: chrono::NaiveDate::from_ymd_opt(2013, 3, 20),
+                accepted_only: false,
             };
             let path = std::env::temp_dir().join(format!("eventday-bench-{case}.pdf"));
             let file = std::io::BufWriter::new(std::fs::File::create(&path)?);

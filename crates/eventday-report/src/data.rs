@@ -332,6 +332,9 @@ pub struct RollupHeader {
     pub previous: Option<PreviousCampaign>,
     /// The date under the signature.
     pub date: Option<NaiveDate>,
+    /// Whether the roll-up counts only campaigns whose submission the parent accepted (otherwise
+    /// everything logged so far); said on the document.
+    pub accepted_only: bool,
 }
 
 /// One district's campaign in a roll-up.

@@ -84,6 +84,7 @@ fn header(ds: &[RollupDistrict], money: bool) -> RollupHeader {
         }),
         totals: t,
         date: chrono::NaiveDate::from_ymd_opt(2026, 3, 25),
+        accepted_only: false,
     }
 }
 

@@ -40,6 +40,14 @@ pub enum Action {
     Correct,
     /// A log entry taken out of every total by a void.
     Void,
+    /// A campaign submitted to its parent organization.
+    Submit,
+    /// A submission accepted by the parent (the campaign's figures are locked).
+    Accept,
+    /// A submission returned to the district with a comment.
+    Return,
+    /// An acceptance withdrawn by the parent (the figures unlocked).
+    Withdraw,
 }
 
 impl Action {
@@ -57,6 +65,10 @@ impl Action {
             Action::DayReopen => "day_reopen",
             Action::Correct => "correct",
             Action::Void => "void",
+            Action::Submit => "submit",
+            Action::Accept => "accept",
+            Action::Return => "return",
+            Action::Withdraw => "withdraw",
         }
     }
 }

@@ -69,6 +69,15 @@ pub enum StoreError {
         /// Venue name.
         name: String,
     },
+    /// The campaign's submission was accepted by its parent organization: its figures are locked
+    /// until the accepting level withdraws its acceptance.
+    #[error(
+        "the submission of campaign {campaign_id} has been accepted by its parent organization; its figures are locked until the acceptance is withdrawn"
+    )]
+    SubmissionLocked {
+        /// Campaign id.
+        campaign_id: i32,
+    },
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(DbErr),

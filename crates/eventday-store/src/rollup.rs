@@ -36,6 +36,50 @@ fn tally_sums(backend: DbBackend) -> String {
     crate::sums::saturating_sums(backend, "s.", &cols)
 }
 
+/// What a roll-up counts: every campaign logged so far, or only those whose submission the
+/// parent accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Everything logged so far, whether submitted or not (the default).
+    #[default]
+    Logged,
+    /// Only campaigns whose submission to the parent was accepted.
+    Accepted,
+}
+
+impl Basis {
+    /// Reads `logged` or `accepted`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "logged" | "all" => Some(Basis::Logged),
+            "accepted" => Some(Basis::Accepted),
+            _ => None,
+        }
+    }
+
+    /// The spelling `parse` reads.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Logged => "logged",
+            Basis::Accepted => "accepted",
+        }
+    }
+
+    /// SQL restricting campaigns `c` to this basis (empty for every campaign).
+    fn filter(self) -> &'static str {
+        match self {
+            Basis::Logged => "",
+            Basis::Accepted => {
+                " AND EXISTS (SELECT 1 FROM submissions sb WHERE sb.campaign_id = c.id AND sb.status = 'accepted')"
+            }
+        }
+    }
+}
+
 /// Grand totals of a roll-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -198,7 +242,20 @@ pub async fn rollup_totals(
     organization_id: i32,
     year: i32,
 ) -> Result<RollupTotals, StoreError> {
-    totals_in_chunks(store, organization_id, year, IDS_PER_QUERY).await
+    totals_in_chunks(store, organization_id, year, IDS_PER_QUERY, Basis::Logged).await
+}
+
+/// [`rollup_totals`] of the campaigns of `basis`.
+///
+/// # Errors
+/// As [`rollup_totals`].
+pub async fn rollup_totals_on(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+    basis: Basis,
+) -> Result<RollupTotals, StoreError> {
+    totals_in_chunks(store, organization_id, year, IDS_PER_QUERY, basis).await
 }
 
 /// [`rollup_totals`], reading tallies and venues for at most `per_query` campaigns at a time.
@@ -207,6 +264,7 @@ async fn totals_in_chunks(
     organization_id: i32,
     year: i32,
     per_query: usize,
+    basis: Basis,
 ) -> Result<RollupTotals, StoreError> {
     organization_name(store, organization_id).await?;
     let db = store.conn();
@@ -217,7 +275,8 @@ async fn totals_in_chunks(
     let ids: Vec<i32> = CampaignId::find_by_statement(statement(
         backend,
         &format!(
-            "{TREE} SELECT c.id AS id FROM tree t JOIN campaigns c ON c.organization_id = t.id AND c.year = ?"
+            "{TREE} SELECT c.id AS id FROM tree t JOIN campaigns c ON c.organization_id = t.id AND c.year = ?{}",
+            basis.filter()
         ),
         vec![organization_id.into(), year.into()],
     ))
@@ -348,6 +407,21 @@ pub async fn rollup_districts(
     after: Option<i32>,
     limit: u64,
 ) -> Result<Vec<RollupDistrict>, StoreError> {
+    rollup_districts_on(store, organization_id, year, after, limit, Basis::Logged).await
+}
+
+/// [`rollup_districts`] of the campaigns of `basis`.
+///
+/// # Errors
+/// Database errors.
+pub async fn rollup_districts_on(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+    after: Option<i32>,
+    limit: u64,
+    basis: Basis,
+) -> Result<Vec<RollupDistrict>, StoreError> {
     let db = store.conn();
     let backend = db.get_database_backend();
     let limit = i64::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(100);
@@ -373,8 +447,9 @@ pub async fn rollup_districts(
          FROM tree t JOIN campaigns c ON c.organization_id = t.id AND c.year = ? \
          JOIN organizations o ON o.id = c.organization_id \
          LEFT JOIN organizations p ON p.id = o.parent_id \
-         WHERE 1 = 1 {cursor_sql} \
-         ORDER BY COALESCE(p.name, ''), o.name, c.id LIMIT ?"
+         WHERE 1 = 1 {cursor_sql}{} \
+         ORDER BY COALESCE(p.name, ''), o.name, c.id LIMIT ?",
+        basis.filter()
     );
     let rows = DistrictRow::find_by_statement(statement(backend, &sql, values)).all(db).await?;
     if rows.is_empty() {
@@ -515,6 +590,7 @@ pub struct RollupReader {
     after: Option<i32>,
     done: bool,
     with_venues: bool,
+    basis: Basis,
 }
 
 impl RollupReader {
@@ -529,7 +605,15 @@ impl RollupReader {
             after: None,
             done: false,
             with_venues: true,
+            basis: Basis::Logged,
         }
+    }
+
+    /// Reads only the campaigns of `basis`.
+    #[must_use]
+    pub fn on(mut self, basis: Basis) -> Self {
+        self.basis = basis;
+        self
     }
 
     /// Reads districts with their sums only (no venue rows): the lists come back empty.
@@ -547,8 +631,15 @@ impl RollupReader {
         if self.done {
             return Ok(None);
         }
-        let districts =
-            rollup_districts(&self.store, self.organization_id, self.year, self.after, self.page).await?;
+        let districts = rollup_districts_on(
+            &self.store,
+            self.organization_id,
+            self.year,
+            self.after,
+            self.page,
+            self.basis,
+        )
+        .await?;
         if (districts.len() as u64) < self.page {
             self.done = true;
         }
@@ -589,11 +680,12 @@ mod tests {
         store.migrate().await.unwrap();
         let spec = SyntheticSpec { districts: 5, seed: 3, year: 2026 };
         let out = synthetic::generate(&store, &spec, |_| {}).await.unwrap();
-        let whole = totals_in_chunks(&store, out.province_id, 2026, IDS_PER_QUERY).await.unwrap();
+        let whole =
+            totals_in_chunks(&store, out.province_id, 2026, IDS_PER_QUERY, Basis::Logged).await.unwrap();
         assert_eq!((whole.districts, whole.venues), (5, 85));
         assert!(whole.log_entries > 5 * 17 * 40, "{whole:?}");
         // 5 campaigns in chunks of 2, 2 and 1.
-        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 2).await.unwrap(), whole);
-        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 1).await.unwrap(), whole);
+        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 2, Basis::Logged).await.unwrap(), whole);
+        assert_eq!(totals_in_chunks(&store, out.province_id, 2026, 1, Basis::Logged).await.unwrap(), whole);
     }
 }

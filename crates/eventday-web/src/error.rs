@@ -73,7 +73,9 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(v) => AppError::Invalid(v.fields),
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
-            e @ StoreError::VenueLocked { .. } => AppError::Locked(e.to_string()),
+            e @ (StoreError::VenueLocked { .. } | StoreError::SubmissionLocked { .. }) => {
+                AppError::Locked(e.to_string())
+            }
             StoreError::Constraint { kind, detail } => on_constraint(kind, &detail),
             other => AppError::Internal(Arc::new(other)),
         }

@@ -18,6 +18,7 @@ mod pages;
 pub mod report;
 mod routes;
 pub mod security;
+mod submission;
 pub mod web;
 
 pub use error::{AppError, ErrorBody, ErrorCode, ErrorDetail};

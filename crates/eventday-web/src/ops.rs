@@ -73,6 +73,8 @@ struct RollupPage {
     organization: OrganizationRef,
     /// The year.
     year: i32,
+    /// What the roll-up counts: `logged` or `accepted`.
+    basis: rollup::Basis,
     /// Totals of the organization and all its descendants for the year (every page).
     totals: RollupTotals,
     /// This page of districts, by campaign id.
@@ -92,6 +94,8 @@ struct RollupQuery {
     after: Option<i32>,
     /// Districts per page, 1 to 1000 (default 100).
     limit: Option<u64>,
+    /// `logged` (everything logged so far, default) or `accepted` (accepted submissions only).
+    basis: Option<String>,
 }
 
 /// Totals of an organization and all its descendants for a year, and one page of its districts
@@ -111,6 +115,7 @@ async fn rollup(
     let year: Option<i32> = int_param(&q, "year", &mut errors);
     let after: Option<i32> = int_param(&q, "after", &mut errors);
     let limit: u64 = int_param(&q, "limit", &mut errors).unwrap_or(100);
+    let basis = crate::submission::basis_param(&q, &mut errors);
     match year {
         Some(y) if !(1980..=2200).contains(&y) => {
             errors.insert("year".into(), "must be between 1980 and 2200".into());
@@ -127,11 +132,18 @@ async fn rollup(
         return Err(AppError::Invalid(errors));
     };
     let name = rollup::organization_name(&state.store, id).await?;
-    let totals = rollup::rollup_totals(&state.store, id, year).await?;
-    let districts = rollup::rollup_districts(&state.store, id, year, after, limit).await?;
+    let totals = rollup::rollup_totals_on(&state.store, id, year, basis).await?;
+    let districts = rollup::rollup_districts_on(&state.store, id, year, after, limit, basis).await?;
     let next_after =
         (districts.len() as u64 == limit).then(|| districts.last().map(|d| d.campaign_id)).flatten();
-    Ok(Json(RollupPage { organization: OrganizationRef { id, name }, year, totals, districts, next_after }))
+    Ok(Json(RollupPage {
+        organization: OrganizationRef { id, name },
+        year,
+        basis,
+        totals,
+        districts,
+        next_after,
+    }))
 }
 
 /// The resume cursor from `Last-Event-ID` (browsers send it on reconnect) or `?after=`.

@@ -138,9 +138,33 @@ fn date_text(h: &RollupHeader, lang: Lang) -> Option<String> {
     })
 }
 
-/// The opening paragraph: who reported, the totals, the change on the year before, where to read on.
+/// The sentence that says what the roll-up counts: accepted submissions only, or everything
+/// logged so far.
+#[must_use]
+pub fn basis_sentence(h: &RollupHeader, lang: Lang) -> String {
+    match (lang, h.accepted_only) {
+        (Lang::Zh, true) => "本汇总仅统计已报送并经上级审核通过的地区数据。".to_owned(),
+        (Lang::Zh, false) => "本汇总统计截至目前录入的全部数据（含尚未报送或未经审核的地区）。".to_owned(),
+        (Lang::En, true) => {
+            "This roll-up counts only districts whose submissions were accepted by the level above.".to_owned()
+        }
+        (Lang::En, false) => {
+            "This roll-up counts everything logged so far, including districts that have not submitted or whose submissions are not yet accepted."
+                .to_owned()
+        }
+    }
+}
+
+/// The opening paragraph: who reported, the totals, the change on the year before, where to read
+/// on; then what the roll-up counts (see [`basis_sentence`]).
 #[must_use]
 pub fn opening(h: &RollupHeader, lang: Lang, top_n: usize) -> Vec<String> {
+    let mut out = opening_text(h, lang, top_n);
+    out.push(basis_sentence(h, lang));
+    out
+}
+
+fn opening_text(h: &RollupHeader, lang: Lang, top_n: usize) -> Vec<String> {
     let (org, _) = split_qualifier(&h.organization);
     let t = &h.totals;
     let reported = if h.districts_expected > 0 { h.districts_reporting } else { h.campaigns };

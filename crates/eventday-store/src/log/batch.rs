@@ -44,6 +44,8 @@ pub(crate) struct VenueDay {
     pub campaign_id: i32,
     pub name: String,
     pub locked: bool,
+    /// The campaign's submission was accepted by its parent (figures locked).
+    pub submission_locked: bool,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
@@ -71,6 +73,7 @@ pub(crate) async fn venue_days(
         campaign_id: i32,
         timezone: String,
         date: chrono::NaiveDate,
+        submission_locked: i64,
     }
     let mut out = HashMap::with_capacity(ids.len());
     if ids.is_empty() {
@@ -79,7 +82,9 @@ pub(crate) async fn venue_days(
     let marks = vec!["?"; ids.len()].join(", ");
     let sql = format!(
         "SELECT v.id AS id, v.name AS name, v.day_status AS day_status, c.id AS campaign_id, \
-         c.timezone AS timezone, c.date AS date \
+         c.timezone AS timezone, c.date AS date, \
+         CAST((SELECT COUNT(*) FROM submissions s WHERE s.campaign_id = c.id AND s.status = 'accepted') AS BIGINT) \
+           AS submission_locked \
          FROM venues v JOIN campaigns c ON c.id = v.campaign_id WHERE v.id IN ({marks})"
     );
     let values = ids.iter().map(|&i| i.into()).collect();
@@ -92,7 +97,17 @@ pub(crate) async fn venue_days(
         let zone = eventday_domain::time::parse_zone(&r.timezone).map_err(bad)?;
         let (start, end) = eventday_domain::time::day_bounds(r.date, zone).map_err(bad)?;
         let locked = r.day_status == eventday_domain::DayStatus::Accepted.as_str();
-        out.insert(r.id, VenueDay { campaign_id: r.campaign_id, name: r.name, locked, start, end });
+        out.insert(
+            r.id,
+            VenueDay {
+                campaign_id: r.campaign_id,
+                name: r.name,
+                locked,
+                submission_locked: r.submission_locked > 0,
+                start,
+                end,
+            },
+        );
     }
     Ok(out)
 }
@@ -196,6 +211,9 @@ async fn sort_out<'a>(
             None => Err(StoreError::NotFound { entity: "venue", id: p.venue_id.to_string() }),
             Some(d) if d.locked => {
                 Err(StoreError::VenueLocked { venue_id: p.venue_id, name: d.name.clone() })
+            }
+            Some(d) if d.submission_locked => {
+                Err(StoreError::SubmissionLocked { campaign_id: d.campaign_id })
             }
             Some(d) => d.check_time(p.entry.recorded_at).map(|()| d.campaign_id).map_err(|m| {
                 let mut f = eventday_domain::FieldErrors::new();

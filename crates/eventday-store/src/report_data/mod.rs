@@ -16,7 +16,7 @@ pub use facts::{
     ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, UnitFact, VenueFact, report_facts,
 };
 pub use map::report_data;
-pub use rollup::render_rollup;
+pub use rollup::{render_rollup, render_rollup_on};
 
 use crate::Store;
 use crate::error::StoreError;

@@ -9,7 +9,7 @@
 use super::map::count;
 use super::{ReportFailure, fonts};
 use crate::Store;
-use crate::rollup::{self, RollupDistrict, RollupReader, RollupVenue};
+use crate::rollup::{self, Basis, RollupDistrict, RollupReader, RollupVenue};
 use eventday_report as report;
 use eventday_report::{PreviousCampaign, RenderOptions, RollupHeader, RollupItem, RollupRendered};
 
@@ -48,12 +48,13 @@ async fn header(
     store: &Store,
     organization_id: i32,
     year: i32,
+    basis: Basis,
     deterministic: bool,
 ) -> Result<RollupHeader, ReportFailure> {
     let organization = rollup::organization_name(store, organization_id).await?;
-    let now = rollup::rollup_totals(store, organization_id, year).await?;
+    let now = rollup::rollup_totals_on(store, organization_id, year, basis).await?;
     let coverage = rollup::rollup_coverage(store, organization_id, year).await?;
-    let before = rollup::rollup_totals(store, organization_id, year - 1).await?;
+    let before = rollup::rollup_totals_on(store, organization_id, year - 1, basis).await?;
     let previous = (before.districts > 0)
         .then(|| PreviousCampaign { year: year - 1, totals: totals(&before.figures, before.log_entries) });
     // The report is dated the day it is made (China time); a deterministic one, the last event day.
@@ -76,6 +77,7 @@ async fn header(
         totals: totals(&now.figures, now.log_entries),
         previous,
         date,
+        accepted_only: basis == Basis::Accepted,
     })
 }
 
@@ -93,7 +95,24 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     out: W,
     on_district: impl FnMut(usize) + Send + 'static,
 ) -> Result<RollupRendered, ReportFailure> {
-    let header = header(store, organization_id, year, opts.deterministic).await?;
+    render_rollup_on(store, organization_id, year, Basis::Logged, opts, out, on_district).await
+}
+
+/// [`render_rollup`] of the campaigns of `basis` ("accepted submissions only" or "everything
+/// logged so far"), which the document states.
+///
+/// # Errors
+/// As [`render_rollup`].
+pub async fn render_rollup_on<W: std::io::Write + Send + 'static>(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+    basis: Basis,
+    opts: RenderOptions,
+    out: W,
+    on_district: impl FnMut(usize) + Send + 'static,
+) -> Result<RollupRendered, ReportFailure> {
+    let header = header(store, organization_id, year, basis, opts.deterministic).await?;
     // A short queue between the reader (async) and the renderer (a blocking thread): the reader
     // waits while the renderer is behind, so memory holds at most this many districts.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<RollupItem>(PAGE as usize);
@@ -105,7 +124,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
     });
     let read = async {
         // The district table: sums only, in (city, district) order.
-        let mut reader = RollupReader::new(store, organization_id, year, PAGE).without_venues();
+        let mut reader = RollupReader::new(store, organization_id, year, PAGE).without_venues().on(basis);
         while let Some(page) = reader.next_page().await? {
             for (d, _) in page {
                 if tx.send(RollupItem::District(district(d, Vec::new()))).await.is_err() {
@@ -114,7 +133,7 @@ pub async fn render_rollup<W: std::io::Write + Send + 'static>(
             }
         }
         // The appendix: the same districts with their venues.
-        let mut reader = RollupReader::new(store, organization_id, year, PAGE);
+        let mut reader = RollupReader::new(store, organization_id, year, PAGE).on(basis);
         while let Some(page) = reader.next_page().await? {
             for (d, venues) in page {
                 if tx.send(RollupItem::Detail(district(d, venues))).await.is_err() {

@@ -17,6 +17,7 @@ pub(crate) fn table() -> Vec<RouteSpec> {
     t.extend(api::routes());
     t.extend(auth::routes());
     t.extend(ops::routes());
+    t.extend(crate::submission::routes());
     t
 }
 
