@@ -23,6 +23,7 @@ pub mod rollup;
 pub mod scope;
 mod sql;
 pub mod submission;
+pub mod submission_lock;
 mod sums;
 pub mod synthetic;
 mod ttl_cache;

@@ -225,7 +225,7 @@ pub async fn ensure_venue_writable(tx: &impl ConnectionTrait, venue_id: i32) -> 
     if v.day_status == DayStatus::Accepted {
         return Err(StoreError::VenueLocked { venue_id, name: v.name });
     }
-    crate::submission::ensure_campaign_writable(tx, v.campaign_id).await
+    crate::submission_lock::ensure_campaign_writable(tx, v.campaign_id).await
 }
 
 /// A kind of row that a route's path can name, for access checks.

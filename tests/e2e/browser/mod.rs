@@ -5,8 +5,8 @@
 mod driver;
 mod lead;
 mod planning;
-mod tallies;
 mod preparation;
+mod tallies;
 
 use crate::helpers::{TEST_PASSWORD, TestApp, spawn_app, user_with_token};
 use driver::{Browser, programs};
