@@ -396,6 +396,18 @@ mod tests {
 }
 
 vocabulary!(
+    /// Where a campaign's submission (报送) to its parent organization stands.
+    SubmissionStatus, "submission status" {
+        /// Sent to the parent, waiting for its decision.
+        Submitted => "submitted" / "已报送" / "submitted",
+        /// Accepted by the parent: the campaign's figures are locked.
+        Accepted => "accepted" / "已接收" / "accepted",
+        /// Returned by the parent with a comment: the district works on and submits again.
+        Returned => "returned" / "已退回" / "returned",
+    }
+);
+
+vocabulary!(
     /// Where a preparation task stands.
     TaskStatus, "task status" {
         /// Not started.

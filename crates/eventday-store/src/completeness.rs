@@ -324,7 +324,7 @@ pub async fn completeness(
             .unwrap_or_default()
             .apply(s.map(crate::rollup::SumRow::figures).unwrap_or_default());
         let status = ReportingStatus::judge(
-            f.submission_status.as_deref().and_then(SubmissionStatus::parse),
+            f.submission_status.as_deref().and_then(|t| t.parse::<SubmissionStatus>().ok()),
             f.campaign_status == CampaignStatus::Closed.as_str(),
             f.venues_open,
             f.venues,

@@ -22,7 +22,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, IntoActiveModel, QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// Longest note or comment, in characters.
@@ -41,7 +41,7 @@ pub mod entity {
         pub campaign_id: i32,
         pub organization_id: i32,
         pub parent_organization_id: i32,
-        pub status: String,
+        pub status: eventday_domain::SubmissionStatus,
         pub client_id: String,
         pub note: String,
         pub comment: String,
@@ -63,41 +63,7 @@ pub mod entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Where a submission stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionStatus {
-    /// Sent to the parent, waiting for its decision.
-    Submitted,
-    /// Accepted by the parent: the campaign's figures are locked.
-    Accepted,
-    /// Returned by the parent with a comment: the district works on and submits again.
-    Returned,
-}
-
-impl SubmissionStatus {
-    /// The stored spelling.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubmissionStatus::Submitted => "submitted",
-            SubmissionStatus::Accepted => "accepted",
-            SubmissionStatus::Returned => "returned",
-        }
-    }
-
-    /// Reads the stored spelling.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "submitted" => Some(SubmissionStatus::Submitted),
-            "accepted" => Some(SubmissionStatus::Accepted),
-            "returned" => Some(SubmissionStatus::Returned),
-            _ => None,
-        }
-    }
-}
+pub use eventday_domain::SubmissionStatus;
 
 /// A submission as shown (without the PDF's bytes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,7 +104,7 @@ impl Submission {
             campaign_id: m.campaign_id,
             organization_id: m.organization_id,
             parent_organization_id: m.parent_organization_id,
-            status: SubmissionStatus::parse(&m.status).unwrap_or(SubmissionStatus::Submitted),
+            status: m.status,
             note: m.note.clone(),
             comment: m.comment.clone(),
             figures: serde_json::from_str(&m.figures).unwrap_or(serde_json::Value::Null),
@@ -291,14 +257,11 @@ pub async fn submit(
         if !client_id.is_empty() && b.client_id == client_id {
             return Ok(Submission::of(b));
         }
-        match SubmissionStatus::parse(&b.status) {
-            Some(SubmissionStatus::Returned) => {}
-            _ => {
-                return Err(StoreError::Conflict(format!(
-                    "campaign {campaign_id} is already {}; it can be submitted again only once returned",
-                    b.status
-                )));
-            }
+        if b.status != SubmissionStatus::Returned {
+            return Err(StoreError::Conflict(format!(
+                "campaign {campaign_id} is already {}; it can be submitted again only once returned",
+                b.status.as_str()
+            )));
         }
     }
     let am = entity::ActiveModel {
@@ -306,7 +269,7 @@ pub async fn submit(
         campaign_id: Set(campaign_id),
         organization_id: Set(c.organization_id),
         parent_organization_id: Set(parent),
-        status: Set(SubmissionStatus::Submitted.as_str().to_owned()),
+        status: Set(SubmissionStatus::Submitted),
         client_id: Set(client_id),
         note: Set(note),
         // The last return's comment stays visible until the parent decides again.
@@ -386,23 +349,22 @@ pub async fn decide(
         .await?
         .ok_or(StoreError::NotFound { entity: "submission", id: campaign_id.to_string() })?;
     check_decider(&tx, actor, before.parent_organization_id, before.organization_id).await?;
-    let status = SubmissionStatus::parse(&before.status);
     let (from, to, action) = match decision {
         Decision::Accept => (SubmissionStatus::Submitted, SubmissionStatus::Accepted, Action::Accept),
         Decision::Return(_) => (SubmissionStatus::Submitted, SubmissionStatus::Returned, Action::Return),
         Decision::Withdraw => (SubmissionStatus::Accepted, SubmissionStatus::Submitted, Action::Withdraw),
     };
-    if status != Some(from) {
+    if before.status != from {
         return Err(StoreError::Conflict(format!(
             "the submission of campaign {campaign_id} is {} and cannot become {}",
-            before.status,
+            before.status.as_str(),
             to.as_str()
         )));
     }
     let now = Utc::now();
     let shown_before = Submission::of(&before);
     let mut am = before.into_active_model();
-    am.status = Set(to.as_str().to_owned());
+    am.status = Set(to);
     if let Some(c) = comment {
         am.comment = Set(c);
     }

@@ -142,3 +142,73 @@ pub async fn campaign_venues(
         .all(db)
         .await?)
 }
+
+/// Rows of `E` at the venues of campaign `campaign_id`, by venue id, each list in id order (one
+/// query, whatever the number of venues).
+async fn by_venue<E: EntityTrait>(
+    store: &Store,
+    campaign_id: i32,
+    venue_column: E::Column,
+    id_column: E::Column,
+    venue_of: fn(&E::Model) -> i32,
+) -> Result<HashMap<i32, Vec<E::Model>>, StoreError> {
+    let of_campaign = sea_orm::sea_query::Query::select()
+        .column(venue::Column::Id)
+        .from(venue::Entity)
+        .and_where(venue::Column::CampaignId.eq(campaign_id))
+        .to_owned();
+    let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
+    for row in E::find()
+        .filter(venue_column.in_subquery(of_campaign))
+        .order_by_asc(id_column)
+        .all(store.conn())
+        .await?
+    {
+        out.entry(venue_of(&row)).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// The booths of a campaign's venues, by venue id, in id order (the planner's numbering).
+///
+/// # Errors
+/// Database errors.
+pub async fn booths_by_venue(
+    store: &Store,
+    campaign_id: i32,
+) -> Result<HashMap<i32, Vec<booth::Model>>, StoreError> {
+    by_venue::<booth::Entity>(store, campaign_id, booth::Column::VenueId, booth::Column::Id, |b| b.venue_id)
+        .await
+}
+
+/// The closing tallies of a campaign's venues, by venue id.
+///
+/// # Errors
+/// Database errors.
+pub async fn tallies_by_venue(
+    store: &Store,
+    campaign_id: i32,
+) -> Result<HashMap<i32, Vec<closing_tally::Model>>, StoreError> {
+    by_venue::<closing_tally::Entity>(
+        store,
+        campaign_id,
+        closing_tally::Column::VenueId,
+        closing_tally::Column::Id,
+        |t| t.venue_id,
+    )
+    .await
+}
+
+/// The activities of a campaign's venues, by venue id.
+///
+/// # Errors
+/// Database errors.
+pub async fn activities_by_venue(
+    store: &Store,
+    campaign_id: i32,
+) -> Result<HashMap<i32, Vec<activity::Model>>, StoreError> {
+    by_venue::<activity::Entity>(store, campaign_id, activity::Column::VenueId, activity::Column::Id, |a| {
+        a.venue_id
+    })
+    .await
+}

@@ -42,18 +42,42 @@ fn path_id(id: Result<Path<i32>, PathRejection>, what: &str) -> Result<i32, AppE
 }
 
 /// Reads a whole-number query parameter, naming it when it is not one.
-fn int_param<T: std::str::FromStr>(
+pub(crate) fn int_param<T: std::str::FromStr>(
     q: &HashMap<String, String>,
     name: &str,
     errors: &mut FieldErrors,
 ) -> Option<T> {
     let raw = q.get(name)?;
-    match raw.trim().parse::<T>() {
-        Ok(v) => Some(v),
-        Err(_) => {
-            errors.insert(name.into(), "must be a whole number".into());
+    raw.trim().parse::<T>().map_err(|_| errors.insert(name.into(), "must be a whole number".into())).ok()
+}
+
+/// The year (required, 1980 to 2200) of a query.
+pub(crate) fn year_param(q: &HashMap<String, String>, errors: &mut FieldErrors) -> Option<i32> {
+    match int_param::<i32>(q, "year", errors) {
+        Some(y) if (1980..=2200).contains(&y) => Some(y),
+        Some(_) => {
+            errors.insert("year".into(), "must be between 1980 and 2200".into());
             None
         }
+        None => {
+            errors.entry("year".into()).or_insert_with(|| "is required".into());
+            None
+        }
+    }
+}
+
+/// The roll-up basis of a query (`basis=logged|accepted`, default `logged`).
+pub(crate) fn basis_param(
+    q: &HashMap<String, String>,
+    errors: &mut FieldErrors,
+) -> eventday_store::rollup::Basis {
+    use eventday_store::rollup::Basis;
+    match q.get("basis") {
+        None => Basis::Logged,
+        Some(b) => Basis::parse(b).unwrap_or_else(|| {
+            errors.insert("basis".into(), "must be `logged` or `accepted`".into());
+            Basis::Logged
+        }),
     }
 }
 
@@ -112,19 +136,10 @@ async fn rollup(
 ) -> Result<Json<RollupPage>, AppError> {
     let id = path_id(id, "organization")?;
     let mut errors = FieldErrors::new();
-    let year: Option<i32> = int_param(&q, "year", &mut errors);
+    let year = year_param(&q, &mut errors);
     let after: Option<i32> = int_param(&q, "after", &mut errors);
     let limit: u64 = int_param(&q, "limit", &mut errors).unwrap_or(100);
-    let basis = crate::submission::basis_param(&q, &mut errors);
-    match year {
-        Some(y) if !(1980..=2200).contains(&y) => {
-            errors.insert("year".into(), "must be between 1980 and 2200".into());
-        }
-        None if !errors.contains_key("year") => {
-            errors.insert("year".into(), "is required".into());
-        }
-        _ => {}
-    }
+    let basis = basis_param(&q, &mut errors);
     if !(1..=MAX_PAGE).contains(&limit) {
         errors.insert("limit".into(), format!("must be between 1 and {MAX_PAGE}"));
     }

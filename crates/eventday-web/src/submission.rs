@@ -8,6 +8,7 @@
 
 use crate::auth::{Caller, RouteSpec, Rule, Target, documented};
 use crate::extract::{ApiJson, ApiPath};
+use crate::ops::{basis_param, int_param, year_param};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -15,7 +16,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use eventday_domain::FieldErrors;
 use eventday_store::completeness::{self, CompletenessPage};
-use eventday_store::rollup::Basis;
 use eventday_store::submission::{self, Decision, Submission, SubmissionState, SubmitInput};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -171,42 +171,6 @@ async fn withdraw_acceptance(
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Submission>, AppError> {
     decide(&state, &caller, id, Decision::Withdraw).await
-}
-
-/// Reads a whole-number query parameter, naming it when it is not one.
-fn int_param<T: std::str::FromStr>(
-    q: &HashMap<String, String>,
-    name: &str,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    let raw = q.get(name)?;
-    raw.trim().parse::<T>().map_err(|_| errors.insert(name.into(), "must be a whole number".into())).ok()
-}
-
-/// The year (required, 1980 to 2200) of a query.
-pub(crate) fn year_param(q: &HashMap<String, String>, errors: &mut FieldErrors) -> Option<i32> {
-    match int_param::<i32>(q, "year", errors) {
-        Some(y) if (1980..=2200).contains(&y) => Some(y),
-        Some(_) => {
-            errors.insert("year".into(), "must be between 1980 and 2200".into());
-            None
-        }
-        None => {
-            errors.entry("year".into()).or_insert_with(|| "is required".into());
-            None
-        }
-    }
-}
-
-/// The roll-up basis of a query (`basis=logged|accepted`, default `logged`).
-pub(crate) fn basis_param(q: &HashMap<String, String>, errors: &mut FieldErrors) -> Basis {
-    match q.get("basis") {
-        None => Basis::Logged,
-        Some(b) => Basis::parse(b).unwrap_or_else(|| {
-            errors.insert("basis".into(), "must be `logged` or `accepted`".into());
-            Basis::Logged
-        }),
-    }
 }
 
 /// Query of the completeness (read leniently: unknown parameters are ignored).

@@ -10,7 +10,8 @@ use eventday_domain::inputs::MessageInput;
 use eventday_domain::{FieldErrors, ValidationError};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -101,6 +102,22 @@ pub async fn send_message(
     audit::record(&tx, actor, Action::Create, "lead_message", row.id, None, Some(&row)).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The newest message id of campaign `campaign_id` (0 when none): one cheap query, so that a
+/// live stream reads the messages themselves only when there is something new.
+///
+/// # Errors
+/// Database errors.
+pub async fn newest_message_id(store: &Store, campaign_id: i32) -> Result<i32, StoreError> {
+    let newest: Option<Option<i32>> = lead_message::Entity::find()
+        .select_only()
+        .column_as(lead_message::Column::Id.max(), "newest")
+        .filter(lead_message::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .one(store.conn())
+        .await?;
+    Ok(newest.flatten().unwrap_or(0))
 }
 
 /// The messages sent to `venue_id`'s leads with an id above `after` (all with 0), oldest

@@ -178,6 +178,7 @@ pub async fn messages_live(
     let after = header.or(q.after).unwrap_or(0);
     // Fails with 404 for an unknown venue before the stream starts.
     let first = prep::venue_messages(&s.store, id, actor, after).await?;
+    let campaign_id = planning::venues::get(&s.store, id).await?.campaign_id;
     let store = s.store.clone();
     let stream = futures_util::stream::unfold(
         (std::collections::VecDeque::from(first), after),
@@ -191,8 +192,21 @@ pub async fn messages_live(
                         return Some((Ok(ev), (pending, last)));
                     }
                     tokio::time::sleep(MESSAGE_POLL).await;
+                    // One cheap query a second; the messages are read only when one is newer.
+                    let newest = match prep::newest_message_id(&store, campaign_id).await {
+                        Ok(newest) if newest <= last => continue,
+                        Ok(newest) => newest,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "message stream ended on a database error");
+                            return None;
+                        }
+                    };
                     match prep::venue_messages(&store, id, actor, last).await {
-                        Ok(next) => pending.extend(next),
+                        Ok(next) => {
+                            pending.extend(next);
+                            // Messages up to `newest` for other venues are not read again.
+                            last = last.max(newest);
+                        }
                         Err(e) => {
                             tracing::warn!(error = %e, "message stream ended on a database error");
                             return None;

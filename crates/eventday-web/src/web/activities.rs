@@ -25,6 +25,7 @@ pub async fn activities(
     let lang = viewer.lang;
     let (c, ctx) = in_campaign(&s, &viewer, id, "activities").await?;
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let mut by_venue = eventday_store::views::activities_by_venue(&s.store, id).await.page(lang)?;
     let zone = eventday_domain::time::parse_zone(&c.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
     // Times are typed as the venue's clock shows them on the day (the campaign's time zone).
     let noon = c.date.and_hms_opt(12, 0, 0).unwrap_or_default();
@@ -39,7 +40,7 @@ pub async fn activities(
     let mut rows: Vec<Value> = Vec::new();
     let mut data = serde_json::Map::new();
     for v in &venues {
-        let mut list = planning::activities::list(&s.store, v.id).await.page(lang)?;
+        let mut list = by_venue.remove(&v.id).unwrap_or_default();
         list.sort_by_key(|a| (a.starts_at, a.id));
         for a in list {
             let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&zone).format("%H:%M").to_string();

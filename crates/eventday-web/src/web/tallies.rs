@@ -25,6 +25,8 @@ pub async fn tallies(
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "tallies").await?;
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let mut booths = eventday_store::views::booths_by_venue(&s.store, id).await.page(lang)?;
+    let mut tallies = eventday_store::views::tallies_by_venue(&s.store, id).await.page(lang)?;
     let whole = lang.t("whole_venue");
     // Booths are numbered per venue in id order, as on the floor plan.
     let mut booth_label: HashMap<i32, String> = HashMap::new();
@@ -32,13 +34,12 @@ pub async fn tallies(
     let mut rows: Vec<Value> = Vec::new();
     let mut data = serde_json::Map::new();
     for v in &venues {
-        let booths = planning::booths::list(&s.store, v.id).await.page(lang)?;
-        for (n, b) in booths.iter().enumerate() {
+        for (n, b) in booths.remove(&v.id).unwrap_or_default().iter().enumerate() {
             let own = format!("{} · {}", lang.t("booth_n").replace("{n}", &(n + 1).to_string()), b.topic);
             booth_options.push((b.id.to_string(), format!("{} · {own}", v.name)));
             booth_label.insert(b.id, own);
         }
-        for t in planning::tallies::list(&s.store, v.id).await.page(lang)? {
+        for t in tallies.remove(&v.id).unwrap_or_default() {
             let scope =
                 t.booth_id.and_then(|b| booth_label.get(&b).cloned()).unwrap_or_else(|| whole.to_owned());
             rows.push(context! {

@@ -2,7 +2,7 @@
 //! so that an English report does not print "副局长" inside an English sentence. A title outside
 //! this list is kept as written (a name the data gives in Chinese only).
 
-/// Ranks, most specific first (a title ending in 副秘书长 is not read as 秘书长).
+/// Ranks as written on their own (a title is matched whole: "宣传科科员" stays as written).
 const RANKS: &[(&str, &str)] = &[
     ("常务副区长", "Executive Deputy District Mayor"),
     ("常务副市长", "Executive Deputy Mayor"),
@@ -43,8 +43,8 @@ const RANKS: &[(&str, &str)] = &[
     ("领导", "senior official"),
 ];
 
-/// The English of a title: the rank it ends with, in English, when nothing but the rank is
-/// written; `None` for anything else (the caller keeps the title as written).
+/// The English of a title that is one of the ranks; `None` for anything else (the caller keeps
+/// the title as written).
 #[must_use]
 pub(crate) fn title_en(title: &str) -> Option<&'static str> {
     let t = title.trim();
