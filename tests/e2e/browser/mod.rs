@@ -440,7 +440,7 @@ async fn screenshots(b: &Browser, name: &str, width: u32, print: bool) {
     let Ok(dir) = std::env::var("EVENTDAY_SCREENSHOT_DIR") else { return };
     let dir = std::path::PathBuf::from(dir);
     std::fs::create_dir_all(&dir).ok();
-    for w in [1280, 360] {
+    for w in [1366, 360] {
         b.cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": w, "height": 900, "deviceScaleFactor": 1, "mobile": w < 600}),

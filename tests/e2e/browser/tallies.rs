@@ -57,7 +57,11 @@ async fn an_organizer_records_changes_and_deletes_a_booth_tally_on_the_tallies_p
     wait_contains(&b, "#rows-table", "烟草识别专题咨询").await;
     assert!(b.text("#rows-table").await.contains("30"));
     assert_eq!(visitors(&app, f.campaign, f.venue).await, 30, "the booth's tally counts");
-    screenshots(&b, "tallies", 1280, false).await;
+    screenshots(&b, "tallies-zh", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/tallies?lang=en", f.campaign))).await;
+    wait_contains(&b, "#rows-table", "Booth 1").await;
+    screenshots(&b, "tallies-en", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/tallies?lang=zh", f.campaign))).await;
 
     // A second tally of the same booth: refused in words of the page's language.
     b.click("button[data-add=tallies]").await;
@@ -128,6 +132,11 @@ async fn an_organizer_adds_changes_and_deletes_a_material_item_with_its_stock() 
     assert_eq!((bag["planned"].clone(), bag["stock"].clone()), (json!(300), json!(350)));
     // The allocation grid has a column for it at once.
     wait_contains(&b, "#alloc-grid", "环保购物袋").await;
+    screenshots(&b, "materials-zh", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/materials?lang=en", f.campaign))).await;
+    wait_contains(&b, "#items-table", "环保购物袋").await;
+    screenshots(&b, "materials-en", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/materials?lang=zh", f.campaign))).await;
 
     // Changed, then deleted.
     b.click(&format!("button[data-editor=materials][data-edit='{}']", bag["id"])).await;
@@ -172,6 +181,11 @@ async fn an_organizer_adds_changes_and_deletes_an_activity_in_the_venue_s_local_
     set(&b, "#ed-activities-ends_at", "16:00").await;
     b.click("#editor-activities button[type=submit]").await;
     wait_contains(&b, "#rows-table", "14:30–16:00").await;
+    screenshots(&b, "activities-zh", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/activities?lang=en", f.campaign))).await;
+    wait_contains(&b, "#rows-table", "14:30–16:00").await;
+    screenshots(&b, "activities-en", 1366, false).await;
+    b.goto(&app.url(&format!("/campaigns/{}/activities?lang=zh", f.campaign))).await;
     let stored = items(&app, &list).await;
     let a = stored.iter().find(|a| a["title"] == json!("消费维权知识进课堂")).expect("stored");
     // 14:30 in Shanghai is 06:30 UTC.
