@@ -223,29 +223,78 @@ fn characters_from_the_fallback_font_are_embedded_and_extract() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Checks the cross-reference table: every in-use entry points at "N 0 obj", and startxref at "xref".
+/// The bytes of stream `dict_end..` (after "stream\n") inflated when the dictionary says FlateDecode.
+fn stream_data(pdf: &[u8], at: usize) -> (String, Vec<u8>) {
+    let dict_end = at + pdf[at..].windows(7).position(|w| w == b"stream\n").expect("stream");
+    let dict = String::from_utf8_lossy(&pdf[at..dict_end]).into_owned();
+    let len: usize = dict
+        .split("/Length ")
+        .nth(1)
+        .expect("/Length")
+        .split([' ', '>'])
+        .next()
+        .expect("n")
+        .parse()
+        .expect("length");
+    let raw = &pdf[dict_end + 7..dict_end + 7 + len];
+    let data = if dict.contains("/FlateDecode") {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(raw), &mut out).expect("inflate");
+        out
+    } else {
+        raw.to_vec()
+    };
+    (dict, data)
+}
+
+/// Checks the cross-reference stream: every object at an offset starts "N 0 obj" there, every object
+/// in an object stream is listed in that stream's header under its number, and startxref points at
+/// the cross-reference stream itself.
 fn check_xref(pdf: &[u8]) {
     let sx = pdf.windows(10).rposition(|w| w == b"startxref\n").expect("startxref");
     let tail = std::str::from_utf8(&pdf[sx + 10..]).expect("ASCII tail");
     let xref: usize = tail.lines().next().expect("offset").trim().parse().expect("number");
-    assert!(pdf[xref..].starts_with(b"xref\n0 "), "startxref does not point at the table");
-    let table = std::str::from_utf8(&pdf[xref..]).expect("ASCII table");
-    let mut lines = table.lines().skip(1);
-    let header = lines.next().expect("subsection");
-    let n: usize = header.split(' ').nth(1).expect("count").parse().expect("count");
-    let mut in_use = 0;
-    for (id, line) in lines.take(n).enumerate() {
-        if line.ends_with(" n ") || line.ends_with(" n") {
-            let off: usize = line[..10].parse().expect("offset");
-            assert!(pdf[off..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {off}");
-            in_use += 1;
+    let (dict, rows) = stream_data(pdf, xref);
+    assert!(dict.contains("/Type /XRef") && dict.contains("/W [1 4 2]"), "{dict}");
+    let size: usize =
+        dict.split("/Size ").nth(1).expect("/Size").split(' ').next().expect("n").parse().expect("size");
+    assert_eq!(rows.len(), size * 7, "one 7-byte row per object");
+    let (mut direct, mut packed) = (0, 0);
+    for (id, row) in rows.chunks(7).enumerate() {
+        let a = u32::from_be_bytes([row[1], row[2], row[3], row[4]]) as usize;
+        let b = u16::from_be_bytes([row[5], row[6]]) as usize;
+        match row[0] {
+            0 => {}
+            1 => {
+                assert!(pdf[a..].starts_with(format!("{id} 0 obj").as_bytes()), "object {id} is not at {a}");
+                direct += 1;
+            }
+            2 => {
+                let (stream_at, _) = (rows[a * 7], ());
+                assert_eq!(stream_at, 1, "object stream {a} is itself at an offset");
+                let off =
+                    u32::from_be_bytes([rows[a * 7 + 1], rows[a * 7 + 2], rows[a * 7 + 3], rows[a * 7 + 4]]);
+                let obj_head = off as usize + format!("{a} 0 obj\n").len();
+                let (sdict, data) = stream_data(pdf, obj_head);
+                assert!(sdict.contains("/Type /ObjStm"), "{sdict}");
+                let head = String::from_utf8_lossy(&data);
+                let listed: Vec<&str> = head.split(' ').collect();
+                assert_eq!(
+                    listed.get(2 * b).copied(),
+                    Some(id.to_string().as_str()),
+                    "object {id} in stream {a}"
+                );
+                packed += 1;
+            }
+            t => panic!("object {id}: row type {t}"),
         }
     }
-    assert!(in_use > 10, "only {in_use} objects");
+    assert!(direct > 10, "only {direct} objects at offsets");
+    assert!(packed > 10, "only {packed} objects in object streams");
 }
 
 #[test]
-fn the_cross_reference_table_points_at_every_object() {
+fn the_cross_reference_stream_points_at_every_object() {
     let fonts = FontSet::bundled().expect("fonts");
     for style in [Style::Modern, Style::Gbt9704] {
         let out = render(&demo(), &RenderOptions { lang: Lang::Zh, style, deterministic: true }, &fonts)

@@ -150,6 +150,37 @@ fn the_layout_tags_title_headings_paragraphs_tables_and_figures() {
     }
 }
 
+/// The file's bytes followed by every deflated stream inflated (content streams, object streams), so
+/// that dictionaries kept in object streams can be searched as text.
+fn expanded(pdf: &[u8]) -> String {
+    let mut out = String::from_utf8_lossy(pdf).into_owned();
+    let mut at = 0;
+    while let Some(p) = pdf[at..].windows(10).position(|w| w == b">>\nstream\n") {
+        let start = at + p + 10;
+        let dict_start = pdf[..at + p].windows(2).rposition(|w| w == b"<<").unwrap_or(0);
+        let dict = String::from_utf8_lossy(&pdf[dict_start..at + p + 2]);
+        let len: usize = dict
+            .split("/Length ")
+            .nth(1)
+            .and_then(|x| x.split([' ', '>']).next())
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        if dict.contains("/FlateDecode") {
+            let mut data = Vec::new();
+            if std::io::Read::read_to_end(
+                &mut flate2::read::ZlibDecoder::new(&pdf[start..start + len]),
+                &mut data,
+            )
+            .is_ok()
+            {
+                out.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        at = start + len;
+    }
+    out
+}
+
 fn tool(cmd: &str, args: &[&str], pdf: &[u8], tag: &str) -> Option<String> {
     let path = std::env::temp_dir().join(format!("eventday-typo-{}-{tag}.pdf", std::process::id()));
     std::fs::write(&path, pdf).expect("write pdf");
@@ -164,7 +195,7 @@ fn gbt9704_embeds_hei_and_kai_and_the_pdf_is_tagged_with_metadata() {
     let out =
         render(&d, &RenderOptions { lang: Lang::Zh, style: Style::Gbt9704, deterministic: true }, fonts())
             .expect("render");
-    let bytes = String::from_utf8_lossy(&out.pdf);
+    let bytes = expanded(&out.pdf);
     for needle in [
         "/MarkInfo << /Marked true >>",
         "/StructTreeRoot",
@@ -194,4 +225,44 @@ fn gbt9704_embeds_hei_and_kai_and_the_pdf_is_tagged_with_metadata() {
             .expect("render");
     let m = String::from_utf8_lossy(&modern.pdf);
     assert!(!m.contains("FandolHei") && !m.contains("FandolKai"));
+}
+
+/// A roll-up is tagged like the summary: structure tree with its tables' header cells, and the
+/// elements packed into object streams, so that tagging does not multiply the file's size.
+#[test]
+fn a_rollup_is_tagged_and_its_structure_is_packed() {
+    use eventday_report::{RollupDistrict, RollupHeader, RollupItem, Totals, render_rollup};
+    let header =
+        RollupHeader {
+            organization: "某省消费者委员会".into(), year: 2013, top_n: 5, ..Default::default()
+        };
+    let districts = (0..60u64).map(|i| {
+        RollupItem::District(RollupDistrict {
+            name: format!("第{i}区"),
+            parent: format!("第{}市", i / 9),
+            totals: Totals { visitors: 100 + i * 37 % 101, consultations: i, ..Default::default() },
+            ..Default::default()
+        })
+    });
+    let mut pdf = Vec::new();
+    render_rollup(
+        &header,
+        districts,
+        &RenderOptions { deterministic: true, ..Default::default() },
+        fonts(),
+        &mut pdf,
+    )
+    .expect("rollup");
+    let text = expanded(&pdf);
+    for needle in ["/StructTreeRoot", "/MarkInfo << /Marked true >>", "/S /Table", "/S /TH", "/Type /ObjStm"]
+    {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    // Structure elements are not written as top-level objects.
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(!raw.contains("/Type /StructElem"), "structure elements outside object streams");
+    assert!(text.matches("/Type /StructElem").count() > 60, "one element per district row at least");
+    if let Some(info) = tool("pdfinfo", &[], &pdf, "rollup") {
+        assert!(info.contains("Tagged:          yes"), "{info}");
+    }
 }

@@ -7,8 +7,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use printpdf::ParsedFont;
-
 use crate::ReportError;
 use crate::layout::{Face, Metrics};
 
@@ -34,22 +32,207 @@ enum FallbackSource {
     Bytes(Arc<[u8]>, usize),
 }
 
-/// A parsed face: the font, its units per em, and (once asked for) how glyph ids become codes.
+/// The bytes of a face: borrowed from the binary for the bundled fonts (nothing is copied, and
+/// only the pages a document touches are read), shared for a fallback read from disk.
+pub(super) enum FontBytes {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl FontBytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Static(b) => b,
+            Self::Shared(b) => b,
+        }
+    }
+}
+
+/// The metrics a `/FontDescriptor` needs, in font units (`head` bounding box, `hhea` ascender and
+/// descender).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FaceMetrics {
+    pub(super) x_min: i16,
+    pub(super) y_min: i16,
+    pub(super) x_max: i16,
+    pub(super) y_max: i16,
+    pub(super) ascender: i16,
+    pub(super) descender: i16,
+}
+
+/// Where a face's character map lives: a format 4 (BMP) or format 12 (full Unicode) subtable.
+#[derive(Debug, Clone, Copy)]
+enum CmapTable {
+    Format4(usize),
+    Format12(usize),
+}
+
+/// A face read in place: the table offsets it needs for glyph lookup and advances, found once by
+/// reading the table directory (microseconds; nothing is decoded ahead of use).
 pub(super) struct Loaded {
-    pub(super) font: ParsedFont,
+    bytes: FontBytes,
+    /// Face index within a collection (0 for a plain font file).
+    pub(super) index: usize,
     pub(super) upem: f32,
+    pub(super) metrics: FaceMetrics,
+    cmap: CmapTable,
+    hmtx: usize,
+    h_metrics: usize,
+    glyphs: usize,
     /// `Some(cid per gid)` for a CID-keyed CFF font, `None` when codes are glyph ids.
     cids: OnceLock<Option<Vec<u16>>>,
 }
 
 impl Loaded {
-    pub(super) fn cids(&self) -> Option<&[u16]> {
-        self.cids
-            .get_or_init(|| {
-                let bytes = self.font.source_bytes()?;
-                cff_cids(bytes.as_slice(), self.font.original_index)
+    /// Reads face `index` of `bytes`; `None` when a table it needs is missing or malformed.
+    fn read(bytes: FontBytes, index: usize) -> Option<Self> {
+        let b = bytes.as_slice();
+        let sfnt = if b.starts_with(b"ttcf") { be32(b, 12 + 4 * index)? } else { 0 };
+        let tables = be16(b, sfnt + 4)?;
+        let table = |tag: &[u8; 4]| -> Option<(usize, usize)> {
+            (0..tables).find_map(|t| {
+                let rec = sfnt + 12 + 16 * t;
+                (b.get(rec..rec + 4)? == tag).then_some(())?;
+                let (off, len) = (be32(b, rec + 8)?, be32(b, rec + 12)?);
+                b.get(off..off + len)?;
+                Some((off, len))
             })
-            .as_deref()
+        };
+        let i16_at = |at: usize| -> Option<i16> { Some(i16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?])) };
+        let (head, _) = table(b"head")?;
+        let (hhea, _) = table(b"hhea")?;
+        let (maxp, _) = table(b"maxp")?;
+        let (hmtx, hmtx_len) = table(b"hmtx")?;
+        let (cmap, _) = table(b"cmap")?;
+        let upem = be16(b, head + 18)?.max(1);
+        let metrics = FaceMetrics {
+            x_min: i16_at(head + 36)?,
+            y_min: i16_at(head + 38)?,
+            x_max: i16_at(head + 40)?,
+            y_max: i16_at(head + 42)?,
+            ascender: i16_at(hhea + 4)?,
+            descender: i16_at(hhea + 6)?,
+        };
+        let h_metrics = be16(b, hhea + 34)?;
+        let glyphs = be16(b, maxp + 4)?;
+        if h_metrics == 0 || hmtx_len < h_metrics * 4 {
+            return None;
+        }
+        let cmap = Self::pick_cmap(b, cmap)?;
+        Some(Self {
+            bytes,
+            index,
+            upem: upem as f32,
+            metrics,
+            cmap,
+            hmtx,
+            h_metrics,
+            glyphs,
+            cids: OnceLock::new(),
+        })
+    }
+
+    /// The Unicode subtable: full-repertoire format 12 first, else a BMP format 4.
+    fn pick_cmap(b: &[u8], cmap: usize) -> Option<CmapTable> {
+        let n = be16(b, cmap + 2)?;
+        let mut best: Option<(u8, CmapTable)> = None;
+        for k in 0..n {
+            let rec = cmap + 4 + 8 * k;
+            let (platform, encoding) = (be16(b, rec)?, be16(b, rec + 2)?);
+            let at = cmap + be32(b, rec + 4)?;
+            let unicode = matches!((platform, encoding), (0, _) | (3, 1) | (3, 10));
+            if !unicode {
+                continue;
+            }
+            let found = match be16(b, at)? {
+                12 => (2, CmapTable::Format12(at)),
+                4 => (1, CmapTable::Format4(at)),
+                _ => continue,
+            };
+            if best.as_ref().is_none_or(|(rank, _)| found.0 > *rank) {
+                best = Some(found);
+            }
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// The font file's bytes.
+    pub(super) fn bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    /// The glyph that shows `ch`, `None` when the face has none (glyph 0 is "missing").
+    pub(super) fn glyph(&self, ch: char) -> Option<u16> {
+        let b = self.bytes();
+        let c = u32::from(ch);
+        let gid = match self.cmap {
+            CmapTable::Format12(at) => {
+                let groups = be32(b, at + 12)?;
+                let (mut lo, mut hi) = (0usize, groups);
+                let mut found = None;
+                while lo < hi {
+                    let mid = usize::midpoint(lo, hi);
+                    let g = at + 16 + 12 * mid;
+                    let (start, end) =
+                        (u32::try_from(be32(b, g)?).ok()?, u32::try_from(be32(b, g + 4)?).ok()?);
+                    if c < start {
+                        hi = mid;
+                    } else if c > end {
+                        lo = mid + 1;
+                    } else {
+                        found = Some(u32::try_from(be32(b, g + 8)?).ok()? + (c - start));
+                        break;
+                    }
+                }
+                u16::try_from(found?).ok()?
+            }
+            CmapTable::Format4(at) => {
+                let c = u16::try_from(c).ok()?;
+                let seg2 = be16(b, at + 6)?;
+                let ends = at + 14;
+                let starts = ends + seg2 + 2;
+                let deltas = starts + seg2;
+                let ranges = deltas + seg2;
+                // The first segment whose end is at or after `c`.
+                let (mut lo, mut hi) = (0usize, seg2 / 2);
+                while lo < hi {
+                    let mid = usize::midpoint(lo, hi);
+                    if be16(b, ends + 2 * mid)? < usize::from(c) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let s = lo;
+                if s >= seg2 / 2 || be16(b, starts + 2 * s)? > usize::from(c) {
+                    return None;
+                }
+                let start = u16::try_from(be16(b, starts + 2 * s)?).ok()?;
+                let delta = u16::try_from(be16(b, deltas + 2 * s)?).ok()?;
+                let range = be16(b, ranges + 2 * s)?;
+                if range == 0 {
+                    c.wrapping_add(delta)
+                } else {
+                    let at = ranges + 2 * s + range + 2 * usize::from(c - start);
+                    let g = u16::try_from(be16(b, at)?).ok()?;
+                    if g == 0 {
+                        return None;
+                    }
+                    g.wrapping_add(delta)
+                }
+            }
+        };
+        (gid != 0 && usize::from(gid) < self.glyphs).then_some(gid)
+    }
+
+    /// The advance width of glyph `gid`, in font units.
+    pub(super) fn advance(&self, gid: u16) -> u16 {
+        let i = usize::from(gid).min(self.h_metrics - 1);
+        be16(self.bytes(), self.hmtx + 4 * i).and_then(|a| u16::try_from(a).ok()).unwrap_or(0)
+    }
+
+    pub(super) fn cids(&self) -> Option<&[u16]> {
+        self.cids.get_or_init(|| cff_cids(self.bytes(), self.index)).as_deref()
     }
 
     /// The code a content stream uses for glyph `gid`.
@@ -209,12 +392,13 @@ impl std::fmt::Debug for FontSet {
     }
 }
 
-fn parse(name: &str, bytes: &[u8], index: usize) -> Result<Loaded, ReportError> {
-    let mut warnings = Vec::new();
-    let font = ParsedFont::from_bytes(bytes, index, &mut warnings)
-        .ok_or_else(|| ReportError::Font(name.to_string()))?;
-    let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-    Ok(Loaded { font, upem, cids: OnceLock::new() })
+fn parse(name: &str, bytes: FontBytes, index: usize) -> Result<Loaded, ReportError> {
+    Loaded::read(bytes, index).ok_or_else(|| ReportError::Font(name.to_string()))
+}
+
+/// Copies caller-owned bytes so the face can outlive the borrow.
+fn owned(bytes: &[u8]) -> FontBytes {
+    FontBytes::Shared(Arc::from(bytes))
 }
 
 impl FontSet {
@@ -265,13 +449,15 @@ impl FontSet {
         latin: Option<(&[u8], &[u8])>,
     ) -> Result<Self, ReportError> {
         let (lr, lb) = match latin {
-            Some((r, b)) => (Some(parse("latin regular", r, 0)?), Some(parse("latin bold", b, 0)?)),
+            Some((r, b)) => {
+                (Some(parse("latin regular", owned(r), 0)?), Some(parse("latin bold", owned(b), 0)?))
+            }
             None => (None, None),
         };
         let faces = [
-            Some(parse("song regular", song, 0)?),
-            Some(parse("song bold", song_bold, 0)?),
-            Some(parse("fangsong", fang, 0)?),
+            Some(parse("song regular", owned(song), 0)?),
+            Some(parse("song bold", owned(song_bold), 0)?),
+            Some(parse("fangsong", owned(fang), 0)?),
             lr,
             lb,
             None,
@@ -331,17 +517,19 @@ impl FontSet {
             | Face::Kai => {
                 let i = face_index(face);
                 self.faces[i]
-                    .get_or_init(|| self.lazy[i].and_then(|b| parse(self.names[i], b, 0).ok()))
+                    .get_or_init(|| {
+                        self.lazy[i].and_then(|b| parse(self.names[i], FontBytes::Static(b), 0).ok())
+                    })
                     .as_ref()
             }
             Face::Fallback => self
                 .fallback
                 .get_or_init(|| match &self.fallback_src {
                     FallbackSource::None => None,
-                    FallbackSource::File(p, i) => {
-                        std::fs::read(p).ok().and_then(|b| parse("fallback", &b, *i).ok())
-                    }
-                    FallbackSource::Bytes(b, i) => parse("fallback", b, *i).ok(),
+                    FallbackSource::File(p, i) => std::fs::read(p)
+                        .ok()
+                        .and_then(|b| parse("fallback", FontBytes::Shared(b.into()), *i).ok()),
+                    FallbackSource::Bytes(b, i) => parse("fallback", FontBytes::Shared(b.clone()), *i).ok(),
                 })
                 .as_ref(),
         }
@@ -351,8 +539,8 @@ impl FontSet {
 impl Metrics for FontSet {
     fn advance(&self, face: Face, ch: char) -> Option<f32> {
         let l = self.face(face)?;
-        let gid = l.font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
-        Some(f32::from(l.font.get_horizontal_advance(gid)) / l.upem)
+        let gid = l.glyph(ch)?;
+        Some(f32::from(l.advance(gid)) / l.upem)
     }
 }
 
@@ -390,7 +578,7 @@ pub(super) fn widths(l: &Loaded, glyphs: &[(u16, u16, u16, char)], s: f32) -> St
     let mut w = String::from("[");
     let mut prev: Option<u16> = None;
     for (code, g, _, _) in glyphs {
-        let adv = (f32::from(l.font.get_horizontal_advance(*g)) * s).round() as i32;
+        let adv = (f32::from(l.advance(*g)) * s).round() as i32;
         if prev.is_some_and(|p| p + 1 == *code) {
             let _ = write!(w, " {adv}");
         } else {
@@ -432,6 +620,66 @@ pub(super) fn to_unicode(glyphs: &[(u16, u16, u16, char)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Our in-place reader against allsorts's full parse: every character the font maps, every
+    /// glyph's advance, the metrics, and a character no face has.
+    #[test]
+    fn our_cmap_and_metrics_reader_agrees_with_allsorts() {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::tables::cmap::Cmap;
+        use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpTable};
+        use allsorts::tag;
+        for bytes in [SONG_REGULAR, SONG_BOLD, FANG, HEI, KAI, LATIN_REGULAR, LATIN_BOLD] {
+            let ours = Loaded::read(FontBytes::Static(bytes), 0).unwrap();
+            let file = ReadScope::new(bytes).read::<FontData<'_>>().unwrap();
+            let p = file.table_provider(0).unwrap();
+            let head = p.read_table_data(tag::HEAD).unwrap();
+            let head = ReadScope::new(&head).read::<HeadTable>().unwrap();
+            let hhea = p.read_table_data(tag::HHEA).unwrap();
+            let hhea = ReadScope::new(&hhea).read::<HheaTable>().unwrap();
+            let maxp = p.read_table_data(tag::MAXP).unwrap();
+            let maxp = ReadScope::new(&maxp).read::<MaxpTable>().unwrap();
+            assert_eq!(ours.upem, f32::from(head.units_per_em));
+            assert_eq!(
+                ours.metrics,
+                FaceMetrics {
+                    x_min: head.x_min,
+                    y_min: head.y_min,
+                    x_max: head.x_max,
+                    y_max: head.y_max,
+                    ascender: hhea.ascender,
+                    descender: hhea.descender,
+                }
+            );
+            let hmtx = p.read_table_data(tag::HMTX).unwrap();
+            let hmtx = ReadScope::new(&hmtx)
+                .read_dep::<HmtxTable<'_>>((usize::from(maxp.num_glyphs), usize::from(hhea.num_h_metrics)))
+                .unwrap();
+            for gid in 0..maxp.num_glyphs {
+                assert_eq!(
+                    ours.advance(gid),
+                    hmtx.horizontal_advance(gid).unwrap(),
+                    "advance of glyph {gid}"
+                );
+            }
+            let cmap = p.read_table_data(tag::CMAP).unwrap();
+            let cmap = ReadScope::new(&cmap).read::<Cmap<'_>>().unwrap();
+            let (_, sub) = allsorts::font::read_cmap_subtable(&cmap).unwrap().unwrap();
+            let mut mapped = 0;
+            sub.mappings_fn(|cp, gid| {
+                if let (Some(ch), true) = (char::from_u32(cp), gid != 0) {
+                    assert_eq!(ours.glyph(ch), Some(gid), "U+{cp:04X}");
+                    mapped += 1;
+                }
+            })
+            .unwrap();
+            assert!(mapped > 200, "{mapped} characters mapped");
+            assert_eq!(ours.glyph('\u{E000}'), None);
+        }
+        let song = Loaded::read(FontBytes::Static(SONG_REGULAR), 0).unwrap();
+        assert!(song.glyph('国').is_some() && song.glyph('A').is_some());
+    }
 
     #[test]
     fn our_charset_reader_agrees_with_printpdf() {

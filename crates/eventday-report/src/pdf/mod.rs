@@ -110,6 +110,26 @@ struct OpenElem {
     kids: Vec<String>,
 }
 
+/// Where an object was written: at a byte offset, or as the `n`th object of an object stream.
+#[derive(Clone, Copy)]
+enum Loc {
+    At(u64),
+    In(u32, u32),
+}
+
+/// Objects collected for one object stream: their numbers, the offsets of their bodies within
+/// `body`, and the bodies.
+#[derive(Default)]
+struct Packed {
+    ids: Vec<u32>,
+    offsets: Vec<usize>,
+    body: Vec<u8>,
+}
+
+/// Objects per object stream: large enough that deflate finds the repeated `/Type /StructElem`
+/// dictionaries, small enough that a reader decompresses little to reach one.
+const PACKED_PER_STREAM: usize = 200;
+
 /// Glyphs used from one face: original glyph id -> the character it shows.
 #[derive(Default)]
 struct FaceUse {
@@ -120,8 +140,10 @@ struct FaceUse {
 struct PdfWriter<'f, W: Write> {
     out: W,
     pos: u64,
-    /// Byte offset of each object, by object number - 1.
-    offsets: Vec<Option<u64>>,
+    /// Where each object is, by object number - 1.
+    offsets: Vec<Option<Loc>>,
+    /// Objects waiting to go into the next object stream.
+    packed: Packed,
     pages_id: u32,
     resources_id: u32,
     page_ids: Vec<u32>,
@@ -137,9 +159,6 @@ struct PdfWriter<'f, W: Write> {
     elems: HashMap<u32, OpenElem>,
     /// Per page, the parent-tree array object (structure element of each marked-content id).
     parent_tree: Vec<u32>,
-    /// Whether to write the structure tree and marked content (a campaign report) or not (a roll-up
-    /// of thousands of pages, whose hundreds of thousands of table cells would each be an object).
-    tagged: bool,
 }
 
 /// Text state inside the page's text section, so repeated fonts, spacing and colours are not re-set.
@@ -150,12 +169,24 @@ struct TextState {
     spacing: u32,
 }
 
+/// Subsets face `l` to glyphs `ids` (glyph 0 first, no duplicates): subset glyph `i` is `ids[i]`.
+fn subset(l: &fonts::Loaded, ids: &[u16]) -> Result<Vec<u8>, String> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile};
+    let file = ReadScope::new(l.bytes()).read::<FontData<'_>>().map_err(|e| e.to_string())?;
+    let provider = file.table_provider(l.index).map_err(|e| e.to_string())?;
+    allsorts::subset::subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| e.to_string())
+}
+
 impl<'f, W: Write> PdfWriter<'f, W> {
-    fn new(out: W, fonts: &'f FontSet, tagged: bool) -> Result<Self, ReportError> {
+    fn new(out: W, fonts: &'f FontSet) -> Result<Self, ReportError> {
         let mut w = Self {
             out,
             pos: 0,
             offsets: Vec::new(),
+            packed: Packed::default(),
             pages_id: 0,
             resources_id: 0,
             page_ids: Vec::new(),
@@ -167,15 +198,12 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             doc_kids: Vec::new(),
             elems: HashMap::new(),
             parent_tree: Vec::new(),
-            tagged,
         };
         w.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         w.pages_id = w.alloc();
         w.resources_id = w.alloc();
-        if tagged {
-            w.root_id = w.alloc();
-            w.doc_id = w.alloc();
-        }
+        w.root_id = w.alloc();
+        w.doc_id = w.alloc();
         Ok(w)
     }
 
@@ -191,9 +219,44 @@ impl<'f, W: Write> PdfWriter<'f, W> {
     }
 
     fn obj(&mut self, id: u32, body: &str) -> Result<(), ReportError> {
-        self.offsets[id as usize - 1] = Some(self.pos);
+        self.offsets[id as usize - 1] = Some(Loc::At(self.pos));
         let s = format!("{id} 0 obj\n{body}\nendobj\n");
         self.raw(s.as_bytes())
+    }
+
+    /// An object that goes into an object stream (any object but a stream, the catalog and the
+    /// encryption dictionary may): the structure elements, parent-tree arrays and page dictionaries
+    /// a long document has by the hundred thousand, compressed together.
+    fn packed_obj(&mut self, id: u32, body: &str) -> Result<(), ReportError> {
+        self.packed.ids.push(id);
+        self.packed.offsets.push(self.packed.body.len());
+        self.packed.body.extend_from_slice(body.as_bytes());
+        self.packed.body.push(b'\n');
+        if self.packed.ids.len() >= PACKED_PER_STREAM {
+            self.flush_packed()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the collected objects as one object stream.
+    fn flush_packed(&mut self) -> Result<(), ReportError> {
+        if self.packed.ids.is_empty() {
+            return Ok(());
+        }
+        let Packed { ids, offsets, body } = std::mem::take(&mut self.packed);
+        let mut head = String::with_capacity(ids.len() * 12);
+        for (id, off) in ids.iter().zip(&offsets) {
+            let _ = write!(head, "{id} {off} ");
+        }
+        let first = head.len();
+        let mut data = head.into_bytes();
+        data.extend_from_slice(&body);
+        let stream_id = self.alloc();
+        self.stream(stream_id, &format!("/Type /ObjStm /N {} /First {first}", ids.len()), data)?;
+        for (n, id) in ids.iter().enumerate() {
+            self.offsets[*id as usize - 1] = Some(Loc::In(stream_id, n as u32));
+        }
+        Ok(())
     }
 
     /// A stream object compressed at the default level; `dict` holds the entries besides /Length and
@@ -205,7 +268,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
     /// A stream object compressed at `level` (0: stored).
     fn stream_at(&mut self, id: u32, dict: &str, data: Vec<u8>, level: u32) -> Result<(), ReportError> {
         let (data, compressed) = if level == 0 { (data, false) } else { deflate(data, level)? };
-        self.offsets[id as usize - 1] = Some(self.pos);
+        self.offsets[id as usize - 1] = Some(Loc::At(self.pos));
         let filter = if compressed { " /Filter /FlateDecode" } else { "" };
         let head = format!("{id} 0 obj\n<< {dict} /Length {}{filter} >>\nstream\n", data.len());
         self.raw(head.as_bytes())?;
@@ -218,7 +281,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             return *c;
         }
         let c = self.fonts.face(face).and_then(|l| {
-            let gid = l.font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
+            let gid = l.glyph(ch)?;
             self.uses[face_index(face)].used.entry(gid).or_insert(ch);
             Some(l.code(gid))
         });
@@ -285,10 +348,8 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let content_id = self.alloc();
         let page_id = self.alloc();
         let page_index = self.page_ids.len();
-        if self.tagged {
-            self.open_elems(page);
-        }
-        let marks = if self.tagged { page.marks.as_slice() } else { &[] };
+        self.open_elems(page);
+        let marks = page.marks.as_slice();
         // Element of each item (None: artifact).
         let mut owner: Vec<Option<u32>> = vec![None; page.items.len()];
         for m in marks {
@@ -322,8 +383,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                 (Some(e), Some(mcid)) => {
                     let _ = writeln!(buf, "/{} <</MCID {mcid}>> BDC", e.role.name());
                 }
-                _ if self.tagged => buf.extend_from_slice(b"/Artifact BMC\n"),
-                _ => {}
+                _ => buf.extend_from_slice(b"/Artifact BMC\n"),
             }
             match item {
                 Item::Line(l) | Item::Folio(l) => self.text(&mut text, &mut boxes, p.x, p.y, l, h, &mut ts),
@@ -351,24 +411,18 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                     nums(&mut c, &[p.x + w, y], "l S");
                 }
             }
-            if self.tagged {
-                let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
-                buf.extend_from_slice(b"EMC\n");
-            }
+            let buf = if matches!(item, Item::Line(_) | Item::Folio(_)) { &mut text } else { &mut c };
+            buf.extend_from_slice(b"EMC\n");
         }
         text.extend_from_slice(b"ET\n");
         c.extend_from_slice(&text);
-        if !boxes.is_empty() && self.tagged {
+        if !boxes.is_empty() {
             c.extend_from_slice(b"/Artifact BMC\n");
             c.extend_from_slice(&boxes);
             c.extend_from_slice(b"EMC\n");
-        } else {
-            c.extend_from_slice(&boxes);
         }
         self.stream(content_id, "", c)?;
-        if self.tagged {
-            self.page_structure(page, &parents)?;
-        }
+        self.page_structure(page, &parents)?;
 
         let mut dict = String::with_capacity(160);
         dict.push_str("<< /Type /Page /Parent ");
@@ -379,11 +433,9 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         num(&mut wh, page.height);
         dict.push_str(&String::from_utf8_lossy(&wh));
         let _ = write!(dict, "] /Resources {} 0 R /Contents {content_id} 0 R", self.resources_id);
-        if self.tagged {
-            let _ = write!(dict, " /StructParents {page_index} /Tabs /S");
-        }
+        let _ = write!(dict, " /StructParents {page_index} /Tabs /S");
         dict.push_str(" >>");
-        self.obj(page_id, &dict)?;
+        self.packed_obj(page_id, &dict)?;
         self.page_ids.push(page_id);
         Ok(())
     }
@@ -398,7 +450,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             let _ = write!(arr, "{o} 0 R ");
         }
         arr.push(']');
-        self.obj(tree_id, &arr)?;
+        self.packed_obj(tree_id, &arr)?;
         self.parent_tree.push(tree_id);
         for id in &page.closed {
             self.close_elem(*id)?;
@@ -444,7 +496,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             d.push_str(" /A << /O /Table /Scope /Column >>");
         }
         d.push_str(" >>");
-        self.obj(e.obj, &d)
+        self.packed_obj(e.obj, &d)
     }
 
     /// Writes the structure tree: every element still open, the document element and the root.
@@ -461,13 +513,13 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         }
         k.push(']');
         let (doc, root) = (self.doc_id, self.root_id);
-        self.obj(doc, &format!("<< /Type /StructElem /S /Document /P {root} 0 R /K {k} >>"))?;
+        self.packed_obj(doc, &format!("<< /Type /StructElem /S /Document /P {root} 0 R /K {k} >>"))?;
         let mut nums = String::from("[");
         for (i, o) in self.parent_tree.iter().enumerate() {
             let _ = write!(nums, "{i} {o} 0 R ");
         }
         nums.push(']');
-        self.obj(
+        self.packed_obj(
             root,
             &format!(
                 "<< /Type /StructTreeRoot /K {doc} 0 R /ParentTree << /Nums {nums} >> /ParentTreeNextKey {} >>",
@@ -487,24 +539,25 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         let fonts = self.fonts;
         let Some(l) = fonts.face(face) else { return Ok(None) };
         let name = format!("{}+{}", TAGS[i], self.fonts.names[i]);
-        let wanted: BTreeMap<u16, String> = used.iter().map(|(g, c)| (*g, c.to_string())).collect();
-        let sub =
-            printpdf::subset_font(&l.font, &wanted).map_err(|e| ReportError::Pdf(format!("{name}: {e}")))?;
+        // Glyph 0 (.notdef) first, then the used glyphs in order: the subsetter numbers the subset's
+        // glyphs by their position in this list.
+        let ids: Vec<u16> = std::iter::once(0).chain(used.keys().copied().filter(|g| *g != 0)).collect();
+        let sub = subset(l, &ids).map_err(|e| ReportError::Pdf(format!("{name}: {e}")))?;
         // (code, original gid, new gid, char)
         let mut glyphs: Vec<(u16, u16, u16, char)> = Vec::with_capacity(used.len());
         for (g, ch) in &used {
-            let new = sub
-                .glyph_mapping
-                .get(g)
-                .map(|x| x.0)
+            let new = ids
+                .binary_search(g)
+                .ok()
+                .and_then(|p| u16::try_from(p).ok())
                 .ok_or_else(|| ReportError::Pdf(format!("{name}: glyph {g} not in subset")))?;
             glyphs.push((l.code(*g), *g, new, *ch));
         }
         glyphs.sort_unstable();
         glyphs.dedup_by_key(|x| x.0);
-        let is_cff = sub.bytes.starts_with(b"OTTO");
+        let is_cff = sub.starts_with(b"OTTO");
         let (file_key, program, cid_type) = if is_cff {
-            let cff = printpdf::extract_cid_keyed_cff(&sub.bytes, 0)
+            let cff = printpdf::extract_cid_keyed_cff(&sub, 0)
                 .ok_or_else(|| ReportError::Pdf(format!("{name}: a CFF font must be CID-keyed")))?;
             // The codes already written must select the same glyphs in the subset.
             let map = printpdf::cff_charset_gid_to_cid_map(&cff, 0).unwrap_or_default();
@@ -515,10 +568,10 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             }
             ("FontFile3", (cff, "/Subtype /CIDFontType0C".to_string()), "CIDFontType0")
         } else {
-            let n = sub.bytes.len();
-            ("FontFile2", (sub.bytes, format!("/Length1 {n}")), "CIDFontType2")
+            let n = sub.len();
+            ("FontFile2", (sub, format!("/Length1 {n}")), "CIDFontType2")
         };
-        let m = &l.font.pdf_font_metrics;
+        let m = l.metrics;
         let s = 1000.0 / l.upem;
         let sc = |v: i16| (f32::from(v) * s).round() as i32;
         let file_id = self.alloc();
@@ -588,9 +641,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         kids.push_str("] >>");
         let pid = self.pages_id;
         self.obj(pid, &kids)?;
-        if self.tagged {
-            self.structure()?;
-        }
+        self.structure()?;
         let lang = match meta.lang {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
@@ -608,19 +659,14 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             title = xml(&meta.title),
             author = xml(&meta.author),
             subject = xml(&meta.subject),
-            // Claimed only for a tagged document.
-            ua = if self.tagged { "<pdfuaid:part>1</pdfuaid:part>" } else { "" },
+            ua = "<pdfuaid:part>1</pdfuaid:part>",
         );
         let xmp_id = self.alloc();
         // Uncompressed, so archive tools can read it without a PDF parser.
         self.stream_at(xmp_id, "/Type /Metadata /Subtype /XML", xmp.into_bytes(), 0)?;
         let catalog = self.alloc();
         let root = self.root_id;
-        let tags = if self.tagged {
-            format!(" /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R")
-        } else {
-            String::new()
-        };
+        let tags = format!(" /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R");
         self.obj(
             catalog,
             &format!(
@@ -648,23 +694,37 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                 ts as u64 ^ u64::from(std::process::id())
             }
         );
+        self.flush_packed()?;
+        // A cross-reference stream (objects in object streams cannot be listed in a table): per
+        // object a type (1: at an offset, 2: in an object stream), the offset or the stream's
+        // number, and the index within the stream.
+        let xref_id = self.alloc();
+        let size = self.offsets.len() + 1;
         let xref = self.pos;
-        let mut x = String::with_capacity(self.offsets.len() * 20 + 200);
-        let _ = write!(x, "xref\n0 {}\n0000000000 65535 f \n", self.offsets.len() + 1);
+        self.offsets[xref_id as usize - 1] = Some(Loc::At(xref));
+        let mut rows = Vec::with_capacity(size * 7);
+        rows.extend_from_slice(&[0, 0, 0, 0, 0, 0xff, 0xff]);
         for o in &self.offsets {
-            match o {
-                Some(o) => {
-                    let _ = writeln!(x, "{o:010} 00000 n ");
+            let (t, a, b) = match o {
+                Some(Loc::At(off)) => {
+                    (1u8, u32::try_from(*off).map_err(|_| ReportError::Pdf("file over 4 GB".into()))?, 0u16)
                 }
-                None => x.push_str("0000000000 65535 f \n"),
-            }
+                Some(Loc::In(stream, n)) => (2, *stream, u16::try_from(*n).unwrap_or(u16::MAX)),
+                None => (0, 0, 0xffff),
+            };
+            rows.push(t);
+            rows.extend_from_slice(&a.to_be_bytes());
+            rows.extend_from_slice(&b.to_be_bytes());
         }
-        let _ = write!(
-            x,
-            "trailer\n<< /Size {} /Root {catalog} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref}\n%%EOF\n",
-            self.offsets.len() + 1
+        let (data, compressed) = deflate(rows, 6)?;
+        let filter = if compressed { " /Filter /FlateDecode" } else { "" };
+        let head = format!(
+            "{xref_id} 0 obj\n<< /Type /XRef /Size {size} /W [1 4 2] /Root {catalog} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] /Length {}{filter} >>\nstream\n",
+            data.len()
         );
-        self.raw(x.as_bytes())?;
+        self.raw(head.as_bytes())?;
+        self.raw(&data)?;
+        self.raw(format!("\nendstream\nendobj\nstartxref\n{xref}\n%%EOF\n").as_bytes())?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -680,7 +740,7 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 
 /// Renders laid-out pages to PDF bytes.
 pub(crate) fn write_pdf(pages: &[Page], meta: &Meta, fonts: &FontSet) -> Result<Vec<u8>, ReportError> {
-    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts, true)?;
+    let mut w = PdfWriter::new(Vec::with_capacity(64 * 1024), fonts)?;
     for p in pages {
         w.page(p)?;
     }
@@ -696,7 +756,7 @@ pub(crate) fn render_rollup<W: Write>(
     fonts: &FontSet,
     out: W,
 ) -> Result<RollupRendered, ReportError> {
-    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts, false)?;
+    let mut w = PdfWriter::new(CountingWriter { inner: out, n: 0 }, fonts)?;
     let mut sink = |p: crate::layout::Page| -> Result<(), ReportError> { w.page(&p) };
     let (pages, missing, n) =
         crate::layout::layout_rollup(header, districts, opts.lang, opts.style, fonts, &mut sink)?;
