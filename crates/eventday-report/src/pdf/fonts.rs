@@ -1,6 +1,7 @@
-//! The fonts: the bundled faces and the optional CJK fallback, their metrics, how glyph ids
-//! become content-stream codes (a CID-keyed CFF font's CIDs, read from its charset), and the
-//! per-font objects built from a subset (widths, ToUnicode).
+//! The fonts: the bundled faces and the optional CJK fallback, read in place (the table directory,
+//! then `cmap`, `hmtx`, `head` and `hhea` looked up per glyph: a cold process touches only the pages
+//! of the font file it uses), how glyph ids become content-stream codes (a CID-keyed CFF font's CIDs,
+//! read from its charset), and the per-font objects built from a subset (widths, ToUnicode).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -1,6 +1,9 @@
-//! The PDF stage: the only module that uses printpdf (to parse and subset fonts). The file itself is
-//! written here, page by page: each page's content stream goes to the output as soon as the page is laid
-//! out, and only object offsets and the set of used glyphs stay in memory. Fonts come last.
+//! The PDF stage: the only module that touches font programs (read in place by `fonts`, subset by
+//! allsorts, the CFF table cut out by printpdf). The file itself is written here, page by page: each
+//! page's content stream goes to the output as soon as the page is laid out, and only object locations,
+//! the open structure elements and the set of used glyphs stay in memory. Fonts come last. Page
+//! dictionaries, structure elements and parent-tree arrays go into object streams (200 to a stream,
+//! deflated), listed by a cross-reference stream: a tagged roll-up of thousands of pages stays small.
 //!
 //! Glyphs are addressed so that early pages stay valid whatever the final subset looks like: for a
 //! CID-keyed CFF font (Fandol, Noto CJK) the content stream uses the original font's CIDs, which the
