@@ -30,6 +30,15 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command runs for long with work in parallel (the server, the synthetic
+    /// generator), so it wants a multi-threaded runtime; the others are one-shot.
+    #[must_use]
+    pub fn is_server(&self) -> bool {
+        matches!(self.command, Command::Serve(_) | Command::Demo(_))
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -315,7 +324,15 @@ async fn backup(args: &BackupArgs) -> Result<()> {
 }
 
 async fn report(args: ReportArgs) -> Result<()> {
-    let store = open(&args.db).await?;
+    // A campaign's report reads one query at a time: one connection is enough and is cheaper to
+    // open; a roll-up streams districts while it reads their venues, so it keeps the pool.
+    let store = if args.rollup || args.campaign.is_none() {
+        open(&args.db).await?
+    } else {
+        let store = Store::connect_for_one_read(&args.db.database_url.0).await?;
+        store.migrate().await?;
+        store
+    };
     let opts = eventday_report::RenderOptions {
         lang: args.lang,
         style: args.style,

@@ -4,9 +4,25 @@ use clap::Parser;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = eventday::Cli::parse();
+    // The server gets worker threads; a one-shot command runs on this thread (no hand-offs
+    // between threads for each query it awaits).
+    let runtime = if cli.is_server() {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    };
+    match runtime {
+        Ok(rt) => rt.block_on(run(cli)),
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: eventday::Cli) -> ExitCode {
     let filter = EnvFilter::try_new(format!("{},sqlx=warn,sea_orm=warn", cli.log))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     // Colours only on a terminal: captured logs stay greppable.

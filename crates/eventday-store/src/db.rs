@@ -53,6 +53,21 @@ impl Store {
     /// [`StoreError::InvalidUrl`] for a URL that names no supported database,
     /// [`StoreError::Connect`] when it cannot be opened or reached.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, 8).await
+    }
+
+    /// Like [`Store::connect`], for a command that reads one thing and exits (`eventday report`):
+    /// one SQLite connection, so the schema is parsed and each statement prepared once, not once
+    /// per pooled connection. Only for callers that never hold a connection (a transaction, a
+    /// streamed query) while asking for another.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn connect_for_one_read(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, 1).await
+    }
+
+    async fn connect_with(url: &str, sqlite_connections: u32) -> Result<Self, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             url.parse::<SqliteConnectOptions>().map_err(|e| StoreError::InvalidUrl(format!("{e}")))?;
             Backend::Sqlite
@@ -73,7 +88,9 @@ impl Store {
         match backend {
             Backend::Sqlite => {
                 // A connection to a local file does not go stale: no ping before each use.
-                opts.max_connections(8).test_before_acquire(false).map_sqlx_sqlite_opts(sqlite_options);
+                opts.max_connections(sqlite_connections)
+                    .test_before_acquire(false)
+                    .map_sqlx_sqlite_opts(sqlite_options);
             }
             Backend::Postgres => {
                 opts.max_connections(16);

@@ -88,17 +88,7 @@ impl Loaded {
     /// Reads face `index` of `bytes`; `None` when a table it needs is missing or malformed.
     fn read(bytes: FontBytes, index: usize) -> Option<Self> {
         let b = bytes.as_slice();
-        let sfnt = if b.starts_with(b"ttcf") { be32(b, 12 + 4 * index)? } else { 0 };
-        let tables = be16(b, sfnt + 4)?;
-        let table = |tag: &[u8; 4]| -> Option<(usize, usize)> {
-            (0..tables).find_map(|t| {
-                let rec = sfnt + 12 + 16 * t;
-                (b.get(rec..rec + 4)? == tag).then_some(())?;
-                let (off, len) = (be32(b, rec + 8)?, be32(b, rec + 12)?);
-                b.get(off..off + len)?;
-                Some((off, len))
-            })
-        };
+        let table = |tag: &[u8; 4]| find_table(b, index, tag);
         let i16_at = |at: usize| -> Option<i16> { Some(i16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?])) };
         let (head, _) = table(b"head")?;
         let (hhea, _) = table(b"hhea")?;
@@ -160,6 +150,12 @@ impl Loaded {
     /// The font file's bytes.
     pub(super) fn bytes(&self) -> &[u8] {
         self.bytes.as_slice()
+    }
+
+    /// The bytes of table `tag` of this face.
+    pub(super) fn table(&self, tag: &[u8; 4]) -> Option<&[u8]> {
+        let (off, len) = find_table(self.bytes(), self.index, tag)?;
+        self.bytes().get(off..off + len)
     }
 
     /// The glyph that shows `ch`, `None` when the face has none (glyph 0 is "missing").
@@ -245,6 +241,19 @@ impl Loaded {
     }
 }
 
+/// (offset, length) of table `tag` of face `index` of an sfnt file or collection.
+fn find_table(b: &[u8], index: usize, tag: &[u8; 4]) -> Option<(usize, usize)> {
+    let sfnt = if b.starts_with(b"ttcf") { be32(b, 12 + 4 * index)? } else { 0 };
+    let tables = be16(b, sfnt + 4)?;
+    (0..tables).find_map(|t| {
+        let rec = sfnt + 12 + 16 * t;
+        (b.get(rec..rec + 4)? == tag).then_some(())?;
+        let (off, len) = (be32(b, rec + 8)?, be32(b, rec + 12)?);
+        b.get(off..off + len)?;
+        Some((off, len))
+    })
+}
+
 fn be16(b: &[u8], at: usize) -> Option<usize> {
     Some(usize::from(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?])))
 }
@@ -326,14 +335,8 @@ fn cff_dict(b: &[u8]) -> Option<HashMap<u16, Vec<i32>>> {
 /// The CID of every glyph of a CID-keyed CFF font (face `index` of an sfnt or collection), read
 /// straight from its charset; `None` for TrueType and name-keyed CFF fonts.
 fn cff_cids(font: &[u8], index: usize) -> Option<Vec<u16>> {
-    let sfnt = if font.starts_with(b"ttcf") { be32(font, 12 + 4 * index)? } else { 0 };
-    let tables = be16(font, sfnt + 4)?;
-    let cff = (0..tables).find_map(|t| {
-        let rec = sfnt + 12 + 16 * t;
-        (font.get(rec..rec + 4)? == b"CFF ").then_some(())?;
-        let (off, len) = (be32(font, rec + 8)?, be32(font, rec + 12)?);
-        font.get(off..off + len)
-    })?;
+    let (off, len) = find_table(font, index, b"CFF ")?;
+    let cff = font.get(off..off + len)?;
     let (_, _, names_end) = cff_index(cff, usize::from(*cff.get(2)?))?;
     let (n, top, top_end) = cff_index(cff, names_end)?;
     // An OpenType CFF table holds exactly one font.

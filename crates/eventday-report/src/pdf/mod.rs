@@ -1,5 +1,5 @@
 //! The PDF stage: the only module that touches font programs (read in place by `fonts`, subset by
-//! allsorts, the CFF table cut out by printpdf). The file itself is written here, page by page: each
+//! allsorts, the subset's CIDs read back by printpdf). The file itself is written here, page by page: each
 //! page's content stream goes to the output as soon as the page is laid out, and only object locations,
 //! the open structure elements and the set of used glyphs stay in memory. Fonts come last. Page
 //! dictionaries, structure elements and parent-tree arrays go into object streams (200 to a stream,
@@ -75,15 +75,21 @@ fn text_string(s: &str) -> String {
     out
 }
 
-/// Zlib-compresses `data` at `level` (0-9); `false` when compressing would not make it smaller.
-///
-/// Font programs are compressed at level 1: the best level makes them only a few per cent smaller
-/// for several times the CPU (the cold render's largest cost).
-fn deflate(data: Vec<u8>, level: u32) -> Result<(Vec<u8>, bool), ReportError> {
-    use flate2::write::ZlibEncoder;
-    let mut enc = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), flate2::Compression::new(level));
-    enc.write_all(&data)?;
-    let out = enc.finish()?;
+/// Zlib-compresses `data` at level 6 with `z`, one compressor for the whole file: a new one per
+/// stream would allocate and clear its tables each time. `false` when compressing would not make it
+/// smaller.
+fn deflate(z: &mut flate2::Compress, data: Vec<u8>) -> Result<(Vec<u8>, bool), ReportError> {
+    use flate2::{FlushCompress, Status};
+    z.reset();
+    let mut out = Vec::with_capacity(data.len() / 3 + 64);
+    loop {
+        let done = usize::try_from(z.total_in()).unwrap_or(data.len()).min(data.len());
+        match z.compress_vec(&data[done..], &mut out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) => break,
+            Ok(Status::Ok | Status::BufError) => out.reserve(out.capacity().max(1024)),
+            Err(e) => return Err(ReportError::Pdf(format!("deflate: {e}"))),
+        }
+    }
     if out.len() + 19 < data.len() { Ok((out, true)) } else { Ok((data, false)) }
 }
 
@@ -147,6 +153,8 @@ struct PdfWriter<'f, W: Write> {
     offsets: Vec<Option<Loc>>,
     /// Objects waiting to go into the next object stream.
     packed: Packed,
+    /// The one compressor of every deflated stream.
+    zlib: flate2::Compress,
     pages_id: u32,
     resources_id: u32,
     page_ids: Vec<u32>,
@@ -172,14 +180,37 @@ struct TextState {
     spacing: u32,
 }
 
-/// Subsets face `l` to glyphs `ids` (glyph 0 first, no duplicates): subset glyph `i` is `ids[i]`.
-fn subset(l: &fonts::Loaded, ids: &[u16]) -> Result<Vec<u8>, String> {
+/// A subset font program.
+enum Subset {
+    /// A bare CFF table (`/FontFile3 /CIDFontType0C`).
+    Cff(Vec<u8>),
+    /// A TrueType font (`/FontFile2`).
+    TrueType(Vec<u8>),
+}
+
+/// Subsets face `l` to glyphs `ids` (glyph 0 first, no duplicates): subset glyph `i` is `ids[i]`. A
+/// CFF face gives its subset CFF table straight away (no sfnt wrapper, whose cmap and metrics a PDF
+/// does not read); a TrueType face a whole font.
+fn subset(l: &fonts::Loaded, ids: &[u16]) -> Result<Subset, String> {
     use allsorts::binary::read::ReadScope;
+    use allsorts::binary::write::{WriteBinary, WriteBuffer};
+    use allsorts::cff::CFF;
+    if let Some(table) = l.table(b"CFF ") {
+        let cff = ReadScope::new(table).read::<CFF<'_>>().map_err(|e| e.to_string())?;
+        if cff.name_index.len() != 1 || cff.fonts.len() != 1 {
+            return Err("a CFF table must hold exactly one font".into());
+        }
+        let sub: CFF<'_> = cff.subset(ids, true).map_err(|e| e.to_string())?.into();
+        let mut out = WriteBuffer::new();
+        CFF::write(&mut out, &sub).map_err(|e| e.to_string())?;
+        return Ok(Subset::Cff(out.into_inner()));
+    }
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
     let file = ReadScope::new(l.bytes()).read::<FontData<'_>>().map_err(|e| e.to_string())?;
     let provider = file.table_provider(l.index).map_err(|e| e.to_string())?;
     allsorts::subset::subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map(Subset::TrueType)
         .map_err(|e| e.to_string())
 }
 
@@ -190,6 +221,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             pos: 0,
             offsets: Vec::new(),
             packed: Packed::default(),
+            zlib: flate2::Compress::new(flate2::Compression::new(6), true),
             pages_id: 0,
             resources_id: 0,
             page_ids: Vec::new(),
@@ -262,15 +294,14 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         Ok(())
     }
 
-    /// A stream object compressed at the default level; `dict` holds the entries besides /Length and
-    /// /Filter.
+    /// A deflated stream object; `dict` holds the entries besides /Length and /Filter.
     fn stream(&mut self, id: u32, dict: &str, data: Vec<u8>) -> Result<(), ReportError> {
-        self.stream_at(id, dict, data, 6)
+        self.stream_at(id, dict, data, true)
     }
 
-    /// A stream object compressed at `level` (0: stored).
-    fn stream_at(&mut self, id: u32, dict: &str, data: Vec<u8>, level: u32) -> Result<(), ReportError> {
-        let (data, compressed) = if level == 0 { (data, false) } else { deflate(data, level)? };
+    /// A stream object, deflated or stored.
+    fn stream_at(&mut self, id: u32, dict: &str, data: Vec<u8>, compress: bool) -> Result<(), ReportError> {
+        let (data, compressed) = if compress { deflate(&mut self.zlib, data)? } else { (data, false) };
         self.offsets[id as usize - 1] = Some(Loc::At(self.pos));
         let filter = if compressed { " /Filter /FlateDecode" } else { "" };
         let head = format!("{id} 0 obj\n<< {dict} /Length {}{filter} >>\nstream\n", data.len());
@@ -558,27 +589,29 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         }
         glyphs.sort_unstable();
         glyphs.dedup_by_key(|x| x.0);
-        let is_cff = sub.starts_with(b"OTTO");
-        let (file_key, program, cid_type) = if is_cff {
-            let cff = printpdf::extract_cid_keyed_cff(&sub, 0)
-                .ok_or_else(|| ReportError::Pdf(format!("{name}: a CFF font must be CID-keyed")))?;
-            // The codes already written must select the same glyphs in the subset.
-            let map = printpdf::cff_charset_gid_to_cid_map(&cff, 0).unwrap_or_default();
-            for (code, _, new, _) in &glyphs {
-                if l.cids().is_none() || map.get(new) != Some(code) {
-                    return Err(ReportError::Pdf(format!("{name}: subset CIDs differ from the font's")));
+        let (is_cff, file_key, program, cid_type) = match sub {
+            Subset::Cff(cff) => {
+                // The codes already written must select the same glyphs in the subset.
+                let map = printpdf::cff_charset_gid_to_cid_map(&cff, 0).unwrap_or_default();
+                for (code, _, new, _) in &glyphs {
+                    if l.cids().is_none() || map.get(new) != Some(code) {
+                        return Err(ReportError::Pdf(format!("{name}: subset CIDs differ from the font's")));
+                    }
                 }
+                (true, "FontFile3", (cff, "/Subtype /CIDFontType0C".to_string()), "CIDFontType0")
             }
-            ("FontFile3", (cff, "/Subtype /CIDFontType0C".to_string()), "CIDFontType0")
-        } else {
-            let n = sub.len();
-            ("FontFile2", (sub, format!("/Length1 {n}")), "CIDFontType2")
+            Subset::TrueType(ttf) => {
+                let n = ttf.len();
+                (false, "FontFile2", (ttf, format!("/Length1 {n}")), "CIDFontType2")
+            }
         };
         let m = l.metrics;
         let s = 1000.0 / l.upem;
         let sc = |v: i16| (f32::from(v) * s).round() as i32;
         let file_id = self.alloc();
-        self.stream_at(file_id, &program.1, program.0, 1)?;
+        // Stored: deflate makes a CFF or TrueType subset only ~15 % smaller (outlines barely repeat)
+        // and was a third of a cold render's CPU.
+        self.stream_at(file_id, &program.1, program.0, false)?;
         let desc_id = self.alloc();
         self.obj(
             desc_id,
@@ -666,7 +699,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         );
         let xmp_id = self.alloc();
         // Uncompressed, so archive tools can read it without a PDF parser.
-        self.stream_at(xmp_id, "/Type /Metadata /Subtype /XML", xmp.into_bytes(), 0)?;
+        self.stream_at(xmp_id, "/Type /Metadata /Subtype /XML", xmp.into_bytes(), false)?;
         let catalog = self.alloc();
         let root = self.root_id;
         let tags = format!(" /MarkInfo << /Marked true >> /StructTreeRoot {root} 0 R");
@@ -719,7 +752,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             rows.extend_from_slice(&a.to_be_bytes());
             rows.extend_from_slice(&b.to_be_bytes());
         }
-        let (data, compressed) = deflate(rows, 6)?;
+        let (data, compressed) = deflate(&mut self.zlib, rows)?;
         let filter = if compressed { " /Filter /FlateDecode" } else { "" };
         let head = format!(
             "{xref_id} 0 obj\n<< /Type /XRef /Size {size} /W [1 4 2] /Root {catalog} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] /Length {}{filter} >>\nstream\n",
