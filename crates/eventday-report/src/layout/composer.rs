@@ -318,14 +318,14 @@ impl<'a, 's> Composer<'a, 's> {
         if self.geo.style == Style::Modern { pitch + 9.0 } else { pitch }
     }
 
-    /// Starts a new page unless a block of `h` pt fits on this one; a block taller than a page is left
-    /// to break where it must.
     /// Keeps the next paragraph's last lines on one page with `h` points after them (a page
     /// never holds the signature alone).
     pub(crate) fn keep_with_next_paragraph(&mut self, h: f32) {
         self.follow = h;
     }
 
+    /// Starts a new page unless a block of `h` pt fits on this one; a block taller than a page is left
+    /// to break where it must.
     pub(crate) fn keep_together(&mut self, h: f32) -> Result<(), crate::ReportError> {
         if h <= self.geo.area.h { self.ensure(h) } else { Ok(()) }
     }
