@@ -171,7 +171,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filter = args.iter().skip(1).find(|a| !a.starts_with("--")).cloned();
     let exe = std::env::current_exe()?;
     println!(
-        "eventday-report bench (each case in a fresh process; bundled faces but Song Regular are parsed on first use, inside render; cpu = this process's CPU time)"
+        "eventday-report bench (each case in a fresh process; fonts is the time to open the bundled set, whose faces are read in place on first use inside render; cpu = this process's CPU time)"
     );
     for case in ["demo-modern", "demo-gbt9704", "rollup-100", "rollup-3000"] {
         if filter.as_ref().is_some_and(|f| !case.contains(f.as_str())) {
