@@ -338,3 +338,109 @@ async fn completeness_rows_and_the_accepted_only_rollup_equal_sums_computed_dire
     assert!(pdf.bytes().await.expect("bytes").starts_with(b"%PDF"));
     app.stop().await;
 }
+
+async fn day_statuses(store: &Store, campaign_id: i32) -> Vec<eventday_domain::DayStatus> {
+    venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .all(store.conn())
+        .await
+        .expect("venues")
+        .into_iter()
+        .map(|v| v.day_status)
+        .collect()
+}
+
+/// The next submission notice of a live subscription (entries and totals are skipped).
+async fn next_submission(
+    sub: &mut eventday_store::live::Subscription,
+) -> eventday_store::live::LiveSubmission {
+    use eventday_store::live::LiveMessage;
+    let wait = async {
+        loop {
+            match sub.next().await.expect("feed") {
+                Some(LiveMessage::Submission(s)) => return (*s).clone(),
+                Some(_) => {}
+                None => panic!("the feed ended"),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.expect("a submission notice")
+}
+
+#[tokio::test]
+async fn a_return_reopens_the_accepted_days_audited_and_reaches_the_campaign_and_city_feeds() {
+    use eventday_domain::DayStatus;
+    use eventday_store::live::{self, Scope};
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    synthetic::generate(store, &SyntheticSpec { districts: 2, seed: 9, year: 2026 }, |_| {})
+        .await
+        .expect("generate");
+    let c = campaigns(store).await[0].clone();
+    let district = c.organization_id;
+    let city = organization::Entity::find_by_id(district)
+        .one(store.conn())
+        .await
+        .expect("db")
+        .and_then(|o| o.parent_id)
+        .expect("a city");
+    let before = day_statuses(store, c.id).await;
+    let accepted = before.iter().filter(|d| **d == DayStatus::Accepted).count();
+    assert!(accepted > 0, "{before:?}");
+
+    let mut campaign_feed = live::subscribe(store, Scope::Campaign(c.id), None).await.expect("subscribe");
+    let city_campaigns = live::subtree_campaigns(store, city).await.expect("subtree");
+    let mut city_feed = live::subscribe(store, Scope::Campaigns(std::sync::Arc::new(city_campaigns)), None)
+        .await
+        .expect("subscribe");
+
+    let as_district = organizer_of(store, district).await;
+    let as_city = organizer_of(store, city).await;
+    let base = app.url(&format!("/api/v1/campaigns/{}/submission", c.id));
+    let (status, body) =
+        send(as_district.post(format!("{base}/submit")).json(&json!({"note": "请审核"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let seen = next_submission(&mut city_feed).await;
+    assert_eq!((seen.campaign_id, seen.status.as_str()), (c.id, "submitted"));
+    assert_eq!(seen.parent_organization_id, city);
+    assert_eq!(next_submission(&mut campaign_feed).await.status, "submitted");
+
+    // An empty comment is refused naming the field, and changes nothing.
+    let (status, body) = send(as_city.post(format!("{base}/return")).json(&json!({"comment": "  "}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["comment"].is_string(), "{body}");
+    assert_eq!(day_statuses(store, c.id).await, before);
+
+    let (status, body) =
+        send(as_city.post(format!("{base}/return")).json(&json!({"comment": "投诉数与台账不符"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let seen = next_submission(&mut campaign_feed).await;
+    assert_eq!((seen.campaign_id, seen.status.as_str()), (c.id, "returned"));
+    assert_eq!(next_submission(&mut city_feed).await.status, "returned");
+
+    // Reopened: every accepted day open again (the others as they were), each audited as
+    // reopened by the city's organizer.
+    let after = day_statuses(store, c.id).await;
+    let expected: Vec<DayStatus> =
+        before.iter().map(|d| if *d == DayStatus::Accepted { DayStatus::Open } else { *d }).collect();
+    assert_eq!(after, expected);
+    let reopened = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("day_reopen"))
+        .all(store.conn())
+        .await
+        .expect("audit");
+    assert_eq!(reopened.len(), accepted);
+    assert!(reopened.iter().all(|e| e.user_id.is_some()), "the acting user is recorded");
+    // And the district may log again.
+    let venue_id = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(c.id))
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("a venue")
+        .id;
+    let (status, body) =
+        send(as_district.post(app.url(&format!("/api/v1/venues/{venue_id}/log"))).json(&entry(3))).await;
+    assert_eq!(status, 201, "{body}");
+    app.stop().await;
+}
