@@ -107,6 +107,8 @@ live?.addEventListener('click', async (ev) => {
 const panel = document.getElementById('submission');
 function showSubmission(sub) {
   const status = sub ? sub.status : 'none';
+  // A move made elsewhere (the parent's decision) makes the last message here stale.
+  if (panel.dataset.status !== status) say(document.getElementById('submission-msg'), '', '');
   panel.dataset.status = status;
   const label = document.getElementById('submission-status');
   label.textContent = t(`sub_${status}`);
@@ -135,6 +137,7 @@ document.getElementById('submission-form')?.addEventListener('submit', async (ev
     showSubmission(r.data);
     document.getElementById('submission-note').value = '';
     say(msg, t('submitted_ok'), 'ok');
+    refresh();
   } else {
     say(msg, failureText(r), 'error');
   }
