@@ -22,22 +22,25 @@ use eventday_store::rollup::{self, Basis};
 use minijinja::{Value, context};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 type Page = Result<Html<String>, PageError>;
 
-/// Rows per page of the completeness table.
+/// Rows per page of the completeness table unless `limit` says otherwise.
 const PAGE_ROWS: u64 = 50;
 /// Bars per chart.
 const CHART_BARS: usize = 15;
 /// Where the page's times are shown (the campaigns' own zone; the product serves China).
 const ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
-/// What the page was asked for; read leniently (a malformed value falls back to the default,
+/// What the page was asked for (`year`, `basis`, and the keyset page: `after`, `limit`); read leniently (a malformed value falls back to the default,
 /// so a hand-edited link still shows the page).
+#[derive(Clone, Copy)]
 struct Choice {
     year: i32,
     basis: Basis,
     after: Option<i32>,
+    limit: u64,
 }
 
 impl Choice {
@@ -50,13 +53,21 @@ impl Choice {
             .unwrap_or(this_year);
         let basis = q.get("basis").and_then(|b| Basis::parse(b)).unwrap_or_default();
         let after = q.get("after").and_then(|a| a.trim().parse::<i32>().ok());
-        Choice { year, basis, after }
+        let limit = q
+            .get("limit")
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .filter(|l| (1..=completeness::MAX_PAGE).contains(l))
+            .unwrap_or(PAGE_ROWS);
+        Choice { year, basis, after, limit }
     }
 
     fn query(&self, lang: Lang) -> String {
         let mut s = format!("year={}&basis={}&lang={}", self.year, self.basis.as_str(), lang.code());
+        if self.limit != PAGE_ROWS {
+            let _ = write!(s, "&limit={}", self.limit);
+        }
         if let Some(a) = self.after {
-            s.push_str(&format!("&after={a}"));
+            let _ = write!(s, "&after={a}");
         }
         s
     }
@@ -136,7 +147,7 @@ fn figure_rows(lang: Lang, now: &Figures, before: &Figures) -> Vec<Value> {
 async fn live_ctx(s: &AppState, viewer: &Viewer, id: i32, choice: &Choice) -> Result<Value, PageError> {
     let lang = viewer.lang;
     let page =
-        completeness::completeness(&s.store, id, choice.year, choice.after, PAGE_ROWS).await.page(lang)?;
+        completeness::completeness(&s.store, id, choice.year, choice.after, choice.limit).await.page(lang)?;
     let totals = rollup::rollup_totals_on(&s.store, id, choice.year, choice.basis).await.page(lang)?;
     let before = rollup::rollup_totals_on(&s.store, id, choice.year - 1, choice.basis).await.page(lang)?;
     let can_decide = may_plan(viewer);
@@ -172,11 +183,8 @@ async fn live_ctx(s: &AppState, viewer: &Viewer, id: i32, choice: &Choice) -> Re
         chart("complaints_received", &page.rows, |f| f.complaints_received),
     ];
     let cutoff_passed = page.cutoff_at.is_some_and(|c| c <= Utc::now());
-    let next = page
-        .next_after
-        .map(|a| Choice { year: choice.year, basis: choice.basis, after: Some(a) }.query(lang));
-    let first =
-        choice.after.map(|_| Choice { year: choice.year, basis: choice.basis, after: None }.query(lang));
+    let next = page.next_after.map(|a| Choice { after: Some(a), ..*choice }.query(lang));
+    let first = choice.after.map(|_| Choice { after: None, ..*choice }.query(lang));
     Ok(context! {
         rows => rows,
         charts => sv(charts),
