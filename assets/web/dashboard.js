@@ -3,7 +3,8 @@
 // the feed cannot be opened or keeps failing, the page falls back to asking every 5 seconds.
 // The connection's state is shown; after a reconnection (the browser resumes with
 // Last-Event-ID) the totals are fetched again at once. Organizers move venues' days (submit,
-// accept, reopen) from the venue table.
+// accept, reopen) from the venue table. The submission panel (报送) follows the feed's
+// `submission` events: a return by the parent shows its comment without a reload.
 import { api, failureText, say, t } from './app.js';
 
 const state = document.getElementById('live-state');
@@ -43,7 +44,7 @@ function soon() {
 let poller = null;
 function poll() {
   live.dataset.mode = 'poll';
-  if (!poller) poller = setInterval(refresh, 5000);
+  if (!poller) poller = setInterval(() => { refresh(); refreshSubmission(); }, 5000);
 }
 
 function listen() {
@@ -57,9 +58,10 @@ function listen() {
     showState('live');
     if (poller) { clearInterval(poller); poller = null; }
     // Back after a break: what happened meanwhile is in the totals.
-    if (lost) { lost = false; refresh(); }
+    if (lost) { lost = false; refresh(); refreshSubmission(); }
   });
   for (const type of ['entry', 'totals', 'lagged', 'message']) es.addEventListener(type, soon);
+  es.addEventListener('submission', () => { refreshSubmission(); soon(); });
   es.addEventListener('error', () => {
     // The browser reconnects by itself; after repeated failures (or a refusal, which closes
     // the stream) polling takes over until the feed is back.
@@ -99,4 +101,44 @@ live?.addEventListener('click', async (ev) => {
   await refresh();
   if (failed.length) say(dayMsg, `${t('day_move_failed')}: ${failed.join('; ')}`, 'error');
   else say(dayMsg, t('day_moved'), 'ok');
+});
+
+// The submission panel: its state from the API, the district's submit button.
+const panel = document.getElementById('submission');
+function showSubmission(sub) {
+  const status = sub ? sub.status : 'none';
+  // A move made elsewhere (the parent's decision) makes the last message here stale.
+  if (panel.dataset.status !== status) say(document.getElementById('submission-msg'), '', '');
+  panel.dataset.status = status;
+  const label = document.getElementById('submission-status');
+  label.textContent = t(`sub_${status}`);
+  label.className = `status status-sub-${status}`;
+  const box = document.getElementById('submission-comment');
+  document.getElementById('submission-comment-text').textContent = sub?.comment || '';
+  box.hidden = !(status === 'returned' && sub?.comment);
+  const form = document.getElementById('submission-form');
+  if (form) form.hidden = status === 'submitted' || status === 'accepted';
+}
+async function refreshSubmission() {
+  if (!panel) return;
+  const r = await api('GET', `/api/v1/campaigns/${panel.dataset.campaign}/submission`);
+  if (r.ok) showSubmission(r.data.submission);
+}
+document.getElementById('submission-form')?.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const button = document.getElementById('submission-submit');
+  const msg = document.getElementById('submission-msg');
+  button.disabled = true;
+  const note = document.getElementById('submission-note').value;
+  const r = await api('POST', `/api/v1/campaigns/${panel.dataset.campaign}/submission/submit`,
+    { note, client_id: crypto.randomUUID?.() });
+  button.disabled = false;
+  if (r.ok) {
+    showSubmission(r.data);
+    document.getElementById('submission-note').value = '';
+    say(msg, t('submitted_ok'), 'ok');
+    refresh();
+  } else {
+    say(msg, failureText(r), 'error');
+  }
 });

@@ -923,6 +923,10 @@ async fn sample(
         (M::GET, p) if p.starts_with("/campaigns/{id}") => {
             (w.req(who, M::GET, &p.replace("{id}", &c.to_string())), READERS)
         }
+        (M::GET, "/organizations/{id}/rollup" | "/organizations/{id}/rollup/live") => (
+            w.req(who, M::GET, &format!("{}?year=2013", path.replace("{id}", &w.org.to_string()))),
+            ORG_READERS,
+        ),
         (M::GET, "/api/v1/campaigns") => (w.req(who, M::GET, "/api/v1/campaigns"), ANY_USER),
         (M::GET, "/api/v1/campaigns/{id}/summary") => {
             (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/summary")), READERS)

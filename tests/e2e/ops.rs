@@ -459,7 +459,7 @@ async fn a_subscriber_that_falls_behind_is_dropped_and_resumes_from_its_cursor()
         {
             Some(LiveMessage::Lagged) => lagged = true,
             Some(LiveMessage::Entry(e)) => seen.push(e.id.clone()),
-            Some(LiveMessage::Totals(_)) => {}
+            Some(LiveMessage::Totals(_) | LiveMessage::Submission(_)) => {}
             None => break,
         }
     }

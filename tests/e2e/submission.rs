@@ -338,3 +338,256 @@ async fn completeness_rows_and_the_accepted_only_rollup_equal_sums_computed_dire
     assert!(pdf.bytes().await.expect("bytes").starts_with(b"%PDF"));
     app.stop().await;
 }
+
+async fn day_statuses(store: &Store, campaign_id: i32) -> Vec<eventday_domain::DayStatus> {
+    venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(campaign_id))
+        .all(store.conn())
+        .await
+        .expect("venues")
+        .into_iter()
+        .map(|v| v.day_status)
+        .collect()
+}
+
+/// The next submission notice of a live subscription (entries and totals are skipped).
+async fn next_submission(
+    sub: &mut eventday_store::live::Subscription,
+) -> eventday_store::live::LiveSubmission {
+    use eventday_store::live::LiveMessage;
+    let wait = async {
+        loop {
+            match sub.next().await.expect("feed") {
+                Some(LiveMessage::Submission(s)) => return (*s).clone(),
+                Some(_) => {}
+                None => panic!("the feed ended"),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.expect("a submission notice")
+}
+
+#[tokio::test]
+async fn a_return_reopens_the_accepted_days_audited_and_reaches_the_campaign_and_city_feeds() {
+    use eventday_domain::DayStatus;
+    use eventday_store::live::{self, Scope};
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    synthetic::generate(store, &SyntheticSpec { districts: 2, seed: 9, year: 2026 }, |_| {})
+        .await
+        .expect("generate");
+    let c = campaigns(store).await[0].clone();
+    let district = c.organization_id;
+    let city = organization::Entity::find_by_id(district)
+        .one(store.conn())
+        .await
+        .expect("db")
+        .and_then(|o| o.parent_id)
+        .expect("a city");
+    let before = day_statuses(store, c.id).await;
+    let accepted = before.iter().filter(|d| **d == DayStatus::Accepted).count();
+    assert!(accepted > 0, "{before:?}");
+
+    let mut campaign_feed = live::subscribe(store, Scope::Campaign(c.id), None).await.expect("subscribe");
+    let city_campaigns = live::subtree_campaigns(store, city).await.expect("subtree");
+    let mut city_feed = live::subscribe(store, Scope::Campaigns(std::sync::Arc::new(city_campaigns)), None)
+        .await
+        .expect("subscribe");
+
+    let as_district = organizer_of(store, district).await;
+    let as_city = organizer_of(store, city).await;
+    let base = app.url(&format!("/api/v1/campaigns/{}/submission", c.id));
+    let (status, body) =
+        send(as_district.post(format!("{base}/submit")).json(&json!({"note": "请审核"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let seen = next_submission(&mut city_feed).await;
+    assert_eq!((seen.campaign_id, seen.status.as_str()), (c.id, "submitted"));
+    assert_eq!(seen.parent_organization_id, city);
+    assert_eq!(next_submission(&mut campaign_feed).await.status, "submitted");
+
+    // An empty comment is refused naming the field, and changes nothing.
+    let (status, body) = send(as_city.post(format!("{base}/return")).json(&json!({"comment": "  "}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["comment"].is_string(), "{body}");
+    assert_eq!(day_statuses(store, c.id).await, before);
+
+    let (status, body) =
+        send(as_city.post(format!("{base}/return")).json(&json!({"comment": "投诉数与台账不符"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let seen = next_submission(&mut campaign_feed).await;
+    assert_eq!((seen.campaign_id, seen.status.as_str()), (c.id, "returned"));
+    assert_eq!(next_submission(&mut city_feed).await.status, "returned");
+
+    // Reopened: every accepted day open again (the others as they were), each audited as
+    // reopened by the city's organizer.
+    let after = day_statuses(store, c.id).await;
+    let expected: Vec<DayStatus> =
+        before.iter().map(|d| if *d == DayStatus::Accepted { DayStatus::Open } else { *d }).collect();
+    assert_eq!(after, expected);
+    let reopened = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("day_reopen"))
+        .all(store.conn())
+        .await
+        .expect("audit");
+    assert_eq!(reopened.len(), accepted);
+    assert!(reopened.iter().all(|e| e.user_id.is_some()), "the acting user is recorded");
+    // And the district may log again.
+    let venue_id = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(c.id))
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("a venue")
+        .id;
+    let (status, body) =
+        send(as_district.post(app.url(&format!("/api/v1/venues/{venue_id}/log"))).json(&entry(3))).await;
+    assert_eq!(status, 201, "{body}");
+    app.stop().await;
+}
+
+/// A page's HTML as `client` sees it.
+async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    let resp = client.get(url).header("accept", "text/html").send().await.expect("page");
+    (resp.status().as_u16(), resp.text().await.expect("html"))
+}
+
+/// The organization ids of the completeness table's rows, in order.
+fn row_orgs(html: &str) -> Vec<i32> {
+    html.split("<tr data-org=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().and_then(|n| n.parse().ok()))
+        .collect()
+}
+
+/// The number shown for a figure in the page's totals table (this year's column).
+fn total_shown(html: &str, label: &str) -> i64 {
+    let at = html.find(&format!("<th scope=\"row\">{label}</th><td class=\"num\">")).expect(label);
+    let rest = &html[at..];
+    let start = rest.find("<td class=\"num\">").expect("cell") + "<td class=\"num\">".len();
+    rest[start..].split('<').next().expect("number").replace(',', "").parse().expect("a whole number")
+}
+
+#[tokio::test]
+async fn the_reporting_page_pages_its_rows_shows_submissions_decides_and_lists_the_late_with_contacts() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let out = synthetic::generate(store, &SyntheticSpec { districts: 25, seed: 4, year: 2026 }, |_| {})
+        .await
+        .expect("generate");
+    let c = campaigns(store).await[0].clone();
+    let district = c.organization_id;
+    let city = organization::Entity::find_by_id(district)
+        .one(store.conn())
+        .await
+        .expect("db")
+        .and_then(|o| o.parent_id)
+        .expect("a city");
+    let other_city = organization::Entity::find()
+        .filter(organization::Column::ParentId.eq(out.province_id))
+        .filter(organization::Column::Id.ne(city))
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("a second city")
+        .id;
+    let district_login = format!("district-{}", uuid::Uuid::new_v4().simple());
+    let as_district = client_with_token(
+        &user_with_token(store, &district_login, Role::Organizer, Some(district), vec![]).await,
+    );
+    let as_city = organizer_of(store, city).await;
+    let as_other_city = organizer_of(store, other_city).await;
+    let rollup = |q: &str| app.url(&format!("/organizations/{city}/rollup?year=2026{q}"));
+
+    // Only those above the city see its page.
+    let (status, _) = page(&as_other_city, rollup("")).await;
+    assert_eq!(status, 403);
+    let (status, _) = page(&as_district, rollup("")).await;
+    assert_eq!(status, 403);
+
+    // Keyset paging: five rows a page, the next page continues after the last one shown.
+    let (status, first) = page(&as_city, rollup("&limit=5")).await;
+    assert_eq!(status, 200);
+    let first_rows = row_orgs(&first);
+    assert_eq!(first_rows.len(), 5, "five rows on the first page");
+    let next = first
+        .split("id=\"next-page\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a next-page link")
+        .replace("&amp;", "&");
+    let (_, second) = page(&as_city, app.url(&next)).await;
+    let second_rows = row_orgs(&second);
+    assert_eq!(second_rows.len(), 5);
+    assert!(second_rows.iter().all(|r| !first_rows.contains(r)), "{first_rows:?} then {second_rows:?}");
+    let api = as_city.get(app.url(&format!("/api/v1/organizations/{city}/completeness?year=2026&limit=10")));
+    let (_, api) = send(api).await;
+    let api_rows: Vec<i32> = api["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["organization_id"].as_i64().expect("id") as i32)
+        .collect();
+    assert_eq!([first_rows, second_rows].concat(), api_rows, "the page's rows are the API's, in order");
+
+    // The district submits: its row says so in words, with accept and return.
+    let (status, body) = send(
+        as_district.post(app.url(&format!("/api/v1/campaigns/{}/submission/submit", c.id))).json(&json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, html) = page(&as_city, rollup("&limit=100")).await;
+    let row = html.split(&format!("<tr data-org=\"{district}\"")).nth(1).expect("the district's row");
+    let row = row.split("</tr>").next().expect("row end").replace("&#x2f;", "/");
+    assert!(row.contains(">已报送<"), "{row}");
+    assert!(row.contains(&format!("data-accept=\"{}\"", c.id)), "{row}");
+    assert!(row.contains(&format!("/api/v1/campaigns/{}/submission/report.pdf", c.id)), "{row}");
+
+    // Accepted-only totals: nothing before the acceptance, the API's accepted roll-up after.
+    let (_, html) = page(&as_city, rollup("&basis=accepted")).await;
+    assert_eq!(total_shown(&html, "接待群众"), 0);
+    assert!(
+        html.replace("&#x2f;", "/")
+            .contains(&format!("/api/v1/organizations/{city}/rollup.pdf?year=2026&amp;basis=accepted")),
+        "the PDF link carries the basis"
+    );
+    let (status, _) =
+        send(as_city.post(app.url(&format!("/api/v1/campaigns/{}/submission/accept", c.id)))).await;
+    assert_eq!(status, 200);
+    let (_, html) = page(&as_city, rollup("&basis=accepted")).await;
+    let visitors = scalar(
+        store,
+        &format!("SELECT CAST(SUM(visitors) AS BIGINT) FROM log_entries WHERE campaign_id = {}", c.id),
+    )
+    .await;
+    assert!(visitors > 0);
+    let (_, accepted) =
+        send(as_city.get(app.url(&format!("/api/v1/organizations/{city}/rollup?year=2026&basis=accepted"))))
+            .await;
+    assert_eq!(
+        total_shown(&html, "接待群众"),
+        accepted["totals"]["figures"]["visitors"].as_i64().expect("n")
+    );
+
+    // Before the cut-off the late are only counted; after it they are listed with contacts.
+    let (_, html) = page(&as_city, rollup("")).await;
+    assert!(!html.contains("id=\"not-submitted\""));
+    let (status, body) = send(
+        as_city
+            .put(app.url(&format!("/api/v1/organizations/{city}/submission-cutoff")))
+            .json(&json!({"year": 2026, "cutoff_at": "2026-03-20T17:00:00+08:00"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let second_district = campaigns(store).await[1].organization_id;
+    let late_login = format!("late-{}", uuid::Uuid::new_v4().simple());
+    user_with_token(store, &late_login, Role::Organizer, Some(second_district), vec![]).await;
+    let (_, html) = page(&as_city, rollup("")).await;
+    let list = html.split("id=\"not-submitted\"").nth(1).expect("the not-submitted list");
+    let list = list.split("</ul>").next().expect("list end");
+    assert!(list.contains(&late_login), "the late district's organizer is its contact: {list}");
+    assert!(!list.contains(&district_login), "an accepted district is not late: {list}");
+    // In English, the statuses are in words too.
+    let (_, html) = page(&as_city, rollup("&lang=en&limit=100")).await;
+    assert!(html.contains(">Accepted<"));
+    app.stop().await;
+}

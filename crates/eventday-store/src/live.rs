@@ -127,11 +127,56 @@ pub struct LiveTotals {
     pub figures: Figures,
 }
 
+/// A campaign's submission (报送) just moved: submitted, accepted, returned or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveSubmission {
+    /// Campaign.
+    pub campaign_id: i32,
+    /// Its organization (the district).
+    pub organization_id: i32,
+    /// The organization it is submitted to.
+    pub parent_organization_id: i32,
+    /// Its status now: submitted, accepted or returned.
+    pub status: String,
+}
+
+/// The prefix of a submission's `NOTIFY` payload (entry payloads are UUIDs, never this).
+const SUBMISSION_PREFIX: &str = "submission:";
+
+impl LiveSubmission {
+    fn payload(&self) -> String {
+        format!(
+            "{SUBMISSION_PREFIX}{}:{}:{}:{}",
+            self.campaign_id, self.organization_id, self.parent_organization_id, self.status
+        )
+    }
+
+    fn parse(payload: &str) -> Option<LiveSubmission> {
+        let mut parts = payload.strip_prefix(SUBMISSION_PREFIX)?.split(':');
+        let campaign_id = parts.next()?.parse().ok()?;
+        let organization_id = parts.next()?.parse().ok()?;
+        let parent_organization_id = parts.next()?.parse().ok()?;
+        let status = parts.next()?.to_owned();
+        Some(LiveSubmission { campaign_id, organization_id, parent_organization_id, status })
+    }
+}
+
+/// What goes through a process's hub.
+#[derive(Debug, Clone)]
+enum HubEvent {
+    Entry(Arc<LiveEntry>),
+    Submission(Arc<LiveSubmission>),
+}
+
 /// What a subscriber receives.
 #[derive(Debug, Clone)]
 pub enum LiveMessage {
     /// A new log entry.
     Entry(Arc<LiveEntry>),
+    /// A submission of a campaign in scope moved (not replayed on resume: a page that reconnects
+    /// reads the state again).
+    Submission(Arc<LiveSubmission>),
     /// Updated totals of the campaigns whose entries were just sent.
     Totals(Vec<LiveTotals>),
     /// The subscriber fell too far behind and is dropped; reconnect with the last cursor.
@@ -158,7 +203,7 @@ impl Scope {
 
 /// The per-process hub; created lazily by the store on first use.
 pub(crate) struct LiveHub {
-    sender: broadcast::Sender<Arc<LiveEntry>>,
+    sender: broadcast::Sender<HubEvent>,
     /// Dropped with the hub, which stops the PostgreSQL listener.
     _stop: Option<oneshot::Sender<()>>,
 }
@@ -198,7 +243,7 @@ impl LiveHub {
 /// drops.
 async fn listen(
     db: DatabaseConnection,
-    sender: broadcast::Sender<Arc<LiveEntry>>,
+    sender: broadcast::Sender<HubEvent>,
     mut listener: sea_orm::sqlx::postgres::PgListener,
     mut stopped: oneshot::Receiver<()>,
 ) {
@@ -209,11 +254,22 @@ async fn listen(
         };
         match next {
             Ok(n) => {
+                if n.payload().starts_with(SUBMISSION_PREFIX) {
+                    match LiveSubmission::parse(n.payload()) {
+                        Some(s) => {
+                            let _ = sender.send(HubEvent::Submission(Arc::new(s)));
+                        }
+                        None => {
+                            tracing::warn!(payload = n.payload(), "live feed: unreadable submission notice")
+                        }
+                    }
+                    continue;
+                }
                 let ids: Vec<String> = n.payload().split(',').map(str::to_owned).collect();
                 match entries_by_id(&db, &ids).await {
                     Ok(entries) => {
                         for e in entries {
-                            let _ = sender.send(Arc::new(e));
+                            let _ = sender.send(HubEvent::Entry(Arc::new(e)));
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "live feed: cannot read notified entries"),
@@ -274,8 +330,34 @@ pub async fn publish_log_entries(store: &Store, entries: &[LiveEntry]) -> Result
 pub fn publish_local(store: &Store, entries: &[LiveEntry]) {
     if let Some(hub) = store.live_hub_if_started() {
         for e in entries {
-            let _ = hub.sender.send(Arc::new(e.clone()));
+            let _ = hub.sender.send(HubEvent::Entry(Arc::new(e.clone())));
         }
+    }
+}
+
+/// Announces a submission's move inside the writing transaction `tx` on PostgreSQL (delivered to
+/// every instance at commit, never on rollback). Returns `false` on SQLite, where the caller
+/// calls [`publish_submission_local`] after commit instead.
+///
+/// # Errors
+/// Database errors.
+pub async fn notify_submission_in_tx(
+    tx: &impl ConnectionTrait,
+    s: &LiveSubmission,
+) -> Result<bool, StoreError> {
+    let backend = tx.get_database_backend();
+    if backend != sea_orm::DbBackend::Postgres {
+        return Ok(false);
+    }
+    tx.execute_raw(statement(backend, "SELECT pg_notify(?, ?)", vec![CHANNEL.into(), s.payload().into()]))
+        .await?;
+    Ok(true)
+}
+
+/// Hands a submission's move to this process's subscribers (SQLite, after commit).
+pub fn publish_submission_local(store: &Store, s: LiveSubmission) {
+    if let Some(hub) = store.live_hub_if_started() {
+        let _ = hub.sender.send(HubEvent::Submission(Arc::new(s)));
     }
 }
 
@@ -419,7 +501,7 @@ pub async fn campaign_totals(store: &Store, campaign_id: i32) -> Result<LiveTota
 pub struct Subscription {
     store: Store,
     scope: Scope,
-    rx: broadcast::Receiver<Arc<LiveEntry>>,
+    rx: broadcast::Receiver<HubEvent>,
     /// Entries read back from the database after a resume, not sent yet.
     backlog: VecDeque<Arc<LiveEntry>>,
     /// More may be waiting in the database after `last`.
@@ -537,7 +619,12 @@ impl Subscription {
                 return Ok(Some(LiveMessage::Totals(totals)));
             }
             match self.rx.recv().await {
-                Ok(e) => {
+                Ok(HubEvent::Submission(s)) => {
+                    if self.scope.contains(s.campaign_id) {
+                        return Ok(Some(LiveMessage::Submission(s)));
+                    }
+                }
+                Ok(HubEvent::Entry(e)) => {
                     if !self.scope.contains(e.campaign_id) {
                         continue;
                     }
@@ -573,5 +660,18 @@ mod tests {
         assert!("12".parse::<Cursor>().is_err());
         assert!("x_00000000-0000-4000-8000-000000000001".parse::<Cursor>().is_err());
         assert!("1_not-a-uuid".parse::<Cursor>().is_err());
+    }
+
+    #[test]
+    fn a_submission_notice_round_trips_and_is_never_read_as_entry_ids() {
+        let s = LiveSubmission {
+            campaign_id: 7,
+            organization_id: 3,
+            parent_organization_id: 2,
+            status: "returned".into(),
+        };
+        assert_eq!(LiveSubmission::parse(&s.payload()), Some(s));
+        assert_eq!(LiveSubmission::parse("00000000-0000-4000-8000-000000000001"), None);
+        assert_eq!(LiveSubmission::parse("submission:x:1:2:submitted"), None);
     }
 }

@@ -6,6 +6,9 @@
 //! [`crate::scope::ensure_venue_writable`] or goes through the log writer) until the accepting
 //! level withdraws its acceptance. Every step is one transaction with its audit event.
 //!
+//! A return also reopens the venue days the district had accepted (each audited), and every step
+//! is announced on the campaign's live feed (see [`crate::live::LiveSubmission`]).
+//!
 //! The states: (none) → `submitted` → `accepted` | `returned`; `returned` → `submitted` (the
 //! district submits again); `accepted` → `submitted` (withdrawn: the parent may then accept again
 //! or return it).
@@ -14,6 +17,7 @@ use crate::Store;
 use crate::audit::{self, Action};
 use crate::entities::{campaign, organization, user};
 use crate::error::StoreError;
+use crate::live;
 use crate::org_tree::organization_within;
 use crate::sql::statement;
 use chrono::{DateTime, Utc};
@@ -286,6 +290,8 @@ pub async fn submit(
     };
     let after = if before.is_some() { am.update(&tx).await? } else { am.insert(&tx).await? };
     let shown = Submission::of(&after);
+    let notice = live_notice(&shown);
+    let notified = live::notify_submission_in_tx(&tx, &notice).await?;
     audit::record(
         &tx,
         actor,
@@ -297,7 +303,19 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    if !notified {
+        live::publish_submission_local(store, notice);
+    }
     Ok(shown)
+}
+
+fn live_notice(s: &Submission) -> live::LiveSubmission {
+    live::LiveSubmission {
+        campaign_id: s.campaign_id,
+        organization_id: s.organization_id,
+        parent_organization_id: s.parent_organization_id,
+        status: s.status.as_str().to_owned(),
+    }
 }
 
 /// Checks that `actor` may decide about a submission to `parent` from `district`: an organizer
@@ -373,7 +391,26 @@ pub async fn decide(
     am.updated_at = Set(now);
     let after = Submission::of(&am.update(&tx).await?);
     audit::record(&tx, actor, action, "submission", campaign_id, Some(&shown_before), Some(&after)).await?;
+    // A return reopens the campaign: every venue day the district had accepted is opened again
+    // (each audited as a day reopened), so that the district can correct its figures.
+    let mut reopened = false;
+    if matches!(decision, Decision::Return(_)) {
+        for v in crate::scope::venue_days(&tx, campaign_id).await? {
+            if v.day_status == eventday_domain::DayStatus::Accepted {
+                crate::scope::move_day_in(&tx, v.venue_id, eventday_domain::DayStatus::Open, actor).await?;
+                reopened = true;
+            }
+        }
+    }
+    let notice = live_notice(&after);
+    let notified = live::notify_submission_in_tx(&tx, &notice).await?;
     tx.commit().await?;
+    if reopened {
+        store.scope_cache().clear();
+    }
+    if !notified {
+        live::publish_submission_local(store, notice);
+    }
     Ok(after)
 }
 

@@ -212,3 +212,17 @@ pub async fn activities_by_venue(
     })
     .await
 }
+
+/// Whether organization `organization_id` has child organizations (it then has a reporting
+/// page to show).
+///
+/// # Errors
+/// Database errors.
+pub async fn has_children(store: &Store, organization_id: i32) -> Result<bool, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(organization::Entity::find()
+        .filter(organization::Column::ParentId.eq(organization_id))
+        .count(store.conn())
+        .await?
+        > 0)
+}

@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
 pub(crate) fn schemas() -> Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)> {
     let mut v = crate::openapi::schema_of::<LiveEntry>();
     v.extend(crate::openapi::schema_of::<LiveTotalsEvent>());
+    v.extend(crate::openapi::schema_of::<eventday_store::live::LiveSubmission>());
     v
 }
 
@@ -221,6 +222,8 @@ macro_rules! live_feed_doc {
         (in the order stored).\n\
         - `event: totals`, `data:` a `LiveTotalsEvent` as JSON (`{\"campaigns\":[LiveTotals…]}`): \
         running totals of the campaigns whose entries were just sent, at most every 0.5 s.\n\
+        - `event: submission`, `data:` a `LiveSubmission` as JSON: a campaign's submission was just \
+        submitted, accepted, returned or withdrawn (not replayed on resume).\n\
         - `event: lagged`, `data: reconnect with Last-Event-ID`: the client fell too far behind; \
         the stream ends.\n\n\
         Comment lines (`:`) are sent as keep-alives. To resume without gaps, reconnect with the \
@@ -276,6 +279,9 @@ fn sse(sub: Subscription) -> Sse<impl Stream<Item = Result<Event, Infallible>>> 
             }
             Ok(Some(LiveMessage::Totals(t))) => {
                 Event::default().event("totals").json_data(json!({"campaigns": t})).ok()?
+            }
+            Ok(Some(LiveMessage::Submission(m))) => {
+                Event::default().event("submission").json_data(&*m).ok()?
             }
             Ok(Some(LiveMessage::Lagged)) => {
                 Event::default().event("lagged").data("reconnect with Last-Event-ID")

@@ -3,6 +3,7 @@
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
 mod driver;
+mod hierarchy;
 mod lead;
 mod planning;
 mod preparation;

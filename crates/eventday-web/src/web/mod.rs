@@ -13,6 +13,7 @@ mod lead;
 mod lead_prep;
 mod organizer;
 mod planner;
+mod rollup;
 mod tallies;
 
 use crate::auth::{Caller, Credential, Entity, RouteSpec, Rule, Target, route};
@@ -54,6 +55,7 @@ where
 
 const CAMPAIGN: &[Target] = &[Target::Path(Entity::Campaign, "id")];
 const VENUE: &[Target] = &[Target::Path(Entity::Venue, "id")];
+const ORGANIZATION: &[Target] = &[Target::Path(Entity::Organization, "id")];
 
 /// Every page and asset route with its access rule (see [`crate::auth`]): campaign pages for
 /// those who may read the campaign, the planner for those who may read the venue (saving is the
@@ -87,6 +89,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/check-in/{id}/{participant}", Rule::Read(CAMPAIGN), lead_prep::check_in_link),
         // Invitations are made by those who plan the campaign.
         page("/campaigns/{id}/invitations", Rule::Plan(CAMPAIGN), organizer::invitations),
+        // The parent's reporting page: its organizers and viewers (and those above it).
+        page("/organizations/{id}/rollup", Rule::Read(ORGANIZATION), rollup::rollup),
+        page("/organizations/{id}/rollup/live", Rule::Read(ORGANIZATION), rollup::rollup_live),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
         page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
         page("/lead", Rule::Authenticated, lead::choose),

@@ -182,7 +182,15 @@ pub async fn index(State(s): State<AppState>, viewer: Viewer) -> Page {
             entries => format_count(t.log_entries),
         });
     }
-    render("index.html", context! { campaigns => rows, ..base(&viewer, lang.t("app_name")) })
+    // Organizers and viewers of an organization with members reach its reporting page from here.
+    let org = caller.principal.organization_id;
+    let rollup = (caller.principal.role != eventday_domain::Role::Lead
+        && views::has_children(&s.store, org).await.page(lang)?)
+    .then(|| format!("/organizations/{org}/rollup"));
+    render(
+        "index.html",
+        context! { campaigns => rows, rollup => rollup, ..base(&viewer, lang.t("app_name")) },
+    )
 }
 
 /// One row of the dashboard's venue table.
@@ -266,13 +274,40 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
     })
 }
 
+/// The submission panel of the dashboard: where the campaign stands with its parent
+/// organization, the parent's comment when it was returned, and whether this viewer may submit.
+/// `None` for a top-level organization (nothing to report to). `assets/web/dashboard.js` keeps it
+/// up to date from the campaign's live feed.
+async fn submission_ctx(
+    s: &AppState,
+    viewer: &Viewer,
+    c: &campaign::Model,
+) -> Result<Option<Value>, PageError> {
+    let lang = viewer.lang;
+    let state = eventday_store::submission::state(&s.store, c.id).await.page(lang)?;
+    let Some(parent) = state.parent_organization_id else { return Ok(None) };
+    let parent_name = eventday_store::rollup::organization_name(&s.store, parent).await.page(lang)?;
+    let status = state.submission.as_ref().map_or("none", |x| x.status.as_str());
+    let comment = state.submission.as_ref().map(|x| x.comment.clone()).unwrap_or_default();
+    Ok(Some(context! {
+        status => status,
+        comment => comment,
+        parent => parent_name,
+        can_submit => may_plan(viewer),
+    }))
+}
+
 /// The campaign dashboard.
 pub async fn dashboard(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
     let lang = viewer.lang;
     let (c, ctx) = in_campaign(&s, &viewer, id, "dashboard").await?;
     let live = live_ctx(&s, lang, &c).await?;
     let prep = preparation::panel(&s, lang, &c).await?;
-    render("dashboard.html", context! { live => live, prep => prep, can_plan => may_plan(&viewer), ..ctx })
+    let sub = submission_ctx(&s, &viewer, &c).await?;
+    render(
+        "dashboard.html",
+        context! { live => live, prep => prep, sub => sub, can_plan => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// The dashboard's live fragment, polled by the page.
