@@ -1131,6 +1131,21 @@ async fn sample(
         (M::POST, "/api/v1/campaigns/{id}/tasks/default") => {
             (w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/tasks/default")), Writers::Plan.expect(201))
         }
+        (M::PUT, "/api/v1/tasks/{id}/status") => {
+            // A task of venue A: its leads may change the status, like the organizers.
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("物资送达"), "due_on": "2013-03-14", "venue_id": va}),
+                )
+                .await;
+            let body = json!({"status": "done", "notes": "已送到"});
+            (
+                w.req(who, M::PUT, &format!("/api/v1/tasks/{}/status", t["id"])).json(&body),
+                Writers::Log.expect(200),
+            )
+        }
         (M::GET, "/api/v1/campaigns/{id}/readiness" | "/api/v1/campaigns/{id}/check-ins") => {
             (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
         }

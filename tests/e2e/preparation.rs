@@ -398,3 +398,78 @@ async fn the_report_lists_the_units_that_signed_in_once_there_are_check_ins() {
     assert_eq!(present, 1, "only the unit that signed in");
     app.stop().await;
 }
+
+async fn put(client: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+    let resp = client.put(app.url(path)).json(body).send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_lead_changes_the_status_of_their_venues_tasks_only() {
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = demo(&mut app).await;
+    let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
+    let (mine, other) = (days[0].venue_id, days[1].venue_id);
+    let tasks = format!("/api/v1/campaigns/{c}/tasks");
+    let task = |title: &str, venue: Option<i32>| json!({"title": title, "due_on": "2013-03-14", "venue_id": venue, "notes": "横幅两幅", "responsible_unit": "区工商局"});
+    let (_, own) = post(&app.client, &app, &tasks, &task("物资送达本会场", Some(mine))).await;
+    let (_, theirs) = post(&app.client, &app, &tasks, &task("物资送达他会场", Some(other))).await;
+    let (_, shared) = post(&app.client, &app, &tasks, &task("召开新闻通气会", None)).await;
+    let token = user_with_token(&store, "lead-tasks", Role::Lead, None, vec![mine]).await;
+    let lead = client_with_token(&token);
+
+    let (s, changed) =
+        put(&lead, &app, &format!("/api/v1/tasks/{}/status", own["id"]), &json!({"status": "done"})).await;
+    assert_eq!(s, 200, "{changed}");
+    assert_eq!(changed["status"], "done");
+    assert_eq!(changed["notes"], "横幅两幅", "notes kept when not sent");
+    assert_eq!(changed["responsible_unit"], "区工商局", "the rest of the task is kept");
+    let (s, noted) = put(
+        &lead,
+        &app,
+        &format!("/api/v1/tasks/{}/status", own["id"]),
+        &json!({"status": "in_progress", "notes": "还差一幅"}),
+    )
+    .await;
+    assert_eq!((s, noted["notes"].as_str()), (200, Some("还差一幅")));
+    // Through the one write function: an audit event by the lead.
+    let events = eventday_store::entities::audit_event::Entity::find()
+        .filter(eventday_store::entities::audit_event::Column::Entity.eq("task"))
+        .filter(eventday_store::entities::audit_event::Column::EntityId.eq(own["id"].to_string()))
+        .all(store.conn())
+        .await
+        .expect("audit");
+    assert!(events.iter().filter(|e| e.action == "update").count() >= 2, "{events:?}");
+
+    for t in [&theirs, &shared] {
+        let (s, body) =
+            put(&lead, &app, &format!("/api/v1/tasks/{}/status", t["id"]), &json!({"status": "done"})).await;
+        assert_eq!(s, 403, "{body}");
+    }
+    let (s, body) =
+        put(&lead, &app, &format!("/api/v1/tasks/{}/status", own["id"]), &json!({"status": "finished"}))
+            .await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body["error"]["fields"]["status"].is_string(), "{body}");
+    // The organizer may change the campaign-wide one.
+    let (s, _) =
+        put(&app.client, &app, &format!("/api/v1/tasks/{}/status", shared["id"]), &json!({"status": "done"}))
+            .await;
+    assert_eq!(s, 200);
+    // The lead page carries the list the script fills.
+    let html = lead
+        .get(app.url(&format!("/lead/venues/{mine}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("id=\"lead-tasks\"") && html.contains("lead-campaign-tasks"),
+        "task lists on the page"
+    );
+    app.stop().await;
+}

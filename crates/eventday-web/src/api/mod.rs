@@ -121,6 +121,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     v.extend([
         documented!(Plan(CAMPAIGN), preparation::clone_campaign),
         documented!(Plan(CAMPAIGN), preparation::default_checklist),
+        // A lead changes the status and notes of their venue's tasks; a task without a venue
+        // names no venue of theirs, so only organizers change it.
+        documented!(Log(&[Path(Task, "id")]), preparation::set_task_status),
         documented!(Read(CAMPAIGN), preparation::readiness),
         documented!(Log(VENUE), preparation::check_in),
         documented!(Read(CAMPAIGN), preparation::list_check_ins),

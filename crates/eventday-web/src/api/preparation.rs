@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use eventday_domain::inputs::{CheckInInput, CloneInput, MessageInput};
+use eventday_domain::inputs::{CheckInInput, CloneInput, MessageInput, TaskStatusInput};
 use eventday_store::entities::{check_in, lead_message, task};
 use eventday_store::planning;
 use eventday_store::preparation::{
@@ -48,6 +48,22 @@ pub async fn default_checklist(
     ApiPath(id): ApiPath<i32>,
 ) -> Result<(StatusCode, Json<Vec<task::Model>>), AppError> {
     Ok((StatusCode::CREATED, Json(planning::add_default_checklist(&s.store, actor, id).await?)))
+}
+
+/// Change a task's status (and notes): the leads of the task's venue may, besides the
+/// campaign's organizers; tasks without a venue are the organizers' alone.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/status", tag = "preparation",
+    params(("id" = i32, Path, description = "task id")), request_body = TaskStatusInput,
+    responses((status = 200, body = task::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_task_status(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<TaskStatusInput>,
+) -> Result<Json<task::Model>, AppError> {
+    Ok(Json(planning::set_task_status(&s.store, actor, id, &input).await?))
 }
 
 /// Readiness per venue (tasks done of tasks, units arrived of units expected) and the overdue

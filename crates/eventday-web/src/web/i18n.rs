@@ -584,6 +584,13 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("no_messages", "暂无通知", "No messages"),
     ("mark_read", "已读", "Mark read"),
     ("venue_tasks", "本会场筹备事项", "This venue's tasks"),
+    ("campaign_tasks", "全局筹备事项（仅查看）", "Campaign-wide tasks (read only)"),
+    ("overdue", "已逾期", "overdue"),
+    (
+        "task_status_queued",
+        "网络不通，状态已保存在手机上，恢复后自动发送",
+        "Offline: the status is kept on the phone and sent when back online",
+    ),
     ("check_in_cards", "签到二维码", "Sign-in QR codes"),
     (
         "check_in_cards_hint",
