@@ -99,13 +99,18 @@ if (tasks) {
     const li = document.createElement('li');
     li.dataset.task = x.id;
     const status = pending()[x.id] || x.status;
-    li.className = status === 'done' ? 'done' : (x.due_on < today && status !== 'cancelled' ? 'overdue' : '');
     const title = document.createElement('span');
     title.className = 'task-title';
     title.textContent = x.title;
     const due = document.createElement('span');
     due.className = 'small task-due';
-    due.textContent = `${t('task_due')} ${x.due_on}${li.className === 'overdue' ? ` · ${t('overdue')}` : ''}`;
+    // Done tasks are struck through; open ones past their due date are red.
+    const paint = (st) => {
+      const late = x.due_on < today && st !== 'done' && st !== 'cancelled';
+      li.className = st === 'done' ? 'done' : (late ? 'overdue' : '');
+      due.textContent = `${t('task_due')} ${x.due_on}${late ? ` · ${t('overdue')}` : ''}`;
+    };
+    paint(status);
     li.append(title, ' ', due, ' ');
     if (editable && status !== 'cancelled') {
       const sel = document.createElement('select');
@@ -121,14 +126,18 @@ if (tasks) {
       note.className = 'msg';
       note.setAttribute('role', 'status');
       sel.addEventListener('change', async () => {
+        paint(sel.value);
         say(note, t('saving'), '');
         const res = await send(x.id, sel.value);
         if (res.ok) {
           x.status = sel.value;
-          li.className = x.status === 'done' ? 'done' : (x.due_on < today ? 'overdue' : '');
           say(note, t('saved'), 'ok');
+        } else if (res.network) {
+          say(note, t('task_status_queued'), 'error');
         } else {
-          say(note, res.network ? t('task_status_queued') : failureText(res), 'error');
+          sel.value = x.status;
+          paint(x.status);
+          say(note, failureText(res), 'error');
         }
       });
       li.append(sel, ' ', note);

@@ -119,3 +119,60 @@ async fn an_organizer_clones_choosing_parts_and_a_lead_checks_in_by_qr_link_and_
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_lead_marks_a_venue_task_done_on_the_phone_and_sees_overdue_ones_in_red() {
+    let Some((chromium, chromedriver)) = programs("preparation-tasks") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = eventday::load_demo(&store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(c).await;
+    let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
+    let v = days[1].venue_id;
+    user_with_token(&store, "lead-tasks-b", Role::Lead, None, vec![v]).await;
+    let tasks = format!("/api/v1/campaigns/{c}/tasks");
+    let mut ids = Vec::new();
+    for body in [
+        json!({"title": "横幅送达本会场", "due_on": "2013-03-13", "venue_id": v}),
+        json!({"title": "会场布置检查", "due_on": "2099-03-14", "venue_id": v}),
+        json!({"title": "召开新闻通气会", "due_on": "2013-03-12"}),
+    ] {
+        let r = app.client.post(app.url(&tasks)).json(&body).send().await.expect("task");
+        assert_eq!(r.status(), 201);
+        let row: serde_json::Value = r.json().await.expect("json");
+        ids.push(row["id"].as_i64().expect("id"));
+    }
+
+    let b = Browser::start(&chromium, &chromedriver, 360, 780).await;
+    sign_in(&b, &app, "lead-tasks-b").await;
+    b.goto(&app.url(&format!("/lead/venues/{v}"))).await;
+    let first = format!("#lead-tasks li[data-task='{}']", ids[0]);
+    b.wait_for(&format!("return !!document.querySelector(\"{first} select\")"), "the task list").await;
+    let red = b
+        .js(
+            &format!("return getComputedStyle(document.querySelector(\"{first} .task-title\")).color"),
+            vec![],
+        )
+        .await;
+    assert_eq!(red.as_str(), Some("rgb(176, 0, 32)"), "the overdue task is red");
+    let shared = b
+        .js("return [...document.querySelectorAll('#lead-campaign-tasks li')].map(l => [l.textContent, !!l.querySelector('select')])", vec![])
+        .await;
+    assert_eq!(shared[0][0].as_str().map(|t| t.contains("召开新闻通气会")), Some(true), "{shared}");
+    assert_eq!(shared[0][1], false, "the campaign-wide task is read only");
+    b.js("document.querySelector('details.lead-campaign-tasks').open = true; return true", vec![]).await;
+    b.js(
+        &format!("const s = document.querySelector(\"{first} select\"); s.value = 'done'; s.dispatchEvent(new Event('change')); return true"),
+        vec![],
+    )
+    .await;
+    b.wait_text(&format!("{first} .msg"), "已保存").await;
+    b.js("document.querySelector('#lead-tasks-h').scrollIntoView(); return true", vec![]).await;
+    screenshots(&b, "lead-tasks", 360, false).await;
+    let row =
+        eventday_store::planning::tasks::get(&store, i32::try_from(ids[0]).expect("id")).await.expect("task");
+    assert_eq!(row.status, eventday_domain::TaskStatus::Done);
+    b.quit().await;
+    app.stop().await;
+}
