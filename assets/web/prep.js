@@ -17,6 +17,20 @@ document.getElementById('default-tasks')?.addEventListener('click', async (ev) =
   else say(document.getElementById('editor-msg'), r.error?.fields ? errorText(r.error) : failureText(r), 'error');
 });
 
+// Evidence on a task: the chosen file is sent as it is; the server judges its type by content.
+for (const input of document.querySelectorAll('input[data-evidence-task]')) {
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const msg = document.getElementById('editor-msg');
+    say(msg, t('saving'), '');
+    const path = `/api/v1/tasks/${input.dataset.evidenceTask}/evidence?name=${encodeURIComponent(file.name)}`;
+    const r = await api('POST', path, file, { timeout: 60000 });
+    if (r.ok) location.reload();
+    else say(msg, r.error?.fields ? errorText(r.error) : failureText(r), 'error');
+  });
+}
+
 const cloneForm = document.getElementById('clone-form');
 cloneForm?.addEventListener('submit', async (ev) => {
   ev.preventDefault();

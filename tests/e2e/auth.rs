@@ -1146,6 +1146,41 @@ async fn sample(
                 Writers::Log.expect(200),
             )
         }
+        (M::POST, "/api/v1/tasks/{id}/evidence") => {
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("横幅制作"), "due_on": "2013-03-10", "venue_id": va}),
+                )
+                .await;
+            let r = w
+                .req(who, M::POST, &format!("/api/v1/tasks/{}/evidence?name=banner.png", t["id"]))
+                .header("content-type", "image/png");
+            (r.body(png_bytes()), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/tasks/{id}/evidence" | "/api/v1/evidence/{id}") => {
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("方案印发"), "due_on": "2013-03-01"}),
+                )
+                .await;
+            let task = i32::try_from(t["id"].as_i64().expect("id")).expect("i32");
+            let e = eventday_store::preparation::add_evidence(
+                store,
+                None,
+                task,
+                "方案.pdf",
+                b"%PDF-1.4\n".to_vec(),
+            )
+            .await
+            .expect("db")
+            .expect("evidence");
+            let id = if path.starts_with("/api/v1/tasks") { task } else { e.id };
+            (w.req(who, M::GET, &path.replace("{id}", &id.to_string())), READERS)
+        }
         (M::GET, "/api/v1/campaigns/{id}/readiness" | "/api/v1/campaigns/{id}/check-ins") => {
             (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
         }

@@ -473,3 +473,101 @@ async fn a_lead_changes_the_status_of_their_venues_tasks_only() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn evidence_on_a_task_is_a_photo_or_pdf_judged_by_content_and_shown_on_the_tasks_page() {
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = demo(&mut app).await;
+    let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
+    let venue = days[0].venue_id;
+    let (_, t) = post(
+        &app.client,
+        &app,
+        &format!("/api/v1/campaigns/{c}/tasks"),
+        &json!({"title": "横幅送达", "due_on": "2013-03-14", "venue_id": venue}),
+    )
+    .await;
+    let url = format!("/api/v1/tasks/{}/evidence", t["id"]);
+    let token = user_with_token(&store, "lead-evidence", Role::Lead, None, vec![venue]).await;
+    let lead = client_with_token(&token);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend([0u8; 64]);
+    let r = lead
+        .post(app.url(&format!("{url}?name=banner.png")))
+        .header("content-type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 201);
+    let photo: Value = r.json().await.expect("json");
+    assert_eq!(
+        (photo["content_type"].as_str(), photo["file_name"].as_str()),
+        (Some("image/png"), Some("banner.png"))
+    );
+    // A PDF through a multipart form, its name from the form.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4\n%...".to_vec()).file_name("../../通知.pdf"),
+    );
+    let r = app.client.post(app.url(&url)).multipart(form).send().await.expect("upload");
+    assert_eq!(r.status(), 201);
+    let pdf: Value = r.json().await.expect("json");
+    assert_eq!(pdf["file_name"], "通知.pdf", "only the last path segment is kept");
+    // Not a photo or PDF, whatever it says it is: 422 naming the field.
+    let r = app
+        .client
+        .post(app.url(&url))
+        .header("content-type", "application/pdf")
+        .body("<html>not a pdf</html>")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("json");
+    assert!(body["error"]["fields"]["file"].is_string(), "{body}");
+    // Too big: 413 naming the field.
+    let mut big = b"%PDF-".to_vec();
+    big.resize(eventday_domain::photo::MAX_EVIDENCE_BYTES + 1, b' ');
+    let r = app.client.post(app.url(&url)).body(big).send().await.expect("upload");
+    assert_eq!(r.status(), 413);
+    let body: Value = r.json().await.expect("json");
+    assert!(body["error"]["fields"]["file"].is_string(), "{body}");
+
+    let (s, list) = get(&lead, &app, &url).await;
+    assert_eq!((s, list.as_array().map(Vec::len)), (200, Some(2)), "{list}");
+    let r = lead.get(app.url(&format!("/api/v1/evidence/{}", photo["id"]))).send().await.expect("get");
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), png);
+    let r = app.client.get(app.url(&format!("/api/v1/evidence/{}", pdf["id"]))).send().await.expect("get");
+    assert!(r.headers()["content-disposition"].to_str().unwrap_or_default().starts_with("attachment"));
+    // A lead of another venue reads the campaign, so may see it; nobody signed in may not.
+    let stranger = client_with_token(
+        &user_with_token(&store, "lead-elsewhere", Role::Lead, None, vec![days[1].venue_id]).await,
+    );
+    let r = stranger.get(app.url(&format!("/api/v1/evidence/{}", photo["id"]))).send().await.expect("get");
+    assert_eq!(r.status(), 200);
+    let anonymous = reqwest::Client::new();
+    let r = anonymous.get(app.url(&format!("/api/v1/evidence/{}", photo["id"]))).send().await.expect("get");
+    assert_eq!(r.status(), 401);
+    // ... and a lead of another venue may not attach to this venue's task.
+    let r = stranger.post(app.url(&url)).body(png.clone()).send().await.expect("upload");
+    assert_eq!(r.status(), 403);
+
+    let html = app
+        .client
+        .get(app.url(&format!("/campaigns/{c}/tasks")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(&format!("src=\"/api/v1/evidence/{}\"", photo["id"])), "a thumbnail of the photo");
+    assert!(
+        html.contains(&format!("href=\"/api/v1/evidence/{}\" download", pdf["id"]))
+            && html.contains("通知.pdf")
+    );
+    app.stop().await;
+}

@@ -35,8 +35,8 @@ macro_rules! crud_routes {
 }
 
 use Entity::{
-    Activity, Booth, Campaign, Dispute, LogEntry, Material, Media, Narrative, Official, Organization,
-    Participation, Photo, Tally, Task, Venue,
+    Activity, Booth, Campaign, Dispute, Evidence, LogEntry, Material, Media, Narrative, Official,
+    Organization, Participation, Photo, Tally, Task, Venue,
 };
 use Target::{Body, Path};
 
@@ -124,6 +124,15 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         // A lead changes the status and notes of their venue's tasks; a task without a venue
         // names no venue of theirs, so only organizers change it.
         documented!(Log(&[Path(Task, "id")]), preparation::set_task_status),
+        // Evidence: attached by those who may change the task's status, read by the campaign's
+        // readers.
+        documented!(
+            Log(&[Path(Task, "id")]),
+            preparation::add_evidence,
+            limit = preparation::EVIDENCE_BODY_LIMIT
+        ),
+        documented!(Read(&[Path(Task, "id")]), preparation::list_evidence),
+        documented!(Read(&[Path(Evidence, "id")]), preparation::get_evidence),
         documented!(Read(CAMPAIGN), preparation::readiness),
         documented!(Log(VENUE), preparation::check_in),
         documented!(Read(CAMPAIGN), preparation::list_check_ins),
