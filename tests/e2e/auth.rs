@@ -1181,6 +1181,9 @@ async fn sample(
             let id = if path.starts_with("/api/v1/tasks") { task } else { e.id };
             (w.req(who, M::GET, &path.replace("{id}", &id.to_string())), READERS)
         }
+        (M::GET, "/api/v1/campaigns/{id}/tasks.pdf" | "/api/v1/campaigns/{id}/check-in-sheet.pdf") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
+        }
         (M::GET, "/api/v1/campaigns/{id}/readiness" | "/api/v1/campaigns/{id}/check-ins") => {
             (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
         }

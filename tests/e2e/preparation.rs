@@ -571,3 +571,68 @@ async fn evidence_on_a_task_is_a_photo_or_pdf_judged_by_content_and_shown_on_the
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_task_table_and_sign_in_sheet_print_as_a4_pdfs_without_phone_numbers() {
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = demo(&mut app).await;
+    let (s, _) = post(&app.client, &app, &format!("/api/v1/campaigns/{c}/tasks/default"), &json!({})).await;
+    assert_eq!(s, 201);
+    // A unit with a phone number among its contact details: the sheet never shows it.
+    let unit = eventday_store::planning::participations::list(&store, c).await.expect("units")[0].unit_id;
+    let mut u = serde_json::to_value(eventday_store::planning::units::get(&store, unit).await.expect("unit"))
+        .expect("json");
+    let input = json!({"name": u["name"].take(), "kind": u["kind"].take(), "contact": "027-88886666"});
+    let r = app.client.put(app.url(&format!("/api/v1/units/{unit}"))).json(&input).send().await.expect("put");
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+
+    for (path, words, pages_at_least) in
+        [("tasks.pdf", ["工作分工表", "召开筹备会"], 1), ("check-in-sheet.pdf", ["签到表", "签名"], 2)]
+    {
+        let r = app.client.get(app.url(&format!("/api/v1/campaigns/{c}/{path}"))).send().await.expect("pdf");
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let bytes = r.bytes().await.expect("bytes");
+        assert!(bytes.starts_with(b"%PDF-"), "{path}");
+        if let Ok(dir) = std::env::var("EVENTDAY_SCREENSHOT_DIR") {
+            std::fs::write(std::path::Path::new(&dir).join(path), &bytes).ok();
+        }
+        let sheet = match path {
+            "tasks.pdf" => {
+                eventday_store::report_data::task_sheet(&store, c, eventday_domain::Lang::Zh).await
+            }
+            _ => eventday_store::report_data::sign_in_sheet(&store, c, eventday_domain::Lang::Zh).await,
+        }
+        .expect("sheet");
+        let fonts = eventday_report::FontSet::bundled().expect("fonts");
+        let (pages, _) =
+            eventday_report::layout::layout_sheet(&sheet, eventday_domain::Lang::Zh, &fonts).expect("layout");
+        assert!(pages.len() >= pages_at_least, "{path}: {} pages", pages.len());
+        let text = |p: &eventday_report::layout::Page| -> String {
+            p.items
+                .iter()
+                .filter_map(|(_, i)| match i {
+                    eventday_report::layout::Item::Line(l) => Some(l.text()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let all: String = pages.iter().map(text).collect();
+        for w in words {
+            assert!(all.contains(w), "{path}: {w}");
+        }
+        assert!(!all.contains("88886666"), "{path}: no phone numbers");
+        // The table header is repeated on every page.
+        let header = &sheet.columns[1].0;
+        assert!(pages.iter().all(|p| text(p).contains(header.as_str())), "{path}: header on every page");
+        assert!((pages[0].width - 595.3).abs() < 1.0 && (pages[0].height - 841.9).abs() < 1.0, "A4");
+    }
+    let page = app.client.get(app.url(&format!("/campaigns/{c}/tasks/print"))).send().await.expect("page");
+    assert!(page.text().await.expect("html").contains(&format!("/api/v1/campaigns/{c}/tasks.pdf")));
+    let (s, body) = get(&app.client, &app, &format!("/api/v1/campaigns/{c}/tasks.pdf?lang=fr")).await;
+    assert_eq!(s, 422);
+    assert!(body["error"]["fields"]["lang"].is_string());
+    app.stop().await;
+}
