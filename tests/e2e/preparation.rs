@@ -383,7 +383,16 @@ async fn the_report_lists_the_units_that_signed_in_once_there_are_check_ins() {
         .units
         .len();
     assert!(planned > 1, "the demo plans {planned} units");
-    let unit = eventday_store::planning::participations::list(&store, c).await.expect("units")[0].unit_id;
+    // Without check-ins the report says the units were planned.
+    let zh = report_text(&store, c, eventday_domain::Lang::Zh).await;
+    assert!(zh.contains("家单位计划参加（") && zh.contains("以下为计划参加的单位。"), "the plan, in Chinese");
+    let en = report_text(&store, c, eventday_domain::Lang::En).await;
+    assert!(
+        en.contains("units planned to take part") && en.contains("The units below planned"),
+        "in English"
+    );
+    // Not the organizing body itself (the report does not count it among the units).
+    let unit = eventday_store::planning::participations::list(&store, c).await.expect("units")[1].unit_id;
     let days = eventday_store::scope::venue_days(store.conn(), c).await.expect("venues");
     let scan =
         json!({"id": uuid::Uuid::new_v4(), "participant_kind": "unit", "unit_id": unit, "method": "paper"});
@@ -396,6 +405,13 @@ async fn the_report_lists_the_units_that_signed_in_once_there_are_check_ins() {
         .units
         .len();
     assert_eq!(present, 1, "only the unit that signed in");
+    let after_zh = report_text(&store, c, eventday_domain::Lang::Zh).await;
+    let after_en = report_text(&store, c, eventday_domain::Lang::En).await;
+    assert!(after_zh.contains("共有1家单位参与") && !after_zh.contains("计划参加"), "{after_zh}");
+    assert!(
+        after_en.contains("1 units took part") && !after_en.contains("planned to take part"),
+        "{after_en}"
+    );
     app.stop().await;
 }
 
@@ -635,4 +651,23 @@ async fn the_task_table_and_sign_in_sheet_print_as_a4_pdfs_without_phone_numbers
     assert_eq!(s, 422);
     assert!(body["error"]["fields"]["lang"].is_string());
     app.stop().await;
+}
+
+/// The report's text as laid out, lines joined (Chinese without, English with a space).
+async fn report_text(store: &Store, campaign: i32, lang: eventday_domain::Lang) -> String {
+    let data = eventday_store::report_data::campaign_report_data(store, campaign, lang).await.expect("data");
+    let fonts = eventday_report::FontSet::bundled().expect("fonts");
+    let (pages, _) =
+        eventday_report::layout::layout_report(&data, lang, eventday_report::Style::Modern, &fonts)
+            .expect("layout");
+    let sep = if lang == eventday_domain::Lang::Zh { "" } else { " " };
+    pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|(_, i)| match i {
+            eventday_report::layout::Item::Line(l) => Some(l.text()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }
