@@ -73,8 +73,14 @@ async fn cloning_the_2013_demo_to_2014_copies_plans_and_the_checklist_but_no_fig
     let store = app.db.store.clone();
     let c = demo(&mut app).await;
     let client = app.client.clone();
-    let (s, tasks) = post(&client, &app, &format!("/api/v1/campaigns/{c}/tasks/default"), &json!({})).await;
-    assert_eq!(s, 201, "{tasks}");
+    // The demo comes with its checklist, every step done before the day.
+    let (_, tasks) = get(&client, &app, &format!("/api/v1/campaigns/{c}/tasks")).await;
+    let list = tasks.as_array().expect("list");
+    assert!(list.len() >= 8, "{tasks}");
+    assert!(
+        list.iter().all(|t| t["status"] == "done" && t["due_on"].as_str() < Some("2013-03-15")),
+        "{tasks}"
+    );
     let old = queries::campaign_summary(&store, c).await.expect("summary").totals;
     assert!(old.log_entries > 0, "the demo has log entries to leave behind");
 
@@ -118,6 +124,9 @@ async fn cloning_the_2013_demo_to_2014_copies_plans_and_the_checklist_but_no_fig
     assert_eq!(od.len(), tasks.as_array().expect("list").len());
     assert_eq!(od.len(), nd.len());
     assert!(od.iter().zip(&nd).all(|(o, n)| (*n - *o).num_days() == 365), "{od:?} -> {nd:?}");
+    let statuses: Vec<&str> =
+        new_tasks.as_array().expect("tasks").iter().filter_map(|t| t["status"].as_str()).collect();
+    assert!(statuses.iter().all(|s| *s == "open"), "a copied checklist starts open: {statuses:?}");
 
     // Units are copied to confirm; the source is recorded.
     let parts = participation::Entity::find()
