@@ -31,6 +31,17 @@ for (const input of document.querySelectorAll('input[data-evidence-task]')) {
   });
 }
 
+// A participation copied from last year is confirmed through the same update as any change.
+for (const b of document.querySelectorAll('button[data-confirm-participation]')) {
+  b.addEventListener('click', async () => {
+    let body;
+    try { body = JSON.parse(b.dataset.body); } catch { return; }
+    const r = await api('PUT', `/api/v1/participations/${b.dataset.confirmParticipation}`, body);
+    if (r.ok) location.reload();
+    else say(document.getElementById('editor-msg'), r.error?.fields ? errorText(r.error) : failureText(r), 'error');
+  });
+}
+
 const cloneForm = document.getElementById('clone-form');
 cloneForm?.addEventListener('submit', async (ev) => {
   ev.preventDefault();

@@ -680,3 +680,55 @@ async fn report_text(store: &Store, campaign: i32, lang: eventday_domain::Lang) 
         .collect::<Vec<_>>()
         .join(sep)
 }
+
+#[tokio::test]
+async fn units_copied_by_a_clone_are_marked_to_confirm_until_confirmed() {
+    let mut app = spawn_app().await;
+    let c = demo(&mut app).await;
+    let client = app.client.clone();
+    let (s, out) = post(
+        &client,
+        &app,
+        &format!("/api/v1/campaigns/{c}/clone"),
+        &json!({"date": "2014-03-15", "parts": ["venues", "units"]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{out}");
+    let new = out["campaign"]["id"].as_i64().expect("id");
+    let page = |lang: &'static str| {
+        let url = app.url(&format!("/campaigns/{new}/units?lang={lang}"));
+        let client = client.clone();
+        async move { client.get(url).send().await.expect("page").text().await.expect("html") }
+    };
+    let html = page("zh").await;
+    let marks = html.matches("to-confirm-mark").count();
+    assert!(marks > 1, "every copied unit is marked: {marks}");
+    assert!(html.contains("待确认") && html.contains("data-confirm-participation"));
+    assert!(page("en").await.contains(">to confirm<"));
+
+    // Confirming is the participation's own update, roles kept.
+    let (_, parts) = get(&client, &app, &format!("/api/v1/campaigns/{new}/participations")).await;
+    let p = parts
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find(|p| p["staffs_booth"] == true)
+        .expect("a booth unit")
+        .clone();
+    let body = json!({"unit_id": p["unit_id"], "staffs_booth": true, "reconciliation_member": p["reconciliation_member"],
+        "media": p["media"], "sponsor": p["sponsor"], "to_confirm": false});
+    let r = client
+        .put(app.url(&format!("/api/v1/participations/{}", p["id"])))
+        .json(&body)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 200);
+    let confirmed: Value = r.json().await.expect("json");
+    assert_eq!(
+        (confirmed["to_confirm"].as_bool(), confirmed["staffs_booth"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(page("zh").await.matches("to-confirm-mark").count(), marks - 1);
+    app.stop().await;
+}

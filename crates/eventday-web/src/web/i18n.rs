@@ -585,6 +585,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("mark_read", "已读", "Mark read"),
     ("venue_tasks", "本会场筹备事项", "This venue's tasks"),
     ("add_evidence", "上传佐证（照片或PDF）", "Attach evidence (photo or PDF)"),
+    ("to_confirm", "待确认", "to confirm"),
+    ("confirm_participation", "确认参加", "Confirm"),
     ("campaign_tasks", "全局筹备事项（仅查看）", "Campaign-wide tasks (read only)"),
     ("overdue", "已逾期", "overdue"),
     (
