@@ -181,3 +181,64 @@ async fn a_lead_marks_a_venue_task_done_on_the_phone_and_sees_overdue_ones_in_re
     b.quit().await;
     app.stop().await;
 }
+
+/// A valid 8 x 6 red PNG.
+const RED_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 8, 0, 0, 0, 6, 8, 2, 0, 0, 0, 113,
+    103, 72, 172, 0, 0, 0, 17, 73, 68, 65, 84, 120, 156, 99, 56, 33, 39, 135, 21, 49, 12, 164, 4, 0, 105,
+    136, 48, 193, 100, 133, 162, 226, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+#[tokio::test]
+async fn an_organizer_sees_task_evidence_and_confirms_a_copied_unit() {
+    let Some((chromium, chromedriver)) = programs("preparation-evidence") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let c = eventday::load_demo(&store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(c).await;
+    let org = eventday_store::entities::campaign::Entity::find_by_id(c)
+        .one(store.conn())
+        .await
+        .expect("q")
+        .expect("campaign")
+        .organization_id;
+    user_with_token(&store, "org-evidence", Role::Organizer, Some(org), vec![]).await;
+    let task = eventday_store::planning::tasks::list(&store, c).await.expect("tasks")[0].id;
+    eventday_store::preparation::add_evidence(&store, None, task, "横幅.png", RED_PNG.to_vec())
+        .await
+        .expect("db")
+        .expect("a photo");
+    eventday_store::preparation::add_evidence(&store, None, task, "通知.pdf", b"%PDF-1.4\n".to_vec())
+        .await
+        .expect("db")
+        .expect("a pdf");
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/campaigns/{c}/clone")))
+        .json(&json!({"date": "2014-03-15", "parts": ["venues", "units"]}))
+        .send()
+        .await
+        .expect("clone");
+    let out: serde_json::Value = r.json().await.expect("json");
+    let new = out["campaign"]["id"].as_i64().expect("id");
+
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "org-evidence").await;
+    b.goto(&app.url(&format!("/campaigns/{c}/tasks"))).await;
+    b.wait_for("const i = document.querySelector('img.evidence-thumb'); return !!i && i.complete && i.naturalWidth === 8", "the thumbnail").await;
+    screenshots(&b, "tasks-evidence", 1280, false).await;
+    b.goto(&app.url(&format!("/campaigns/{new}/units"))).await;
+    let before = b.js("return document.querySelectorAll('.to-confirm-mark').length", vec![]).await;
+    let before = before.as_i64().expect("count");
+    assert!(before > 1);
+    screenshots(&b, "units-to-confirm", 1280, false).await;
+    b.click("button[data-confirm-participation]").await;
+    b.wait_for(
+        &format!("return document.querySelectorAll('.to-confirm-mark').length === {}", before - 1),
+        "one confirmed",
+    )
+    .await;
+    b.quit().await;
+    app.stop().await;
+}
