@@ -1,7 +1,7 @@
 // The lead page's preparation parts: messages from the organizers, live (Server-Sent Events,
 // resumed by the browser with Last-Event-ID) and kept on the phone for when it opens offline;
 // read receipts; and the venue's tasks of the checklist.
-import { api, failureText, say, t } from './app.js';
+import { api, errorText, failureText, say, t } from './app.js';
 
 const list = document.getElementById('lead-messages');
 const venue = list?.dataset.venue;
@@ -202,4 +202,43 @@ if (ticks) {
     li.append(label, ' ', b);
     ticks.append(li);
   }
+}
+
+// Staff sign in by name on the lead's phone (the same check-in as units, kind `staff`); the id
+// is kept per name on the phone, so a resend is stored once.
+const staffForm = document.getElementById('staff-check-in');
+const staffList = document.getElementById('staff-checked-in');
+if (staffForm && ticks) {
+  const c = ticks.dataset.campaign;
+  const v = ticks.dataset.venue;
+  const msg = document.getElementById('staff-check-in-msg');
+  const show = (name, role) => {
+    const li = document.createElement('li');
+    li.className = 'done';
+    const span = document.createElement('span');
+    span.textContent = role ? `${name}（${role}）` : name;
+    li.append(span, ` ${t('checked_in')}`);
+    staffList?.append(li);
+  };
+  const done = await api('GET', `/api/v1/campaigns/${c}/check-ins`);
+  for (const x of done.ok ? done.data : []) {
+    if (x.participant_kind === 'staff' && String(x.venue_id) === v) show(x.name, x.role);
+  }
+  staffForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const name = staffForm.elements.name.value.trim();
+    const role = staffForm.elements.role.value.trim();
+    if (!name) { say(msg, t('required'), 'error'); return; }
+    const k = `eventday.checkin.${c}.staff-${name}`;
+    const id = localStorage.getItem(k) || crypto.randomUUID();
+    localStorage.setItem(k, id);
+    const r = await api('POST', `/api/v1/venues/${v}/check-ins`, { id, participant_kind: 'staff', name, role, method: 'list' });
+    if (r.ok) {
+      say(msg, r.status === 201 ? t('checked_in') : t('already_checked_in'), 'ok');
+      if (r.status === 201) show(name, role);
+      staffForm.reset();
+    } else {
+      say(msg, r.error?.fields ? errorText(r.error) : failureText(r), 'error');
+    }
+  });
 }

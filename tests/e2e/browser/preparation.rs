@@ -178,6 +178,24 @@ async fn a_lead_marks_a_venue_task_done_on_the_phone_and_sees_overdue_ones_in_re
     let row =
         eventday_store::planning::tasks::get(&store, i32::try_from(ids[0]).expect("id")).await.expect("task");
     assert_eq!(row.status, eventday_domain::TaskStatus::Done);
+    // A member of staff signs in by name on the same page.
+    b.type_into("#staff-name", "张志愿").await;
+    b.click("#staff-check-in button[type=submit]").await;
+    b.wait_text("#staff-check-in-msg", "已签到").await;
+    b.wait_for(
+        "return document.querySelector('#staff-checked-in').textContent.includes('张志愿')",
+        "the list",
+    )
+    .await;
+    b.js("document.querySelector('#staff-check-in').scrollIntoView(); return true", vec![]).await;
+    screenshots(&b, "lead-staff", 360, false).await;
+    let staff = check_in::Entity::find()
+        .filter(check_in::Column::VenueId.eq(v))
+        .filter(check_in::Column::Name.eq("张志愿"))
+        .count(store.conn())
+        .await
+        .expect("n");
+    assert_eq!(staff, 1);
     b.quit().await;
     app.stop().await;
 }

@@ -586,6 +586,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("venue_tasks", "本会场筹备事项", "This venue's tasks"),
     ("add_evidence", "上传佐证（照片或PDF）", "Attach evidence (photo or PDF)"),
     ("to_confirm", "待确认", "to confirm"),
+    ("staff_check_in", "工作人员签到：姓名", "Staff sign-in: name"),
     ("confirm_participation", "确认参加", "Confirm"),
     ("campaign_tasks", "全局筹备事项（仅查看）", "Campaign-wide tasks (read only)"),
     ("overdue", "已逾期", "overdue"),
