@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// What the file holds: campaign, units, venues, booths, activities, materials,
-    /// allocations, media, officials, narrative, log-entries, tallies, disputes.
+    /// allocations, media, officials, tasks, narrative, log-entries, tallies, disputes.
     pub kind: Kind,
     /// The campaign to import into.
     #[arg(long)]
@@ -58,7 +58,7 @@ pub struct ImportFolderArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// What to export: campaign, units, venues, booths, activities, materials, allocations,
-    /// media, officials, narrative, log-entries, tallies, disputes.
+    /// media, officials, tasks, narrative, log-entries, tallies, disputes.
     pub kind: Kind,
     /// The campaign to export from.
     #[arg(long)]

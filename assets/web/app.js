@@ -91,6 +91,8 @@ const FIELD_MESSAGES_ZH = [
   [/^this booth already has a closing tally/, () => '这个展位已经有收尾统计，请修改原有的一条'],
   [/^this venue already has a closing tally/, () => '这个会场已经有收尾统计，请修改原有的一条'],
   [/^give both width and depth, or neither/, () => '长和宽要么都填，要么都不填（尚无平面图）'],
+  [/^a file may be at most (\d+) bytes$/, (m) => `文件不能超过 ${Math.floor(Number(m[1]) / 1048576)} MB`],
+  [/^only photos \(JPEG, PNG, WebP\) and PDF files are accepted/, () => '只接受照片（JPEG、PNG、WebP）或 PDF 文件'],
 ];
 
 // What the JSON reader says of a value of the wrong type, in plain words (both languages).

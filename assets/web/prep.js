@@ -17,6 +17,31 @@ document.getElementById('default-tasks')?.addEventListener('click', async (ev) =
   else say(document.getElementById('editor-msg'), r.error?.fields ? errorText(r.error) : failureText(r), 'error');
 });
 
+// Evidence on a task: the chosen file is sent as it is; the server judges its type by content.
+for (const input of document.querySelectorAll('input[data-evidence-task]')) {
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const msg = document.getElementById('editor-msg');
+    say(msg, t('saving'), '');
+    const path = `/api/v1/tasks/${input.dataset.evidenceTask}/evidence?name=${encodeURIComponent(file.name)}`;
+    const r = await api('POST', path, file, { timeout: 60000 });
+    if (r.ok) location.reload();
+    else say(msg, r.error?.fields ? errorText(r.error) : failureText(r), 'error');
+  });
+}
+
+// A participation copied from last year is confirmed through the same update as any change.
+for (const b of document.querySelectorAll('button[data-confirm-participation]')) {
+  b.addEventListener('click', async () => {
+    let body;
+    try { body = JSON.parse(b.dataset.body); } catch { return; }
+    const r = await api('PUT', `/api/v1/participations/${b.dataset.confirmParticipation}`, body);
+    if (r.ok) location.reload();
+    else say(document.getElementById('editor-msg'), r.error?.fields ? errorText(r.error) : failureText(r), 'error');
+  });
+}
+
 const cloneForm = document.getElementById('clone-form');
 cloneForm?.addEventListener('submit', async (ev) => {
   ev.preventDefault();

@@ -12,6 +12,7 @@ mod m20261201_000016_real_data;
 mod m20261201_000017_corrections;
 mod m20261202_000018_preparation;
 mod m20261202_000019_submissions;
+mod m20261203_000021_task_evidence;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_corrections::Migration),
             Box::new(m20261202_000018_preparation::Migration),
             Box::new(m20261202_000019_submissions::Migration),
+            Box::new(m20261203_000021_task_evidence::Migration),
         ]
     }
 }

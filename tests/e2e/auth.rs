@@ -1135,6 +1135,59 @@ async fn sample(
         (M::POST, "/api/v1/campaigns/{id}/tasks/default") => {
             (w.req(who, M::POST, &format!("/api/v1/campaigns/{c}/tasks/default")), Writers::Plan.expect(201))
         }
+        (M::PUT, "/api/v1/tasks/{id}/status") => {
+            // A task of venue A: its leads may change the status, like the organizers.
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("物资送达"), "due_on": "2013-03-14", "venue_id": va}),
+                )
+                .await;
+            let body = json!({"status": "done", "notes": "已送到"});
+            (
+                w.req(who, M::PUT, &format!("/api/v1/tasks/{}/status", t["id"])).json(&body),
+                Writers::Log.expect(200),
+            )
+        }
+        (M::POST, "/api/v1/tasks/{id}/evidence") => {
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("横幅制作"), "due_on": "2013-03-10", "venue_id": va}),
+                )
+                .await;
+            let r = w
+                .req(who, M::POST, &format!("/api/v1/tasks/{}/evidence?name=banner.png", t["id"]))
+                .header("content-type", "image/png");
+            (r.body(png_bytes()), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/tasks/{id}/evidence" | "/api/v1/evidence/{id}") => {
+            let t = w
+                .setup(
+                    M::POST,
+                    &format!("/api/v1/campaigns/{c}/tasks"),
+                    &json!({"title": unique("方案印发"), "due_on": "2013-03-01"}),
+                )
+                .await;
+            let task = i32::try_from(t["id"].as_i64().expect("id")).expect("i32");
+            let e = eventday_store::preparation::add_evidence(
+                store,
+                None,
+                task,
+                "方案.pdf",
+                b"%PDF-1.4\n".to_vec(),
+            )
+            .await
+            .expect("db")
+            .expect("evidence");
+            let id = if path.starts_with("/api/v1/tasks") { task } else { e.id };
+            (w.req(who, M::GET, &path.replace("{id}", &id.to_string())), READERS)
+        }
+        (M::GET, "/api/v1/campaigns/{id}/tasks.pdf" | "/api/v1/campaigns/{id}/check-in-sheet.pdf") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
+        }
         (M::GET, "/api/v1/campaigns/{id}/readiness" | "/api/v1/campaigns/{id}/check-ins") => {
             (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
         }

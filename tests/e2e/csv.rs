@@ -330,3 +330,75 @@ async fn the_cli_exports_the_demo_and_imports_it_into_a_fresh_campaign() {
     assert!(lines[0].contains("line 3") && lines[0].contains("类型"), "{err}");
     store.conn().clone().close().await.ok();
 }
+
+#[tokio::test]
+async fn the_checklist_imports_with_chinese_headers_all_or_nothing_and_exports_as_a_kind() {
+    let mut app = spawn_app().await;
+    let id = empty_campaign(&app.db.store, "分工协会").await;
+    app.act_as_organizer_of(id).await;
+    assert!(import(&app.db.store, id, Kind::Venues, VENUES.as_bytes()).await.errors.is_empty());
+    let upload = |body: String, dry: bool| {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(body.into_bytes()).file_name("tasks.csv"));
+        app.client
+            .post(app.url(&format!("/api/v1/campaigns/{id}/import/tasks?dry_run={dry}")))
+            .multipart(form)
+            .send()
+    };
+    let good = "阶段,事项,责任单位,责任人,会场,完成时限,状态\n\
+                筹划阶段,召开筹备会,区消协,xx,,2013-01-20,已完成\n\
+                实施阶段,物资送达,区消协,xx,后湖分会场,2013-03-13,进行中\n\
+                实施阶段,现场布置检查,后湖工商所,xx,后湖分会场,2013-03-14,\n";
+    let resp = upload(good.to_owned(), true).await.expect("dry run");
+    let status = resp.status().as_u16();
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["created"], 3);
+    assert!(
+        eventday_store::planning::tasks::list(&app.db.store, id).await.expect("tasks").is_empty(),
+        "dry run"
+    );
+
+    // One bad row among good ones: nothing is written, and the error names line and column.
+    let cases = [
+        (good.replace("2013-03-13,进行中", "3月13日,进行中"), (3, "完成时限")),
+        (good.replace("后湖分会场,2013-03-14", "月亮分会场,2013-03-14"), (4, "会场")),
+    ];
+    for (bad, (line, column)) in cases {
+        let resp = upload(bad, false).await.expect("bad import");
+        assert_eq!(resp.status().as_u16(), 422);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        let errors: Vec<(i64, String)> = body["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| (e["line"].as_i64().unwrap_or(0), e["column"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        assert_eq!(errors, [(line, column.to_owned())], "{body}");
+    }
+    assert!(eventday_store::planning::tasks::list(&app.db.store, id).await.expect("tasks").is_empty());
+
+    let resp = upload(good.to_owned(), false).await.expect("import");
+    assert_eq!(resp.status().as_u16(), 200);
+    let tasks = eventday_store::planning::tasks::list(&app.db.store, id).await.expect("tasks");
+    let seen: Vec<(&str, &str)> = tasks.iter().map(|t| (t.title.as_str(), t.status.as_str())).collect();
+    assert_eq!(seen, [("召开筹备会", "done"), ("物资送达", "in_progress"), ("现场布置检查", "open")]);
+    assert!(tasks[0].venue_id.is_none() && tasks[1].venue_id.is_some());
+    // The same file again changes nothing.
+    let body: serde_json::Value =
+        upload(good.to_owned(), false).await.expect("again").json().await.expect("json");
+    assert_eq!((body["created"].as_i64(), body["unchanged"].as_i64()), (Some(0), Some(3)), "{body}");
+
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/campaigns/{id}/export/tasks.csv")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status().as_u16(), 200);
+    let text = String::from_utf8_lossy(&resp.bytes().await.expect("body")).into_owned();
+    assert!(text.starts_with("\u{feff}阶段,事项,责任单位,责任人,会场,完成时限,状态,备注,佐证材料"), "{text}");
+    assert!(text.contains("实施阶段,物资送达,区消协,xx,后湖分会场,2013-03-13,进行中"), "{text}");
+    assert_eq!("tasks".parse::<Kind>(), Ok(Kind::Tasks), "a kind of the command line");
+    app.stop().await;
+}

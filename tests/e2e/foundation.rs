@@ -17,7 +17,7 @@ fn i(v: &Value) -> i64 {
 async fn migrations_run_on_an_empty_database_and_again_without_change() {
     let db = TestDb::new().await;
     let counts = table_counts(db.store.conn()).await.expect("counts");
-    assert_eq!(counts.len(), 15);
+    assert_eq!(counts.len(), 16);
     assert!(counts.iter().all(|(_, n)| *n == 0), "{counts:?}");
     db.store.migrate().await.expect("second migrate is a no-op");
     db.cleanup().await;

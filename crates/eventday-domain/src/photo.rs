@@ -19,6 +19,16 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The largest evidence file on a task accepted (bytes): as a photo.
+pub const MAX_EVIDENCE_BYTES: usize = MAX_PHOTO_BYTES;
+
+/// The content type of a task's evidence judged by its magic bytes: a JPEG, PNG or WebP photo
+/// or a PDF (a scanned notice, a signed plan); `None` for anything else.
+#[must_use]
+pub fn sniff_evidence(bytes: &[u8]) -> Option<&'static str> {
+    sniff_image(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -37,6 +47,14 @@ mod tests {
         assert_eq!(sniff_image(b"RIFF\x10\0\0\0WAVEfmt "), None);
         assert_eq!(sniff_image(b"hello, I am a PNG"), None);
         assert_eq!(sniff_image(b""), None);
+    }
+
+    #[test]
+    fn evidence_is_a_photo_or_a_pdf_by_content() {
+        assert_eq!(sniff_evidence(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff_evidence(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_evidence(b"PK\x03\x04 a zip"), None);
+        assert_eq!(sniff_evidence(b"<html>%PDF-"), None);
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub struct ReportData {
     pub theme: String,
     /// Name of the main venue, e.g. "二七航天双城".
     pub main_venue: String,
+    /// Whether the participating units and officials are those that signed in on the day
+    /// (签到); otherwise they are the ones planned, and the report says so.
+    #[serde(default)]
+    pub attendance_from_check_ins: bool,
     /// One row per venue (main first is nice but not required).
     pub venues: Vec<VenueRow>,
     /// Campaign totals, computed once by the domain crate.

@@ -129,6 +129,31 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
     Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
 }
 
+/// Renders a printed sheet (the 工作分工表, the 签到表) on A4 pages: the title, then one
+/// table whose header repeats on every page.
+///
+/// # Errors
+/// Only when the PDF stage fails (it does not for valid fonts).
+pub fn render_sheet(
+    sheet: &layout::Sheet,
+    lang: Lang,
+    deterministic: bool,
+    fonts: &FontSet,
+) -> Result<Rendered, ReportError> {
+    let (pages, missing) = layout::layout_sheet(sheet, lang, fonts)?;
+    let n = pages.len();
+    let meta = pdf::Meta {
+        title: sheet.title.clone(),
+        author: String::new(),
+        subject: sheet.subtitle.clone(),
+        deterministic,
+        lang,
+        date: None,
+    };
+    let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
+    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
+}
+
 /// Renders a roll-up of many districts, streaming pages to `out`: `items` are every district with its
 /// totals (the district table), then every district with its venues (the appendix), see [`RollupItem`].
 ///

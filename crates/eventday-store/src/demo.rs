@@ -208,6 +208,9 @@ async fn load_campaign(
     for (i, n) in file.narrative.iter().enumerate() {
         planning::narrative::insert(tx, None, campaign_id, &n.input(to_i32(i))).await?;
     }
+    for t in file.checklist() {
+        planning::tasks::insert(tx, None, campaign_id, &t).await?;
+    }
 
     let now = Utc::now();
     for (i, e) in file.log_entries.iter().enumerate() {
@@ -271,6 +274,7 @@ pub async fn table_counts(db: &impl ConnectionTrait) -> Result<Vec<(&'static str
         ("officials", official::Entity::find().count(db).await?),
         ("disputes", dispute::Entity::find().count(db).await?),
         ("narrative_sections", narrative_section::Entity::find().count(db).await?),
+        ("tasks", task::Entity::find().count(db).await?),
         ("log_entries", log_entry::Entity::find().count(db).await?),
         ("log_entry_materials", log_entry_material::Entity::find().count(db).await?),
     ])

@@ -839,6 +839,37 @@ pub mod task {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Table `task_evidence`.
+pub mod task_evidence {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `task_evidence`: a photo or PDF attached to a checklist task (佐证材料).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TaskEvidence))]
+    #[sea_orm(table_name = "task_evidence")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub task_id: i32,
+        /// The file's name as uploaded (shown, never used as a path).
+        pub file_name: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        #[serde(skip)]
+        pub bytes: Vec<u8>,
+        pub created_by: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Table `campaign_sources`.
 pub mod campaign_source {
     use sea_orm::entity::prelude::*;

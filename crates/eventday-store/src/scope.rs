@@ -257,6 +257,8 @@ pub enum Entity {
     Tally,
     /// `tasks` (the preparation checklist)
     Task,
+    /// `task_evidence` (a file on a checklist task)
+    Evidence,
     /// `log_entries` (text ids)
     LogEntry,
     /// `log_photos`
@@ -387,6 +389,22 @@ pub async fn locate(
             Some(t) => in_campaign(db, Some(t.campaign_id), t.venue_id).await,
             None => Ok(None),
         },
+        Entity::Evidence => {
+            let t = match task_evidence::Entity::find_by_id(n32)
+                .select_only()
+                .column(task_evidence::Column::TaskId)
+                .into_tuple::<i32>()
+                .one(db)
+                .await?
+            {
+                Some(t) => task::Entity::find_by_id(t).one(db).await?,
+                None => None,
+            };
+            match t {
+                Some(t) => in_campaign(db, Some(t.campaign_id), t.venue_id).await,
+                None => Ok(None),
+            }
+        }
         Entity::Official => match official::Entity::find_by_id(n32).one(db).await? {
             Some(o) => in_campaign(db, Some(o.campaign_id), o.venue_id).await,
             None => Ok(None),

@@ -65,7 +65,7 @@ fn kind(s: &str) -> Result<Kind, AppError> {
 #[utoipa::path(
     post,
     path = "/api/v1/campaigns/{id}/import/{kind}",
-    params(("id" = i32, Path, description = "campaign"), ("kind" = String, Path, description = "units, venues, booths, activities, allocations, media, log-entries or disputes"), ImportQuery),
+    params(("id" = i32, Path, description = "campaign"), ("kind" = String, Path, description = "campaign, units, venues, booths, activities, materials, allocations, media, officials, tasks, narrative, log-entries, tallies or disputes"), ImportQuery),
     request_body(content_type = "multipart/form-data", description = "field `file`: the CSV (UTF-8 or GB18030/GBK)"),
     responses(
         (status = 200, description = "imported (or checked, on a dry run)", body = ImportReportDoc),

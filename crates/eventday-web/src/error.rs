@@ -35,6 +35,14 @@ pub enum AppError {
     /// 413: the body is over the limit.
     #[error("{0}")]
     TooLarge(String),
+    /// 413 naming the field (e.g. an uploaded file) that is over its limit.
+    #[error("{message}")]
+    TooLargeField {
+        /// What was wrong.
+        message: String,
+        /// Field -> why.
+        fields: FieldErrors,
+    },
     /// 415: the body is not of a type this endpoint accepts.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -169,7 +177,9 @@ impl AppError {
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::Csrf),
             AppError::Locked(_) => (StatusCode::LOCKED, ErrorCode::VenueDayAccepted),
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
-            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            AppError::TooLarge(_) | AppError::TooLargeField { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
             AppError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType)
             }
@@ -196,7 +206,9 @@ impl IntoResponse for AppError {
                 format!("too many failed logins; try again in {secs} seconds (登录失败次数过多，请 {secs} 秒后再试)"),
                 FieldErrors::new(),
             ),
-            AppError::Malformed { message, fields } | AppError::ConflictOn { message, fields } => {
+            AppError::Malformed { message, fields }
+            | AppError::ConflictOn { message, fields }
+            | AppError::TooLargeField { message, fields } => {
                 (message.clone(), fields.clone())
             }
             AppError::Invalid(f) => ("some fields are invalid".to_owned(), f.clone()),

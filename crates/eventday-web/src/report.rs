@@ -109,3 +109,67 @@ pub(crate) async fn put_report_settings(
 ) -> Result<axum::Json<eventday_store::planning::ReportSettingsView>, AppError> {
     Ok(axum::Json(eventday_store::planning::save_report_settings(&state.store, actor, id, &input).await?))
 }
+
+/// Query of the printed sheets.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SheetQuery {
+    /// `zh` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+fn sheet_lang(q: &SheetQuery) -> Result<eventday_report::Lang, AppError> {
+    q.lang.as_deref().map_or(Ok(eventday_report::Lang::Zh), eventday_report::parse_lang).map_err(|e| {
+        let mut bad = eventday_domain::FieldErrors::new();
+        bad.insert("lang".into(), e.to_string());
+        AppError::Invalid(bad)
+    })
+}
+
+fn pdf_response(out: eventday_report::Rendered, name: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        out.pdf,
+    )
+        .into_response()
+}
+
+/// The 工作分工表 as an A4 PDF (事项 / 责任单位 / 责任人 / 完成时限; cancelled tasks left out;
+/// the table header repeated on every page).
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/tasks.pdf", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id"), SheetQuery),
+    responses((status = 200, content_type = "application/pdf", body = crate::openapi::Binary, description = "the task table"),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn tasks_pdf(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<SheetQuery>,
+) -> Result<Response, AppError> {
+    let lang = sheet_lang(&q)?;
+    let sheet = eventday_store::report_data::task_sheet(&state.store, id, lang).await?;
+    let out = eventday_store::report_data::render_sheet(sheet, lang).await?;
+    Ok(pdf_response(out, format!("campaign-{id}-tasks.pdf")))
+}
+
+/// The 签到表 as an A4 PDF (单位 / 姓名 / 职务 / 签名, without phone numbers; the table header
+/// repeated on every page).
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/check-in-sheet.pdf", tag = "preparation",
+    params(("id" = i32, Path, description = "campaign id"), SheetQuery),
+    responses((status = 200, content_type = "application/pdf", body = crate::openapi::Binary, description = "the sign-in sheet"),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn check_in_sheet_pdf(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<SheetQuery>,
+) -> Result<Response, AppError> {
+    let lang = sheet_lang(&q)?;
+    let sheet = eventday_store::report_data::sign_in_sheet(&state.store, id, lang).await?;
+    let out = eventday_store::report_data::render_sheet(sheet, lang).await?;
+    Ok(pdf_response(out, format!("campaign-{id}-check-in-sheet.pdf")))
+}

@@ -55,6 +55,7 @@ vocab!(
     MediaChannel,
     MediaFormat,
     DisputeStatus,
+    crate::TaskStatus,
     Lang
 );
 

@@ -37,6 +37,8 @@ pub enum Kind {
     Media,
     /// Officials who attended, by venue name.
     Officials,
+    /// The preparation checklist (工作分工表), by venue name.
+    Tasks,
     /// The report's written sections.
     Narrative,
     /// Log entries, by their id (given, or derived from venue, time and content).
@@ -59,6 +61,7 @@ impl Kind {
         Kind::Allocations,
         Kind::Media,
         Kind::Officials,
+        Kind::Tasks,
         Kind::Narrative,
         Kind::LogEntries,
         Kind::Tallies,
@@ -78,6 +81,7 @@ impl Kind {
             Kind::Allocations => "allocations",
             Kind::Media => "media",
             Kind::Officials => "officials",
+            Kind::Tasks => "tasks",
             Kind::Narrative => "narrative",
             Kind::LogEntries => "log-entries",
             Kind::Tallies => "tallies",
@@ -98,6 +102,7 @@ impl Kind {
             Kind::Allocations => ALLOCATION_COLUMNS,
             Kind::Media => MEDIA_COLUMNS,
             Kind::Officials => OFFICIAL_COLUMNS,
+            Kind::Tasks => TASK_COLUMNS,
             Kind::Narrative => NARRATIVE_COLUMNS,
             Kind::LogEntries => LOG_ENTRY_COLUMNS,
             Kind::Tallies => TALLY_COLUMNS,

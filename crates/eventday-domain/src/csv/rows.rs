@@ -8,7 +8,8 @@ use crate::geometry::Rect;
 use crate::totals::Figures;
 use crate::validate::{self, MAX_NAME_CHARS};
 use crate::{
-    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, UnitKind, VenueKind, VenueSetting,
+    ActivityKind, BoothKind, DisputeStatus, MediaChannel, MediaFormat, TaskStatus, UnitKind, VenueKind,
+    VenueSetting,
 };
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -16,6 +17,19 @@ use std::collections::BTreeMap;
 const fn col(key: &'static str, zh: &'static str, required: bool) -> Column {
     Column { key, zh, required }
 }
+
+/// Columns of `tasks` files: the 工作分工表's own headers.
+pub const TASK_COLUMNS: &[Column] = &[
+    col("phase", "阶段", false),
+    col("title", "事项", true),
+    col("responsible_unit", "责任单位", false),
+    col("responsible_person", "责任人", false),
+    col("venue", "会场", false),
+    col("due_on", "完成时限", true),
+    col("status", "状态", false),
+    col("notes", "备注", false),
+    col("evidence", "佐证材料", false),
+];
 
 /// Columns of `units` files.
 pub const UNIT_COLUMNS: &[Column] = &[
@@ -732,6 +746,63 @@ impl CsvRow for OfficialRow {
             self.venue.clone().unwrap_or_default(),
             self.role.clone(),
             flag_cell(self.masked, lang),
+        ]
+    }
+}
+
+/// A task of the preparation checklist, at a venue named (not numbered) or campaign-wide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRow {
+    /// Phase, e.g. 筹划阶段.
+    pub phase: String,
+    /// What is to be done (事项).
+    pub title: String,
+    /// Responsible unit.
+    pub responsible_unit: String,
+    /// Responsible person.
+    pub responsible_person: String,
+    /// Venue name; none for a campaign-wide task.
+    pub venue: Option<String>,
+    /// Due date.
+    pub due_on: NaiveDate,
+    /// Status; open when the cell is empty.
+    pub status: TaskStatus,
+    /// Notes.
+    pub notes: String,
+    /// Evidence: where it is kept, or a link.
+    pub evidence: String,
+}
+
+impl CsvRow for TaskRow {
+    const KIND: Kind = Kind::Tasks;
+    fn read(c: &mut Cells<'_>) -> Self {
+        Self {
+            phase: c.text("phase", 100),
+            title: c.name("title", 400),
+            responsible_unit: c.text("responsible_unit", MAX_NAME_CHARS),
+            responsible_person: c.text("responsible_person", 100),
+            venue: c.opt_name("venue", MAX_NAME_CHARS),
+            due_on: c.date("due_on").unwrap_or_default(),
+            status: if c.raw("status").unwrap_or("").trim().is_empty() {
+                TaskStatus::Open
+            } else {
+                c.vocab("status").unwrap_or(TaskStatus::Open)
+            },
+            notes: c.text("notes", 10_000),
+            evidence: c.text("evidence", crate::inputs::MAX_LINK_CHARS),
+        }
+    }
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.phase.clone(),
+            self.title.clone(),
+            self.responsible_unit.clone(),
+            self.responsible_person.clone(),
+            self.venue.clone().unwrap_or_default(),
+            self.due_on.to_string(),
+            self.status.cell(lang),
+            self.notes.clone(),
+            self.evidence.clone(),
         ]
     }
 }

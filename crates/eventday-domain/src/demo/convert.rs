@@ -178,3 +178,20 @@ impl NarrativeRec {
         }
     }
 }
+
+impl CampaignFile {
+    /// The campaign's preparation checklist: for a closed campaign, the steps of the default
+    /// checklist that fall before the event day, every one done (the day itself and the summary
+    /// after it are not preparations); none for a campaign still being planned or run.
+    #[must_use]
+    pub fn checklist(&self) -> Vec<TaskInput> {
+        if self.campaign.status != crate::CampaignStatus::Closed {
+            return Vec::new();
+        }
+        default_checklist(self.campaign.date)
+            .into_iter()
+            .filter(|t| t.due_on < self.campaign.date)
+            .map(|t| TaskInput { status: crate::TaskStatus::Done, ..t })
+            .collect()
+    }
+}

@@ -58,6 +58,19 @@ impl TaskInput {
     }
 }
 
+/// A change of a task's status (and optionally its notes): what a venue lead may change of
+/// their venue's tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskStatusInput {
+    /// The new status.
+    pub status: TaskStatus,
+    /// New notes; the notes are kept when absent.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
 /// A part of a campaign that cloning may copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -164,7 +164,8 @@ fn opening(d: &ReportData, lang: Lang) -> String {
                 s.push_str(&format!("活动共设立{}个分会场。", count(subs as u64)));
             }
             if tot.units > 0 {
-                s.push_str(&format!("共有{}家单位参与", count(tot.units)));
+                let verb = if d.attendance_from_check_ins { "参与" } else { "计划参加" };
+                s.push_str(&format!("共有{}家单位{verb}", count(tot.units)));
                 if !by_kind.is_empty() {
                     s.push_str(&format!("（{}）", by_kind.join("、")));
                 }
@@ -204,7 +205,8 @@ fn opening(d: &ReportData, lang: Lang) -> String {
                 s.push_str(&format!(" It ran at {} sub-venues.", count(subs as u64)));
             }
             if tot.units > 0 {
-                s.push_str(&format!(" {} units took part", count(tot.units)));
+                let verb = if d.attendance_from_check_ins { "took part" } else { "planned to take part" };
+                s.push_str(&format!(" {} units {verb}", count(tot.units)));
                 if !by_kind.is_empty() {
                     s.push_str(&format!(" ({})", by_kind.join(", ")));
                 }

@@ -17,7 +17,7 @@
 //! activities by (venue, title); allocations by (material, venue), the material being created
 //! in the campaign's catalogue when missing (its unit label is then required); media by
 //! (outlet, date, headline); materials by name; officials by (name, title, organization,
-//! venue); narrative
+//! venue); checklist tasks by (phase, title, venue); narrative
 //! sections by (language, key); tallies by (venue, booth); log entries by id (same content:
 //! unchanged; other content: an error, never an overwrite), a line without an id getting one
 //! derived from the campaign, venue, time and content (UUID v5), so importing the same file
@@ -37,6 +37,7 @@ mod media;
 mod narrative;
 mod officials;
 mod tallies;
+mod tasks;
 mod units;
 mod venues;
 
@@ -271,6 +272,7 @@ async fn import_in(
         Kind::Allocations => go!(allocations),
         Kind::Media => go!(media),
         Kind::Officials => go!(officials),
+        Kind::Tasks => go!(tasks),
         Kind::Narrative => go!(narrative),
         Kind::LogEntries => go!(log_entries),
         Kind::Tallies => go!(tallies),
@@ -381,6 +383,7 @@ pub async fn export(store: &Store, campaign_id: i32, kind: Kind, lang: Lang) -> 
         Kind::Campaign => campaign_file::export(db, &x).await?,
         Kind::Materials => materials::export(db, &x).await?,
         Kind::Officials => officials::export(db, &x).await?,
+        Kind::Tasks => tasks::export(db, &x).await?,
         Kind::Narrative => narrative::export(db, &x).await?,
         Kind::Tallies => tallies::export(db, &x).await?,
         Kind::Units => units::export(db, &x).await?,

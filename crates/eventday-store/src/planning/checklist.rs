@@ -72,3 +72,47 @@ pub async fn add_default_checklist(
     tx.commit().await?;
     Ok(rows)
 }
+
+/// Changes a task's status (and its notes when given) through [`tasks::change`], keeping every
+/// other field: what a venue lead may do with their venue's tasks. In a transaction of its own.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown task, [`StoreError::Invalid`] for bad notes,
+/// database errors.
+pub async fn set_task_status(
+    store: &Store,
+    actor: Option<i32>,
+    id: i32,
+    change: &eventday_domain::inputs::TaskStatusInput,
+) -> Result<task::Model, StoreError> {
+    let tx = store.write_tx().await?;
+    let t = task::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "task", id: id.to_string() })?;
+    let input = TaskInput {
+        status: change.status,
+        notes: change.notes.clone().unwrap_or_else(|| t.notes.clone()),
+        ..task_input(&t)
+    };
+    let row = tasks::change(&tx, actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The input that would write `t` as it is.
+#[must_use]
+pub fn task_input(t: &task::Model) -> TaskInput {
+    TaskInput {
+        phase: t.phase.clone(),
+        title: t.title.clone(),
+        responsible_unit: t.responsible_unit.clone(),
+        responsible_person: t.responsible_person.clone(),
+        venue_id: t.venue_id,
+        due_on: t.due_on,
+        status: t.status,
+        notes: t.notes.clone(),
+        evidence: t.evidence.clone(),
+        position: t.position,
+    }
+}

@@ -5,10 +5,12 @@
 
 mod check_ins;
 mod clone;
+mod evidence;
 mod messages;
 mod readiness;
 
 pub use check_ins::*;
 pub use clone::*;
+pub use evidence::*;
 pub use messages::*;
 pub use readiness::*;

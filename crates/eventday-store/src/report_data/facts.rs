@@ -108,6 +108,9 @@ pub struct ReportFacts {
     pub organization: String,
     /// Participating units.
     pub units: Vec<UnitFact>,
+    /// Whether units signed in (签到): then [`Self::units`] are those present, otherwise those
+    /// planned.
+    pub attendance_from_check_ins: bool,
     /// Booths.
     pub booths: Vec<BoothFact>,
     /// Activities, by start time.
@@ -257,6 +260,7 @@ pub async fn report_facts(store: &Store, campaign_id: i32, lang: Lang) -> Result
     let previous = previous_totals(store, &summary).await?;
 
     Ok(ReportFacts {
+        attendance_from_check_ins: !arrived_units.is_empty(),
         venues: venues
             .iter()
             .map(|v| VenueFact {

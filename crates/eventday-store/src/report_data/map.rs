@@ -113,6 +113,7 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
         date: Some(f.summary.campaign.date),
         title: f.summary.campaign.title.clone(),
         theme: f.summary.campaign.theme.clone(),
+        attendance_from_check_ins: f.attendance_from_check_ins,
         main_venue: f
             .venues
             .iter()

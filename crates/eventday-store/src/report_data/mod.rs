@@ -11,12 +11,14 @@
 mod facts;
 mod map;
 mod rollup;
+mod sheets;
 
 pub use facts::{
     ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, UnitFact, VenueFact, report_facts,
 };
 pub use map::report_data;
 pub use rollup::{render_rollup, render_rollup_on};
+pub use sheets::{render_sheet, sign_in_sheet, task_sheet};
 
 use crate::Store;
 use crate::error::StoreError;

@@ -35,8 +35,8 @@ macro_rules! crud_routes {
 }
 
 use Entity::{
-    Activity, Booth, Campaign, Dispute, LogEntry, Material, Media, Narrative, Official, Organization,
-    Participation, Photo, Tally, Task, Venue,
+    Activity, Booth, Campaign, Dispute, Evidence, LogEntry, Material, Media, Narrative, Official,
+    Organization, Participation, Photo, Tally, Task, Venue,
 };
 use Target::{Body, Path};
 
@@ -76,6 +76,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Read(&[Path(Photo, "id")]), log::get_photo),
         documented!(Organizer, list_audit),
         documented!(Read(CAMPAIGN), crate::report::report_pdf),
+        documented!(Read(CAMPAIGN), crate::report::tasks_pdf),
+        documented!(Read(CAMPAIGN), crate::report::check_in_sheet_pdf),
         // Report settings: organizers of the campaign write them, its readers read them.
         documented!(Read(CAMPAIGN), crate::report::get_report_settings),
         documented!(Plan(CAMPAIGN), crate::report::put_report_settings),
@@ -121,6 +123,18 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
     v.extend([
         documented!(Plan(CAMPAIGN), preparation::clone_campaign),
         documented!(Plan(CAMPAIGN), preparation::default_checklist),
+        // A lead changes the status and notes of their venue's tasks; a task without a venue
+        // names no venue of theirs, so only organizers change it.
+        documented!(Log(&[Path(Task, "id")]), preparation::set_task_status),
+        // Evidence: attached by those who may change the task's status, read by the campaign's
+        // readers.
+        documented!(
+            Log(&[Path(Task, "id")]),
+            preparation::add_evidence,
+            limit = preparation::EVIDENCE_BODY_LIMIT
+        ),
+        documented!(Read(&[Path(Task, "id")]), preparation::list_evidence),
+        documented!(Read(&[Path(Evidence, "id")]), preparation::get_evidence),
         documented!(Read(CAMPAIGN), preparation::readiness),
         documented!(Log(VENUE), preparation::check_in),
         documented!(Read(CAMPAIGN), preparation::list_check_ins),

@@ -1,17 +1,19 @@
 //! Before the day: cloning a campaign, the checklist's readiness, check-ins (签到) and messages
 //! to venue leads. Handlers extract, call the store, respond.
 
-use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, body_bytes};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use eventday_domain::inputs::{CheckInInput, CloneInput, MessageInput};
-use eventday_store::entities::{check_in, lead_message, task};
+use axum::response::{IntoResponse, Response};
+use eventday_domain::FieldErrors;
+use eventday_domain::inputs::{CheckInInput, CloneInput, MessageInput, TaskStatusInput};
+use eventday_store::entities::{check_in, lead_message, task, task_evidence};
 use eventday_store::planning;
 use eventday_store::preparation::{
-    self as prep, CheckedIn, CloneOutcome, LeadMessageView, Readiness, SentMessage,
+    self as prep, CheckedIn, CloneOutcome, EvidenceRejection, LeadMessageView, Readiness, SentMessage,
 };
 use futures_util::Stream;
 use serde::Deserialize;
@@ -48,6 +50,129 @@ pub async fn default_checklist(
     ApiPath(id): ApiPath<i32>,
 ) -> Result<(StatusCode, Json<Vec<task::Model>>), AppError> {
     Ok((StatusCode::CREATED, Json(planning::add_default_checklist(&s.store, actor, id).await?)))
+}
+
+/// Change a task's status (and notes): the leads of the task's venue may, besides the
+/// campaign's organizers; tasks without a venue are the organizers' alone.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/status", tag = "preparation",
+    params(("id" = i32, Path, description = "task id")), request_body = TaskStatusInput,
+    responses((status = 200, body = task::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_task_status(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(input): ApiJson<TaskStatusInput>,
+) -> Result<Json<task::Model>, AppError> {
+    Ok(Json(planning::set_task_status(&s.store, actor, id, &input).await?))
+}
+
+/// Evidence files may be this big, with room for a multipart envelope.
+pub const EVIDENCE_BODY_LIMIT: usize = eventday_domain::photo::MAX_EVIDENCE_BYTES + 64 * 1024;
+
+/// Query of an evidence upload.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceQuery {
+    /// The file's name, for a raw body (a multipart form gives its own).
+    pub name: Option<String>,
+}
+
+/// Attach a photo (JPEG, PNG, WebP) or a PDF to a task as evidence: the raw bytes, or a
+/// multipart form whose first part is the file (field `file`). The type is judged by the
+/// bytes.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/evidence", tag = "preparation",
+    params(("id" = i32, Path, description = "task id"), EvidenceQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "file bytes, or multipart/form-data"),
+    responses((status = 201, body = task_evidence::Model), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn add_evidence(
+    State(s): State<AppState>,
+    Actor(actor): Actor,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
+    req: Request,
+) -> Result<(StatusCode, Json<task_evidence::Model>), AppError> {
+    let file_field = |why: String| {
+        let mut f = FieldErrors::new();
+        f.insert("file".into(), why);
+        f
+    };
+    let too_large = || {
+        let why = EvidenceRejection::TooLarge.to_string();
+        AppError::TooLargeField { message: why.clone(), fields: file_field(why) }
+    };
+    let (bytes, name) = upload(req, &s, too_large).await?;
+    let name = name.or(q.name).unwrap_or_default();
+    match prep::add_evidence(&s.store, actor, id, &name, bytes).await? {
+        Ok(row) => Ok((StatusCode::CREATED, Json(row))),
+        Err(EvidenceRejection::TooLarge) => Err(too_large()),
+        Err(r @ EvidenceRejection::Unsupported) => Err(AppError::Invalid(file_field(r.to_string()))),
+    }
+}
+
+/// The bytes of an upload (raw body or the first part of a multipart form) and the file name a
+/// form gives.
+async fn upload(
+    req: Request,
+    s: &AppState,
+    too_large: impl Fn() -> AppError,
+) -> Result<(Vec<u8>, Option<String>), AppError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return match body_bytes(req, s).await {
+            Ok(b) => Ok((b.to_vec(), None)),
+            Err(AppError::TooLarge(_)) => Err(too_large()),
+            Err(e) => Err(e),
+        };
+    }
+    let bad = |m: String| AppError::Malformed { message: m, fields: FieldErrors::new() };
+    let mut form = Multipart::from_request(req, s).await.map_err(|e| bad(e.body_text()))?;
+    let field = form.next_field().await.map_err(|e| bad(e.body_text()))?;
+    let field = field.ok_or_else(|| bad("the form holds no file".into()))?;
+    let name = field.file_name().map(str::to_owned);
+    let bytes = field.bytes().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad(e.body_text()) }
+    })?;
+    Ok((bytes.to_vec(), name))
+}
+
+/// The evidence files of a task (without their bytes).
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/evidence", tag = "preparation",
+    params(("id" = i32, Path, description = "task id")),
+    responses((status = 200, body = Vec<task_evidence::Model>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_evidence(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<Vec<task_evidence::Model>>, AppError> {
+    Ok(Json(prep::list_evidence(&s.store, &std::iter::once(id).collect()).await?))
+}
+
+/// An evidence file's bytes, with the content type judged at upload; served as an attachment
+/// unless it is a photo, so a PDF is downloaded rather than run in the page's origin.
+#[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "preparation",
+    params(("id" = i32, Path, description = "evidence id")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_evidence(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Response, AppError> {
+    let e = prep::get_evidence(&s.store, id).await?;
+    let disposition = if e.content_type.starts_with("image/") {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"evidence-{}.pdf\"", e.id)
+    };
+    Ok(([(header::CONTENT_TYPE, e.content_type), (header::CONTENT_DISPOSITION, disposition)], e.bytes)
+        .into_response())
 }
 
 /// Readiness per venue (tasks done of tasks, units arrived of units expected) and the overdue

@@ -584,6 +584,17 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("no_messages", "暂无通知", "No messages"),
     ("mark_read", "已读", "Mark read"),
     ("venue_tasks", "本会场筹备事项", "This venue's tasks"),
+    ("add_evidence", "上传佐证（照片或PDF）", "Attach evidence (photo or PDF)"),
+    ("to_confirm", "待确认", "to confirm"),
+    ("staff_check_in", "工作人员签到：姓名", "Staff sign-in: name"),
+    ("confirm_participation", "确认参加", "Confirm"),
+    ("campaign_tasks", "全局筹备事项（仅查看）", "Campaign-wide tasks (read only)"),
+    ("overdue", "已逾期", "overdue"),
+    (
+        "task_status_queued",
+        "网络不通，状态已保存在手机上，恢复后自动发送",
+        "Offline: the status is kept on the phone and sent when back online",
+    ),
     ("check_in_cards", "签到二维码", "Sign-in QR codes"),
     (
         "check_in_cards_hint",

@@ -360,7 +360,15 @@ pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     let names = views::unit_names(&s.store).await.page(lang)?;
     let rows: Vec<Value> = parts
         .iter()
-        .map(|p| context! { p => sv(p), unit => names.get(&p.unit_id).cloned().unwrap_or_default() })
+        .map(|p| {
+            // What confirming sends: the participation as it is, no longer to confirm.
+            let body = serde_json::json!({
+                "unit_id": p.unit_id, "staffs_booth": p.staffs_booth,
+                "reconciliation_member": p.reconciliation_member, "media": p.media, "sponsor": p.sponsor,
+                "to_confirm": false,
+            });
+            context! { p => sv(p), unit => names.get(&p.unit_id).cloned().unwrap_or_default(), body => body.to_string() }
+        })
         .collect();
     let fields = vec![
         field(lang, "unit_id", "unit", "select", true).options(unit_options(&names)),

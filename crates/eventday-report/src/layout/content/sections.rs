@@ -261,6 +261,10 @@ pub(super) fn organization(
 fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
     let lang = c.lang;
     h.h2(c, n, "参与单位", "Participating units")?;
+    if !d.attendance_from_check_ins {
+        // Nobody signed in on the day: the list is the plan, not a record of who came.
+        c.paragraph(t(lang, "以下为计划参加的单位。", "The units below planned to take part."))?;
+    }
     let mut groups = d.units.clone();
     groups.sort_by_key(|g| {
         (g.kind, g.class.map_or(1, |c| if c == crate::data::AgencyClass::Leadership { 0 } else { 2 }))

@@ -33,11 +33,21 @@ pub async fn tasks(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     let venue_list = planning::venues::list(&s.store, id).await.page(lang)?;
     let venues: HashMap<i32, String> = venue_list.iter().map(|v| (v.id, v.name.clone())).collect();
     let today = Utc::now().date_naive();
+    let ids = items.iter().map(|t| t.id).collect();
+    let mut files: HashMap<i32, Vec<Value>> = HashMap::new();
+    for e in preparation::list_evidence(&s.store, &ids).await.page(lang)? {
+        let image = e.content_type.starts_with("image/");
+        files
+            .entry(e.task_id)
+            .or_default()
+            .push(context! { id => e.id, name => e.file_name, image => image });
+    }
     let rows: Vec<Value> = items
         .iter()
         .map(|t| {
             context! {
                 t_ => sv(t),
+                files => files.get(&t.id).cloned().unwrap_or_default(),
                 venue => t.venue_id.and_then(|v| venues.get(&v).cloned()).unwrap_or_default(),
                 due => format_date(lang, t.due_on),
                 status => t.status.label(lang),
