@@ -34,7 +34,7 @@ impl Cli {
     /// Whether the command runs for long with work in parallel (the server, the synthetic
     /// generator), so it wants a multi-threaded runtime; the others are one-shot.
     #[must_use]
-    pub fn is_server(&self) -> bool {
+    pub fn wants_worker_threads(&self) -> bool {
         matches!(self.command, Command::Serve(_) | Command::Demo(_))
     }
 }

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     let cli = eventday::Cli::parse();
     // The server gets worker threads; a one-shot command runs on this thread (no hand-offs
     // between threads for each query it awaits).
-    let runtime = if cli.is_server() {
+    let runtime = if cli.wants_worker_threads() {
         tokio::runtime::Builder::new_multi_thread().enable_all().build()
     } else {
         tokio::runtime::Builder::new_current_thread().enable_all().build()

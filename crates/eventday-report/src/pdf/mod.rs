@@ -260,9 +260,9 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         self.raw(s.as_bytes())
     }
 
-    /// An object that goes into an object stream (any object but a stream, the catalog and the
-    /// encryption dictionary may): the structure elements, parent-tree arrays and page dictionaries
-    /// a long document has by the hundred thousand, compressed together.
+    /// An object that goes into an object stream (any object but a stream may, in a file that is
+    /// neither encrypted nor linearized): the structure elements, parent-tree arrays and page
+    /// dictionaries a long document has by the hundred thousand, compressed together.
     fn packed_obj(&mut self, id: u32, body: &str) -> Result<(), ReportError> {
         self.packed.ids.push(id);
         self.packed.offsets.push(self.packed.body.len());

@@ -661,7 +661,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("contacts", "联系人", "Contacts"),
     ("yoy", "同比", "Year on year"),
     ("year_before", "上年", "Year before"),
-    ("chart_by_org", "按单位（本页前 15 名）", "By organization (top 15 on this page)"),
+    (
+        "chart_by_org",
+        "按单位（本页前 15 名，含尚未验收的数据）",
+        "By organization (top 15 on this page; everything logged so far, accepted or not)",
+    ),
     ("next_page", "下一页", "Next page"),
     ("first_page", "第一页", "First page"),
     ("decided_accepted", "已采纳。", "Accepted."),
