@@ -849,3 +849,56 @@ async fn rollup_coverage_counts_districts_expected_and_reporting_and_venues_not_
     assert!(totals.venues_unaccepted < 51, "the accepted venues are not counted as unaccepted");
     db.cleanup().await;
 }
+
+/// Over mobile data every byte counts: pages, JSON and the report go gzip-compressed to a client
+/// that asks and come back byte for byte; a client that does not ask gets them plain, and the live
+/// feed is never compressed (each event must reach the phone at once, not when a buffer fills).
+#[tokio::test]
+async fn responses_are_gzipped_for_clients_that_ask_and_the_live_feed_never_is() {
+    let mut app = spawn_app().await;
+    let store = app.db.store.clone();
+    let campaign = eventday::load_demo(&store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(campaign).await;
+    for path in [
+        format!("/api/v1/campaigns/{campaign}/summary"),
+        "/api/openapi.json".to_string(),
+        format!("/api/v1/campaigns/{campaign}/report.pdf"),
+    ] {
+        let plain = app.client.get(app.url(&path)).send().await.expect("plain request");
+        assert_eq!(plain.status(), 200, "{path}");
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}: compressed unasked");
+        let plain = plain.bytes().await.expect("plain body");
+        let gz = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("gzip request");
+        assert_eq!(gz.status(), 200, "{path}");
+        assert_eq!(gz.headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"gzip"[..]), "{path}");
+        let packed = gz.bytes().await.expect("gzip body");
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut unpacked)
+            .expect("gunzip");
+        if path.ends_with(".pdf") {
+            // A fresh render differs in its creation date and file id; the page count and size agree.
+            assert_eq!(unpacked.len(), plain.len(), "{path}");
+        } else {
+            assert_eq!(unpacked, plain.to_vec(), "{path}");
+        }
+        assert!(packed.len() < plain.len(), "{path}: {} gzipped vs {} plain", packed.len(), plain.len());
+    }
+    let live = app
+        .client
+        .get(app.url(&format!("/api/v1/campaigns/{campaign}/live")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("live feed");
+    assert_eq!(live.status(), 200);
+    assert!(live.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/event-stream"));
+    assert!(live.headers().get("content-encoding").is_none(), "the live feed was compressed");
+    drop(live);
+    app.stop().await;
+}

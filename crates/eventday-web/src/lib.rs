@@ -76,5 +76,8 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span).on_failure(()))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(axum::middleware::from_fn(security::headers))
+        // gzip for clients that ask (pages, scripts, JSON, CSV, PDF); never for live feeds
+        // (`text/event-stream`), images or bodies under 32 bytes: tower-http's default predicate.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
