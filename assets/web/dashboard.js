@@ -6,77 +6,16 @@
 // accept, reopen) from the venue table. The submission panel (报送) follows the feed's
 // `submission` events: a return by the parent shows its comment without a reload.
 import { api, failureText, say, t } from './app.js';
+import { followFragment } from './live-fragment.js';
 
-const state = document.getElementById('live-state');
-function showState(s) {
-  if (!state || state.dataset.state === s) return;
-  state.dataset.state = s;
-  state.textContent = t({ live: 'live_on', lost: 'live_lost', connecting: 'live_connecting' }[s]);
-}
 const live = document.getElementById('live');
-const src = live?.dataset.src;
-const feed = live?.dataset.feed;
-let busy = false;
-let again = false;
-async function refresh() {
-  if (!src || document.hidden) return;
-  if (busy) { again = true; return; }
-  busy = true;
-  try {
-    const r = await fetch(src, { credentials: 'same-origin', cache: 'no-store' });
-    if (r.ok) {
-      live.innerHTML = await r.text();
-      live.dataset.refreshed = String(Number(live.dataset.refreshed || 0) + 1);
-    }
-  } catch { /* offline: keep what is shown and try again */ }
-  finally {
-    busy = false;
-    if (again) { again = false; soon(); }
-  }
-}
-
-let timer = null;
-function soon() {
-  if (timer) return;
-  timer = setTimeout(() => { timer = null; refresh(); }, 1000);
-}
-
-let poller = null;
-function poll() {
-  live.dataset.mode = 'poll';
-  if (!poller) poller = setInterval(() => { refresh(); refreshSubmission(); }, 5000);
-}
-
-function listen() {
-  if (!feed || typeof EventSource === 'undefined') { poll(); return; }
-  let failures = 0;
-  let lost = false;
-  const es = new EventSource(feed, { withCredentials: true });
-  es.addEventListener('open', () => {
-    failures = 0;
-    live.dataset.mode = 'live';
-    showState('live');
-    if (poller) { clearInterval(poller); poller = null; }
-    // Back after a break: what happened meanwhile is in the totals.
-    if (lost) { lost = false; refresh(); refreshSubmission(); }
-  });
-  for (const type of ['entry', 'totals', 'lagged', 'message']) es.addEventListener(type, soon);
-  es.addEventListener('submission', () => { refreshSubmission(); soon(); });
-  es.addEventListener('error', () => {
-    // The browser reconnects by itself; after repeated failures (or a refusal, which closes
-    // the stream) polling takes over until the feed is back.
-    failures += 1;
-    lost = true;
-    showState('lost');
-    if (es.readyState === EventSource.CLOSED || failures >= 3) poll();
-    if (es.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
-  });
-}
-
-if (src) {
-  listen();
-  document.addEventListener('visibilitychange', refresh);
-}
+const { refresh } = live?.dataset.src
+  ? followFragment(live, {
+    events: ['entry', 'totals', 'lagged', 'message'],
+    on: { submission: () => refreshSubmission() },
+    also: () => refreshSubmission(),
+  })
+  : { refresh: async () => {} };
 
 // Closing the day, venue by venue or every submitted one at once.
 const dayMsg = document.getElementById('day-msg');

@@ -4,73 +4,12 @@
 // opened the page asks every 5 seconds instead. Accept and return act on one submitted row; the
 // return's comment is asked for in a form outside the fragment, so a refresh never loses it.
 import { api, failureText, say, t } from './app.js';
+import { followFragment } from './live-fragment.js';
 
 const live = document.getElementById('rollup-live');
-const state = document.getElementById('live-state');
-function showState(s) {
-  if (!state || state.dataset.state === s) return;
-  state.dataset.state = s;
-  state.textContent = t({ live: 'live_on', lost: 'live_lost', connecting: 'live_connecting' }[s]);
-}
-
-let busy = false;
-let again = false;
-async function refresh() {
-  if (!live || document.hidden) return;
-  if (busy) { again = true; return; }
-  busy = true;
-  try {
-    const r = await fetch(live.dataset.src, { credentials: 'same-origin', cache: 'no-store' });
-    if (r.ok) {
-      live.innerHTML = await r.text();
-      live.dataset.refreshed = String(Number(live.dataset.refreshed || 0) + 1);
-    }
-  } catch { /* offline: keep what is shown */ }
-  finally {
-    busy = false;
-    if (again) { again = false; soon(); }
-  }
-}
-
-let timer = null;
-function soon() {
-  if (timer) return;
-  timer = setTimeout(() => { timer = null; refresh(); }, 1000);
-}
-
-let poller = null;
-function poll() {
-  live.dataset.mode = 'poll';
-  if (!poller) poller = setInterval(refresh, 5000);
-}
-
-function listen() {
-  const feed = live.dataset.feed;
-  if (!feed || typeof EventSource === 'undefined') { poll(); return; }
-  let failures = 0;
-  let lost = false;
-  const es = new EventSource(feed, { withCredentials: true });
-  es.addEventListener('open', () => {
-    failures = 0;
-    live.dataset.mode = 'live';
-    showState('live');
-    if (poller) { clearInterval(poller); poller = null; }
-    if (lost) { lost = false; refresh(); }
-  });
-  for (const type of ['totals', 'submission', 'lagged']) es.addEventListener(type, soon);
-  es.addEventListener('error', () => {
-    failures += 1;
-    lost = true;
-    showState('lost');
-    if (es.readyState === EventSource.CLOSED || failures >= 3) poll();
-    if (es.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
-  });
-}
-
-if (live) {
-  listen();
-  document.addEventListener('visibilitychange', refresh);
-}
+const { refresh } = live
+  ? followFragment(live, { events: ['totals', 'submission', 'lagged'] })
+  : { refresh: async () => {} };
 
 // Accept and return, row by row.
 const msg = document.getElementById('decide-msg');
