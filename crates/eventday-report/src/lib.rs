@@ -113,7 +113,6 @@ pub enum ReportError {
 /// Only when the PDF stage fails (it does not for valid fonts); bad data never makes it fail or panic.
 pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Result<Rendered, ReportError> {
     let (pages, missing) = layout::layout_report(data, opts.lang, opts.style, fonts)?;
-    let n = pages.len();
     let meta = pdf::Meta {
         title: layout::title_text(data, opts.lang),
         author: data.organization.clone(),
@@ -125,8 +124,18 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
         lang: opts.lang,
         date: data.date,
     };
-    let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
-    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
+    to_pdf(&pages, missing, &meta, fonts)
+}
+
+/// Writes laid-out pages as a PDF.
+fn to_pdf(
+    pages: &[layout::Page],
+    missing: std::collections::BTreeSet<char>,
+    meta: &pdf::Meta,
+    fonts: &FontSet,
+) -> Result<Rendered, ReportError> {
+    let bytes = pdf::write_pdf(pages, meta, fonts)?;
+    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: pages.len() })
 }
 
 /// Renders a printed sheet (the 工作分工表, the 签到表) on A4 pages: the title, then one
@@ -141,7 +150,6 @@ pub fn render_sheet(
     fonts: &FontSet,
 ) -> Result<Rendered, ReportError> {
     let (pages, missing) = layout::layout_sheet(sheet, lang, fonts)?;
-    let n = pages.len();
     let meta = pdf::Meta {
         title: sheet.title.clone(),
         author: String::new(),
@@ -150,8 +158,7 @@ pub fn render_sheet(
         lang,
         date: None,
     };
-    let bytes = pdf::write_pdf(&pages, &meta, fonts)?;
-    Ok(Rendered { pdf: bytes, missing_chars: missing.into_iter().collect(), pages: n })
+    to_pdf(&pages, missing, &meta, fonts)
 }
 
 /// Renders a roll-up of many districts, streaming pages to `out`: `items` are every district with its

@@ -13,6 +13,27 @@ use crate::{Lang, Style};
 /// A sink for finished pages.
 pub(crate) type PageSink<'s> = dyn FnMut(Page) -> Result<(), crate::ReportError> + 's;
 
+/// Lays out a document kept in memory page by page (a campaign report, a printed sheet): `body`
+/// places its blocks on a fresh composer. Returns the pages and the characters no face has.
+pub(crate) fn in_memory(
+    metrics: &dyn Metrics,
+    lang: Lang,
+    style: Style,
+    body: impl FnOnce(&mut Composer<'_, '_>) -> Result<(), crate::ReportError>,
+) -> Result<(Vec<Page>, BTreeSet<char>), crate::ReportError> {
+    let mut pages = Vec::new();
+    let mut sink = |p: Page| -> Result<(), crate::ReportError> {
+        pages.push(p);
+        Ok(())
+    };
+    let missing = {
+        let mut c = Composer::new(metrics, lang, style, &mut sink);
+        body(&mut c)?;
+        c.finish()?.1
+    };
+    Ok((pages, missing))
+}
+
 /// Places blocks on pages, breaking pages as needed, and hands each finished page to a sink.
 pub(crate) struct Composer<'a, 's> {
     pub ts: Typesetter<'a>,

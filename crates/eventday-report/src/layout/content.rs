@@ -248,17 +248,7 @@ pub fn layout_report(
     style: Style,
     metrics: &dyn Metrics,
 ) -> Result<(Vec<Page>, BTreeSet<char>), ReportError> {
-    let mut pages = Vec::new();
-    let mut sink = |p: Page| -> Result<(), ReportError> {
-        pages.push(p);
-        Ok(())
-    };
-    let missing = {
-        let mut c = Composer::new(metrics, lang, style, &mut sink);
-        write_report(&mut c, d)?;
-        c.finish()?.1
-    };
-    Ok((pages, missing))
+    super::composer::in_memory(metrics, lang, style, |c| write_report(c, d))
 }
 
 /// The whole report, section by section.

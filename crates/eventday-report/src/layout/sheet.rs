@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Align, Col, Composer, Metrics, Page, Rgb};
+use super::{Align, Col, Metrics, Page, Rgb};
 use crate::{Lang, ReportError, Style};
 
 /// A sheet to print: a title, a subtitle and a table.
@@ -30,13 +30,7 @@ pub fn layout_sheet(
     lang: Lang,
     metrics: &dyn Metrics,
 ) -> Result<(Vec<Page>, BTreeSet<char>), ReportError> {
-    let mut pages = Vec::new();
-    let mut sink = |p: Page| -> Result<(), ReportError> {
-        pages.push(p);
-        Ok(())
-    };
-    let missing = {
-        let mut c = Composer::new(metrics, lang, Style::Modern, &mut sink);
+    super::composer::in_memory(metrics, lang, Style::Modern, |c| {
         let geo = c.geo.clone();
         c.centered(&sheet.title, geo.title, geo.title.size * 1.6)?;
         if !sheet.subtitle.trim().is_empty() {
@@ -52,8 +46,6 @@ pub fn layout_sheet(
         let blank = vec!["\u{3000}".to_owned(); cols.len()];
         let mut rows = sheet.rows.clone();
         rows.extend(std::iter::repeat_n(blank, sheet.blank_rows));
-        c.table(&cols, &rows, false)?;
-        c.finish()?.1
-    };
-    Ok((pages, missing))
+        c.table(&cols, &rows, false)
+    })
 }
