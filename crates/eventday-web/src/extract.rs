@@ -37,6 +37,34 @@ pub(crate) async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Resul
     })
 }
 
+/// The bytes of an upload (a log photo, a task's evidence): the raw body, or the first part of a
+/// multipart form, with the file name a form gives. A raw body over the route's limit is the
+/// usual [`AppError::TooLarge`]; a form part over it becomes `too_large()`.
+pub(crate) async fn uploaded_file<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    too_large: impl Fn() -> AppError,
+) -> Result<(Vec<u8>, Option<String>), AppError> {
+    let multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return Ok((body_bytes(req, state).await?.to_vec(), None));
+    }
+    let bad = |m: String| AppError::Malformed { message: m, fields: FieldErrors::new() };
+    let mut form =
+        axum::extract::Multipart::from_request(req, state).await.map_err(|e| bad(e.body_text()))?;
+    let field = form.next_field().await.map_err(|e| bad(e.body_text()))?;
+    let field = field.ok_or_else(|| bad("the form holds no file".into()))?;
+    let name = field.file_name().map(str::to_owned);
+    let bytes = field.bytes().await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad(e.body_text()) }
+    })?;
+    Ok((bytes.to_vec(), name))
+}
+
 /// Parses JSON naming the path of the first bad value (`materials.12`, `visitors`).
 ///
 /// # Errors

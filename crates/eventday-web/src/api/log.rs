@@ -1,9 +1,9 @@
 //! The day's log: idempotent submission, listing with cursor pagination, photos.
 
-use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, body_bytes};
+use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, uploaded_file};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -133,35 +133,13 @@ pub async fn add_photo(
     ApiQuery(q): ApiQuery<PhotoQuery>,
     req: Request,
 ) -> Result<(StatusCode, Json<log_photo::Model>), AppError> {
-    let bytes = photo_bytes(req, &s).await?;
+    let (bytes, _) =
+        uploaded_file(req, &s, || AppError::TooLarge(PhotoRejection::TooLarge.to_string())).await?;
     match store_log::add_photo_taken(&s.store, &id, bytes, q.taken_at, actor).await? {
         Ok(photo) => Ok((StatusCode::CREATED, Json(photo))),
         Err(r @ PhotoRejection::TooLarge) => Err(AppError::TooLarge(r.to_string())),
         Err(r @ PhotoRejection::NotAnImage) => Err(AppError::UnsupportedMediaType(r.to_string())),
     }
-}
-
-async fn photo_bytes(req: Request, s: &AppState) -> Result<Vec<u8>, AppError> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        return Ok(body_bytes(req, s).await?.to_vec());
-    }
-    let bad = |m: String| AppError::Malformed { message: m, fields: FieldErrors::new() };
-    let mut form = Multipart::from_request(req, s).await.map_err(|e| bad(e.body_text()))?;
-    let field = form.next_field().await.map_err(|e| bad(e.body_text()))?;
-    let field = field.ok_or_else(|| bad("the form holds no file".into()))?;
-    let bytes = field.bytes().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(PhotoRejection::TooLarge.to_string())
-        } else {
-            bad(e.body_text())
-        }
-    })?;
-    Ok(bytes.to_vec())
 }
 
 /// The photos of a log entry (without bytes).

@@ -1,10 +1,10 @@
 //! Before the day: cloning a campaign, the checklist's readiness, check-ins (签到) and messages
 //! to venue leads. Handlers extract, call the store, respond.
 
-use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, body_bytes};
+use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, uploaded_file};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -105,43 +105,16 @@ pub async fn add_evidence(
         let why = EvidenceRejection::TooLarge.to_string();
         AppError::TooLargeField { message: why.clone(), fields: file_field(why) }
     };
-    let (bytes, name) = upload(req, &s, too_large).await?;
+    let (bytes, name) = uploaded_file(req, &s, too_large).await.map_err(|e| match e {
+        AppError::TooLarge(_) => too_large(),
+        e => e,
+    })?;
     let name = name.or(q.name).unwrap_or_default();
     match prep::add_evidence(&s.store, actor, id, &name, bytes).await? {
         Ok(row) => Ok((StatusCode::CREATED, Json(row))),
         Err(EvidenceRejection::TooLarge) => Err(too_large()),
         Err(r @ EvidenceRejection::Unsupported) => Err(AppError::Invalid(file_field(r.to_string()))),
     }
-}
-
-/// The bytes of an upload (raw body or the first part of a multipart form) and the file name a
-/// form gives.
-async fn upload(
-    req: Request,
-    s: &AppState,
-    too_large: impl Fn() -> AppError,
-) -> Result<(Vec<u8>, Option<String>), AppError> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        return match body_bytes(req, s).await {
-            Ok(b) => Ok((b.to_vec(), None)),
-            Err(AppError::TooLarge(_)) => Err(too_large()),
-            Err(e) => Err(e),
-        };
-    }
-    let bad = |m: String| AppError::Malformed { message: m, fields: FieldErrors::new() };
-    let mut form = Multipart::from_request(req, s).await.map_err(|e| bad(e.body_text()))?;
-    let field = form.next_field().await.map_err(|e| bad(e.body_text()))?;
-    let field = field.ok_or_else(|| bad("the form holds no file".into()))?;
-    let name = field.file_name().map(str::to_owned);
-    let bytes = field.bytes().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad(e.body_text()) }
-    })?;
-    Ok((bytes.to_vec(), name))
 }
 
 /// The evidence files of a task (without their bytes).
