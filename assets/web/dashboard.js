@@ -19,15 +19,44 @@ const { refresh } = live?.dataset.src
 
 // Closing the day, venue by venue or every submitted one at once.
 const dayMsg = document.getElementById('day-msg');
-async function moveDay(venue, action) {
-  const r = await api('POST', `/api/v1/venues/${venue}/day/${action}`, {});
+async function moveDay(venue, action, body = {}) {
+  const r = await api('POST', `/api/v1/venues/${venue}/day/${action}`, body);
   return r.ok ? null : failureText(r);
 }
+const venueName = (venue) => live.querySelector(`tr[data-venue="${venue}"] th`)?.firstChild?.textContent.trim() || venue;
+
+// Reopening asks why: the venue's lead reads the reason on their page.
+const reopen = document.getElementById('reopen-dialog');
+const reopenText = document.getElementById('reopen-text');
+const reopenMsg = document.getElementById('reopen-msg');
+document.getElementById('reopen-cancel')?.addEventListener('click', () => { reopen.hidden = true; });
+reopen?.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const reason = reopenText.value.trim();
+  if (!reason) { say(reopenMsg, t('reopen_reason_required'), 'error'); reopenText.focus(); return; }
+  const button = document.getElementById('reopen-confirm');
+  button.disabled = true;
+  const why = await moveDay(reopen.dataset.venue, 'reopen', { reason });
+  button.disabled = false;
+  if (why) { say(reopenMsg, why, 'error'); return; }
+  reopen.hidden = true;
+  reopenText.value = '';
+  await refresh();
+  say(dayMsg, t('day_moved'), 'ok');
+});
+
 live?.addEventListener('click', async (ev) => {
   const one = ev.target.closest('button[data-day-action]');
   const all = ev.target.closest('button[data-accept-all]');
   if (!one && !all) return;
-  if (one?.dataset.dayAction === 'reopen' && !window.confirm(t('confirm_reopen'))) return;
+  if (one?.dataset.dayAction === 'reopen' && reopen) {
+    reopen.dataset.venue = one.dataset.venue;
+    document.getElementById('reopen-name').textContent = venueName(one.dataset.venue);
+    say(reopenMsg, '', '');
+    reopen.hidden = false;
+    reopenText.focus();
+    return;
+  }
   const todo = one
     ? [[one.dataset.venue, one.dataset.dayAction]]
     : [...live.querySelectorAll('td[data-day=submitted] button[data-day-action=accept]')].map((b) => [b.dataset.venue, 'accept']);
@@ -35,7 +64,7 @@ live?.addEventListener('click', async (ev) => {
   const failed = [];
   for (const [venue, action] of todo) {
     const why = await moveDay(venue, action);
-    if (why) failed.push(`${live.querySelector(`tr[data-venue="${venue}"] th`)?.textContent.trim() || venue}: ${why}`);
+    if (why) failed.push(`${venueName(venue)}: ${why}`);
   }
   await refresh();
   if (failed.length) say(dayMsg, `${t('day_move_failed')}: ${failed.join('; ')}`, 'error');

@@ -73,6 +73,13 @@ function renderDay() {
   else if (now < Date.parse(data.day_start)) key = 'day_not_started';
   dayEl.dataset.status = data.day_status;
   dayEl.textContent = `${t('day_state')}${lang === 'en' ? ': ' : '：'}${t(key)}`;
+  // Why the organizer sent the day back, until it is submitted again.
+  const why = document.getElementById('reopen-reason');
+  if (why) {
+    const reason = data.day_status === 'open' ? (data.reopen_reason || '') : '';
+    why.hidden = !reason;
+    why.textContent = reason ? `${t('reopen_reason')}${lang === 'en' ? ': ' : '：'}${reason}` : '';
+  }
   for (const el of form.elements) el.disabled = locked();
   form.setAttribute('aria-disabled', locked() ? 'true' : 'false');
 }
@@ -557,7 +564,12 @@ async function refresh() {
       try { localStorage.setItem(LOG_KEY, JSON.stringify(r.data.entries)); } catch { /* full: keep the old copy */ }
     }
     const v = await api('GET', `/api/v1/venues/${venueId}`);
-    if (v.ok && v.data?.day_status && v.data.day_status !== data.day_status) { data.day_status = v.data.day_status; renderDay(); }
+    if (v.ok && v.data?.day_status
+        && (v.data.day_status !== data.day_status || (v.data.reopen_reason || null) !== (data.reopen_reason || null))) {
+      data.day_status = v.data.day_status;
+      data.reopen_reason = v.data.reopen_reason || null;
+      renderDay();
+    }
   } finally {
     refreshing = false;
     render();

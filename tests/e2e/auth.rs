@@ -1464,9 +1464,27 @@ async fn an_accepted_venue_refuses_log_activity_dispute_and_photo_writes_until_r
     .await;
     assert!(!page.to_string().contains(new_entry["id"].as_str().expect("id")), "nothing stored while locked");
 
-    let reopen =
-        w.req(Who::Organizer, M::POST, &format!("/api/v1/venues/{va}/day/reopen")).send().await.expect("r");
-    assert_eq!(reopen.status().as_u16(), 200);
+    // A reason too long is refused naming the field, and the day stays accepted.
+    let (status, body) = json_of(
+        w.req(Who::Organizer, M::POST, &format!("/api/v1/venues/{va}/day/reopen"))
+            .json(&json!({"reason": "数".repeat(501)}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["reason"].is_string(), "{body}");
+    let (status, body) = json_of(
+        w.req(Who::Organizer, M::POST, &format!("/api/v1/venues/{va}/day/reopen"))
+            .json(&json!({"reason": "  补录社区活动的咨询人数  "}))
+            .send()
+            .await
+            .expect("r"),
+    )
+    .await;
+    assert_eq!((status, body["day_status"].as_str()), (200, Some("open")), "{body}");
+    assert_eq!(body["reopen_reason"], "补录社区活动的咨询人数", "kept trimmed for the lead");
     let (status, body) = json_of(
         w.req(Who::LeadA, M::POST, &format!("/api/v1/venues/{va}/log"))
             .json(&new_entry)

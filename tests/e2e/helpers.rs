@@ -197,3 +197,72 @@ pub async fn open_days(store: &Store, campaign_id: i32) {
         .await
         .expect("open the days");
 }
+
+/// A real `eventday serve` child process on a loopback port.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+    /// The address it listens on (`127.0.0.1:port`).
+    pub addr: String,
+}
+
+impl ServerProcess {
+    /// Serves `url` on an ephemeral port (and loads the demo first with `demo`).
+    pub fn start(url: &str, demo: bool) -> ServerProcess {
+        Self::start_on(url, "127.0.0.1:0", demo)
+    }
+
+    /// Serves `url` on `bind` (as a restarted server takes its predecessor's port).
+    pub fn start_on(url: &str, bind: &str, demo: bool) -> ServerProcess {
+        use std::io::{BufRead, BufReader};
+        let mut args = vec!["serve", "--bind", bind, "--database-url", url];
+        if demo {
+            args.push("--demo");
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
+            .args(&args)
+            .env("EVENTDAY_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start eventday serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let addr = loop {
+            let line = lines.next().expect("the server exited before serving").expect("stdout line");
+            if let Some(rest) = line.strip_prefix("eventday is serving on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+        std::thread::spawn(move || for _ in lines {});
+        ServerProcess { child, base: format!("http://{addr}"), addr }
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as a crash or an OOM kill.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// SIGTERM, as a deployment's restart does, and waits (at most `limit`) for the process to
+    /// end by itself; panics when it does not.
+    pub fn terminate(mut self, limit: std::time::Duration) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid}");
+        let until = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(std::time::Instant::now() < until, "the server did not stop within {limit:?} of SIGTERM");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,6 +1,8 @@
 //! Event-day operations: roll-ups, the synthetic province, backups and the live feed.
 
-use crate::helpers::{TestDb, client_with_token, run_eventday as eventday, spawn_app, user_with_token};
+use crate::helpers::{
+    ServerProcess as Server, TestDb, client_with_token, run_eventday as eventday, spawn_app, user_with_token,
+};
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
 use eventday_domain::Role;
 use eventday_domain::log::NewLogEntry;
@@ -484,51 +486,6 @@ async fn a_subscriber_that_falls_behind_is_dropped_and_resumes_from_its_cursor()
     let unique: BTreeSet<&String> = replayed.iter().collect();
     assert_eq!(unique.len(), replayed.len());
     db.cleanup().await;
-}
-
-/// A real `eventday serve` child process on an ephemeral loopback port.
-struct Server {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str, demo: bool) -> Server {
-        use std::io::{BufRead, BufReader};
-        let mut args = vec!["serve", "--bind", "127.0.0.1:0", "--database-url", url];
-        if demo {
-            args.push("--demo");
-        }
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eventday"))
-            .args(&args)
-            .env("EVENTDAY_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start eventday serve");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let addr = loop {
-            let line = lines.next().expect("the server exited before serving").expect("stdout line");
-            if let Some(rest) = line.strip_prefix("eventday is serving on http://") {
-                break rest.trim().to_owned();
-            }
-        };
-        assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base: format!("http://{addr}") }
-    }
-
-    /// SIGKILL: no shutdown, no flushing, as a crash or an OOM kill.
-    fn kill(mut self) {
-        self.child.kill().expect("kill");
-        self.child.wait().expect("wait");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn log_body(id: uuid::Uuid, n: usize) -> Value {

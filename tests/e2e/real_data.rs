@@ -501,7 +501,7 @@ async fn many_venue_days_are_accepted_at_once_all_or_nothing_each_audited() {
         venue::Entity::find().filter(venue::Column::CampaignId.eq(cid)).all(store.conn()).await.expect("q");
     let (a, b, open) = (venues[1].id, venues[2].id, venues[3].id);
     for v in [a, b] {
-        eventday_store::scope::move_day(&store, v, DayStatus::Submitted, None).await.expect("submit");
+        eventday_store::scope::move_day(&store, v, DayStatus::Submitted, None, None).await.expect("submit");
     }
     let url = app.url(&format!("/api/v1/campaigns/{cid}/days/accept"));
 

@@ -247,8 +247,8 @@ async fn load_campaign(
     if c.status == CampaignStatus::Closed {
         for v in &file.venues {
             let id = venue(&v.key)?;
-            crate::scope::move_day_in(tx, id, DayStatus::Submitted, None).await?;
-            crate::scope::move_day_in(tx, id, DayStatus::Accepted, None).await?;
+            crate::scope::move_day_in(tx, id, DayStatus::Submitted, None, None).await?;
+            crate::scope::move_day_in(tx, id, DayStatus::Accepted, None, None).await?;
         }
     }
     Ok(campaign_id)

@@ -188,6 +188,9 @@ pub mod venue {
         pub day_status: DayStatus,
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub accepted_at: Option<DateTimeUtc>,
+        /// Why an organizer last reopened the day (退回原因); cleared when the lead submits again.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub reopen_reason: Option<String>,
         /// Where it is set up.
         pub setting: VenueSetting,
         /// Whether a floor plan exists; without one, `width_m` and `depth_m` hold a 1 m placeholder.

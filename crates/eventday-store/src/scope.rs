@@ -101,11 +101,22 @@ pub struct VenueDay {
     pub day_status: DayStatus,
     /// When an organizer accepted it.
     pub accepted_at: Option<DateTime<Utc>>,
+    /// Why an organizer last reopened it, until the lead submits again.
+    pub reopen_reason: Option<String>,
 }
 
 fn venue_day(v: &venue::Model) -> VenueDay {
-    VenueDay { venue_id: v.id, name: v.name.clone(), day_status: v.day_status, accepted_at: v.accepted_at }
+    VenueDay {
+        venue_id: v.id,
+        name: v.name.clone(),
+        day_status: v.day_status,
+        accepted_at: v.accepted_at,
+        reopen_reason: v.reopen_reason.clone(),
+    }
 }
+
+/// The longest reason for reopening a day (characters).
+pub const MAX_REOPEN_REASON_CHARS: usize = 500;
 
 /// Every venue's day status in a campaign, in venue order.
 ///
@@ -116,17 +127,31 @@ pub async fn venue_days(db: &impl ConnectionTrait, campaign_id: i32) -> Result<V
 }
 
 /// Moves a venue's day to `next` (submit, accept or reopen) inside `tx` and audits it with the
-/// acting user.
+/// acting user. A reopening keeps `reason` (trimmed; blank is none) on the venue for its lead to
+/// read; submitting or accepting the day again clears it.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown venue, [`StoreError::Conflict`] for a move the
-/// approval does not allow (e.g. accepting a day that was not submitted), database errors.
+/// approval does not allow (e.g. accepting a day that was not submitted),
+/// [`StoreError::Invalid`] naming `reason` for a reason longer than
+/// [`MAX_REOPEN_REASON_CHARS`] or given for another move, database errors.
 pub async fn move_day_in(
     tx: &DatabaseTransaction,
     venue_id: i32,
     next: DayStatus,
+    reason: Option<&str>,
     actor: Option<i32>,
 ) -> Result<VenueDay, StoreError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if let Some(r) = reason {
+        let mut e = eventday_domain::FieldErrors::new();
+        if next != DayStatus::Open {
+            e.insert("reason".into(), "only a reopened day takes a reason".into());
+        } else if r.chars().count() > MAX_REOPEN_REASON_CHARS {
+            e.insert("reason".into(), format!("at most {MAX_REOPEN_REASON_CHARS} characters"));
+        }
+        eventday_domain::ValidationError::check(e)?;
+    }
     let v = venue::Entity::find_by_id(venue_id)
         .one(tx)
         .await?
@@ -141,6 +166,7 @@ pub async fn move_day_in(
     let mut am = v.into_active_model();
     am.day_status = Set(next);
     am.accepted_at = Set((next == DayStatus::Accepted).then(Utc::now));
+    am.reopen_reason = Set(reason.map(str::to_owned));
     let after = venue_day(&am.update(tx).await?);
     let action = match next {
         DayStatus::Submitted => Action::DaySubmit,
@@ -159,10 +185,11 @@ pub async fn move_day(
     store: &Store,
     venue_id: i32,
     next: DayStatus,
+    reason: Option<&str>,
     actor: Option<i32>,
 ) -> Result<VenueDay, StoreError> {
     let tx = store.write_tx().await?;
-    let after = move_day_in(&tx, venue_id, next, actor).await?;
+    let after = move_day_in(&tx, venue_id, next, reason, actor).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -204,7 +231,7 @@ pub async fn accept_days(
     };
     let mut out = Vec::with_capacity(chosen.len());
     for id in chosen {
-        out.push(move_day_in(&tx, id, DayStatus::Accepted, actor).await?);
+        out.push(move_day_in(&tx, id, DayStatus::Accepted, None, actor).await?);
     }
     tx.commit().await?;
     store.scope_cache().clear();

@@ -383,6 +383,9 @@ pub async fn decide(
     let shown_before = Submission::of(&before);
     let mut am = before.into_active_model();
     am.status = Set(to);
+    // The parent's comment is what the venues' leads read as the reason their day was reopened.
+    let day_reason: Option<String> =
+        comment.as_deref().map(|c| c.chars().take(crate::scope::MAX_REOPEN_REASON_CHARS).collect());
     if let Some(c) = comment {
         am.comment = Set(c);
     }
@@ -397,7 +400,14 @@ pub async fn decide(
     if matches!(decision, Decision::Return(_)) {
         for v in crate::scope::venue_days(&tx, campaign_id).await? {
             if v.day_status == eventday_domain::DayStatus::Accepted {
-                crate::scope::move_day_in(&tx, v.venue_id, eventday_domain::DayStatus::Open, actor).await?;
+                crate::scope::move_day_in(
+                    &tx,
+                    v.venue_id,
+                    eventday_domain::DayStatus::Open,
+                    day_reason.as_deref(),
+                    actor,
+                )
+                .await?;
                 reopened = true;
             }
         }

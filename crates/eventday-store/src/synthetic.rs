@@ -343,6 +343,7 @@ async fn write_venues(
                 position: Set(i32::try_from(v).unwrap_or(0)),
                 day_status: Set(if v % 4 == 0 { DayStatus::Accepted } else { DayStatus::Submitted }),
                 accepted_at: Set((v % 4 == 0).then_some(now)),
+                reopen_reason: Set(None),
                 setting: NotSet,
                 has_plan: NotSet,
             });

@@ -2,6 +2,7 @@
 //! real server on 127.0.0.1. Where Chromium is not installed they print that they were skipped;
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
+mod dashboard;
 mod driver;
 mod hierarchy;
 mod lead;

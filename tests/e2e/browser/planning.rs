@@ -318,8 +318,9 @@ async fn an_organizer_submits_accepts_and_reopens_venues_days_from_the_dashboard
     );
     assert_eq!(b.text("[data-phase=accepted]").await, "2");
 
-    b.js("window.confirm = () => true; return true", vec![]).await;
     b.click(&format!("button[data-day-action=reopen][data-venue='{second}']")).await;
+    b.type_into("#reopen-text", "补录社区活动人数").await;
+    b.click("#reopen-confirm").await;
     b.wait_for(
         &format!("return !!document.querySelector(\"tr[data-venue='{second}'] td[data-day=open]\")"),
         "reopened",

@@ -28,6 +28,7 @@ impl Resource for Venues {
             position: Set(i.position),
             day_status: Set(old.map_or(DayStatus::Open, |o| o.day_status)),
             accepted_at: Set(old.and_then(|o| o.accepted_at)),
+            reopen_reason: Set(old.and_then(|o| o.reopen_reason.clone())),
         }
     }
     fn parent_of(m: &venue::Model) -> i32 {

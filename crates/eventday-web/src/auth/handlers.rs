@@ -341,8 +341,18 @@ async fn move_day(
     caller: &Caller,
     id: Result<Path<i32>, PathRejection>,
     next: DayStatus,
+    reason: Option<&str>,
 ) -> Result<Json<VenueDay>, AppError> {
-    Ok(Json(scope::move_day(&state.store, path_id(id)?, next, caller.actor()).await?))
+    Ok(Json(scope::move_day(&state.store, path_id(id)?, next, reason, caller.actor()).await?))
+}
+
+/// Why the day is reopened.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReopenDayBody {
+    /// Shown to the venue's lead until they submit again (at most 500 characters).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 /// A lead submits the venue's day (`open` → `submitted`).
@@ -356,7 +366,7 @@ async fn submit_day(
     caller: Caller,
     id: Result<Path<i32>, PathRejection>,
 ) -> Result<Json<VenueDay>, AppError> {
-    move_day(&state, &caller, id, DayStatus::Submitted).await
+    move_day(&state, &caller, id, DayStatus::Submitted, None).await
 }
 
 /// An organizer accepts the venue's submitted day (`submitted` → `accepted`): its figures are locked
@@ -371,21 +381,26 @@ async fn accept_day(
     caller: Caller,
     id: Result<Path<i32>, PathRejection>,
 ) -> Result<Json<VenueDay>, AppError> {
-    move_day(&state, &caller, id, DayStatus::Accepted).await
+    move_day(&state, &caller, id, DayStatus::Accepted, None).await
 }
 
-/// An organizer reopens the venue's day (`submitted` or `accepted` → `open`).
+/// An organizer reopens the venue's day (`submitted` or `accepted` → `open`), optionally saying
+/// why; the lead's page shows the reason until the day is submitted again.
 #[utoipa::path(post, path = "/api/v1/venues/{id}/day/reopen", tag = "accounts",
     params(("id" = i32, Path, description = "venue id")),
+    request_body(content = ReopenDayBody, description = "optional; the reason shown to the venue's lead"),
     responses((status = 200, body = VenueDay), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "the day's status does not allow this move")))]
+        (status = 409, body = ErrorBody, description = "the day's status does not allow this move"),
+        (status = 422, body = ErrorBody, description = "`reason` too long")))]
 #[tracing::instrument(skip_all)]
 async fn reopen_day(
     State(state): State<AppState>,
     caller: Caller,
     id: Result<Path<i32>, PathRejection>,
+    b: Result<Option<Json<ReopenDayBody>>, JsonRejection>,
 ) -> Result<Json<VenueDay>, AppError> {
-    move_day(&state, &caller, id, DayStatus::Open).await
+    let b = b.map_err(|e| AppError::BadRequest(e.body_text()))?.map(|Json(b)| b).unwrap_or_default();
+    move_day(&state, &caller, id, DayStatus::Open, b.reason.as_deref()).await
 }
 
 /// Which venues' days to accept at once.

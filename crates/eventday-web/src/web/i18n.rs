@@ -203,6 +203,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("accept_day", "审核通过", "Accept"),
     ("reopen_day", "退回重填", "Reopen"),
     ("accept_all_submitted", "全部审核通过", "Accept all submitted"),
+    ("reopen_reason", "退回原因", "Reason for reopening"),
+    (
+        "reopen_reason_required",
+        "请写明退回原因，会场负责人会看到。",
+        "Say why: the venue's lead will read it.",
+    ),
     (
         "confirm_reopen",
         "退回后该会场可继续修改数据。确定退回吗？",

@@ -58,6 +58,7 @@ pub async fn log_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
         "day_start": start,
         "day_end": end,
         "day_status": venue.day_status.as_str(),
+        "reopen_reason": venue.reopen_reason,
         "materials": materials,
         "limits": {
             "people": MAX_PEOPLE,
