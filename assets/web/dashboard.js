@@ -6,6 +6,7 @@
 // accept, reopen) from the venue table. The submission panel (报送) follows the feed's
 // `submission` events: a return by the parent shows its comment without a reload.
 import { api, failureText, say, t } from './app.js';
+import { drawCharts } from './charts.js';
 import { followFragment } from './live-fragment.js';
 
 const live = document.getElementById('live');
@@ -14,8 +15,10 @@ const { refresh } = live?.dataset.src
     events: ['entry', 'totals', 'lagged', 'message'],
     on: { submission: () => refreshSubmission() },
     also: () => refreshSubmission(),
+    after: drawCharts,
   })
   : { refresh: async () => {} };
+drawCharts();
 
 // Closing the day, venue by venue or every submitted one at once.
 const dayMsg = document.getElementById('day-msg');

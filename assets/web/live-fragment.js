@@ -8,8 +8,9 @@ import { t } from './app.js';
 
 // `el` holds the fragment, with its URL in data-src and the feed's in data-feed. `events`: the
 // event types that refresh it; `on`: event types with a handler of their own (run before the
-// refresh); `also`: run whenever the fragment is refreshed by polling or after a reconnection.
-export function followFragment(el, { events, on = {}, also = () => {} }) {
+// refresh); `also`: run whenever the fragment is refreshed by polling or after a reconnection;
+// `after`: run after each new copy of the fragment is in place.
+export function followFragment(el, { events, on = {}, also = () => {}, after = () => {} }) {
   const src = el.dataset.src;
   const feed = el.dataset.feed;
   const state = document.getElementById('live-state');
@@ -30,6 +31,7 @@ export function followFragment(el, { events, on = {}, also = () => {} }) {
       if (r.ok) {
         el.innerHTML = await r.text();
         el.dataset.refreshed = String(Number(el.dataset.refreshed || 0) + 1);
+        after();
       }
     } catch { /* offline: keep what is shown and try again */ }
     finally {

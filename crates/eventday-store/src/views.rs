@@ -1,5 +1,5 @@
 //! Reads that shape data for the web pages: the last log time per venue, booths with their
-//! staffing units, and a campaign's whole allocation grid.
+//! staffing units, visitors by hour, and a campaign's whole allocation grid.
 
 use crate::Store;
 use crate::entities::*;
@@ -26,6 +26,36 @@ pub async fn last_log_times(
         .all(store.conn())
         .await?;
     Ok(rows.into_iter().filter_map(|(v, t)| t.map(|t| (v, t))).collect())
+}
+
+/// Visitors logged per venue and local hour of the day (0–23 on the campaign's clock), from the
+/// log entries that count (corrections applied, voids left out). Closing tallies have no time
+/// of day and are not in it. Returns (venue id, hour, visitors), sorted.
+///
+/// # Errors
+/// A database error.
+pub async fn visitors_by_hour(
+    store: &Store,
+    campaign_id: i32,
+    zone: chrono_tz::Tz,
+) -> Result<Vec<(i32, u32, i64)>, StoreError> {
+    use chrono::Timelike;
+    let rows: Vec<(i32, DateTime<Utc>, i64)> = log_entry::Entity::find()
+        .select_only()
+        .column(log_entry::Column::VenueId)
+        .column(log_entry::Column::RecordedAt)
+        .column(log_entry::Column::Visitors)
+        .filter(log_entry::Column::CampaignId.eq(campaign_id))
+        .filter(crate::sums::counted("log_entries"))
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    let mut sums: std::collections::BTreeMap<(i32, u32), i64> = std::collections::BTreeMap::new();
+    for (venue, at, visitors) in rows {
+        let e = sums.entry((venue, at.with_timezone(&zone).hour())).or_insert(0);
+        *e = e.saturating_add(visitors);
+    }
+    Ok(sums.into_iter().map(|((v, h), n)| (v, h, n)).collect())
 }
 
 /// A booth with the ids and names of the units that staff it.

@@ -10,10 +10,16 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Posts one entry of `visitors` to a venue of a server process, as its lead's phone would.
-async fn post_entry(client: &reqwest::Client, base: &str, venue: i64, visitors: u32) {
+async fn post_entry(
+    client: &reqwest::Client,
+    base: &str,
+    venue: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    visitors: u32,
+) {
     let r = client
         .post(format!("{base}/api/v1/venues/{venue}/log"))
-        .json(&json!({"id": uuid::Uuid::new_v4(), "recorded_at": chrono::Utc::now(), "author_name": "李强",
+        .json(&json!({"id": uuid::Uuid::new_v4(), "recorded_at": at, "author_name": "李强",
                       "visitors": visitors}))
         .send()
         .await
@@ -34,6 +40,9 @@ async fn the_dashboard_shows_an_entry_posted_after_the_server_restarted() {
         &user_with_token(&app.db.store, "phone-of-lead", Role::Lead, Some(org), vec![venue]).await,
     );
 
+    // Every entry at the same time, so that they fall in one hour of the chart.
+    let at = chrono::Utc::now();
+
     // The real server, as deployed, serves the organizer's browser.
     let server = ServerProcess::start(&app.db.url, false);
     let b = Browser::start(&chromium, &chromedriver, 1366, 900).await;
@@ -46,8 +55,15 @@ async fn the_dashboard_shows_an_entry_posted_after_the_server_restarted() {
     let cell = format!("tr[data-venue='{}'] [data-col=visitors]", f.venue);
     b.wait_for("return document.getElementById('live-state').dataset.state === 'live'", "the live feed")
         .await;
-    post_entry(&lead, &server.base, f.venue, 40).await;
+    post_entry(&lead, &server.base, f.venue, at, 40).await;
     b.wait_text(&cell, "40").await;
+    // The charts are drawn by the page from the same fragment: this hour's 40 is the peak.
+    b.wait_for(
+        "const s = document.querySelector('#chart-hours svg'); \
+         return !!s && s.getAttribute('role') === 'img' && /高峰 \\d+时 40$/.test(s.getAttribute('aria-label'))",
+        "the hourly chart with the entry",
+    )
+    .await;
 
     // A restart: SIGTERM ends the live feed within the server's grace period, and the process.
     let addr = server.addr.clone();
@@ -63,7 +79,7 @@ async fn the_dashboard_shows_an_entry_posted_after_the_server_restarted() {
 
     // The next server on the same address: the page reconnects by itself and shows what is new.
     let server = ServerProcess::start_on(&app.db.url, &addr, false);
-    post_entry(&lead, &server.base, f.venue, 5).await;
+    post_entry(&lead, &server.base, f.venue, at, 5).await;
     b.wait_text(&cell, "45").await;
     b.wait_for(
         "return document.getElementById('live-state').dataset.state === 'live'",
@@ -71,8 +87,13 @@ async fn the_dashboard_shows_an_entry_posted_after_the_server_restarted() {
     )
     .await;
     // And it follows the feed again, not only polling: a later entry arrives too.
-    post_entry(&lead, &server.base, f.venue, 2).await;
+    post_entry(&lead, &server.base, f.venue, at, 2).await;
     b.wait_text(&cell, "47").await;
+    b.wait_for(
+        "return /高峰 \\d+时 47$/.test(document.querySelector('#chart-hours svg')?.getAttribute('aria-label'))",
+        "the chart redrawn with the new figures",
+    )
+    .await;
     b.quit().await;
     drop(server);
     app.stop().await;

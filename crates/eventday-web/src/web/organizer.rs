@@ -255,6 +255,7 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
         .collect();
     let phases: Vec<(&str, usize)> =
         PHASES.iter().map(|p| (*p, rows.iter().filter(|r| r.status == *p).count())).collect();
+    let charts = charts_data(s, c, zone, t).await.page(lang)?;
     let submitted = rows.iter().filter(|r| r.day == "submitted").count();
     Ok(context! {
         phases => phases,
@@ -270,8 +271,71 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
             booths => format_count(t.booths),
         },
         rows => sv(rows),
+        charts => sv(&charts),
         updated => now.with_timezone(&zone).format("%H:%M:%S").to_string(),
     })
+}
+
+/// What the dashboard's charts draw (assets/web/charts.js): visitors per venue and hour of the
+/// day, complaints received and settled per venue, and each material handed out against what
+/// was allocated.
+async fn charts_data(
+    s: &AppState,
+    c: &campaign::Model,
+    zone: chrono_tz::Tz,
+    t: &eventday_domain::totals::CampaignTotals,
+) -> Result<serde_json::Value, eventday_store::StoreError> {
+    let hourly = views::visitors_by_hour(&s.store, c.id, zone).await?;
+    // The hours shown: those with entries (at least three), or the usual opening hours before
+    // anything is logged.
+    let first = hourly.iter().map(|r| r.1).min().unwrap_or(9);
+    let last = hourly.iter().map(|r| r.1).max().map_or(17, |h| h.max(first + 2).min(23));
+    let hours: Vec<u32> = (first..=last).collect();
+    let venues: Vec<serde_json::Value> = t
+        .per_venue
+        .iter()
+        .map(|v| {
+            let per_hour: Vec<i64> = hours
+                .iter()
+                .map(|h| {
+                    hourly
+                        .iter()
+                        .filter(|r| i64::from(r.0) == v.venue_id && r.1 == *h)
+                        .fold(0_i64, |a, r| a.saturating_add(r.2))
+                })
+                .collect();
+            serde_json::json!({ "name": v.name, "per_hour": per_hour })
+        })
+        .collect();
+    let complaints: Vec<serde_json::Value> = t
+        .per_venue
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "name": v.name,
+                "received": v.figures.complaints_received,
+                "settled": v.figures.complaints_settled,
+            })
+        })
+        .collect();
+    let materials: Vec<serde_json::Value> = t
+        .materials
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "name": m.name,
+                "unit": m.unit_label,
+                "allocated": m.allocated,
+                "handed_out": m.handed_out,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "hours": hours,
+        "venues": venues,
+        "complaints": complaints,
+        "materials": materials,
+    }))
 }
 
 /// The submission panel of the dashboard: where the campaign stands with its parent
