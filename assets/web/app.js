@@ -152,3 +152,6 @@ document.getElementById('signout')?.addEventListener('click', async () => {
   localStorage.removeItem(CSRF_KEY);
   location.assign('/login');
 });
+
+// Data tables: scrolling cue and keyboard access, filters on long tables.
+import('./tables.js');

@@ -1,6 +1,6 @@
 // Lead invitations: one button per venue (or one for all) asks the API for a new invitation;
 // its secret link comes back once and is shown as a printable card with its QR code.
-import { api, errorText, lang, say, t } from './app.js';
+import { api, errorText, failureText, lang, say, t } from './app.js';
 
 const data = JSON.parse(document.getElementById('page-data').textContent);
 const msg = document.getElementById('inv-msg');
@@ -50,9 +50,40 @@ function showCard(venue, inv) {
     const small = document.createElement('span');
     small.className = 'small muted';
     small.textContent = ` ${t('inv_until')} ${when(inv.invitation.expires_at)}`;
-    li.append(st, small);
+    const revoke = document.createElement('button');
+    revoke.type = 'button';
+    revoke.className = 'small-btn';
+    revoke.dataset.revoke = inv.invitation.id;
+    revoke.textContent = t('inv_revoke');
+    revoke.setAttribute('aria-label', `${t('inv_revoke')}：${venue.name}`);
+    li.dataset.invitation = inv.invitation.id;
+    li.append(st, small, ' ', revoke);
     list.prepend(li);
   }
+  venue.pending = true;
+}
+
+// Taking an unused invitation back: its link opens nothing any more, and its card goes.
+async function revoke(button) {
+  const id = button.dataset.revoke;
+  button.disabled = true;
+  const r = await api('POST', `/api/v1/invitations/${id}/revoke`, {});
+  if (!r.ok) {
+    button.disabled = false;
+    say(msg, failureText(r), 'error');
+    return;
+  }
+  const li = button.closest('li');
+  const st = li.querySelector('.status');
+  st.className = 'status inv-revoked';
+  st.textContent = t('inv_revoked');
+  li.querySelector('.small')?.replaceChildren();
+  button.remove();
+  cards.querySelector(`.inv-card[data-invitation="${id}"]`)?.remove();
+  if (!cards.children.length) { wrap.hidden = true; printBtn.hidden = true; }
+  const v = venues.get(r.data.venue_id);
+  if (v) v.pending = !!document.querySelector(`tr[data-venue="${v.id}"] [data-revoke]`);
+  say(msg, t('inv_revoked'), 'ok');
 }
 
 async function invite(venue) {
@@ -81,10 +112,19 @@ async function inviteMany(list, button) {
 }
 
 document.getElementById('inv-venues').addEventListener('click', (ev) => {
+  const gone = ev.target.closest('button[data-revoke]');
+  if (gone) { revoke(gone); return; }
   const btn = ev.target.closest('button[data-invite]');
   const v = btn && venues.get(Number(btn.dataset.invite));
   if (v) inviteMany([v], btn);
 });
+// "Invite all" leaves out venues that have a lead or an invitation waiting to be accepted.
 const all = document.getElementById('invite-all');
-all.addEventListener('click', () => inviteMany(data.venues, all));
+all.addEventListener('click', async () => {
+  const todo = data.venues.filter((v) => !v.has_lead && !v.pending);
+  const skipped = data.venues.length - todo.length;
+  if (!todo.length) { say(msg, t('inv_none_to_make'), 'ok'); return; }
+  await inviteMany(todo, all);
+  if (skipped && msg.classList.contains('ok')) say(msg, `${msg.textContent}${lang === 'en' ? '; ' : '；'}${t('inv_skipped')}${lang === 'en' ? ': ' : '：'}${skipped}`, 'ok');
+});
 printBtn.addEventListener('click', () => window.print());

@@ -116,7 +116,9 @@ function draw(id) {
   g.querySelector('title').textContent = `${num} · ${cur.topic}${units ? `（${(cur.unit_names || []).join('、')}）` : ''}`;
   const h = g.querySelector('.handle');
   h.setAttribute('x', cur.x + cur.w - 0.35); h.setAttribute('y', cur.y + cur.h - 0.35);
-  g.setAttribute('aria-label', `${fill(t('booth_n'), num)} ${cur.topic}: x ${cur.x} m, y ${cur.y} m, ${cur.w} × ${cur.h} m, ${cur.rotation_deg}°`);
+  // The name starts with what the booth shows (perhaps shortened), then says it in full.
+  const shown = [...g.querySelectorAll('text')].map((x) => x.textContent).filter(Boolean).join(' ');
+  g.setAttribute('aria-label', `${shown} (${fill(t('booth_n'), num)} ${cur.topic}: x ${cur.x} m, y ${cur.y} m, ${cur.w} × ${cur.h} m, ${cur.rotation_deg}°)`);
   g.dataset.num = num;
   g.dataset.x = cur.x; g.dataset.y = cur.y; g.dataset.w = cur.w; g.dataset.h = cur.h; g.dataset.rotation = cur.rotation_deg;
 }

@@ -14,6 +14,7 @@ mod m20261202_000018_preparation;
 mod m20261202_000019_submissions;
 mod m20261203_000021_task_evidence;
 mod m20261205_000024_reopen_reason;
+mod m20261205_000025_invitation_revoked;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_submissions::Migration),
             Box::new(m20261203_000021_task_evidence::Migration),
             Box::new(m20261205_000024_reopen_reason::Migration),
+            Box::new(m20261205_000025_invitation_revoked::Migration),
         ]
     }
 }

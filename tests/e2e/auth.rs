@@ -7,7 +7,9 @@ use eventday_store::accounts::{self, NewUser};
 use eventday_store::entities::{audit_event, invitation, login_throttle, organization, venue};
 use eventday_store::{StoreError, scope};
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -390,7 +392,12 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     let short = post("newlead", "short").await.expect("post");
     assert_eq!(short.status().as_u16(), 422);
     let text = short.text().await.expect("page");
-    assert!(text.contains("at least"), "{text}");
+    assert!(text.contains("密码至少 10 个字符。"), "said in the page's words: {text}");
+    assert!(text.contains("value=\"newlead\""), "what was typed is kept: {text}");
+    // In English when the page is English (the language choice is kept in a cookie).
+    let en = w.app.client.get(w.app.url(&format!("{invite_path}?lang=en"))).send().await.expect("page");
+    let en = en.text().await.expect("page");
+    assert!(en.contains("Choose a login and a password") && !en.contains("请设置"), "{en}");
     // Accepted: signed in (a session cookie) and sent straight to the venue's page.
     let no_redirect =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
@@ -413,7 +420,7 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
 
     let again = post("otherlead", "a long enough password").await.expect("post");
     assert_eq!(again.status().as_u16(), 410);
-    assert!(again.text().await.expect("page").contains("already been used"));
+    assert!(again.text().await.expect("page").contains("此邀请链接已使用过"));
     assert_eq!(login(&w.app, "otherlead", "a long enough password").await.0, 401);
 
     // An expired invitation is refused, on the page and on submission.
@@ -436,7 +443,7 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
     am.update(w.app.db.store.conn()).await.expect("expire");
     let page = w.app.client.get(w.app.url(&format!("/invite/{token2}"))).send().await.expect("page");
     assert_eq!(page.status().as_u16(), 410);
-    assert!(page.text().await.expect("page").contains("expired"));
+    assert!(page.text().await.expect("page").contains("此邀请链接已过期"));
     let late = w
         .app
         .client
@@ -447,6 +454,39 @@ async fn invitations_are_one_time_expire_and_set_a_password() {
         .expect("post");
     assert_eq!(late.status().as_u16(), 410);
     assert!(accounts::user_id_by_login(&w.app.db.store, "latelead").await.is_err());
+
+    // A revoked invitation opens nothing; a used one cannot be revoked (409).
+    let (inv3, token3) = accounts::create_invitation(
+        &w.app.db.store,
+        w.venue_b,
+        w.accounts[&Who::Organizer].id,
+        chrono::Duration::hours(1),
+    )
+    .await
+    .expect("invitation");
+    let revoked = w
+        .req(Who::Organizer, reqwest::Method::POST, &format!("/api/v1/invitations/{}/revoke", inv3.id))
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status().as_u16(), 200);
+    let page = w.app.client.get(w.app.url(&format!("/invite/{token3}"))).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 410);
+    assert!(page.text().await.expect("page").contains("已被组织者撤销"));
+    let used = w
+        .req(Who::Organizer, reqwest::Method::POST, &format!("/api/v1/invitations/{id}/revoke"))
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(used.status().as_u16(), 409);
+    let trail = audit_event::Entity::find()
+        .filter(audit_event::Column::Entity.eq("invitation"))
+        .filter(audit_event::Column::EntityId.eq(inv3.id.to_string()))
+        .filter(audit_event::Column::Action.eq("revoke"))
+        .count(w.app.db.store.conn())
+        .await
+        .expect("audit");
+    assert_eq!(trail, 1, "the revocation is audited");
     assert_ne!(token, token2);
     w.app.stop().await;
 }
@@ -995,6 +1035,10 @@ async fn sample(
             let (inv, token) = new_invitation().await;
             let p = path.replace("{id}", &inv.id.to_string());
             (w.req(who, M::GET, &format!("{p}?token={token}")), ORGANIZER_OF)
+        }
+        (M::POST, "/api/v1/invitations/{id}/revoke") => {
+            let (inv, _) = new_invitation().await;
+            (w.req(who, M::POST, &format!("/api/v1/invitations/{}/revoke", inv.id)), ORGANIZER_OF)
         }
         (M::GET, "/invite/{token}") => {
             let (_, token) = new_invitation().await;

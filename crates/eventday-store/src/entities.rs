@@ -715,6 +715,9 @@ pub mod invitation {
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub used_at: Option<DateTimeUtc>,
         pub user_id: Option<i32>,
+        /// When an organizer took it back before it was used.
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+        pub revoked_at: Option<DateTimeUtc>,
     }
 
     /// No declared relations: joins are explicit in the store.

@@ -11,7 +11,6 @@ pub mod csv;
 pub mod doc_fixes;
 mod error;
 pub mod extract;
-mod html;
 mod openapi;
 mod ops;
 mod pages;

@@ -2,6 +2,7 @@
 //! real server on 127.0.0.1. Where Chromium is not installed they print that they were skipped;
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
+mod a11y;
 mod dashboard;
 mod driver;
 mod hierarchy;
@@ -481,6 +482,8 @@ async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accep
     b.wait_for("return location.pathname.endsWith('/invitations')", "the invitations page").await;
     let row = format!("tr[data-venue='{}']", f.venue);
     assert_eq!(b.text(&format!("{row} .inv-list")).await, "暂无");
+    // The fixture's lead1 already leads the venue: the page says so.
+    assert!(b.text(&format!("{row} th")).await.contains("已有负责人"));
 
     b.click(&format!("button[data-invite='{}']", f.venue)).await;
     let card = format!(".inv-card[data-venue='{}']", f.venue);
@@ -517,10 +520,32 @@ async fn the_invitations_page_makes_a_card_whose_qr_code_and_link_open_the_accep
     assert_eq!(listed[0]["status"], "unused");
     assert!(!listed.to_string().contains(&token));
 
-    // The link opens the page where the new lead sets a password.
+    // "Invite all" leaves alone a venue that has a lead or an invitation waiting.
+    b.click("#invite-all").await;
+    b.wait_text("#inv-msg", "每个会场都已有负责人或待接受的邀请。").await;
+    let (_, listed) = app.get_json(&format!("/api/v1/campaigns/{}/invitations", f.campaign)).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "nothing more made: {listed}");
+
+    // The link opens the page where the new lead sets a password, in the layout of every page.
     b.goto(&link).await;
-    b.wait_for("return !!document.querySelector('form input[name=password]')", "the accept form").await;
-    assert!(b.text("body").await.contains("江滩主会场"));
+    b.wait_for("return !!document.querySelector('main form input[name=password]')", "the accept form").await;
+    assert!(b.text("#invite-intro").await.contains("江滩主会场"));
+    // Refused in words beside the form, what was typed kept.
+    b.type_into("input[name=login]", "newlead").await;
+    b.type_into("input[name=password]", "short").await;
+    b.click("main form button[type=submit]").await;
+    b.wait_text("#invite-error", "密码至少 10 个字符。").await;
+    assert_eq!(
+        b.js("return document.querySelector('input[name=login]').value", vec![]).await,
+        json!("newlead")
+    );
+
+    // Taken back on the invitations page, the link opens nothing.
+    b.goto(&app.url(&format!("/campaigns/{}/invitations", f.campaign))).await;
+    b.click(&format!("{row} button[data-revoke]")).await;
+    b.wait_text(&format!("{row} .inv-list .status"), "已撤销").await;
+    b.goto(&link).await;
+    b.wait_text("#invite-problem", "此邀请链接已被组织者撤销，请向组织者索取新的链接。").await;
     b.quit().await;
     app.stop().await;
 }

@@ -6,12 +6,12 @@ use super::{
 };
 use crate::Store;
 use crate::audit::{self, Action};
-use crate::entities::{invitation, user, venue};
+use crate::entities::{invitation, user, user_venue, venue};
 use crate::error::StoreError;
 use chrono::{DateTime, Duration, Utc};
 use eventday_domain::Role;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 /// Creates a one-time invitation for a new lead of `venue_id`; returns it with its secret token
@@ -40,6 +40,7 @@ pub async fn create_invitation(
         expires_at: Set(now + ttl),
         used_at: Set(None),
         user_id: Set(None),
+        revoked_at: Set(None),
     }
     .insert(&tx)
     .await?;
@@ -101,6 +102,9 @@ pub async fn open_invitation(
     };
     if inv.used_at.is_some() {
         return Ok(Err(InvitationProblem::Used));
+    }
+    if inv.revoked_at.is_some() {
+        return Ok(Err(InvitationProblem::Revoked));
     }
     if inv.expires_at <= Utc::now() {
         return Ok(Err(InvitationProblem::Expired));
@@ -173,7 +177,7 @@ pub struct InvitationListItem {
     /// When it was used, if it was.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub used_at: Option<DateTime<Utc>>,
-    /// `unused`, `used` or `expired` (as of `now`).
+    /// `unused`, `used`, `revoked` or `expired` (as of `now`).
     pub status: &'static str,
 }
 
@@ -207,6 +211,8 @@ pub async fn list_campaign_invitations(
         .map(|i| {
             let status = if i.used_at.is_some() {
                 "used"
+            } else if i.revoked_at.is_some() {
+                "revoked"
             } else if i.expires_at <= now {
                 "expired"
             } else {
@@ -222,4 +228,79 @@ pub async fn list_campaign_invitations(
             }
         })
         .collect())
+}
+
+/// Takes back an invitation that was not used: its link then opens nothing. Revoking one
+/// already revoked (or expired) changes nothing more; audited with the acting user.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown invitation, [`StoreError::Conflict`] for one already
+/// used (the lead's account exists: disable the account instead), database errors.
+pub async fn revoke_invitation(
+    store: &Store,
+    id: i32,
+    actor: Option<i32>,
+) -> Result<InvitationInfo, StoreError> {
+    let tx = store.write_tx().await?;
+    let inv = invitation::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "invitation", id: id.to_string() })?;
+    if inv.used_at.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "invitation {id} was used; disable the lead's account instead"
+        )));
+    }
+    let info = InvitationInfo { id: inv.id, venue_id: inv.venue_id, expires_at: inv.expires_at };
+    if inv.revoked_at.is_none() {
+        let before = inv.clone();
+        let mut am = inv.into_active_model();
+        am.revoked_at = Set(Some(Utc::now()));
+        let after = am.update(&tx).await?;
+        let shown = |m: &invitation::Model| serde_json::json!({ "id": m.id, "venue_id": m.venue_id, "revoked_at": m.revoked_at });
+        audit::record(
+            &tx,
+            actor,
+            Action::Revoke,
+            "invitation",
+            &id.to_string(),
+            Some(&shown(&before)),
+            Some(&shown(&after)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(info)
+}
+
+/// The lead accounts (enabled) of each of `venue_ids` that has any, by venue: their display
+/// names, else logins.
+///
+/// # Errors
+/// A database error.
+pub async fn venue_leads(
+    store: &Store,
+    venue_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<String>>, StoreError> {
+    let links = user_venue::Entity::find()
+        .filter(user_venue::Column::VenueId.is_in(venue_ids.iter().copied()))
+        .all(store.conn())
+        .await?;
+    let users: std::collections::HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(links.iter().map(|l| l.user_id)))
+        .filter(user::Column::Role.eq(Role::Lead))
+        .filter(user::Column::Disabled.eq(false))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut out: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    for l in links {
+        if let Some(u) = users.get(&l.user_id) {
+            let name = if u.display_name.is_empty() { u.login.clone() } else { u.display_name.clone() };
+            out.entry(l.venue_id).or_default().push(name);
+        }
+    }
+    Ok(out)
 }

@@ -170,6 +170,8 @@ pub enum InvitationProblem {
     Expired,
     /// It was already used.
     Used,
+    /// An organizer took it back.
+    Revoked,
 }
 
 fn db_err(msg: impl Into<String>) -> StoreError {

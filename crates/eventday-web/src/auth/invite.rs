@@ -5,14 +5,16 @@
 use super::caller::Caller;
 use super::handlers::{body, path_id};
 use super::rules::{RouteSpec, Rule, Target, documented, route};
-use crate::html::escape;
+use crate::web::Viewer;
+use crate::web::i18n::PageLang as _;
+use crate::web::invite_page::{self, InvitePage};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Form;
 use axum::Json;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use eventday_store::accounts::{self, INVITATION_TTL, InvitationInfo, InvitationProblem};
 use eventday_store::scope::Entity;
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Rule::Plan(&[Target::Path(Entity::Venue, "id")]), create),
         documented!(Rule::Plan(INVITATION), qr_svg),
         documented!(Rule::Plan(INVITATION), qr_png),
+        documented!(Rule::Plan(INVITATION), revoke),
         route(Method::GET, "/invite/{token}", Rule::Public, page),
         route(Method::POST, "/invite/{token}", Rule::Public, accept),
     ]
@@ -104,6 +107,21 @@ async fn create(
             qr_png: format!("{qr}.png?token={token}"),
         }),
     ))
+}
+
+/// Take back an invitation that was not used: its link then opens nothing (a card lost, the
+/// wrong person). Revoking it again changes nothing.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/revoke", tag = "accounts",
+    params(("id" = i32, Path, description = "invitation id")),
+    responses((status = 200, body = InvitationInfo), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the invitation was used: disable the lead's account instead")))]
+#[tracing::instrument(skip_all)]
+async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i32>, PathRejection>,
+) -> Result<Json<InvitationInfo>, AppError> {
+    Ok(Json(accounts::revoke_invitation(&state.store, path_id(id)?, caller.actor()).await?))
 }
 
 /// Query of the QR code routes.
@@ -195,56 +213,28 @@ fn png_of(code: &qrcode::QrCode) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
-         <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:1rem auto;padding:0 1rem}}\
-         label{{display:block;margin:.6rem 0}}input{{width:100%;padding:.4rem;font-size:1rem}}\
-         .err{{color:#a00}}</style></head><body><h1>{t}</h1>{body}</body></html>",
-        t = escape(title)
-    );
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
-}
-
-fn problem_page(p: InvitationProblem) -> Response {
-    let (status, msg) = match p {
-        InvitationProblem::Unknown => {
-            (StatusCode::NOT_FOUND, "此邀请链接无效。This invitation link is not valid.")
-        }
-        InvitationProblem::Expired => (
-            StatusCode::GONE,
-            "此邀请链接已过期，请联系组织者重新生成。This invitation has expired; ask the organizer for a new one.",
-        ),
-        InvitationProblem::Used => (
-            StatusCode::GONE,
-            "此邀请链接已使用过，请直接登录。This invitation has already been used; log in instead.",
-        ),
-    };
-    html_page(status, "邀请 · Invitation", &format!("<p class=\"err\">{}</p>", escape(msg)))
-}
-
-fn form(venue: &str, error: Option<&str>, login: &str) -> String {
-    format!(
-        "<p>您受邀担任 <b>{venue}</b> 的分会场负责人。请设置登录名和密码。<br>\
-         You are invited to lead <b>{venue}</b>. Choose a login and a password.</p>{err}\
-         <form method=\"post\"><label>登录名 Login <input name=\"login\" value=\"{login}\" required \
-         autocomplete=\"username\"></label><label>姓名 Name <input name=\"display_name\"></label>\
-         <label>密码 Password (≥ {min}) <input type=\"password\" name=\"password\" required \
-         autocomplete=\"new-password\"></label><button type=\"submit\">确定 Set password</button></form>",
-        venue = escape(venue),
-        err = error.map(|e| format!("<p class=\"err\">{}</p>", escape(e))).unwrap_or_default(),
-        login = escape(login),
-        min = eventday_domain::account::MIN_PASSWORD_CHARS,
-    )
-}
-
 #[tracing::instrument(skip_all)]
-async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     Ok(match accounts::open_invitation(&state.store, &token).await? {
-        Ok(view) => html_page(StatusCode::OK, "邀请 · Invitation", &form(&view.venue_name, None, "")),
-        Err(p) => problem_page(p),
+        Ok(view) => invite_page::page(
+            &viewer,
+            StatusCode::OK,
+            InvitePage::Form { venue: &view.venue_name, error: None, login: "", display_name: "" },
+        ),
+        Err(p) => problem_page(&viewer, p),
     })
+}
+
+fn problem_page(viewer: &Viewer, p: InvitationProblem) -> Response {
+    let status = match p {
+        InvitationProblem::Unknown => StatusCode::NOT_FOUND,
+        InvitationProblem::Expired | InvitationProblem::Used | InvitationProblem::Revoked => StatusCode::GONE,
+    };
+    invite_page::page(viewer, status, InvitePage::Problem(p))
 }
 
 /// Signs the lead who just accepted in and sends them to their venue's logging page (a lead
@@ -294,22 +284,37 @@ struct AcceptForm {
 #[tracing::instrument(skip_all)]
 async fn accept(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(token): Path<String>,
     connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     f: Result<Form<AcceptForm>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let lang = viewer.lang;
     let view = match accounts::open_invitation(&state.store, &token).await? {
         Ok(v) => v,
-        Err(p) => return Ok(problem_page(p)),
+        Err(p) => return Ok(problem_page(&viewer, p)),
     };
     let Ok(Form(f)) = f else {
-        let body = form(&view.venue_name, Some("请填写登录名和密码。Fill in a login and a password."), "");
-        return Ok(html_page(StatusCode::BAD_REQUEST, "邀请 · Invitation", &body));
+        let form = InvitePage::Form {
+            venue: &view.venue_name,
+            error: Some(lang.t("invite_fill").to_owned()),
+            login: "",
+            display_name: "",
+        };
+        return Ok(invite_page::page(&viewer, StatusCode::BAD_REQUEST, form));
     };
     let refused = |msg: String| {
-        let body = form(&view.venue_name, Some(&msg), &f.login);
-        Ok(html_page(StatusCode::UNPROCESSABLE_ENTITY, "邀请 · Invitation", &body))
+        let form = InvitePage::Form {
+            venue: &view.venue_name,
+            error: Some(msg),
+            login: &f.login,
+            display_name: &f.display_name,
+        };
+        Ok(invite_page::page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, form))
     };
+    if f.login.trim().is_empty() || f.password.is_empty() {
+        return refused(lang.t("invite_fill").to_owned());
+    }
     match accounts::accept_invitation(&state.store, &token, &f.login, &f.display_name, f.password.clone())
         .await
     {
@@ -318,22 +323,13 @@ async fn accept(
             if let Some(r) = signed_in(&state, &f.login, f.password, &address).await? {
                 return Ok(r);
             }
-            Ok(html_page(
-                StatusCode::OK,
-                "账号已创建 · Account created",
-                &format!(
-                    "<p>账号 <b>{}</b> 已创建，现在可以登录。Your account <b>{}</b> is ready; you can log in now.</p>\
-                 <p><a href=\"/\">eventday</a></p>",
-                    escape(&user.login),
-                    escape(&user.login)
-                ),
-            ))
+            Ok(invite_page::page(&viewer, StatusCode::OK, InvitePage::Done { login: &user.login }))
         }
-        Ok(Err(p)) => Ok(problem_page(p)),
-        Err(eventday_store::StoreError::Invalid(v)) => refused(v.to_string()),
+        Ok(Err(p)) => Ok(problem_page(&viewer, p)),
+        Err(eventday_store::StoreError::Invalid(v)) => refused(invite_page::form_error(lang, &v.fields)),
         Err(eventday_store::StoreError::Constraint {
             kind: eventday_store::ConstraintKind::Unique, ..
-        }) => refused("这个登录名已被使用。This login is taken.".into()),
+        }) => refused(lang.t("invite_login_taken").to_owned()),
         Err(e) => Err(e.into()),
     }
 }

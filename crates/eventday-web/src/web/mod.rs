@@ -9,6 +9,7 @@
 mod activities;
 mod assets;
 pub mod i18n;
+pub(crate) mod invite_page;
 mod lead;
 mod lead_prep;
 mod organizer;

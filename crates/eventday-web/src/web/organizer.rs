@@ -696,6 +696,9 @@ pub async fn invitations(State(s): State<AppState>, viewer: Viewer, ApiPath(id):
     let invitations =
         eventday_store::accounts::list_campaign_invitations(&s.store, id, now).await.page(lang)?;
     let zone = eventday_domain::time::parse_zone(&c.timezone).unwrap_or(chrono_tz::Asia::Shanghai);
+    let venue_ids: Vec<i32> = venues.iter().map(|v| v.id).collect();
+    let leads = eventday_store::accounts::venue_leads(&s.store, &venue_ids).await.page(lang)?;
+    let pending = |id: i32| invitations.iter().any(|i| i.venue_id == id && i.status == "unused");
     let rows: Vec<Value> = venues
         .iter()
         .map(|v| {
@@ -713,11 +716,24 @@ pub async fn invitations(State(s): State<AppState>, viewer: Viewer, ApiPath(id):
                 })
                 .collect();
             let total = invitations.iter().filter(|i| i.venue_id == v.id).count();
-            context! { v => sv(v), invitations => mine, more => total.saturating_sub(5) }
+            context! {
+                v => sv(v),
+                invitations => mine,
+                more => total.saturating_sub(5),
+                leads => leads.get(&v.id).cloned().unwrap_or_default(),
+            }
         })
         .collect();
     let data = serde_json::json!({
-        "venues": venues.iter().map(|v| serde_json::json!({"id": v.id, "name": v.name})).collect::<Vec<_>>(),
+        "venues": venues
+            .iter()
+            .map(|v| serde_json::json!({
+                "id": v.id,
+                "name": v.name,
+                "has_lead": leads.contains_key(&v.id),
+                "pending": pending(v.id),
+            }))
+            .collect::<Vec<_>>(),
         "timezone": c.timezone,
     });
     render("invitations.html", context! { rows => rows, data => sv(&data), ..ctx })
