@@ -811,7 +811,7 @@ async fn rollup_coverage_counts_districts_expected_and_reporting_and_venues_not_
 /// that asks and come back byte for byte; a client that does not ask gets them plain, and the live
 /// feed is never compressed (each event must reach the phone at once, not when a buffer fills).
 #[tokio::test]
-async fn responses_are_gzipped_for_clients_that_ask_and_the_live_feed_never_is() {
+async fn responses_are_compressed_for_clients_that_ask_and_the_live_feed_never_is() {
     let mut app = spawn_app().await;
     let store = app.db.store.clone();
     let campaign = eventday::load_demo(&store).await.expect("demo").campaign_id();
@@ -845,6 +845,24 @@ async fn responses_are_gzipped_for_clients_that_ask_and_the_live_feed_never_is()
             assert_eq!(unpacked, plain.to_vec(), "{path}");
         }
         assert!(packed.len() < plain.len(), "{path}: {} gzipped vs {} plain", packed.len(), plain.len());
+        // Brotli where the client prefers it (browsers ask for "gzip, deflate, br, zstd").
+        let br = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", "br;q=1.0, gzip;q=0.5")
+            .send()
+            .await
+            .expect("br request");
+        assert_eq!(br.headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"br"[..]), "{path}");
+        let packed = br.bytes().await.expect("br body");
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut brotli::Decompressor::new(&packed[..], 4096), &mut unpacked)
+            .expect("brotli decode");
+        if path.ends_with(".pdf") {
+            assert_eq!(unpacked.len(), plain.len(), "{path}");
+        } else {
+            assert_eq!(unpacked, plain.to_vec(), "{path}");
+        }
     }
     let live = app
         .client
