@@ -117,11 +117,19 @@ export function fieldMessage(text) {
   return text;
 }
 
-/** One readable line from an API error: its message and every named field. */
+/** A field the API names (`name`, `figures.visitors`, `venue_ids.3`) in the page's words. */
+export function fieldLabel(key) {
+  const parts = key.split('.').filter((p) => !/^\d+$/.test(p));
+  const last = parts[parts.length - 1] || key;
+  return strings[`field_${last}`] ?? strings[last] ?? strings[last.replace(/_id$/, '')] ?? last;
+}
+
+/** One readable line from an API error: every named field in words, else a plain failure. */
 export function errorText(error) {
   if (!error) return '';
-  const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${fieldMessage(v)}`);
-  return fields.length ? fields.join('; ') : (error.message || '');
+  const sep = lang === 'en' ? ': ' : '：';
+  const fields = Object.entries(error.fields || {}).map(([k, v]) => `${fieldLabel(k)}${sep}${fieldMessage(v)}`);
+  return fields.length ? fields.join(lang === 'en' ? '; ' : '；') : t('error_other');
 }
 
 /**

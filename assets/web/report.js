@@ -5,7 +5,6 @@ import { api, errorText, fieldMessage, say, t } from './app.js';
 const link = document.getElementById('report-download');
 const langSel = document.getElementById('report-lang');
 const styleSel = document.getElementById('report-style');
-const msg = document.getElementById('nar-msg');
 function relink() {
   const u = new URL(link.href, location.href);
   u.searchParams.set('lang', langSel.value);
@@ -22,17 +21,24 @@ for (const f of document.querySelectorAll('form.narrative')) {
     const body = { lang: f.dataset.lang, key: f.dataset.key, position: Number(f.dataset.position),
       heading: f.heading.value, body: f.body.value, next_steps: f.next_steps.checked };
     const r = await api('PUT', `/api/v1/narrative/${f.dataset.id}`, body);
-    say(msg, r.ok ? `${t('saved')}: ${body.heading}` : `${t('save_failed')}: ${errorText(r.error)}`, r.ok ? 'ok' : 'error');
+    // Said beside the button pressed.
+    say(f.querySelector('.save-row .msg'), r.ok ? t('saved') : `${t('save_failed')}: ${errorText(r.error)}`, r.ok ? 'ok' : 'error');
   });
 }
+// A new section: where it goes is chosen in words; its key is made from that (the report
+// places sections by key), numbered when the language has one already.
 const add = document.getElementById('narrative-new');
 add?.addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const body = { lang: add.lang.value, key: add.key.value.trim(), position: document.querySelectorAll('form.narrative').length + 1,
-    heading: add.heading.value, body: add.body.value, next_steps: add.next_steps.checked };
+  const part = add.part.value;
+  const taken = new Set([...document.querySelectorAll(`form.narrative[data-lang="${add.lang.value}"]`)].map((f) => f.dataset.key));
+  let key = part === 'opening' ? 'purpose' : part;
+  for (let n = 2; taken.has(key); n += 1) key = `${part === 'opening' ? 'purpose' : part}_${n}`;
+  const body = { lang: add.lang.value, key, position: document.querySelectorAll('form.narrative').length + 1,
+    heading: add.heading.value, body: add.body.value, next_steps: part === 'next_steps' };
   const r = await api('POST', `/api/v1/campaigns/${add.dataset.campaign}/narrative`, body);
   if (r.ok) location.reload();
-  else say(msg, `${t('save_failed')}: ${errorText(r.error)}`, 'error');
+  else say(document.getElementById('new-msg'), `${t('save_failed')}: ${errorText(r.error)}`, 'error');
 });
 
 // Report settings: every field saved at once; the API's complaints shown beside their fields.

@@ -397,6 +397,18 @@ async fn the_report_page_downloads_a_pdf() {
     };
     let bytes = std::fs::read(&pdf).expect("read PDF");
     assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 1000, "a PDF of {} bytes", bytes.len());
+
+    // The narrative: the page's language first, each section said by where it goes, saved with
+    // the word beside its own button.
+    let groups =
+        b.js("return [...document.querySelectorAll('#nar-zh, #nar-en')].map(h => h.id)", vec![]).await;
+    assert_eq!(groups, json!(["nar-zh", "nar-en"]));
+    let first = b.js("return document.querySelector('form.narrative').dataset.lang", vec![]).await;
+    assert_eq!(first, json!("zh"));
+    let labels = b.text("form.narrative p.muted").await;
+    assert!(labels.starts_with("位于报告：") && !labels.contains("purpose"), "{labels}");
+    b.click("form.narrative button[type=submit]").await;
+    b.wait_text("form.narrative .save-row .msg", "已保存").await;
     b.quit().await;
     app.stop().await;
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 mod results;
 mod sections;
+pub use sections::narrative_part;
 mod titles;
 
 use super::{Composer, Metrics, Page};

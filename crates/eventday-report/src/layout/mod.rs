@@ -20,7 +20,7 @@ mod table;
 mod text;
 
 pub(crate) use composer::{Composer, PageSink};
-pub use content::{chinese_number, figure_list, layout_report, title_text};
+pub use content::{chinese_number, figure_list, layout_report, narrative_part, title_text};
 pub use rollup::{layout_rollup, rollup_title};
 pub use sheet::{Sheet, layout_sheet};
 pub(crate) use style::{Family, Geometry, TextStyle};

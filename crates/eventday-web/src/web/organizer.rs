@@ -674,6 +674,20 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let sections = planning::narrative::list(&s.store, id).await.page(lang)?;
     let settings = planning::report_settings_of(&s.store, id).await.page(lang)?;
     let has = |l: Lang| sections.iter().any(|n| n.lang == l);
+    // The page's language first; each section named by where it goes in the report.
+    let group = |l: Lang| -> Vec<Value> {
+        sections
+            .iter()
+            .filter(|n| n.lang == l)
+            .map(|n| {
+                context! {
+                    s => sv(n),
+                    part => eventday_report::layout::narrative_part(&n.key, &n.heading, n.next_steps),
+                }
+            })
+            .collect()
+    };
+    let groups = vec![(lang.code(), group(lang)), (lang.other().code(), group(lang.other()))];
     // A narrative in one language only: the other language's PDF leaves it out, and says so.
     let missing_narrative = match (has(Lang::Zh), has(Lang::En)) {
         (true, false) => Some("no_en_narrative"),
@@ -682,7 +696,7 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     };
     render(
         "report.html",
-        context! { sections => sv(&sections), rs => sv(&settings), missing_narrative => missing_narrative, ..ctx },
+        context! { groups => groups, rs => sv(&settings), missing_narrative => missing_narrative, ..ctx },
     )
 }
 

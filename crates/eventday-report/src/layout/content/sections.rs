@@ -552,3 +552,24 @@ pub(super) fn signature(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), 
     }
     Ok(())
 }
+
+/// Where an organizers' section of `key` and `heading` goes in the report, as a key for pages to
+/// name in words: `opening`, `organization`, `results`, `highlights`, `problems` or
+/// `next_steps` (the same rule the report follows).
+#[must_use]
+pub fn narrative_part(key: &str, heading: &str, next_steps: bool) -> &'static str {
+    let s = NarrativeSection {
+        key: key.to_owned(),
+        heading: heading.to_owned(),
+        paragraphs: Vec::new(),
+        next_steps,
+    };
+    match part_of(&s) {
+        Part::Opening => "opening",
+        Part::Organization => "organization",
+        Part::Results => "results",
+        Part::Highlights => "highlights",
+        Part::Problems => "problems",
+        Part::NextSteps => "next_steps",
+    }
+}
