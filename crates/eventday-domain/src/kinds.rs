@@ -264,15 +264,15 @@ vocabulary!(
     /// Where a consumer dispute stands.
     DisputeStatus, "dispute status" {
         /// Received.
-        Received => "received" / "已受理" / "received",
+        Received => "received" / "已受理" / "Received",
         /// Being mediated.
-        Mediating => "mediating" / "调解中" / "mediating",
+        Mediating => "mediating" / "调解中" / "Being mediated",
         /// Settled (money may have been recovered).
-        Settled => "settled" / "已和解" / "settled",
+        Settled => "settled" / "已和解" / "Settled",
         /// Referred to another body.
-        Referred => "referred" / "已移交" / "referred",
+        Referred => "referred" / "已移交" / "Referred",
         /// Closed without settlement.
-        Closed => "closed" / "已结案" / "closed",
+        Closed => "closed" / "已结案" / "Closed",
     }
 );
 
