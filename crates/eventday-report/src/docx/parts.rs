@@ -71,7 +71,9 @@ pub(super) fn section(geo: &Geometry) -> String {
 
 fn rfonts(east: &str, lang: Lang) -> String {
     let hint = if lang == Lang::Zh { " w:hint=\"eastAsia\"" } else { "" };
-    format!("<w:rFonts w:ascii=\"{LATIN}\" w:hAnsi=\"{LATIN}\" w:eastAsia=\"{east}\" w:cs=\"{LATIN}\"{hint}/>")
+    format!(
+        "<w:rFonts w:ascii=\"{LATIN}\" w:hAnsi=\"{LATIN}\" w:eastAsia=\"{east}\" w:cs=\"{LATIN}\"{hint}/>"
+    )
 }
 
 fn styles(geo: &Geometry, lang: Lang) -> String {
@@ -138,7 +140,8 @@ fn footer(geo: &Geometry, lang: Lang, even: bool) -> String {
         (false, _) => ("center", String::new()),
     };
     let hp = (st.size * 2.0).round() as i64;
-    let rpr = format!("<w:rPr>{}<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/></w:rPr>", rfonts("宋体", lang));
+    let rpr =
+        format!("<w:rPr>{}<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/></w:rPr>", rfonts("宋体", lang));
     let run = |inner: &str| format!("<w:r>{rpr}{inner}</w:r>");
     format!(
         "{XML}<w:ftr xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>{ind}<w:jc w:val=\"{jc}\"/></w:pPr>{}{}{}{}{}{}</w:p></w:ftr>",
@@ -193,7 +196,9 @@ pub(super) fn document_rels(bars: usize) -> String {
 <Relationship Id=\"rIdFooter2\" Type=\"{R}/footer\" Target=\"footer2.xml\"/>"
     );
     for n in 1..=bars {
-        s.push_str(&format!("<Relationship Id=\"rIdBar{n}\" Type=\"{R}/image\" Target=\"media/bar{n}.png\"/>"));
+        s.push_str(&format!(
+            "<Relationship Id=\"rIdBar{n}\" Type=\"{R}/image\" Target=\"media/bar{n}.png\"/>"
+        ));
     }
     s.push_str("</Relationships>");
     s

@@ -116,7 +116,13 @@ impl<W: Write> ZipStream<W> {
         let Some((name, offset, crc, data_start)) = self.open.take() else { return Ok(()) };
         let compressed = u32::try_from(self.pos - data_start).map_err(|_| too_big())?;
         let size = u32::try_from(self.z.total_in()).map_err(|_| too_big())?;
-        let e = Entry { name, offset: u32::try_from(offset).map_err(|_| too_big())?, crc: crc.sum(), compressed, size };
+        let e = Entry {
+            name,
+            offset: u32::try_from(offset).map_err(|_| too_big())?,
+            crc: crc.sum(),
+            compressed,
+            size,
+        };
         let mut d = Vec::with_capacity(16);
         d.extend_from_slice(&0x0807_4b50u32.to_le_bytes());
         d.extend_from_slice(&e.crc.to_le_bytes());

@@ -22,8 +22,8 @@ mod text;
 
 pub(crate) use compose::{Compose, Series};
 pub(crate) use composer::{Composer, PageSink};
-pub use content::{chinese_number, figure_list, layout_report, title_text};
 pub(crate) use content::write_report;
+pub use content::{chinese_number, figure_list, layout_report, title_text};
 pub(crate) use rollup::write_rollup;
 pub use rollup::{layout_rollup, rollup_title};
 pub use sheet::{Sheet, layout_sheet};

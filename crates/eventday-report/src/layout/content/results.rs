@@ -56,12 +56,7 @@ fn summary_table(
 }
 
 /// The per-venue table and the chart of visitors by venue.
-fn by_venue(
-    c: &mut dyn Compose,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
+fn by_venue(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
     let lang = c.lang();
     let geo = c.geo().clone();
     let tot = &d.totals;
@@ -184,12 +179,7 @@ fn unit_label(unit: &str, lang: Lang) -> String {
 
 /// Publicity materials planned vs handed out: a table and a chart; an item nobody logged handing
 /// out shows "—", not 0 and 0 %.
-fn materials(
-    c: &mut dyn Compose,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
+fn materials(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
     let lang = c.lang();
     let geo = c.geo().clone();
     if d.materials.is_empty() {
@@ -298,12 +288,7 @@ fn media(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Re
 /// The complaint cases recorded on the reconciliation platform: the detail of the complaints the
 /// venues tallied, so the section states how many of those were recorded as cases and its rows
 /// add up to that number. Left out when no case was recorded.
-fn disputes(
-    c: &mut dyn Compose,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
+fn disputes(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
     let lang = c.lang();
     let ds = &d.disputes;
     if ds.received == 0 {

@@ -35,13 +35,7 @@ impl Headings {
     }
 
     /// Level-2 heading number `n` (1-based) under the current level-1 heading.
-    pub(super) fn h2(
-        &self,
-        c: &mut dyn Compose,
-        n: usize,
-        zh: &str,
-        en: &str,
-    ) -> Result<(), ReportError> {
+    pub(super) fn h2(&self, c: &mut dyn Compose, n: usize, zh: &str, en: &str) -> Result<(), ReportError> {
         let (zh, en) = (strip_heading_number(zh), strip_heading_number(en));
         let text = match self.lang {
             Lang::Zh => format!("（{}）{zh}", chinese_number(n)),
@@ -218,11 +212,7 @@ pub(super) fn narrative(
 }
 
 /// How the day was organized: units, reconciliation members, booths, activities, officials (each part only when it has rows).
-pub(super) fn organization(
-    c: &mut dyn Compose,
-    d: &ReportData,
-    h: &mut Headings,
-) -> Result<(), ReportError> {
+pub(super) fn organization(c: &mut dyn Compose, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
     let any_org = !d.units.is_empty()
         || !d.reconciliation_members.is_empty()
         || !d.booths.is_empty()
@@ -484,11 +474,7 @@ pub(super) fn comparison(
 }
 
 /// The "next steps" narrative, or a closing sentence when there is none.
-pub(super) fn next_steps(
-    c: &mut dyn Compose,
-    d: &ReportData,
-    h: &mut Headings,
-) -> Result<(), ReportError> {
+pub(super) fn next_steps(c: &mut dyn Compose, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
     let lang = c.lang();
     h.h1(c, "下一步工作", "Next steps")?;
     let next = sections_of(d, Part::NextSteps);
