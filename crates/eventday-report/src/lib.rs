@@ -1,4 +1,5 @@
-//! The campaign summary report: `data` (plain values) -> `layout` (pages of positioned items) -> `pdf` (bytes).
+//! The campaign summary report: `data` (plain values) -> `layout` (pages of positioned items) -> `pdf` (bytes);
+//! the same content as a Word document through the `docx` back end of `layout`'s `Compose` trait.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), eventday_report::ReportError> {
