@@ -116,6 +116,9 @@ impl Measure for Estimate {
     }
 }
 
+/// A group of chart rows on one scale: its unit line and its rows (label, one value per series).
+type ChartGroup = (Option<String>, Vec<(String, Vec<u64>)>);
+
 /// Paragraph properties, written in the order the schema requires.
 #[derive(Default)]
 struct P<'a> {
@@ -485,7 +488,7 @@ impl<W: Write> Docx<W> {
     fn chart(
         &mut self,
         caption: Option<&str>,
-        groups: &[(Option<String>, Vec<(String, Vec<u64>)>)],
+        groups: &[ChartGroup],
         series: &[Series<'_>],
     ) -> Result<(), ReportError> {
         self.table_end();
@@ -774,7 +777,7 @@ impl<W: Write> Compose for Docx<W> {
                 units.push(r.1.as_str());
             }
         }
-        let groups: Vec<(Option<String>, Vec<(String, Vec<u64>)>)> = units
+        let groups: Vec<ChartGroup> = units
             .iter()
             .map(|u| {
                 let label = (!u.trim().is_empty()).then(|| match self.lang {

@@ -52,7 +52,7 @@ pub(super) fn section(geo: &Geometry) -> String {
     let (pw, ph) = (tw(geo.page_w), tw(geo.page_h));
     // The page number's line sits 7 mm under the type area (its top), as on the PDF.
     let footer = bottom - tw(7.0 * MM) - tw(geo.folio.size * 1.2);
-    let mut s = format!("<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>");
+    let mut s = String::from("<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>");
     let grid = if gb(geo) {
         s.push_str("<w:footerReference w:type=\"even\" r:id=\"rIdFooter2\"/>");
         let (w, h) = (pw - left - right, ph - top - bottom);
