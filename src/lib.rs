@@ -53,8 +53,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Manage accounts: add, list, disable, reset-password.
     User(user_cmd::UserArgs),
-    /// Write a campaign's summary report as PDF, or with `--rollup` the roll-up report of an
-    /// organization and all its descendants for a year.
+    /// Write a campaign's summary report as PDF or Word (`--format docx`), or with `--rollup` the
+    /// roll-up report of an organization and all its descendants for a year.
     Report(ReportArgs),
     /// Set up a campaign without a server: add, list, show; accept many venues' days at once.
     Campaign(campaign_cmd::CampaignArgs),
@@ -127,7 +127,10 @@ pub struct ReportArgs {
     /// Fix the creation date and document id so the same data gives identical bytes.
     #[arg(long)]
     pub deterministic: bool,
-    /// Where to write the PDF.
+    /// File format: `pdf` (default) or `docx` (Word, the same content, to edit before signing).
+    #[arg(long, default_value = "pdf")]
+    pub format: eventday_report::Format,
+    /// Where to write the report.
     #[arg(long)]
     pub out: std::path::PathBuf,
     /// The database.
@@ -341,6 +344,12 @@ async fn report(args: ReportArgs) -> Result<()> {
     let (Some(campaign), false) = (args.campaign, args.rollup) else {
         return rollup_report(&store, &args, opts).await;
     };
+    if args.format == eventday_report::Format::Docx {
+        let docx = eventday_store::report_data::render_campaign_docx(&store, campaign, opts).await?;
+        write_atomically(&args.out, &docx)?;
+        println!("wrote {} ({} bytes)", args.out.display(), docx.len());
+        return Ok(());
+    }
     let out = eventday_store::report_data::render_campaign(&store, campaign, opts).await?;
     if !out.missing_chars.is_empty() {
         let list: String =
@@ -378,12 +387,13 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
     let started = std::time::Instant::now();
     let tmp = args.out.with_extension("partial");
     let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let out = eventday_store::report_data::render_rollup_on(
+    let out = eventday_store::report_data::render_rollup_as(
         store,
         org,
         year,
         basis,
         opts,
+        args.format,
         std::io::BufWriter::new(file),
         move |n| {
             if let Some(b) = &tick {
@@ -408,11 +418,16 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
             out.missing_chars.iter().map(|c| format!("{c} (U+{:04X}) ", u32::from(*c))).collect();
         eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
     }
+    // A Word document is paginated by Word: only a PDF knows its pages.
+    let pages = if args.format == eventday_report::Format::Pdf {
+        format!("{} pages, ", out.pages)
+    } else {
+        String::new()
+    };
     println!(
-        "wrote {} ({} districts, {} pages, {} bytes) in {:.1} s",
+        "wrote {} ({} districts, {pages}{} bytes) in {:.1} s",
         args.out.display(),
         out.districts,
-        out.pages,
         out.bytes,
         started.elapsed().as_secs_f64()
     );

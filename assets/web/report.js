@@ -1,15 +1,18 @@
-// The report page: the download link follows the chosen language and layout; narrative
-// sections save with PUT, new ones with POST.
+// The report page: the download links (PDF and Word) follow the chosen language and layout;
+// narrative sections save with PUT, new ones with POST.
 import { api, errorText, fieldMessage, say, t } from './app.js';
 
-const link = document.getElementById('report-download');
+const links = [document.getElementById('report-download'), document.getElementById('report-download-docx')];
 const langSel = document.getElementById('report-lang');
 const styleSel = document.getElementById('report-style');
 function relink() {
-  const u = new URL(link.href, location.href);
-  u.searchParams.set('lang', langSel.value);
-  u.searchParams.set('style', styleSel.value);
-  link.href = u.pathname + u.search;
+  for (const link of links) {
+    if (!link) continue;
+    const u = new URL(link.href, location.href);
+    u.searchParams.set('lang', langSel.value);
+    u.searchParams.set('style', styleSel.value);
+    link.href = u.pathname + u.search;
+  }
 }
 langSel.addEventListener('change', relink);
 styleSel.addEventListener('change', relink);

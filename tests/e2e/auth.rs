@@ -1081,6 +1081,9 @@ async fn sample(
         (M::GET, "/api/v1/campaigns/{id}/report.pdf") => {
             (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report.pdf")), READERS)
         }
+        (M::GET, "/api/v1/campaigns/{id}/report.docx") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report.docx")), READERS)
+        }
         (M::GET, "/api/v1/audit") => (w.req(who, M::GET, path), ORGANIZERS),
         (M::POST, "/api/v1/campaigns") => {
             let date = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).expect("date")

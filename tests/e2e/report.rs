@@ -214,3 +214,106 @@ async fn the_demo_report_data_counts_units_without_the_organizer_and_speaks_engl
     }
     app.stop().await;
 }
+
+/// `word/document.xml` of a DOCX, inflated (read through the ZIP's central directory).
+fn docx_document(bytes: &[u8]) -> String {
+    let u16_at = |i: usize| usize::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+    let end = bytes.len() - 22;
+    let mut at = u32_at(end + 16);
+    for _ in 0..u16_at(end + 10) {
+        let name_len = u16_at(at + 28);
+        let name = &bytes[at + 46..at + 46 + name_len];
+        if name == b"word/document.xml" {
+            let local = u32_at(at + 42);
+            let data = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+            let mut plain = Vec::with_capacity(u32_at(at + 24) + 16);
+            flate2::Decompress::new(false)
+                .decompress_vec(&bytes[data..], &mut plain, flate2::FlushDecompress::Finish)
+                .expect("inflate");
+            return String::from_utf8(plain).expect("utf-8");
+        }
+        at += 46 + name_len + u16_at(at + 30) + u16_at(at + 32);
+    }
+    panic!("no word/document.xml in the package");
+}
+
+#[tokio::test]
+async fn the_report_docx_carries_the_logged_figures_and_checks_its_options() {
+    let mut app = spawn_app().await;
+    let id = eventday::load_demo(&app.db.store).await.expect("demo").campaign_id();
+    app.act_as_organizer_of(id).await;
+    let summary = eventday_store::queries::campaign_summary(&app.db.store, id).await.expect("summary");
+
+    let resp =
+        app.client.get(app.url(&format!("/api/v1/campaigns/{id}/report.docx"))).send().await.expect("get");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let disposition = resp.headers()["content-disposition"].to_str().expect("ascii").to_owned();
+    assert!(disposition.contains(&format!("campaign-{id}-report.docx")), "{disposition}");
+    let docx = resp.bytes().await.expect("body");
+    assert!(docx.starts_with(b"PK\x03\x04"), "not a ZIP package");
+    let xml = docx_document(&docx);
+    assert!(xml.contains("xx区消费者协会2013年“3·15”活动总结"), "title missing");
+    for v in &summary.totals.per_venue {
+        assert!(xml.contains(&v.name), "venue {} missing", v.name);
+    }
+    let visitors = summary.totals.figures.visitors;
+    assert!(xml.contains(&format!("{},{:03}", visitors / 1000, visitors % 1000)), "visitor total missing");
+
+    // English, GB/T 9704: the official page grid, English words.
+    let en = app
+        .client
+        .get(app.url(&format!("/api/v1/campaigns/{id}/report.docx?lang=en&style=gbt9704")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(en.status().as_u16(), 200);
+    let xml = docx_document(&en.bytes().await.expect("body"));
+    assert!(
+        xml.contains("w:type=\"linesAndChars\"") && xml.contains("Summary"),
+        "English GB/T 9704 document"
+    );
+
+    let (status, body) =
+        app.get_json(&format!("/api/v1/campaigns/{id}/report.docx?lang=fr&style=fancy")).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["error"]["fields"]["lang"].is_string() && body["error"]["fields"]["style"].is_string(),
+        "{body}"
+    );
+    let (status, _) = app.get_json("/api/v1/campaigns/4242/report.docx").await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
+#[test]
+fn the_report_command_writes_word_documents_of_a_campaign_and_of_a_rollup() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
+    let bin = env!("CARGO_BIN_EXE_eventday");
+    let ok = Command::new(bin).args(["demo", "--database-url", &url]).output().expect("demo");
+    assert!(ok.status.success());
+    let run = |extra: &[&str], out: &std::path::Path| {
+        let run = Command::new(bin)
+            .args(["report", "--format", "docx", "--deterministic", "--database-url", &url])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("report");
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        std::fs::read(out).expect("docx")
+    };
+    let a = run(&["--campaign", "1"], &dir.path().join("a.docx"));
+    let b = run(&["--campaign", "1"], &dir.path().join("b.docx"));
+    assert!(a.starts_with(b"PK\x03\x04"));
+    assert_eq!(a, b, "deterministic output differs");
+    assert!(docx_document(&a).contains("二七航天双城"));
+    let rollup = run(&["--rollup", "--org", "1", "--year", "2013"], &dir.path().join("r.docx"));
+    let xml = docx_document(&rollup);
+    assert!(xml.contains("2013年“3·15”活动情况汇总") && xml.contains("<w:tblHeader/>"), "roll-up");
+}

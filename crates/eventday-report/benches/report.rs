@@ -1,7 +1,7 @@
 //! Report benchmark: `cargo bench -p eventday-report`.
 //!
 //! Renders the 2013 demo report (both styles) and synthetic roll-ups of 100 and 3,000 districts
-//! (17 venues each, deterministic), each case in its own child process so that peak memory (VmHWM) is
+//! (17 venues each, deterministic), as PDF and as Word (`docx-*`), each case in its own child process so that peak memory (VmHWM) is
 //! the case's own. Prints wall time, peak RSS and file size.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use eventday_report::{
     FontSet, Lang, RenderOptions, ReportData, RollupDistrict, RollupHeader, RollupItem, Style, Totals,
-    VenueKind, VenueRow, render, render_rollup,
+    VenueKind, VenueRow, render, render_docx, render_rollup, render_rollup_docx,
 };
 
 fn peak_rss_kb() -> u64 {
@@ -79,7 +79,84 @@ fn cpu_ms() -> f64 {
         .map_or(0.0, |ns| ns / 1e6)
 }
 
+/// The header of a synthetic roll-up of `n` districts, its totals summed in a first pass as the
+/// store's totals query gives them.
+fn rollup_header(n: usize) -> RollupHeader {
+    let mut totals = Totals::default();
+    let mut unaccepted = 0;
+    for d in (0..n).map(district) {
+        totals.visitors += d.totals.visitors;
+        totals.consultations += d.totals.consultations;
+        totals.complaints_received += d.totals.complaints_received;
+        totals.complaints_settled += d.totals.complaints_settled;
+        totals.money_recovered_fen += d.totals.money_recovered_fen;
+        unaccepted += d.venues_unaccepted;
+    }
+    RollupHeader {
+        organization: "湖北省消费者委员会".into(),
+        year: 2013,
+        top_n: 10,
+        districts_expected: n as u64,
+        districts_reporting: n as u64,
+        campaigns: n as u64,
+        venues: 17 * n as u64,
+        venues_unaccepted: unaccepted,
+        money_recorded: true,
+        totals,
+        previous: None,
+        date: chrono::NaiveDate::from_ymd_opt(2013, 3, 20),
+        accepted_only: false,
+    }
+}
+
+/// The district table's pass (sums only), then the appendix's (with venues).
+fn rollup_items(n: usize) -> impl Iterator<Item = RollupItem> {
+    let table = (0..n).map(|i| RollupItem::District(RollupDistrict { venues: Vec::new(), ..district(i) }));
+    table.chain((0..n).map(|i| RollupItem::Detail(district(i))))
+}
+
+/// The Word cases: no fonts (Word sets the text), so only the document's own work is measured.
+fn run_docx_case(case: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let (t, c) = (Instant::now(), cpu_ms());
+    let mut again = String::new();
+    let (bytes, first, first_cpu) = if let Some(style) = case.strip_prefix("docx-demo-") {
+        let data: ReportData = serde_json::from_str(include_str!("../tests/fixtures/demo-2013.json"))?;
+        let opts = RenderOptions { lang: Lang::Zh, style: style.parse()?, deterministic: true };
+        let out = render_docx(&data, &opts)?;
+        let (first, first_cpu) = (t.elapsed(), cpu_ms() - c);
+        std::fs::write(std::env::temp_dir().join(format!("eventday-bench-{case}.docx")), &out)?;
+        let (tw, cw) = (Instant::now(), cpu_ms());
+        let second = render_docx(&data, &opts)?;
+        again = format!(
+            "; again {:.1} ms (cpu {:.1} ms){}",
+            tw.elapsed().as_secs_f64() * 1e3,
+            cpu_ms() - cw,
+            if second == out { "" } else { " DIFFERENT BYTES" }
+        );
+        (out.len() as u64, first, first_cpu)
+    } else {
+        let n: usize = case.trim_start_matches("docx-rollup-").parse()?;
+        let path = std::env::temp_dir().join(format!("eventday-bench-{case}.docx"));
+        let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        let opts = RenderOptions { deterministic: true, ..Default::default() };
+        let bytes = render_rollup_docx(&rollup_header(n), rollup_items(n), &opts, file, |_| {})?.bytes;
+        (bytes, t.elapsed(), cpu_ms() - c)
+    };
+    println!(
+        "{case:<18} render {:>7.1} ms (cpu {:>7.1} ms){again}  peak {:>6.1} MB  {:>8.1} KB",
+        first.as_secs_f64() * 1e3,
+        first_cpu,
+        peak_rss_kb() as f64 / 1024.0,
+        bytes as f64 / 1024.0
+    );
+    std::io::stdout().flush()?;
+    Ok(())
+}
+
 fn run_case(case: &str) -> Result<(), Box<dyn std::error::Error>> {
+    if case.starts_with("docx-") {
+        return run_docx_case(case);
+    }
     let t0 = Instant::now();
     let fonts = FontSet::bundled()?;
     let t_fonts = t0.elapsed();
@@ -100,40 +177,11 @@ fn run_case(case: &str) -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => {
             let n: usize = case.trim_start_matches("rollup-").parse()?;
-            // The header's totals in a first pass, as the store's totals query gives them.
-            let mut totals = Totals::default();
-            let mut unaccepted = 0;
-            for d in (0..n).map(district) {
-                totals.visitors += d.totals.visitors;
-                totals.consultations += d.totals.consultations;
-                totals.complaints_received += d.totals.complaints_received;
-                totals.complaints_settled += d.totals.complaints_settled;
-                totals.money_recovered_fen += d.totals.money_recovered_fen;
-                unaccepted += d.venues_unaccepted;
-            }
-            let header = RollupHeader {
-                organization: "湖北省消费者委员会".into(),
-                year: 2013,
-                top_n: 10,
-                districts_expected: n as u64,
-                districts_reporting: n as u64,
-                campaigns: n as u64,
-                venues: 17 * n as u64,
-                venues_unaccepted: unaccepted,
-                money_recorded: true,
-                totals,
-                previous: None,
-                date: chrono::NaiveDate::from_ymd_opt(2013, 3, 20),
-                accepted_only: false,
-            };
             let path = std::env::temp_dir().join(format!("eventday-bench-{case}.pdf"));
             let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
-            // The district table's pass (sums only), then the appendix's (with venues).
-            let table =
-                (0..n).map(|i| RollupItem::District(RollupDistrict { venues: Vec::new(), ..district(i) }));
             let out = render_rollup(
-                &header,
-                table.chain((0..n).map(|i| RollupItem::Detail(district(i)))),
+                &rollup_header(n),
+                rollup_items(n),
                 &RenderOptions { deterministic: true, ..Default::default() },
                 &fonts,
                 file,
@@ -173,7 +221,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "eventday-report bench (each case in a fresh process; fonts is the time to open the bundled set, whose faces are read in place on first use inside render; cpu = this process's CPU time)"
     );
-    for case in ["demo-modern", "demo-gbt9704", "rollup-100", "rollup-3000"] {
+    for case in [
+        "demo-modern",
+        "demo-gbt9704",
+        "rollup-100",
+        "rollup-3000",
+        "docx-demo-modern",
+        "docx-demo-gbt9704",
+        "docx-rollup-100",
+        "docx-rollup-3000",
+    ] {
         if filter.as_ref().is_some_and(|f| !case.contains(f.as_str())) {
             continue;
         }

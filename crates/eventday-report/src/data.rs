@@ -54,6 +54,22 @@ pub struct ReportData {
     pub settings: ReportSettings,
     /// The narrative exists only in the other language: the report leaves it out and says so.
     pub narrative_only_in_other_language: bool,
+    /// Photos of the day chosen for the report (活动剪影).
+    #[serde(default)]
+    pub photos: Vec<ReportPhoto>,
+}
+
+/// A photo of the day chosen for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPhoto {
+    /// The venue it was taken at.
+    pub venue: String,
+    /// Local time it was logged, "HH:MM".
+    pub time: String,
+    /// Its caption.
+    pub caption: String,
+    /// The image, JPEG or PNG.
+    pub bytes: Vec<u8>,
 }
 
 /// What the organizers set for the report itself; empty values take the defaults (the generated

@@ -1,4 +1,5 @@
-//! The campaign summary report: `data` (plain values) -> `layout` (pages of positioned items) -> `pdf` (bytes).
+//! The campaign summary report: `data` (plain values) -> `layout` (pages of positioned items) -> `pdf` (bytes);
+//! the same content as a Word document through the `docx` back end of `layout`'s `Compose` trait.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), eventday_report::ReportError> {
@@ -10,6 +11,7 @@
 //! ```
 
 pub mod data;
+mod docx;
 pub mod fmt;
 pub mod layout;
 mod pdf;
@@ -51,6 +53,48 @@ impl FromStr for Style {
             "modern" => Ok(Self::Modern),
             "gbt9704" | "gb9704" => Ok(Self::Gbt9704),
             other => Err(ReportError::BadOption(format!("unknown style {other:?} (modern or gbt9704)"))),
+        }
+    }
+}
+
+/// The file format of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// PDF (default).
+    #[default]
+    Pdf,
+    /// Word (Office Open XML), for editing before it is signed.
+    Docx,
+}
+
+impl Format {
+    /// The file name extension.
+    #[must_use]
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+        }
+    }
+
+    /// The MIME type.
+    #[must_use]
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Ok(Self::Pdf),
+            "docx" | "word" => Ok(Self::Docx),
+            other => Err(ReportError::BadOption(format!("unknown format {other:?} (pdf or docx)"))),
         }
     }
 }
@@ -116,15 +160,75 @@ pub fn render(data: &ReportData, opts: &RenderOptions, fonts: &FontSet) -> Resul
     let meta = pdf::Meta {
         title: layout::title_text(data, opts.lang),
         author: data.organization.clone(),
-        subject: match opts.lang {
-            Lang::Zh => "“3·15”活动总结".to_string(),
-            Lang::En => "“3·15” campaign summary".to_string(),
-        },
+        subject: subject(opts.lang),
         deterministic: opts.deterministic,
         lang: opts.lang,
         date: data.date,
     };
     to_pdf(&pages, missing, &meta, fonts)
+}
+
+/// The report's subject line (document metadata).
+fn subject(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "“3·15”活动总结".to_string(),
+        Lang::En => "“3·15” campaign summary".to_string(),
+    }
+}
+
+/// The creation time a DOCX states: the event day for a deterministic document, else now.
+fn docx_created(deterministic: bool, date: Option<chrono::NaiveDate>) -> String {
+    if deterministic {
+        date.unwrap_or_default().format("%Y-%m-%dT00:00:00Z").to_string()
+    } else {
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// Lays out one campaign's summary report as a Word document (DOCX): the same content as
+/// [`render`], from the same sections.
+///
+/// # Errors
+/// Never for valid data (the document is written to memory); the signature is shared with the
+/// streamed roll-up.
+pub fn render_docx(data: &ReportData, opts: &RenderOptions) -> Result<Vec<u8>, ReportError> {
+    let meta = docx::Meta {
+        title: layout::title_text(data, opts.lang),
+        subject: subject(opts.lang),
+        author: data.organization.clone(),
+        created: docx_created(opts.deterministic, data.date),
+    };
+    let mut d = docx::Docx::new(Vec::new(), opts.style, opts.lang, &meta)?;
+    layout::write_report(&mut d, data)?;
+    Ok(d.finish()?.0)
+}
+
+/// [`render_rollup_with_progress`] as a Word document, streamed to `out` (flat memory whatever
+/// the number of districts). `pages` of the result is 0: Word paginates when it opens the file.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn render_rollup_docx<W: std::io::Write>(
+    header: &RollupHeader,
+    items: impl Iterator<Item = RollupItem>,
+    opts: &RenderOptions,
+    out: W,
+    mut on_district: impl FnMut(usize),
+) -> Result<RollupRendered, ReportError> {
+    let meta = docx::Meta {
+        title: layout::rollup_title(header, opts.lang),
+        subject: subject(opts.lang),
+        author: header.organization.clone(),
+        created: docx_created(opts.deterministic, header.date),
+    };
+    let counted = items.enumerate().map(move |(i, d)| {
+        on_district(i + 1);
+        d
+    });
+    let mut d = docx::Docx::new(out, opts.style, opts.lang, &meta)?;
+    let districts = layout::write_rollup(&mut d, header, counted)?;
+    let (_, bytes) = d.finish()?;
+    Ok(RollupRendered { bytes, missing_chars: Vec::new(), pages: 0, districts })
 }
 
 /// Writes laid-out pages as a PDF.

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use eventday_report::{RenderOptions, Style};
-use eventday_store::report_data::{ReportFailure, render_campaign};
+use eventday_store::report_data::{ReportFailure, render_campaign, render_campaign_docx};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -31,6 +31,48 @@ pub struct ReportQuery {
     pub style: Option<String>,
 }
 
+/// The report options of a query; a bad value is a 422 naming its field.
+fn render_options(q: &ReportQuery) -> Result<RenderOptions, AppError> {
+    let mut bad = eventday_domain::FieldErrors::new();
+    let lang = q
+        .lang
+        .as_deref()
+        .map_or(Ok(eventday_report::Lang::Zh), eventday_report::parse_lang)
+        .map_err(|e| bad.insert("lang".into(), e.to_string()));
+    let style = q
+        .style
+        .as_deref()
+        .unwrap_or("modern")
+        .parse::<Style>()
+        .map_err(|e| bad.insert("style".into(), e.to_string()));
+    let (Ok(lang), Ok(style)) = (lang, style) else { return Err(AppError::Invalid(bad)) };
+    Ok(RenderOptions { lang, style, deterministic: false })
+}
+
+/// The campaign's summary report as a Word document (DOCX): the PDF's content, to edit in Word
+/// or WPS before it is signed.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.docx", tag = "report",
+    params(("id" = i32, Path, description = "campaign id"), ReportQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = crate::openapi::Binary, description = "the report"),
+        (status = 400, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody),
+        (status = 422, body = crate::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn report_docx(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, AppError> {
+    let docx = render_campaign_docx(&state.store, id, render_options(&q)?).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, eventday_report::Format::Docx.mime().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"campaign-{id}-report.docx\"")),
+        ],
+        docx,
+    )
+        .into_response())
+}
+
 /// The campaign's summary report as PDF. Characters no font has are drawn as boxes and listed in
 /// the `X-Eventday-Missing-Chars` response header.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/report.pdf", tag = "report",
@@ -45,20 +87,7 @@ pub(crate) async fn report_pdf(
     ApiPath(id): ApiPath<i32>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let mut bad = eventday_domain::FieldErrors::new();
-    let lang = q
-        .lang
-        .as_deref()
-        .map_or(Ok(eventday_report::Lang::Zh), eventday_report::parse_lang)
-        .map_err(|e| bad.insert("lang".into(), e.to_string()));
-    let style = q
-        .style
-        .as_deref()
-        .unwrap_or("modern")
-        .parse::<Style>()
-        .map_err(|e| bad.insert("style".into(), e.to_string()));
-    let (Ok(lang), Ok(style)) = (lang, style) else { return Err(AppError::Invalid(bad)) };
-    let out = render_campaign(&state.store, id, RenderOptions { lang, style, deterministic: false }).await?;
+    let out = render_campaign(&state.store, id, render_options(&q)?).await?;
     let missing: String =
         out.missing_chars.iter().map(|c| format!("U+{:04X}", u32::from(*c))).collect::<Vec<_>>().join(" ");
     let mut resp = (

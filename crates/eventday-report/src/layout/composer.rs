@@ -54,6 +54,8 @@ pub(crate) struct Composer<'a, 's> {
     /// Height that must follow the next paragraph's last lines on their page (the signature
     /// after the closing paragraph); taken by that paragraph.
     follow: f32,
+    /// The table being streamed row by row through [`super::Compose::table_row`] (a roll-up's).
+    pub(super) streamed: Option<super::table::TableWriter>,
 }
 
 impl<'a, 's> Composer<'a, 's> {
@@ -79,6 +81,7 @@ impl<'a, 's> Composer<'a, 's> {
             next_elem: 1,
             artifact: false,
             follow: 0.0,
+            streamed: None,
         }
     }
 

@@ -7,7 +7,7 @@ mod sections;
 pub use sections::narrative_part;
 mod titles;
 
-use super::{Composer, Metrics, Page};
+use super::{Compose, Metrics, Page};
 use crate::data::{ReportData, Totals, VenueKind};
 use crate::fmt::{count, money};
 use crate::{Lang, ReportError, Style};
@@ -252,18 +252,19 @@ pub fn layout_report(
     super::composer::in_memory(metrics, lang, style, |c| write_report(c, d))
 }
 
-/// The whole report, section by section.
-fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
+/// The whole report, section by section, on any back end (the PDF composer, the DOCX writer).
+pub(crate) fn write_report(c: &mut dyn Compose, d: &ReportData) -> Result<(), ReportError> {
     use sections::Part;
     // The genre's order: opening, how the day was organized, results in figures, highlights,
     // problems, next steps; the organizers' sections fall into these parts by their key or heading.
     sections::title(c, d)?;
     sections::cover_figures(c, d)?;
     sections::opening_paragraph(c, d)?;
-    let mut h = sections::Headings::new(c.lang);
+    let mut h = sections::Headings::new(c.lang());
     sections::narrative(c, d, Part::Organization, &mut h)?;
     sections::organization(c, d, &mut h)?;
     results::results(c, d, &mut h)?;
+    c.photos(&d.photos)?;
     sections::narrative(c, d, Part::Highlights, &mut h)?;
     sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;

@@ -11,6 +11,7 @@
 //! - `content` (a campaign report, one function per section) and `rollup` (the streamed roll-up).
 
 mod chart;
+mod compose;
 mod composer;
 mod content;
 mod rollup;
@@ -19,12 +20,15 @@ mod style;
 mod table;
 mod text;
 
+pub(crate) use compose::{Compose, Series};
 pub(crate) use composer::{Composer, PageSink};
+pub(crate) use content::write_report;
 pub use content::{chinese_number, figure_list, layout_report, narrative_part, title_text};
+pub(crate) use rollup::write_rollup;
 pub use rollup::{layout_rollup, rollup_title};
 pub use sheet::{Sheet, layout_sheet};
 pub(crate) use style::{Family, Geometry, TextStyle};
-pub(crate) use table::{Align, Col, TableWriter};
+pub(crate) use table::{Align, Col, Measure, column_widths};
 pub use text::{ASCENT, DESCENT, NO_END, NO_START};
 
 /// Millimetres to points.

@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::{Align, Col, Composer, Metrics, PageSink, TableWriter, TextStyle};
+use super::{Align, Col, Compose, Composer, Metrics, PageSink, TextStyle};
 use crate::data::{RollupHeader, RollupItem, Totals, VenueKind, VenueRow};
 use crate::fmt::{count, money};
 use crate::{Lang, ReportError, Style};
@@ -276,14 +276,30 @@ pub fn layout_rollup<'s>(
     metrics: &dyn Metrics,
     sink: &'s mut PageSink<'s>,
 ) -> Result<(usize, BTreeSet<char>, usize), ReportError> {
+    let mut c = Composer::new(metrics, lang, style, sink);
+    let n = write_rollup(&mut c, header, items)?;
+    let (pages, missing) = c.finish()?;
+    Ok((pages, missing, n))
+}
+
+/// The whole roll-up on any back end; returns the number of districts in the district table.
+///
+/// # Errors
+/// When the back end fails to write.
+pub(crate) fn write_rollup(
+    c: &mut dyn Compose,
+    header: &RollupHeader,
+    items: impl Iterator<Item = RollupItem>,
+) -> Result<usize, ReportError> {
+    let lang = c.lang();
+    let style = c.geo().style;
     let t = |zh: &'static str, en: &'static str| match lang {
         Lang::Zh => zh,
         Lang::En => en,
     };
     let top_n = if header.top_n == 0 { 10 } else { header.top_n.min(50) };
     let with_money = header.money_recorded;
-    let mut c = Composer::new(metrics, lang, style, sink);
-    let geo = c.geo.clone();
+    let geo = c.geo().clone();
     let (org, qualifier) = split_qualifier(&header.organization);
     let org = if org.is_empty() { t("消费者协会", "Consumers' Association") } else { org };
 
@@ -359,7 +375,7 @@ pub fn layout_rollup<'s>(
         r
     };
     let mut items = items.peekable();
-    let mut tw = TableWriter::start(&mut c, cols)?;
+    c.table_start(cols)?;
     let mut grand = Totals::default();
     let mut grand_venues = 0u64;
     let mut n = 0usize;
@@ -368,12 +384,12 @@ pub fn layout_rollup<'s>(
     let mut city: Option<(String, Totals, u64, usize)> = None;
     let mut groups = 0usize;
     let (mut starred, mut dashed) = (false, false);
-    let subtotal = |c: &mut Composer<'_, '_>, tw: &mut TableWriter, city: &(String, Totals, u64, usize)| {
+    let subtotal = |c: &mut dyn Compose, city: &(String, Totals, u64, usize)| {
         let (_, tot, venues, rows) = city;
         if *rows < 2 {
             return Ok(());
         }
-        tw.row(c, &cells(String::new(), t("小计", "Subtotal").into(), count(*venues), tot), true)
+        c.table_row(&cells(String::new(), t("小计", "Subtotal").into(), count(*venues), tot), true)
     };
     while let Some(RollupItem::District(_)) = items.peek() {
         let Some(RollupItem::District(d)) = items.next() else { break };
@@ -388,7 +404,7 @@ pub fn layout_rollup<'s>(
         let new_city = city.as_ref().is_none_or(|x| x.0 != d.parent);
         if new_city {
             if let Some(prev) = city.take() {
-                subtotal(&mut c, &mut tw, &prev)?;
+                subtotal(c, &prev)?;
             }
             groups += 1;
             city = Some((d.parent.clone(), Totals::default(), 0, 0));
@@ -398,7 +414,7 @@ pub fn layout_rollup<'s>(
         cur.2 = cur.2.saturating_add(d.venue_count);
         cur.3 += 1;
         // The city is named on its first row, and again at the top of a page.
-        let city_cell = if new_city || !tw.one_line_row_fits(&c) {
+        let city_cell = if new_city || c.table_row_starts_page() {
             place_name(&d.parent).to_string()
         } else {
             String::new()
@@ -409,20 +425,20 @@ pub fn layout_rollup<'s>(
             starred = true;
         }
         dashed |= with_money && d.totals.money_recovered_fen == 0;
-        tw.row(&mut c, &cells(city_cell, name, count(d.venue_count), &d.totals), false)?;
+        c.table_row(&cells(city_cell, name, count(d.venue_count), &d.totals), false)?;
     }
     if let Some(last) = city.take()
         && groups > 1
     {
-        subtotal(&mut c, &mut tw, &last)?;
+        subtotal(c, &last)?;
     }
     if n == 0 {
-        tw.row(&mut c, &[String::new(), t("暂无数据", "No data yet").to_string()], false)?;
+        c.table_row(&[String::new(), t("暂无数据", "No data yet").to_string()], false)?;
     } else if n > 1 {
         dashed |= with_money && grand.money_recovered_fen == 0;
-        tw.row(&mut c, &cells(t("合计", "Total").into(), String::new(), count(grand_venues), &grand), true)?;
+        c.table_row(&cells(t("合计", "Total").into(), String::new(), count(grand_venues), &grand), true)?;
     }
-    tw.end(&mut c);
+    c.table_end();
     let mut notes = Vec::new();
     match lang {
         Lang::Zh => {
@@ -468,8 +484,7 @@ pub fn layout_rollup<'s>(
     let mut top: Vec<(u64, usize, String)> = heap.into_iter().map(|Reverse(x)| x).collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let rows: Vec<(String, Vec<u64>)> = top.into_iter().map(|(v, _, name)| (name, vec![v])).collect();
-    let block = c.heading_height() + c.chart_height(rows.len().max(2), 1);
-    c.keep_together(block)?;
+    c.keep_heading_with_chart(rows.len().max(2), 1)?;
     c.heading(&title, 1)?;
     if rows.is_empty() {
         c.paragraph(t("暂无数据。", "No data yet."))?;
@@ -486,27 +501,23 @@ pub fn layout_rollup<'s>(
     }
 
     // The appendix: every venue, district by district.
-    let mut appendix: Option<TableWriter> = None;
+    let mut appendix = false;
     for item in items {
         let RollupItem::Detail(d) = item else { continue };
-        let tw = match appendix.as_mut() {
-            Some(tw) => tw,
-            None => {
-                let tw = start_appendix(&mut c, header, org, lang, with_money)?;
-                appendix.insert(tw)
-            }
-        };
+        if !appendix {
+            start_appendix(c, header, org, lang, with_money)?;
+            appendix = true;
+        }
         let head = cells_venue(place_name(&d.name).to_string(), &d.totals, with_money, lang);
-        tw.row(&mut c, &head, true)?;
+        c.table_row(&head, true)?;
         for v in &d.venues {
-            tw.row(&mut c, &venue_cells(v, with_money, lang), false)?;
+            c.table_row(&venue_cells(v, with_money, lang), false)?;
         }
     }
-    if let Some(tw) = appendix {
-        tw.end(&mut c);
+    if appendix {
+        c.table_end();
     }
-    let (pages, missing) = c.finish()?;
-    Ok((pages, missing, n))
+    Ok(n)
 }
 
 fn cells_venue(name: String, x: &Totals, with_money: bool, lang: Lang) -> Vec<String> {
@@ -547,23 +558,19 @@ fn venue_cells(v: &VenueRow, with_money: bool, lang: Lang) -> Vec<String> {
 
 /// Starts the appendix on a new page: the 附件 label, its title, the notes on its marks, the table header.
 fn start_appendix(
-    c: &mut Composer<'_, '_>,
+    c: &mut dyn Compose,
     h: &RollupHeader,
     org: &str,
     lang: Lang,
     with_money: bool,
-) -> Result<TableWriter, ReportError> {
+) -> Result<(), ReportError> {
     let t = |zh: &'static str, en: &'static str| match lang {
         Lang::Zh => zh,
         Lang::En => en,
     };
-    if c.page_has_content {
-        c.new_page()?;
-    }
-    let geo = c.geo.clone();
-    let label = TextStyle { bold: true, ..geo.h1 };
-    let lines = c.ts.paragraph(t("附件", "Appendix"), &label, geo.area.w, 0.0, false);
-    c.put_lines(lines, geo.body_pitch)?;
+    c.page_break()?;
+    let geo = c.geo().clone();
+    c.label(t("附件", "Appendix"), TextStyle { bold: true, ..geo.h1 })?;
     c.space(geo.body_pitch * 0.5);
     let title = match lang {
         Lang::Zh => format!("{}年“3·15”活动各会场数据", h.year),
@@ -606,7 +613,7 @@ fn start_appendix(
             align: Align::Right,
         });
     }
-    TableWriter::start(c, cols)
+    c.table_start(cols)
 }
 
 #[cfg(test)]

@@ -69,7 +69,8 @@ impl TableWriter {
             TextStyle::new(Family::Song, false, 9.0)
         };
         let pad = 4.0;
-        let widths = column_widths(c, &cols, rows, &st, pad);
+        let total_w = c.geo.area.w;
+        let widths = column_widths(&mut c.ts, total_w, &cols, rows, &st, pad);
         let pitch = st.size * 1.45;
         let mut t = Self { cols, widths, st, pitch, pad, header_drawn_on: 0 };
         c.space(4.0);
@@ -197,32 +198,50 @@ impl TableWriter {
     }
 }
 
+/// Text widths for sizing table columns: the real fonts' (PDF) or an estimate (DOCX, where the
+/// reader's fonts set the text).
+pub(crate) trait Measure {
+    /// Width of `text` on one line, pt.
+    fn width(&mut self, text: &str, st: &TextStyle) -> f32;
+    /// (Width of the longest unbreakable piece, width of the whole text on one line), pt.
+    fn min_width(&mut self, text: &str, st: &TextStyle) -> (f32, f32);
+}
+
+impl Measure for super::text::Typesetter<'_> {
+    fn width(&mut self, text: &str, st: &TextStyle) -> f32 {
+        super::text::Typesetter::width(self, text, st)
+    }
+    fn min_width(&mut self, text: &str, st: &TextStyle) -> (f32, f32) {
+        super::text::Typesetter::min_width(self, text, st)
+    }
+}
+
 /// Column widths from content. Each column's minimum is its header set on one line and, with rows,
 /// its longest unbreakable word, and a cell of up to five characters whole; its natural width is its
 /// widest cell on one line. When the natural widths fit they share the rest of the width in
 /// proportion; when only the minimums fit, what is left goes to the columns that need it most; only
 /// when the minimums do not fit is anything broken.
-fn column_widths(
-    c: &mut Composer<'_, '_>,
+pub(crate) fn column_widths(
+    m: &mut dyn Measure,
+    total_w: f32,
     cols: &[Col],
     rows: Option<&[Vec<String>]>,
     st: &TextStyle,
     pad: f32,
 ) -> Vec<f32> {
-    let total_w = c.geo.area.w;
     let n = cols.len().max(1);
     let bold = TextStyle { bold: true, ..*st };
     let frac_total: f32 = cols.iter().map(|c| c.frac).sum::<f32>().max(0.0001);
     let mut min = Vec::with_capacity(n);
     let mut natural = Vec::with_capacity(n);
     for (i, col) in cols.iter().enumerate() {
-        let head = c.ts.width(&col.title, &bold) + 2.0 * pad + 1.0;
+        let head = m.width(&col.title, &bold) + 2.0 * pad + 1.0;
         let (mut lo, mut nat) = (head, head);
         match rows {
             Some(rows) => {
                 for r in rows {
                     let text = r.get(i).map_or("", String::as_str);
-                    let (word, whole) = c.ts.min_width(text, &bold);
+                    let (word, whole) = m.min_width(text, &bold);
                     let short = if whole <= 5.0 * (st.size + st.tracking) + 0.01 { whole } else { word };
                     lo = lo.max(short + 2.0 * pad + 1.0);
                     nat = nat.max(whole + 2.0 * pad + 1.0);

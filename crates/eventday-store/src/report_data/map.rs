@@ -216,5 +216,7 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .collect(),
         settings: settings(f),
         narrative_only_in_other_language: f.narrative_only_in_other_language,
+        // The photos chosen for the report are read by the 活动剪影 section's own change.
+        photos: Vec::new(),
     }
 }

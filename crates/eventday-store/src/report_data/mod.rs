@@ -17,7 +17,7 @@ pub use facts::{
     ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, UnitFact, VenueFact, report_facts,
 };
 pub use map::report_data;
-pub use rollup::{render_rollup, render_rollup_on};
+pub use rollup::{render_rollup, render_rollup_as, render_rollup_on};
 pub use sheets::{render_sheet, sign_in_sheet, task_sheet};
 
 use crate::Store;
@@ -70,6 +70,24 @@ pub async fn render_campaign(
     tokio::task::spawn_blocking(move || {
         let fonts = fonts()?;
         eventday_report::render(&data, &opts, fonts).map_err(|e| ReportFailure::Render(e.to_string()))
+    })
+    .await
+    .map_err(|e| ReportFailure::Render(e.to_string()))?
+}
+
+/// Reads a campaign and writes its summary report as a Word document (DOCX): the same content as
+/// [`render_campaign`]'s PDF.
+///
+/// # Errors
+/// Unknown campaign, database errors, or a rendering failure.
+pub async fn render_campaign_docx(
+    store: &Store,
+    campaign_id: i32,
+    opts: RenderOptions,
+) -> Result<Vec<u8>, ReportFailure> {
+    let data = campaign_report_data(store, campaign_id, opts.lang).await?;
+    tokio::task::spawn_blocking(move || {
+        eventday_report::render_docx(&data, &opts).map_err(|e| ReportFailure::Render(e.to_string()))
     })
     .await
     .map_err(|e| ReportFailure::Render(e.to_string()))?

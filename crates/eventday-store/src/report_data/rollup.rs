@@ -11,7 +11,7 @@ use super::{ReportFailure, fonts};
 use crate::Store;
 use crate::rollup::{self, Basis, RollupDistrict, RollupReader, RollupVenue};
 use eventday_report as report;
-use eventday_report::{PreviousCampaign, RenderOptions, RollupHeader, RollupItem, RollupRendered};
+use eventday_report::{Format, PreviousCampaign, RenderOptions, RollupHeader, RollupItem, RollupRendered};
 
 /// Districts read from the database per page.
 const PAGE: u64 = 200;
@@ -112,15 +112,37 @@ pub async fn render_rollup_on<W: std::io::Write + Send + 'static>(
     out: W,
     on_district: impl FnMut(usize) + Send + 'static,
 ) -> Result<RollupRendered, ReportFailure> {
+    render_rollup_as(store, organization_id, year, basis, opts, Format::Pdf, out, on_district).await
+}
+
+/// [`render_rollup_on`] as a PDF or a Word document (both streamed).
+///
+/// # Errors
+/// As [`render_rollup`].
+#[expect(clippy::too_many_arguments, reason = "the roll-up's query, its rendering and its output")]
+pub async fn render_rollup_as<W: std::io::Write + Send + 'static>(
+    store: &Store,
+    organization_id: i32,
+    year: i32,
+    basis: Basis,
+    opts: RenderOptions,
+    format: Format,
+    out: W,
+    on_district: impl FnMut(usize) + Send + 'static,
+) -> Result<RollupRendered, ReportFailure> {
     let header = header(store, organization_id, year, basis, opts.deterministic).await?;
     // A short queue between the reader (async) and the renderer (a blocking thread): the reader
     // waits while the renderer is behind, so memory holds at most this many districts.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<RollupItem>(PAGE as usize);
     let renderer = tokio::task::spawn_blocking(move || {
-        let fonts = fonts()?;
         let districts = std::iter::from_fn(move || rx.blocking_recv());
-        report::render_rollup_with_progress(&header, districts, &opts, fonts, out, on_district)
-            .map_err(|e| ReportFailure::Render(e.to_string()))
+        match format {
+            Format::Pdf => {
+                report::render_rollup_with_progress(&header, districts, &opts, fonts()?, out, on_district)
+            }
+            Format::Docx => report::render_rollup_docx(&header, districts, &opts, out, on_district),
+        }
+        .map_err(|e| ReportFailure::Render(e.to_string()))
     });
     let read = async {
         // The district table: sums only, in (city, district) order.

@@ -76,6 +76,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Read(&[Path(Photo, "id")]), log::get_photo),
         documented!(Organizer, list_audit),
         documented!(Read(CAMPAIGN), crate::report::report_pdf),
+        documented!(Read(CAMPAIGN), crate::report::report_docx),
         documented!(Read(CAMPAIGN), crate::report::tasks_pdf),
         documented!(Read(CAMPAIGN), crate::report::check_in_sheet_pdf),
         // Report settings: organizers of the campaign write them, its readers read them.

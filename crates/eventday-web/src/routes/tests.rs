@@ -135,6 +135,11 @@ fn the_security_schemes_and_special_media_types_are_described() {
             .is_some_and(|d| d.contains("Last-Event-ID") && d.contains("event: totals"))
     );
     assert!(ok("/api/v1/campaigns/{id}/report.pdf")["application/pdf"].is_object());
+    assert!(
+        ok("/api/v1/campaigns/{id}/report.docx")
+            ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+            .is_object()
+    );
     assert!(ok("/api/v1/invitations/{id}/qr.svg")["image/svg+xml"].is_object());
     assert!(ok("/api/v1/invitations/{id}/qr.png")["image/png"].is_object());
     let login = &paths["/api/v1/auth/login"]["post"];

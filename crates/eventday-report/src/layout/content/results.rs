@@ -6,12 +6,12 @@ use super::sections::{Headings, Part, paragraphs, sections_of};
 use super::{fig_value, figure_list, known_money, money_cell, t};
 use crate::data::{MediaChannel, ReportData, VenueKind};
 use crate::fmt::{count, money};
-use crate::layout::{Align, Col, Composer, Rgb};
+use crate::layout::{Align, Col, Compose, Rgb};
 use crate::{Lang, ReportError};
 
 /// Results: a heading (the organizers' results section's own, when there is one), its text, then
 /// numbered parts for the figures.
-pub(super) fn results(c: &mut Composer<'_, '_>, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
+pub(super) fn results(c: &mut dyn Compose, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
     let texts = sections_of(d, Part::Results);
     match texts.first().map(|s| s.heading.trim()).filter(|x| !x.is_empty()) {
         Some(heading) => h.h1(c, heading, heading)?,
@@ -31,12 +31,12 @@ pub(super) fn results(c: &mut Composer<'_, '_>, d: &ReportData, h: &mut Headings
 
 /// The summary table of the campaign totals (from the venues' tallied figures).
 fn summary_table(
-    c: &mut Composer<'_, '_>,
+    c: &mut dyn Compose,
     d: &ReportData,
     h: &Headings,
     n: &mut usize,
 ) -> Result<(), ReportError> {
-    let lang = c.lang;
+    let lang = c.lang();
     let tot = &d.totals;
     *n += 1;
     h.h2(c, *n, "总体情况", "Summary")?;
@@ -56,14 +56,9 @@ fn summary_table(
 }
 
 /// The per-venue table and the chart of visitors by venue.
-fn by_venue(
-    c: &mut Composer<'_, '_>,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
-    let lang = c.lang;
-    let geo = c.geo.clone();
+fn by_venue(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+    let lang = c.lang();
+    let geo = c.geo().clone();
     let tot = &d.totals;
     if d.venues.is_empty() {
         return Ok(());
@@ -184,14 +179,9 @@ fn unit_label(unit: &str, lang: Lang) -> String {
 
 /// Publicity materials planned vs handed out: a table and a chart; an item nobody logged handing
 /// out shows "—", not 0 and 0 %.
-fn materials(
-    c: &mut Composer<'_, '_>,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
-    let lang = c.lang;
-    let geo = c.geo.clone();
+fn materials(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+    let lang = c.lang();
+    let geo = c.geo().clone();
     if d.materials.is_empty() {
         return Ok(());
     }
@@ -247,8 +237,8 @@ fn materials(
 }
 
 /// Media coverage: counts by channel and the list.
-fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn media(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     if d.media.is_empty() {
         return Ok(());
     }
@@ -298,13 +288,8 @@ fn media(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: &mut usize) 
 /// The complaint cases recorded on the reconciliation platform: the detail of the complaints the
 /// venues tallied, so the section states how many of those were recorded as cases and its rows
 /// add up to that number. Left out when no case was recorded.
-fn disputes(
-    c: &mut Composer<'_, '_>,
-    d: &ReportData,
-    h: &Headings,
-    n: &mut usize,
-) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn disputes(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: &mut usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     let ds = &d.disputes;
     if ds.received == 0 {
         return Ok(());

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::data::{NarrativeSection, OfficialRow, ReportData, VenueKind};
 use crate::fmt::{change, count, money};
-use crate::layout::{Align, Col, Composer, Rgb};
+use crate::layout::{Align, Col, Compose, Rgb};
 use crate::{Lang, ReportError, Style};
 use eventday_domain::validate::strip_heading_number;
 
@@ -23,7 +23,7 @@ impl Headings {
     }
 
     /// The next level-1 heading.
-    pub(super) fn h1(&mut self, c: &mut Composer<'_, '_>, zh: &str, en: &str) -> Result<(), ReportError> {
+    pub(super) fn h1(&mut self, c: &mut dyn Compose, zh: &str, en: &str) -> Result<(), ReportError> {
         self.sec += 1;
         let sec = self.sec;
         let (zh, en) = (strip_heading_number(zh), strip_heading_number(en));
@@ -35,13 +35,7 @@ impl Headings {
     }
 
     /// Level-2 heading number `n` (1-based) under the current level-1 heading.
-    pub(super) fn h2(
-        &self,
-        c: &mut Composer<'_, '_>,
-        n: usize,
-        zh: &str,
-        en: &str,
-    ) -> Result<(), ReportError> {
+    pub(super) fn h2(&self, c: &mut dyn Compose, n: usize, zh: &str, en: &str) -> Result<(), ReportError> {
         let (zh, en) = (strip_heading_number(zh), strip_heading_number(en));
         let text = match self.lang {
             Lang::Zh => format!("（{}）{zh}", chinese_number(n)),
@@ -100,7 +94,7 @@ pub(super) fn sections_of(d: &ReportData, part: Part) -> Vec<&NarrativeSection> 
 }
 
 /// A section's paragraphs (a stored paragraph may hold several lines).
-pub(super) fn paragraphs(c: &mut Composer<'_, '_>, s: &NarrativeSection) -> Result<(), ReportError> {
+pub(super) fn paragraphs(c: &mut dyn Compose, s: &NarrativeSection) -> Result<(), ReportError> {
     for p in &s.paragraphs {
         for part in p.split('\n').filter(|x| !x.trim().is_empty()) {
             c.paragraph(part.trim())?;
@@ -111,9 +105,9 @@ pub(super) fn paragraphs(c: &mut Composer<'_, '_>, s: &NarrativeSection) -> Resu
 
 /// The title, the subtitle (the one set for the report, else in the modern style the campaign's
 /// date), and the 主送 line when one is set.
-pub(super) fn title(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
-    let lang = c.lang;
-    let geo = c.geo.clone();
+pub(super) fn title(c: &mut dyn Compose, d: &ReportData) -> Result<(), ReportError> {
+    let lang = c.lang();
+    let geo = c.geo().clone();
     let gb = geo.style == Style::Gbt9704;
     if gb {
         c.space(geo.body_pitch);
@@ -140,9 +134,9 @@ pub(super) fn title(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), Repo
 }
 
 /// The modern style's block of key figures under the title (money only when recorded).
-pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
-    let lang = c.lang;
-    let gb = c.geo.style == Style::Gbt9704;
+pub(super) fn cover_figures(c: &mut dyn Compose, d: &ReportData) -> Result<(), ReportError> {
+    let lang = c.lang();
+    let gb = c.geo().style == Style::Gbt9704;
     let tot = &d.totals;
     if !gb && has_data(d) {
         let subs = d.venues.iter().filter(|v| v.kind == VenueKind::Sub).count() as u64;
@@ -176,8 +170,8 @@ pub(super) fn cover_figures(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<
 /// The opening: the paragraph filled from the data (or a note that there is none yet), then
 /// the organizers' opening sections, unnumbered; a note when the narrative is only in the
 /// other language.
-pub(super) fn opening_paragraph(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
-    let lang = c.lang;
+pub(super) fn opening_paragraph(c: &mut dyn Compose, d: &ReportData) -> Result<(), ReportError> {
+    let lang = c.lang();
     if !has_data(d) {
         c.paragraph(t(
             lang,
@@ -202,12 +196,12 @@ pub(super) fn opening_paragraph(c: &mut Composer<'_, '_>, d: &ReportData) -> Res
 
 /// The organizers' sections of one part, a numbered heading each.
 pub(super) fn narrative(
-    c: &mut Composer<'_, '_>,
+    c: &mut dyn Compose,
     d: &ReportData,
     part: Part,
     h: &mut Headings,
 ) -> Result<(), ReportError> {
-    let lang = c.lang;
+    let lang = c.lang();
     for s in sections_of(d, part) {
         let heading = s.heading.trim();
         let heading = if heading.is_empty() { t(lang, "活动情况", "The campaign") } else { heading };
@@ -218,11 +212,7 @@ pub(super) fn narrative(
 }
 
 /// How the day was organized: units, reconciliation members, booths, activities, officials (each part only when it has rows).
-pub(super) fn organization(
-    c: &mut Composer<'_, '_>,
-    d: &ReportData,
-    h: &mut Headings,
-) -> Result<(), ReportError> {
+pub(super) fn organization(c: &mut dyn Compose, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
     let any_org = !d.units.is_empty()
         || !d.reconciliation_members.is_empty()
         || !d.booths.is_empty()
@@ -258,8 +248,8 @@ pub(super) fn organization(
 
 /// Participating units, one paragraph per kind (government bodies split into people's congress
 /// and government, functional departments and street offices).
-fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn units(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     h.h2(c, n, "参与单位", "Participating units")?;
     if !d.attendance_from_check_ins {
         // Nobody signed in on the day: the list is the plan, not a record of who came.
@@ -293,12 +283,12 @@ fn units(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Re
 
 /// The enterprises that joined the reconciliation platform.
 fn reconciliation_members(
-    c: &mut Composer<'_, '_>,
+    c: &mut dyn Compose,
     d: &ReportData,
     h: &Headings,
     n: usize,
 ) -> Result<(), ReportError> {
-    let lang = c.lang;
+    let lang = c.lang();
     h.h2(c, n, "消费纠纷和解单位", "Reconciliation platform members")?;
     let line = match lang {
         Lang::Zh => format!(
@@ -317,8 +307,8 @@ fn reconciliation_members(
 }
 
 /// The themed booths table.
-fn booths(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn booths(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     h.h2(c, n, "主题展台", "Themed booths")?;
     let cols = [
         Col { title: t(lang, "会场", "Venue").into(), frac: 0.28, align: Align::Left },
@@ -332,8 +322,8 @@ fn booths(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> R
 }
 
 /// The outreach activities table.
-fn activities(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn activities(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     h.h2(c, n, "进社区、进校园等活动", "Outreach activities")?;
     let cols = [
         Col { title: t(lang, "会场", "Venue").into(), frac: 0.2, align: Align::Left },
@@ -396,8 +386,8 @@ fn masked_name(name: &str) -> String {
 }
 
 /// The officials who attended.
-fn officials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
-    let lang = c.lang;
+fn officials(c: &mut dyn Compose, d: &ReportData, h: &Headings, n: usize) -> Result<(), ReportError> {
+    let lang = c.lang();
     h.h2(c, n, "出席领导", "Officials attending")?;
     let names: Vec<String> = d.officials.iter().map(|o| official_text(o, lang)).collect();
     let line = match lang {
@@ -410,12 +400,12 @@ fn officials(c: &mut Composer<'_, '_>, d: &ReportData, h: &Headings, n: usize) -
 
 /// Comparison with the latest earlier campaign, with record highs over all earlier ones.
 pub(super) fn comparison(
-    c: &mut Composer<'_, '_>,
+    c: &mut dyn Compose,
     d: &ReportData,
     h: &Headings,
     n: &mut usize,
 ) -> Result<(), ReportError> {
-    let lang = c.lang;
+    let lang = c.lang();
     let tot = &d.totals;
     let mut prev: Vec<&crate::data::PreviousCampaign> =
         d.previous.iter().filter(|p| p.year != d.year).collect();
@@ -484,12 +474,8 @@ pub(super) fn comparison(
 }
 
 /// The "next steps" narrative, or a closing sentence when there is none.
-pub(super) fn next_steps(
-    c: &mut Composer<'_, '_>,
-    d: &ReportData,
-    h: &mut Headings,
-) -> Result<(), ReportError> {
-    let lang = c.lang;
+pub(super) fn next_steps(c: &mut dyn Compose, d: &ReportData, h: &mut Headings) -> Result<(), ReportError> {
+    let lang = c.lang();
     h.h1(c, "下一步工作", "Next steps")?;
     let next = sections_of(d, Part::NextSteps);
     // The closing paragraph carries the signature with it: never a page with the signature alone.
@@ -527,15 +513,15 @@ pub(super) fn next_steps(
 }
 
 /// The height of the signature block: a blank line, the issuer and the date.
-fn signature_height(c: &Composer<'_, '_>) -> f32 {
-    3.0 * c.geo.body_pitch
+fn signature_height(c: &dyn Compose) -> f32 {
+    3.0 * c.geo().body_pitch
 }
 
 /// The signature block: the issuing body and the report date (the event day unless one is set),
 /// kept together; then the 抄送 line when one is set.
-pub(super) fn signature(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportError> {
-    let lang = c.lang;
-    let geo = c.geo.clone();
+pub(super) fn signature(c: &mut dyn Compose, d: &ReportData) -> Result<(), ReportError> {
+    let lang = c.lang();
+    let geo = c.geo().clone();
     c.keep_together(signature_height(c))?;
     c.space(geo.body_pitch);
     c.right(&issuer(d, lang))?;
