@@ -127,12 +127,26 @@ pub struct ReportArgs {
     /// Fix the creation date and document id so the same data gives identical bytes.
     #[arg(long)]
     pub deterministic: bool,
-    /// Where to write the PDF.
+    /// Output: `pdf` (default), `docx`, or `xlsx` (the report's tables, one sheet each).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
+    pub format: ReportFormat,
+    /// Where to write the document.
     #[arg(long)]
     pub out: std::path::PathBuf,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// The outputs of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// The summary as PDF.
+    Pdf,
+    /// The summary as an editable Word document.
+    Docx,
+    /// The report's tables as an Excel workbook.
+    Xlsx,
 }
 
 /// Where the database is.
@@ -338,6 +352,17 @@ async fn report(args: ReportArgs) -> Result<()> {
         style: args.style,
         deterministic: args.deterministic,
     };
+    match (args.format, args.campaign) {
+        (ReportFormat::Xlsx, Some(campaign)) if !args.rollup => {
+            let bytes = eventday_store::report_data::campaign_workbook(&store, campaign, args.lang).await?;
+            write_atomically(&args.out, &bytes)?;
+            println!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+            return Ok(());
+        }
+        (ReportFormat::Xlsx, _) => anyhow::bail!("--format xlsx writes one campaign's tables: give --campaign ID"),
+        (ReportFormat::Docx, _) => anyhow::bail!("--format docx is not available in this build yet"),
+        (ReportFormat::Pdf, _) => {}
+    }
     let (Some(campaign), false) = (args.campaign, args.rollup) else {
         return rollup_report(&store, &args, opts).await;
     };
