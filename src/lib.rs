@@ -359,7 +359,9 @@ async fn report(args: ReportArgs) -> Result<()> {
             println!("wrote {} ({} bytes)", args.out.display(), bytes.len());
             return Ok(());
         }
-        (ReportFormat::Xlsx, _) => anyhow::bail!("--format xlsx writes one campaign's tables: give --campaign ID"),
+        (ReportFormat::Xlsx, _) => {
+            anyhow::bail!("--format xlsx writes one campaign's tables: give --campaign ID")
+        }
         (ReportFormat::Docx, _) => anyhow::bail!("--format docx is not available in this build yet"),
         (ReportFormat::Pdf, _) => {}
     }

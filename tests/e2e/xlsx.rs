@@ -42,15 +42,35 @@ async fn a_gbk_csv_and_the_same_data_as_a_workbook_import_to_identical_rows() {
                 印发活动方案,2013-03-01,区消协,主会场,已完成\n\
                 布置主会场,2013-03-14,区市场监督管理局,主会场,未开始\n";
     let rows: Vec<Vec<String>> = vec![
-        vec!["".into(), "印发活动方案".into(), "区消协".into(), "".into(), "主会场".into(), "2013-03-01".into(), "已完成".into()],
-        vec!["".into(), "布置主会场".into(), "区市场监督管理局".into(), "".into(), "主会场".into(), "2013-03-14".into(), "未开始".into()],
+        vec![
+            "".into(),
+            "印发活动方案".into(),
+            "区消协".into(),
+            "".into(),
+            "主会场".into(),
+            "2013-03-01".into(),
+            "已完成".into(),
+        ],
+        vec![
+            "".into(),
+            "布置主会场".into(),
+            "区市场监督管理局".into(),
+            "".into(),
+            "主会场".into(),
+            "2013-03-14".into(),
+            "未开始".into(),
+        ],
     ];
     let book = export_workbook(Kind::Tasks, Lang::Zh, &rows).expect("workbook");
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
     for (id, bytes) in [(a, gbk.into_owned()), (b, book)] {
-        let r = csv_io::import(&db.store, id, Kind::Venues, venues.as_bytes(), ImportOptions::default()).await.expect("venues");
+        let r = csv_io::import(&db.store, id, Kind::Venues, venues.as_bytes(), ImportOptions::default())
+            .await
+            .expect("venues");
         assert!(r.errors.is_empty(), "{r:?}");
-        let r = csv_io::import(&db.store, id, Kind::Tasks, &bytes, ImportOptions::default()).await.expect("tasks");
+        let r = csv_io::import(&db.store, id, Kind::Tasks, &bytes, ImportOptions::default())
+            .await
+            .expect("tasks");
         assert_eq!((r.created, r.errors.len()), (2, 0), "{r:?}");
     }
     let out_a = csv_io::export(&db.store, a, Kind::Tasks, Lang::Zh).await.expect("a");
@@ -78,21 +98,25 @@ async fn oversize_and_zip_bomb_uploads_are_refused_and_change_nothing() {
     let mut app = spawn_app().await;
     let id = load_demo(&app.db.store).await;
     app.act_as_organizer_of(id).await;
-    let before = table_counts(&app.db.store).await.expect("counts");
+    let before = table_counts(app.db.store.conn()).await.expect("counts");
     let upload = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
         app.client.post(app.url(&format!("/api/v1/campaigns/{id}/import/venues"))).multipart(form).send()
     };
     // Named .csv on purpose: the content decides.
     let resp = upload(zip_bomb(), "venues.csv").await.expect("bomb");
     assert_eq!(resp.status().as_u16(), 422);
     let body: serde_json::Value = resp.json().await.expect("json");
-    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("expands to more than"), "{body}");
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap_or_default().contains("expands to more than"),
+        "{body}"
+    );
     let mut big = b"PK\x03\x04".to_vec();
     big.resize(50 * 1024 * 1024, 0);
     let resp = upload(big, "big.xlsx").await.expect("big");
     assert_eq!(resp.status().as_u16(), 413);
-    assert_eq!(table_counts(&app.db.store).await.expect("counts"), before);
+    assert_eq!(table_counts(app.db.store.conn()).await.expect("counts"), before);
     app.stop().await;
 }
 
@@ -102,12 +126,21 @@ async fn workbooks_download_and_a_workbook_upload_is_checked_then_imported() {
     let id = empty_campaign(&app.db.store, "表格协会").await;
     app.act_as_organizer_of(id).await;
     let rows = vec![vec![
-        "后湖分会场".to_owned(), String::new(), "分会场".into(), "区消协".into(), "后湖大道".into(), "xx".into(),
-        "20".into(), "10".into(), "09:00".into(), "11:30".into(),
+        "后湖分会场".to_owned(),
+        String::new(),
+        "分会场".into(),
+        "区消协".into(),
+        "后湖大道".into(),
+        "xx".into(),
+        "20".into(),
+        "10".into(),
+        "09:00".into(),
+        "11:30".into(),
     ]];
     let book = export_workbook(Kind::Venues, Lang::Zh, &rows).expect("workbook");
     for dry in [true, false] {
-        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(book.clone()).file_name("x.bin"));
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(book.clone()).file_name("x.bin"));
         let resp = app
             .client
             .post(app.url(&format!("/api/v1/campaigns/{id}/import/venues?dry_run={dry}")))
@@ -130,7 +163,8 @@ async fn workbooks_download_and_a_workbook_upload_is_checked_then_imported() {
         assert!(resp.bytes().await.expect("body").starts_with(b"PK\x03\x04"), "{path}");
     }
     let bad = eventday_domain::csv::workbook::template_workbook(Kind::Venues, Lang::Zh).expect("template");
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bad).file_name("t.xlsx"));
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bad).file_name("t.xlsx"));
     let resp = app
         .client
         .post(app.url(&format!("/api/v1/campaigns/{id}/import/booths?dry_run=true")))

@@ -349,7 +349,9 @@ impl Locator {
         let sheet = self.sheet_ref();
         for e in errors {
             let pos = (!e.column.is_empty())
-                .then(|| self.header.iter().position(|h| h.trim() == e.column || h.trim().starts_with(&e.column)))
+                .then(|| {
+                    self.header.iter().position(|h| h.trim() == e.column || h.trim().starts_with(&e.column))
+                })
                 .flatten();
             e.cell = Some(match pos {
                 Some(p) => format!("{sheet}!{}{}", column_letters(self.first_col + p as u32), e.line),

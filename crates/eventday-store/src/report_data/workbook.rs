@@ -59,7 +59,11 @@ fn summary(d: &ReportData, lang: Lang) -> Sheet {
             count(p.totals.visitors),
         ]);
     }
-    Sheet { name: w(lang, "汇总", "Summary"), headers: vec![w(lang, "项目", "Item"), w(lang, "数值", "Value")], rows }
+    Sheet {
+        name: w(lang, "汇总", "Summary"),
+        headers: vec![w(lang, "项目", "Item"), w(lang, "数值", "Value")],
+        rows,
+    }
 }
 
 fn venues(d: &ReportData, lang: Lang) -> Sheet {
@@ -154,18 +158,22 @@ fn media(d: &ReportData, lang: Lang) -> Sheet {
 fn disputes(d: &ReportData, lang: Lang) -> Sheet {
     use eventday_domain::DisputeStatus as S;
     let s = &d.disputes;
-    let mut rows = vec![vec![XCell::Text(w(lang, "受理件数（合计）", "Cases received (all)")), count(s.received)]];
+    let mut rows =
+        vec![vec![XCell::Text(w(lang, "受理件数（合计）", "Cases received (all)")), count(s.received)]];
     rows.extend(
         [
-        (S::Mediating, s.mediating),
-        (S::Settled, s.settled),
-        (S::Referred, s.referred),
-        (S::Closed, s.closed),
-    ]
-    .into_iter()
-    .map(|(status, n)| vec![XCell::Text(status.label(lang).to_owned()), count(n)]),
+            (S::Mediating, s.mediating),
+            (S::Settled, s.settled),
+            (S::Referred, s.referred),
+            (S::Closed, s.closed),
+        ]
+        .into_iter()
+        .map(|(status, n)| vec![XCell::Text(status.label(lang).to_owned()), count(n)]),
     );
-    rows.push(vec![XCell::Text(w(lang, "争议金额（元）", "Amount claimed (yuan)")), XCell::Yuan(s.amount_claimed_fen)]);
+    rows.push(vec![
+        XCell::Text(w(lang, "争议金额（元）", "Amount claimed (yuan)")),
+        XCell::Yuan(s.amount_claimed_fen),
+    ]);
     rows.push(vec![
         XCell::Text(w(lang, "挽回金额（元）", "Amount recovered (yuan)")),
         XCell::Yuan(s.amount_recovered_fen),
@@ -183,5 +191,11 @@ fn disputes(d: &ReportData, lang: Lang) -> Sheet {
 /// # Errors
 /// A cell the workbook writer refuses.
 pub fn report_workbook(d: &ReportData, lang: Lang) -> Result<Vec<u8>, WorkbookError> {
-    write_workbook(&[summary(d, lang), venues(d, lang), materials(d, lang), media(d, lang), disputes(d, lang)])
+    write_workbook(&[
+        summary(d, lang),
+        venues(d, lang),
+        materials(d, lang),
+        media(d, lang),
+        disputes(d, lang),
+    ])
 }

@@ -545,7 +545,10 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
         fields,
         data,
     );
-    render("media.html", context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["media"]), can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "media.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["media"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Officials present, with a form to add, change and remove them.
@@ -578,7 +581,10 @@ pub async fn officials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
         fields,
         by_id(&items, |o| o.id),
     );
-    render("officials.html", context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["officials"]), can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "officials.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["officials"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Disputes received on the day, with a form to add, change and remove them and the status
@@ -630,7 +636,10 @@ pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
         fields,
         by_id(&items, |d| d.id),
     );
-    render("disputes.html", context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["disputes"]), can_edit => may_log(&viewer), ..ctx })
+    render(
+        "disputes.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["disputes"]), can_edit => may_log(&viewer), ..ctx },
+    )
 }
 
 /// The report page: narrative sections to edit, language and layout, the PDF download.

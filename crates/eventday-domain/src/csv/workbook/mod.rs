@@ -47,10 +47,19 @@ mod tests {
 
     #[test]
     fn an_exported_workbook_reads_back_as_the_same_cells() {
-        let rows = vec![
-            vec!["后湖分会场".to_owned(), String::new(), "分会场".to_owned(), "区消协".to_owned(), String::new(),
-                 "xx".to_owned(), "20.5".to_owned(), "10".to_owned(), "09:00".to_owned(), "11:30".to_owned(), "广场".to_owned()],
-        ];
+        let rows = vec![vec![
+            "后湖分会场".to_owned(),
+            String::new(),
+            "分会场".to_owned(),
+            "区消协".to_owned(),
+            String::new(),
+            "xx".to_owned(),
+            "20.5".to_owned(),
+            "10".to_owned(),
+            "09:00".to_owned(),
+            "11:30".to_owned(),
+            "广场".to_owned(),
+        ]];
         let bytes = export_workbook(Kind::Venues, Lang::Zh, &rows).unwrap_or_default();
         assert!(is_workbook(&bytes));
         let table = read_table(Kind::Venues, &bytes).unwrap_or_else(|e| panic!("{e:?}"));
@@ -158,7 +167,8 @@ mod tests {
         let table = read_table(Kind::Disputes, &bytes).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(table.rows.len(), 1);
         assert!(table.columns.iter().all(Option::is_some));
-        let mut b = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
+        let mut b = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .unwrap_or_else(|e| panic!("{e}"));
         use calamine::Reader;
         let notes = b.worksheet_range("填写说明").unwrap_or_else(|e| panic!("{e}"));
         let text: Vec<String> = notes.rows().flat_map(|r| r.iter().map(ToString::to_string)).collect();

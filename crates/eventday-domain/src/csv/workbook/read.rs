@@ -39,16 +39,18 @@ fn check_zip(bytes: &[u8]) -> Result<(), Vec<RowError>> {
     }
     let mut declared: u64 = 0;
     for i in 0..zip.len() {
-        let entry =
-            zip.by_index_raw(i).map_err(|_| whole("the workbook's zip directory is damaged; it was not opened"))?;
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| whole("the workbook's zip directory is damaged; it was not opened"))?;
         declared = declared.saturating_add(entry.size());
     }
     if declared > MAX_UNCOMPRESSED {
         return Err(too_big());
     }
     for i in 0..zip.len() {
-        let mut entry =
-            zip.by_index(i).map_err(|_| whole("the workbook's zip archive is damaged or encrypted; it was not opened"))?;
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|_| whole("the workbook's zip archive is damaged or encrypted; it was not opened"))?;
         let limit = entry.size();
         let mut counter = std::io::sink();
         let copied = std::io::copy(&mut (&mut entry).take(limit.saturating_add(1)), &mut counter)
@@ -87,7 +89,10 @@ pub fn read_table(kind: Kind, bytes: &[u8]) -> Result<Table, Vec<RowError>> {
                 .map_err(|_| whole("the file is a zip archive but not an Excel workbook (.xlsx)"))?,
         )
     } else {
-        Book::Xls(Xls::new(Cursor::new(bytes)).map_err(|_| whole("the file is not a readable Excel workbook (.xls)"))?)
+        Book::Xls(
+            Xls::new(Cursor::new(bytes))
+                .map_err(|_| whole("the file is not a readable Excel workbook (.xls)"))?,
+        )
     };
     let sheets = match &book {
         Book::Xlsx(b) => b.sheets_metadata().to_vec(),
@@ -114,7 +119,8 @@ pub fn read_table(kind: Kind, bytes: &[u8]) -> Result<Table, Vec<RowError>> {
             (range, merged)
         }
     };
-    let locator_of = |first_col: u32, header: Vec<String>| Locator { sheet: sheet.clone(), first_col, header };
+    let locator_of =
+        |first_col: u32, header: Vec<String>| Locator { sheet: sheet.clone(), first_col, header };
     if let Some(m) = merged.first() {
         let area = format!(
             "{}{}:{}{}",
@@ -125,7 +131,9 @@ pub fn read_table(kind: Kind, bytes: &[u8]) -> Result<Table, Vec<RowError>> {
         );
         let mut e = RowError::line(
             u64::from(m.start.0) + 1,
-            format!("merged cells ({area}) cannot be imported: unmerge them and give every row its own values"),
+            format!(
+                "merged cells ({area}) cannot be imported: unmerge them and give every row its own values"
+            ),
         );
         e.cell = Some(format!("{}!{area}", locator_of(0, Vec::new()).sheet_ref()));
         return Err(vec![e]);
@@ -138,7 +146,9 @@ pub fn read_table(kind: Kind, bytes: &[u8]) -> Result<Table, Vec<RowError>> {
     let header = trim_end(header);
     let keys: Vec<Option<&'static str>> = header
         .iter()
-        .map(|h| kind.columns().iter().find(|c| c.matches(h.trim_start_matches('\u{feff}').trim())).map(|c| c.key))
+        .map(|h| {
+            kind.columns().iter().find(|c| c.matches(h.trim_start_matches('\u{feff}').trim())).map(|c| c.key)
+        })
         .collect();
     let header_line = u64::from(first_row) + 1;
     let mut errors = Vec::new();
@@ -204,7 +214,9 @@ fn serial_or_number(v: f64, ty: CellType, is_date: bool) -> String {
             CellType::Date => t.date().format("%Y-%m-%d").to_string(),
             CellType::Time if v < 1.0 => t.time().format("%H:%M").to_string(),
             _ if v < 1.0 => t.time().format("%H:%M:%S").to_string(),
-            _ if t.time() == NaiveTime::MIN && ty != CellType::DateTime => t.date().format("%Y-%m-%d").to_string(),
+            _ if t.time() == NaiveTime::MIN && ty != CellType::DateTime => {
+                t.date().format("%Y-%m-%d").to_string()
+            }
             _ => t.format("%Y-%m-%d %H:%M:%S").to_string(),
         };
     }

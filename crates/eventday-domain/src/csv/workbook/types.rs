@@ -27,9 +27,20 @@ pub enum CellType {
 #[must_use]
 pub fn cell_type(key: &str) -> CellType {
     match key {
-        "planned" | "stock" | "quantity" | "visitors" | "consultations" | "complaints_received"
-        | "complaints_settled" | "money_recovered_fen" | "amount_claimed_fen" | "amount_recovered_fen"
-        | "estimated_reach" | "participants" | "position" | "platform_joined_year" => CellType::Integer,
+        "planned"
+        | "stock"
+        | "quantity"
+        | "visitors"
+        | "consultations"
+        | "complaints_received"
+        | "complaints_settled"
+        | "money_recovered_fen"
+        | "amount_claimed_fen"
+        | "amount_recovered_fen"
+        | "estimated_reach"
+        | "participants"
+        | "position"
+        | "platform_joined_year" => CellType::Integer,
         "width_m" | "depth_m" | "x" | "y" | "w" | "h" | "rotation_deg" => CellType::Number,
         "date" | "due_on" | "received_on" | "closed_on" => CellType::Date,
         "starts_at" | "ends_at" | "recorded_at" => CellType::DateTime,
@@ -61,10 +72,7 @@ pub fn allowed_values(kind: Kind, key: &str, lang: Lang) -> Option<Vec<String>> 
         (Kind::Tasks, "status") => labels::<TaskStatus>(lang),
         (Kind::Disputes, "status") => labels::<DisputeStatus>(lang),
         (Kind::Narrative, "lang") => labels::<Lang>(lang),
-        (
-            Kind::Units,
-            "participates" | "staffs_booth" | "reconciliation_member" | "media" | "sponsor",
-        )
+        (Kind::Units, "participates" | "staffs_booth" | "reconciliation_member" | "media" | "sponsor")
         | (Kind::Campaign, "mask_official_names")
         | (Kind::Officials, "masked") => flag(),
         _ => return None,

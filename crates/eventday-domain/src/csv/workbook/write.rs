@@ -100,8 +100,7 @@ impl Formats {
 }
 
 fn sheet_name(name: &str) -> String {
-    let clean: String =
-        name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect();
+    let clean: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect();
     if clean.trim().is_empty() { "Sheet1".to_owned() } else { clean }
 }
 
@@ -133,7 +132,8 @@ fn put(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, cell: &XCell) -> Res
             6
         }
         XCell::Date(d) => {
-            ws.write_number_with_format(row, col, serial(d.and_time(NaiveTime::MIN)), &f.date).map_err(err)?;
+            ws.write_number_with_format(row, col, serial(d.and_time(NaiveTime::MIN)), &f.date)
+                .map_err(err)?;
             10
         }
         XCell::DateTime(t) => {
@@ -317,7 +317,13 @@ pub fn template_workbook(kind: Kind, lang: Lang) -> Result<Vec<u8>, WorkbookErro
         headers: if zh {
             vec!["列名".into(), "英文列名".into(), "是否必填".into(), "填写格式".into(), "可选的值".into()]
         } else {
-            vec!["column".into(), "Chinese header".into(), "required".into(), "format".into(), "allowed values".into()]
+            vec![
+                "column".into(),
+                "Chinese header".into(),
+                "required".into(),
+                "format".into(),
+                "allowed values".into(),
+            ]
         },
         rows: cols
             .iter()
