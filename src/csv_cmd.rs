@@ -1,5 +1,5 @@
-//! `eventday import`, `eventday import-folder` and `eventday export`: CSV files of one kind
-//! for one campaign, or a folder of all kinds at once.
+//! `eventday import`, `eventday import-folder` and `eventday export`: CSV files or workbooks
+//! (.xlsx, .xls) of one kind for one campaign, or a folder of all kinds at once.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -18,7 +18,8 @@ pub struct ImportArgs {
     /// The campaign to import into.
     #[arg(long)]
     pub campaign: i32,
-    /// The CSV file (UTF-8 with or without BOM, or GB18030/GBK).
+    /// The CSV file (UTF-8 with or without BOM, or GB18030/GBK), or a workbook (.xlsx or .xls:
+    /// its first sheet), told apart by content.
     pub file: PathBuf,
     /// Check the file and report what would change, writing nothing.
     #[arg(long)]
@@ -69,9 +70,21 @@ pub struct ExportArgs {
     /// Header and label language: zh (default) or en.
     #[arg(long, default_value = "zh", value_parser = eventday_report::parse_lang)]
     pub lang: Lang,
+    /// File format: csv (default) or xlsx (same rows and headers; numbers and dates typed).
+    #[arg(long, value_enum, default_value_t = FileFormat::Csv)]
+    pub format: FileFormat,
     /// The database.
     #[command(flatten)]
     pub db: crate::DbArgs,
+}
+
+/// The file formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileFormat {
+    /// CSV, UTF-8 with BOM.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// Runs `import`: prints a summary, or fails naming the first bad line and column.
@@ -129,14 +142,15 @@ pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()>
     for entry in entries {
         let path = entry.with_context(|| format!("cannot read the folder {}", args.dir.display()))?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
-        if !path.is_file() || !name.to_ascii_lowercase().ends_with(".csv") {
+        let lower = name.to_ascii_lowercase();
+        if !path.is_file() || ![".csv", ".xlsx", ".xls"].iter().any(|e| lower.ends_with(e)) {
             continue;
         }
         let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         files.push((name, bytes));
     }
     if files.is_empty() {
-        bail!("{} holds no .csv files", args.dir.display());
+        bail!("{} holds no .csv or .xlsx files", args.dir.display());
     }
     let opts =
         ImportOptions { dry_run: args.dry_run, progress: None, actor: None, author: Some(&args.author) };
@@ -163,7 +177,14 @@ pub async fn import_folder(store: &Store, args: &ImportFolderArgs) -> Result<()>
 /// # Errors
 /// An unknown campaign, a database error, or an unwritable output.
 pub async fn export(store: &Store, args: &ExportArgs) -> Result<()> {
-    let bytes = csv_io::export(store, args.campaign, args.kind, args.lang).await?;
+    let format = match args.format {
+        FileFormat::Csv => csv_io::Format::Csv,
+        FileFormat::Xlsx => csv_io::Format::Xlsx,
+    };
+    if format == csv_io::Format::Xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
+        bail!("a workbook is not for the terminal: give --out FILE.xlsx");
+    }
+    let bytes = csv_io::export_as(store, args.campaign, args.kind, args.lang, format).await?;
     match &args.out {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?

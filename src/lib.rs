@@ -127,15 +127,38 @@ pub struct ReportArgs {
     /// Fix the creation date and document id so the same data gives identical bytes.
     #[arg(long)]
     pub deterministic: bool,
-    /// File format: `pdf` (default) or `docx` (Word, the same content, to edit before signing).
-    #[arg(long, default_value = "pdf")]
-    pub format: eventday_report::Format,
-    /// Where to write the report.
+    /// Output: `pdf` (default), `docx` (Word: the same content, to edit before signing), or
+    /// `xlsx` (the report's tables, one sheet each).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
+    pub format: ReportFormat,
+    /// Where to write the document.
     #[arg(long)]
     pub out: std::path::PathBuf,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// The outputs of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// The summary as PDF.
+    Pdf,
+    /// The summary as an editable Word document.
+    Docx,
+    /// The report's tables as an Excel workbook.
+    Xlsx,
+}
+
+impl ReportFormat {
+    /// The laid-out document this is (`None` for the workbook of tables).
+    fn document(self) -> Option<eventday_report::Format> {
+        match self {
+            ReportFormat::Pdf => Some(eventday_report::Format::Pdf),
+            ReportFormat::Docx => Some(eventday_report::Format::Docx),
+            ReportFormat::Xlsx => None,
+        }
+    }
 }
 
 /// Where the database is.
@@ -341,10 +364,19 @@ async fn report(args: ReportArgs) -> Result<()> {
         style: args.style,
         deterministic: args.deterministic,
     };
-    let (Some(campaign), false) = (args.campaign, args.rollup) else {
-        return rollup_report(&store, &args, opts).await;
+    let Some(format) = args.format.document() else {
+        let (Some(campaign), false) = (args.campaign, args.rollup) else {
+            anyhow::bail!("--format xlsx writes one campaign's tables: give --campaign ID (without --rollup)")
+        };
+        let bytes = eventday_store::report_data::campaign_workbook(&store, campaign, args.lang).await?;
+        write_atomically(&args.out, &bytes)?;
+        println!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+        return Ok(());
     };
-    if args.format == eventday_report::Format::Docx {
+    let (Some(campaign), false) = (args.campaign, args.rollup) else {
+        return rollup_report(&store, &args, opts, format).await;
+    };
+    if format == eventday_report::Format::Docx {
         let docx = eventday_store::report_data::render_campaign_docx(&store, campaign, opts).await?;
         write_atomically(&args.out, &docx)?;
         println!("wrote {} ({} bytes)", args.out.display(), docx.len());
@@ -361,7 +393,12 @@ async fn report(args: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::RenderOptions) -> Result<()> {
+async fn rollup_report(
+    store: &Store,
+    args: &ReportArgs,
+    opts: eventday_report::RenderOptions,
+    format: eventday_report::Format,
+) -> Result<()> {
     let (Some(org), Some(year)) = (args.org, args.year) else {
         anyhow::bail!("--rollup needs --org ID and --year YEAR");
     };
@@ -393,7 +430,7 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
         year,
         basis,
         opts,
-        args.format,
+        format,
         std::io::BufWriter::new(file),
         move |n| {
             if let Some(b) = &tick {
@@ -419,7 +456,7 @@ async fn rollup_report(store: &Store, args: &ReportArgs, opts: eventday_report::
         eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
     }
     // A Word document is paginated by Word: only a PDF knows its pages.
-    let pages = if args.format == eventday_report::Format::Pdf {
+    let pages = if format == eventday_report::Format::Pdf {
         format!("{} pages, ", out.pages)
     } else {
         String::new()

@@ -1078,6 +1078,12 @@ async fn sample(
         (M::GET, "/api/v1/campaigns/{id}/export/{file}") => {
             (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/export/venues.csv")), READERS)
         }
+        (M::GET, "/api/v1/campaigns/{id}/report.xlsx") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report.xlsx")), READERS)
+        }
+        (M::GET, "/api/v1/export/template/{file}") => {
+            (w.req(who, M::GET, "/api/v1/export/template/venues.xlsx"), [200, 200, 200, 200, 200, 401, 401])
+        }
         (M::GET, "/api/v1/campaigns/{id}/report.pdf") => {
             (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/report.pdf")), READERS)
         }

@@ -11,7 +11,7 @@ use eventday_store::entities::{campaign, organization};
 use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, Set};
 
 /// Creates an empty campaign (its own organization) and returns its id.
-async fn empty_campaign(store: &Store, name: &str) -> i32 {
+pub(crate) async fn empty_campaign(store: &Store, name: &str) -> i32 {
     let now = Utc::now();
     let org = organization::ActiveModel {
         id: NotSet,
@@ -50,7 +50,7 @@ fn copied_kinds() -> impl Iterator<Item = &'static Kind> {
     Kind::ALL.iter().filter(|k| !matches!(k, Kind::Campaign | Kind::Tallies))
 }
 
-async fn load_demo(store: &Store) -> i32 {
+pub(crate) async fn load_demo(store: &Store) -> i32 {
     let file = demo::parse(eventday::DEMO_CAMPAIGN_JSON).expect("demo parses");
     demo::load(store, &file).await.expect("demo loads").campaign_id()
 }

@@ -18,3 +18,4 @@ mod report;
 mod security;
 mod submission;
 mod write_path;
+mod xlsx;

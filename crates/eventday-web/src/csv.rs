@@ -1,4 +1,5 @@
-//! CSV over HTTP: multipart upload of one kind into a campaign, and download.
+//! CSV and workbooks over HTTP: multipart upload of one kind into a campaign (CSV, .xlsx or
+//! .xls, told apart by content), download as CSV or .xlsx, blank .xlsx templates per kind.
 
 use crate::extract::Actor;
 use crate::{AppError, AppState};
@@ -12,7 +13,8 @@ use eventday_store::csv_io::{self, ImportOptions};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// Largest CSV upload accepted (bytes).
+/// Largest upload accepted (bytes), CSV or workbook; a bigger body is refused with 413 before
+/// it is read. A workbook's uncompressed size is checked separately (422).
 pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 
 /// What an import did (or would do); `errors` lists every bad cell.
@@ -25,7 +27,8 @@ struct ImportReportDoc {
     errors: Vec<RowErrorDoc>,
 }
 
-/// One bad cell: 1-based line (the header is line 1), column as written, field, why.
+/// One bad cell: 1-based line (the header is line 1; in a workbook, the sheet's row), column as
+/// written, field, why, and in a workbook the sheet and cell (`Sheet1!C5`).
 #[derive(ToSchema)]
 #[expect(dead_code, reason = "read only by the OpenAPI derive")]
 struct RowErrorDoc {
@@ -33,6 +36,7 @@ struct RowErrorDoc {
     column: String,
     field: String,
     message: String,
+    cell: Option<String>,
 }
 
 /// Query of an import.
@@ -61,15 +65,15 @@ fn kind(s: &str) -> Result<Kind, AppError> {
     s.parse::<Kind>().map_err(AppError::NotFound)
 }
 
-/// Imports a CSV file (multipart field `file`); all rows or none.
+/// Imports a CSV file or a workbook (multipart field `file`); all rows or none.
 #[utoipa::path(
     post,
     path = "/api/v1/campaigns/{id}/import/{kind}",
     params(("id" = i32, Path, description = "campaign"), ("kind" = String, Path, description = "campaign, units, venues, booths, activities, materials, allocations, media, officials, tasks, narrative, log-entries, tallies or disputes"), ImportQuery),
-    request_body(content_type = "multipart/form-data", description = "field `file`: the CSV (UTF-8 or GB18030/GBK)"),
+    request_body(content_type = "multipart/form-data", description = "field `file`: the CSV (UTF-8 or GB18030/GBK) or a workbook (.xlsx or .xls; its first sheet), told apart by content"),
     responses(
         (status = 200, description = "imported (or checked, on a dry run)", body = ImportReportDoc),
-        (status = 422, description = "some rows are bad; nothing was written", body = ImportReportDoc),
+        (status = 422, description = "some rows are bad, or the workbook is refused (too big once uncompressed, hidden sheets, merged cells); nothing was written", body = ImportReportDoc),
         (status = 400, description = "no file field or unreadable upload"),
         (status = 404, description = "unknown campaign or kind"),
         (status = 413, description = "file over the body limit"),
@@ -99,13 +103,14 @@ pub(crate) async fn import(
     Ok((status, Json(report)).into_response())
 }
 
-/// Downloads one kind of a campaign's data as CSV (UTF-8 with BOM).
+/// Downloads one kind of a campaign's data as CSV (UTF-8 with BOM) or as a workbook with the
+/// same rows and headers (numbers as numbers, dates as dates).
 #[utoipa::path(
     get,
     path = "/api/v1/campaigns/{id}/export/{file}",
-    params(("id" = i32, Path, description = "campaign"), ("file" = String, Path, description = "KIND.csv, e.g. log-entries.csv"), ExportQuery),
+    params(("id" = i32, Path, description = "campaign"), ("file" = String, Path, description = "KIND.csv or KIND.xlsx, e.g. log-entries.csv"), ExportQuery),
     responses(
-        (status = 200, description = "the CSV file", content_type = "text/csv"),
+        (status = 200, description = "the CSV file or the workbook", content_type = "text/csv"),
         (status = 404, description = "unknown campaign or kind"),
     )
 )]
@@ -116,20 +121,92 @@ pub(crate) async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let (id, file) = parse_path(path)?;
-    let kind = kind(file.strip_suffix(".csv").unwrap_or(&file))?;
-    let lang = match q.lang.as_deref() {
-        None => Lang::Zh,
+    let (kind, format) = kind_and_format(&file)?;
+    let lang = export_lang(q.lang.as_deref())?;
+    let bytes = csv_io::export_as(&state.store, id, kind, lang, format).await?;
+    Ok(download(format!("campaign-{id}-{kind}.{}", format.extension()), format.content_type(), bytes))
+}
+
+/// The kind and format a file name asks for: `KIND.csv`, `KIND.xlsx`, or a bare `KIND` (CSV).
+pub(crate) fn kind_and_format(file: &str) -> Result<(Kind, csv_io::Format), AppError> {
+    if let Some(k) = file.strip_suffix(".xlsx") {
+        return Ok((kind(k)?, csv_io::Format::Xlsx));
+    }
+    Ok((kind(file.strip_suffix(".csv").unwrap_or(file))?, csv_io::Format::Csv))
+}
+
+/// The header language of an export: zh (default) or en.
+pub(crate) fn export_lang(l: Option<&str>) -> Result<Lang, AppError> {
+    match l {
+        None => Ok(Lang::Zh),
         Some(l) => Lang::from_label(l)
-            .ok_or_else(|| AppError::BadRequest(format!("unknown language {l:?}; expected zh or en")))?,
-    };
-    let bytes = csv_io::export(&state.store, id, kind, lang).await?;
-    let disposition = format!("attachment; filename=\"{}\"", csv_io::export_file_name(id, kind));
-    Ok((
+            .ok_or_else(|| AppError::BadRequest(format!("unknown language {l:?}; expected zh or en"))),
+    }
+}
+
+/// A file to save, under `name`.
+pub(crate) fn download(name: String, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// Path of a template download.
+fn parse_file(p: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
+    let Path(v) = p.map_err(|_| AppError::BadRequest("the path names no file".into()))?;
+    Ok(v)
+}
+
+/// A blank workbook of one kind to fill in: the header row, an example row, and a notes sheet
+/// listing each column, whether it is required, its format and its allowed values.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export/template/{file}",
+    params(("file" = String, Path, description = "KIND.xlsx, e.g. venues.xlsx"), ExportQuery),
+    responses(
+        (status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "unknown kind"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn template(
+    path: Result<Path<String>, PathRejection>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let file = parse_file(path)?;
+    let kind = kind(file.strip_suffix(".xlsx").unwrap_or(&file))?;
+    let lang = export_lang(q.lang.as_deref())?;
+    let bytes = eventday_domain::csv::workbook::template_workbook(kind, lang)
+        .map_err(|e| AppError::Internal(std::sync::Arc::new(std::io::Error::other(e.to_string()))))?;
+    Ok(download(format!("template-{kind}.xlsx"), csv_io::XLSX_CONTENT_TYPE, bytes))
+}
+
+/// The report's tables as a workbook: summary, per venue, materials, media and disputes, one
+/// sheet each, from the same data as the PDF.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{id}/report.xlsx",
+    tag = "report",
+    params(("id" = i32, Path, description = "campaign"), ExportQuery),
+    responses(
+        (status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "bad id or language"),
+        (status = 404, description = "unknown campaign"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn report_xlsx(
+    State(state): State<AppState>,
+    path: Result<Path<i32>, PathRejection>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let Path(id) = path.map_err(|_| AppError::BadRequest("campaign id must be a whole number".into()))?;
+    let lang = export_lang(q.lang.as_deref())?;
+    let bytes = eventday_store::report_data::campaign_workbook(&state.store, id, lang).await?;
+    Ok(download(format!("campaign-{id}-report.xlsx"), csv_io::XLSX_CONTENT_TYPE, bytes))
 }

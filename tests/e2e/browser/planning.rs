@@ -503,3 +503,54 @@ async fn a_booth_without_a_position_is_listed_not_drawn_and_placed_on_request_an
     b.quit().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_organizer_imports_a_workbook_on_the_venues_page_after_seeing_the_dry_run() {
+    let Some((chromium, chromedriver)) = programs("import_panel") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let rows = vec![vec![
+        "导入分会场".to_owned(),
+        String::new(),
+        "分会场".into(),
+        "区消协".into(),
+        "后湖大道".into(),
+        "xx".into(),
+        "20".into(),
+        "10".into(),
+        "09:00".into(),
+        "11:30".into(),
+    ]];
+    let book = eventday_domain::csv::workbook::export_workbook(
+        eventday_domain::csv::Kind::Venues,
+        eventday_domain::csv::Lang::Zh,
+        &rows,
+    )
+    .expect("workbook");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("会场.xlsx");
+    std::fs::write(&file, &book).expect("file");
+    let b = Browser::start(&chromium, &chromedriver, 1366, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/campaigns/{}/venues", f.campaign))).await;
+    b.type_into("#io-file", &file.to_string_lossy()).await;
+    b.click("#io-check").await;
+    b.wait_for(
+        "return document.getElementById('io-result').textContent.includes('将新增 1 条')",
+        "the dry run's counts in words",
+    )
+    .await;
+    assert_eq!(venues_named(&app, f.campaign).await.len(), 1, "a dry run writes nothing");
+    b.js("document.getElementById('io-result').scrollIntoView(); return true", vec![]).await;
+    screenshots(&b, "import-panel", 1366, false).await;
+    b.click("#io-confirm").await;
+    b.wait_for(
+        "return [...document.querySelectorAll('table th[scope=row]')].some(th => th.textContent.includes('导入分会场'))",
+        "the imported venue in the table",
+    )
+    .await;
+    let names: Vec<String> = venues_named(&app, f.campaign).await.into_iter().map(|v| v.1).collect();
+    assert!(names.iter().any(|n| n == "导入分会场"), "{names:?}");
+    b.quit().await;
+}

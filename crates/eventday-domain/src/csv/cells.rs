@@ -91,6 +91,7 @@ impl<'a> Cells<'a> {
             column,
             field: key.to_owned(),
             message: message.into(),
+            cell: None,
         });
     }
 
@@ -342,13 +343,19 @@ pub trait CsvRow: Sized {
 /// Rows with their line numbers, and the headers the file used.
 pub type Parsed<R> = (Vec<(u64, R)>, Headers);
 
-/// Decodes and parses a whole file into rows with their line numbers.
+/// Decodes and parses a whole file into rows with their line numbers: CSV text, or a workbook
+/// (.xlsx or .xls, known by its content, never by its name) whose first worksheet is read into
+/// the same table, so both meet the same rules.
 ///
 /// # Errors
-/// Every problem found, each naming its line and column.
+/// Every problem found, each naming its line and column (and, in a workbook, its cell).
 pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Parsed<R>, Vec<RowError>> {
-    let text = decode(bytes).map_err(|e| vec![e])?;
-    let table = parse_table(R::KIND, &text)?;
+    let table = if super::workbook::is_workbook(bytes) {
+        super::workbook::read_table(R::KIND, bytes)?
+    } else {
+        let text = decode(bytes).map_err(|e| vec![e])?;
+        parse_table(R::KIND, &text)?
+    };
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (line, cells) in &table.rows {
@@ -367,15 +374,22 @@ pub fn parse_rows<R: CsvRow>(bytes: &[u8]) -> Result<Parsed<R>, Vec<RowError>> {
             .zip(&table.columns)
             .map(|(c, found)| (c.key, found.as_ref().map_or_else(|| c.zh.to_owned(), |(_, h)| h.clone())))
             .collect(),
+        locator: table.locator.clone(),
     };
-    if errors.is_empty() { Ok((out, headers)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((out, headers))
+    } else {
+        headers.locate(&mut errors);
+        Err(errors)
+    }
 }
 
 /// The header names a file used, so that later checks (references, geometry, conflicts with
-/// stored data) name the column as the user wrote it.
+/// stored data) name the column as the user wrote it (and, in a workbook, the cell).
 #[derive(Debug, Clone, Default)]
 pub struct Headers {
     names: Vec<(&'static str, String)>,
+    locator: Option<super::Locator>,
 }
 
 impl Headers {
@@ -384,6 +398,13 @@ impl Headers {
     pub fn error(&self, line: u64, key: &str, message: impl Into<String>) -> RowError {
         let column =
             self.names.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, h)| h.clone());
-        RowError { line, column, field: key.to_owned(), message: message.into() }
+        RowError { line, column, field: key.to_owned(), message: message.into(), cell: None }
+    }
+
+    /// Names the worksheet cell of each error, when the file was a workbook.
+    pub fn locate(&self, errors: &mut [RowError]) {
+        if let Some(l) = &self.locator {
+            l.locate(errors);
+        }
     }
 }

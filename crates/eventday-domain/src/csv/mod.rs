@@ -7,6 +7,7 @@
 
 mod cells;
 mod rows;
+pub mod workbook;
 
 pub use cells::*;
 pub use rows::*;
@@ -180,19 +181,29 @@ pub struct RowError {
     pub field: String,
     /// Why.
     pub message: String,
+    /// Where in a workbook: the sheet and cell (`Sheet1!C5`), or the sheet and row
+    /// (`Sheet1!5:5`) when the whole row is meant; absent for CSV files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl RowError {
     /// An error about a whole line.
     #[must_use]
     pub fn line(line: u64, message: impl Into<String>) -> Self {
-        Self { line, column: String::new(), field: String::new(), message: message.into() }
+        Self { line, column: String::new(), field: String::new(), message: message.into(), cell: None }
     }
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.column.is_empty() {
+        if let Some(cell) = &self.cell {
+            if self.column.is_empty() {
+                write!(f, "{cell}: {}", self.message)
+            } else {
+                write!(f, "{cell} (column {}): {}", self.column, self.message)
+            }
+        } else if self.column.is_empty() {
             write!(f, "line {}: {}", self.line, self.message)
         } else {
             write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
@@ -306,6 +317,63 @@ pub struct Table {
     /// The file's language: Chinese when any header is a Chinese one, else English. Messages
     /// about vocabulary values list the allowed values in it.
     pub lang: Lang,
+    /// For a worksheet: how to name the cell of an error.
+    pub locator: Option<Locator>,
+}
+
+/// Names the worksheet cell an error is about: the sheet, and which column each header cell
+/// is in (line numbers are the sheet's row numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locator {
+    /// The worksheet's name.
+    pub sheet: String,
+    /// The 0-based sheet column of the header's first cell.
+    pub first_col: u32,
+    /// The header cells as written, in sheet order.
+    pub header: Vec<String>,
+}
+
+impl Locator {
+    /// The sheet name as a formula would write it (quoted when it is not a plain word).
+    fn sheet_ref(&self) -> String {
+        if !self.sheet.is_empty() && self.sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            self.sheet.clone()
+        } else {
+            format!("'{}'", self.sheet.replace('\'', "''"))
+        }
+    }
+
+    /// Sets the `cell` of each error: its column's cell on its row, or the whole row when the
+    /// column is not one of the sheet's.
+    pub fn locate(&self, errors: &mut [RowError]) {
+        let sheet = self.sheet_ref();
+        for e in errors {
+            let pos = (!e.column.is_empty())
+                .then(|| {
+                    self.header.iter().position(|h| h.trim() == e.column || h.trim().starts_with(&e.column))
+                })
+                .flatten();
+            e.cell = Some(match pos {
+                Some(p) => format!("{sheet}!{}{}", column_letters(self.first_col + p as u32), e.line),
+                None => format!("{sheet}!{0}:{0}", e.line),
+            });
+        }
+    }
+}
+
+/// A 0-based column number in a spreadsheet's letters (0 is A, 26 is AA).
+#[must_use]
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses decoded text into a [`Table`] for `kind`, checking the header (duplicate, unknown
@@ -314,7 +382,6 @@ pub struct Table {
 /// # Errors
 /// Every header and row-shape problem found.
 pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
-    let spec = kind.columns();
     // The csv crate counts a CRLF line end differently from LF; normalising keeps the line
     // numbers in errors equal to what a spreadsheet or editor shows.
     let text = text.replace("\r\n", "\n");
@@ -328,7 +395,39 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
             return Err(vec![RowError::line(1, "the file is empty; the first line must name the columns")]);
         }
     };
+    let header: Vec<String> = header.iter().map(str::to_owned).collect();
+    let mut rows = Vec::new();
     let mut errors = Vec::new();
+    for rec in records {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map_or(0, ::csv::Position::line);
+                rows.push((line, r.iter().map(|c| restore_cell(c).to_owned()).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, ::csv::Position::line);
+                errors.push(RowError::line(line, format!("unreadable row: {e}")));
+            }
+        }
+    }
+    build_table(kind, 1, &header, rows, errors, None)
+}
+
+/// The one check of a file's header and rows, whatever the file was (CSV text or a worksheet):
+/// maps the header cells on line `header_line` to the kind's columns, drops blank rows and
+/// refuses rows wider than the header. `errors` are problems already found while reading.
+///
+/// # Errors
+/// Every header and row-shape problem found (with `errors`), placed by `locator` when given.
+pub(crate) fn build_table(
+    kind: Kind,
+    header_line: u64,
+    header: &[String],
+    raw_rows: Vec<(u64, Vec<String>)>,
+    mut errors: Vec<RowError>,
+    locator: Option<Locator>,
+) -> Result<Table, Vec<RowError>> {
+    let spec = kind.columns();
     let mut columns: Vec<Option<(usize, String)>> = vec![None; spec.len()];
     let mut lang = Lang::En;
     for (pos, raw) in header.iter().enumerate() {
@@ -339,10 +438,11 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
         match spec.iter().position(|c| c.matches(name)) {
             Some(i) => match &columns[i] {
                 Some((_, first)) => errors.push(RowError {
-                    line: 1,
+                    line: header_line,
                     column: name.to_owned(),
                     field: spec[i].key.to_owned(),
                     message: format!("duplicate column: {first:?} and {name:?} both name {}", spec[i].key),
+                    cell: None,
                 }),
                 None => {
                     if !name.is_ascii() {
@@ -352,54 +452,53 @@ pub fn parse_table(kind: Kind, text: &str) -> Result<Table, Vec<RowError>> {
                 }
             },
             None => errors.push(RowError {
-                line: 1,
+                line: header_line,
                 column: name.chars().take(60).collect(),
                 field: String::new(),
                 message: format!(
                     "unknown column; expected: {}",
                     spec.iter().map(|c| format!("{}/{}", c.zh, c.key)).collect::<Vec<_>>().join(", ")
                 ),
+                cell: None,
             }),
         }
     }
     for (i, c) in spec.iter().enumerate() {
         if c.required && columns[i].is_none() {
             errors.push(RowError {
-                line: 1,
+                line: header_line,
                 column: c.zh.to_owned(),
                 field: c.key.to_owned(),
                 message: format!("missing required column {} ({})", c.zh, c.key),
+                cell: None,
             });
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    let locate = |mut errors: Vec<RowError>| {
+        if let Some(l) = &locator {
+            l.locate(&mut errors);
+        }
+        errors
+    };
+    if errors.iter().any(|e| e.line == header_line) {
+        return Err(locate(errors));
     }
     let width = header.len();
     let mut rows = Vec::new();
-    for rec in records {
-        match rec {
-            Ok(r) => {
-                let line = r.position().map_or(0, ::csv::Position::line);
-                if r.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                if r.len() > width {
-                    errors.push(RowError::line(
-                        line,
-                        format!("has {} cells but the header names {width} columns", r.len()),
-                    ));
-                    continue;
-                }
-                rows.push((line, r.iter().map(|c| restore_cell(c).to_owned()).collect()));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, ::csv::Position::line);
-                errors.push(RowError::line(line, format!("unreadable row: {e}")));
-            }
+    for (line, cells) in raw_rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
         }
+        if cells.len() > width {
+            errors.push(RowError::line(
+                line,
+                format!("has {} cells but the header names {width} columns", cells.len()),
+            ));
+            continue;
+        }
+        rows.push((line, cells));
     }
-    if errors.is_empty() { Ok(Table { columns, rows, lang }) } else { Err(errors) }
+    if errors.is_empty() { Ok(Table { columns, rows, lang, locator }) } else { Err(locate(errors)) }
 }
 
 /// Writes a file for `kind`: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, formula cells

@@ -26,10 +26,13 @@ impl FolderReport {
 }
 
 /// The kind a file holds, from its name: the kind's name (`log-entries.csv`, or
-/// `log_entries.csv`), optionally after a number that orders the files (`03-booths.csv`).
+/// `log_entries.xlsx`), optionally after a number that orders the files (`03-booths.csv`).
+/// Whether it is CSV or a workbook is read from its content, not from its name.
 #[must_use]
 pub fn kind_of_file(name: &str) -> Option<Kind> {
-    let stem = name.strip_suffix(".csv").or_else(|| name.strip_suffix(".CSV"))?;
+    let lower = name.to_ascii_lowercase();
+    let ext = [".csv", ".xlsx", ".xls"].into_iter().find(|e| lower.ends_with(e))?;
+    let stem = &name[..name.len() - ext.len()];
     let stem = stem.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['-', '_', ' ']);
     stem.parse().ok()
 }

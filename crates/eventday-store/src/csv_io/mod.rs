@@ -48,6 +48,7 @@ use crate::entities::*;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use eventday_domain::csv::workbook::export_workbook;
 use eventday_domain::csv::{Headers, ImportReport, Kind, Lang, LocalTime, parse_rows, write_file};
 use eventday_domain::time::{local_to_utc, parse_zone};
 use eventday_domain::{Rect, ValidationError};
@@ -256,6 +257,8 @@ async fn import_in(
                 Ok((rows, headers)) => {
                     let mut ctx = Ctx { tx, campaign, zone, report: ImportReport::default(), opts, headers };
                     $m::import(&mut ctx, rows).await?;
+                    // In a workbook, every error also names its sheet and cell.
+                    ctx.headers.locate(&mut ctx.report.errors);
                     (ctx.tx, ctx.report)
                 }
                 Err(errors) => (tx, ImportReport { errors, ..ImportReport::default() }),
@@ -363,12 +366,75 @@ pub fn export_file_name(campaign_id: i32, kind: Kind) -> String {
     format!("campaign-{campaign_id}-{kind}.csv")
 }
 
+/// The file formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// CSV (UTF-8 with BOM).
+    #[default]
+    Csv,
+    /// An Excel workbook (.xlsx).
+    Xlsx,
+}
+
+impl Format {
+    /// The file name extension.
+    #[must_use]
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The media type.
+    #[must_use]
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => XLSX_CONTENT_TYPE,
+        }
+    }
+}
+
+/// The media type of .xlsx files.
+pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Exports one kind of a campaign's data as a CSV file (UTF-8 with BOM, CRLF, headers in
 /// `lang`). Importing the file into an empty campaign gives the same data.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown campaign, database errors otherwise.
 pub async fn export(store: &Store, campaign_id: i32, kind: Kind, lang: Lang) -> Result<Vec<u8>, StoreError> {
+    export_as(store, campaign_id, kind, lang, Format::Csv).await
+}
+
+/// Exports one kind of a campaign's data as CSV or as a workbook with the same rows and
+/// headers (numbers as numbers, dates as dates). Importing either into an empty campaign gives
+/// the same data.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown campaign, database errors otherwise.
+pub async fn export_as(
+    store: &Store,
+    campaign_id: i32,
+    kind: Kind,
+    lang: Lang,
+    format: Format,
+) -> Result<Vec<u8>, StoreError> {
+    let rows = export_rows(store, campaign_id, kind, lang).await?;
+    match format {
+        Format::Csv => Ok(write_file(kind, lang, &rows)),
+        Format::Xlsx => export_workbook(kind, lang, &rows).map_err(|e| StoreError::Io(e.to_string())),
+    }
+}
+
+/// The cells of one kind's export, row by row in column order.
+async fn export_rows(
+    store: &Store,
+    campaign_id: i32,
+    kind: Kind,
+    lang: Lang,
+) -> Result<Vec<Vec<String>>, StoreError> {
     let db = store.conn();
     let (_, zone) = load_campaign(db, campaign_id).await?;
     let venues = venue_list(db, campaign_id).await?;
@@ -395,5 +461,5 @@ pub async fn export(store: &Store, campaign_id: i32, kind: Kind, lang: Lang) -> 
         Kind::LogEntries => log_entries::export(db, &x).await?,
         Kind::Disputes => disputes::export(db, &x).await?,
     };
-    Ok(write_file(kind, lang, &rows))
+    Ok(rows)
 }

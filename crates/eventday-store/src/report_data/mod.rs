@@ -12,6 +12,7 @@ mod facts;
 mod map;
 mod rollup;
 mod sheets;
+mod workbook;
 
 pub use facts::{
     ActivityFact, BoothFact, MediaFact, NarrativeFact, ReportFacts, UnitFact, VenueFact, report_facts,
@@ -19,6 +20,7 @@ pub use facts::{
 pub use map::report_data;
 pub use rollup::{render_rollup, render_rollup_as, render_rollup_on};
 pub use sheets::{render_sheet, sign_in_sheet, task_sheet};
+pub use workbook::report_workbook;
 
 use crate::Store;
 use crate::error::StoreError;
@@ -55,6 +57,20 @@ pub async fn campaign_report_data(
     lang: eventday_domain::Lang,
 ) -> Result<ReportData, StoreError> {
     Ok(report_data(&report_facts(store, campaign_id, lang).await?))
+}
+
+/// Reads a campaign and writes the report's tables (summary, per venue, materials, media,
+/// disputes) as a workbook, from the same data as the PDF.
+///
+/// # Errors
+/// Unknown campaign, database errors, or a workbook writer failure.
+pub async fn campaign_workbook(
+    store: &Store,
+    campaign_id: i32,
+    lang: eventday_domain::Lang,
+) -> Result<Vec<u8>, ReportFailure> {
+    let data = campaign_report_data(store, campaign_id, lang).await?;
+    report_workbook(&data, lang).map_err(|e| ReportFailure::Render(e.to_string()))
 }
 
 /// Reads a campaign and renders its summary report (the layout and PDF run on a blocking thread).

@@ -88,6 +88,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         // than JSON bodies.
         documented!(Plan(CAMPAIGN), crate::csv::import, limit = crate::csv::UPLOAD_LIMIT),
         documented!(Read(CAMPAIGN), crate::csv::export),
+        // The report's tables as a workbook; blank workbooks to fill in hold no data.
+        documented!(Read(CAMPAIGN), crate::csv::report_xlsx),
+        documented!(Authenticated, crate::csv::template),
     ];
     // Organizations: names are readable by anyone logged in; organizers manage their tree and
     // may add child organizations to it (a new root comes from the command line).

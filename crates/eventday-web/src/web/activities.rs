@@ -83,5 +83,8 @@ pub async fn activities(
         fields,
         data,
     );
-    render("activities.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "activities.html",
+        context! { rows => rows, ed => ed, io => super::organizer::io_panel(&viewer, id, &["activities"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }

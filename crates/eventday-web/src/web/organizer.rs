@@ -156,6 +156,32 @@ pub(super) fn may_plan(viewer: &Viewer) -> bool {
     viewer.caller.as_ref().is_some_and(|c| c.principal.role == eventday_domain::Role::Organizer)
 }
 
+/// The import and export panel of a planning page (templates/import_export.html) for `kinds`:
+/// export links for everyone who sees the page, importing for those who plan.
+pub(super) fn io_panel(viewer: &Viewer, campaign: i32, kinds: &[&str]) -> Value {
+    let lang = viewer.lang;
+    let kinds: Vec<Value> = kinds
+        .iter()
+        .map(|k| {
+            let label = match *k {
+                "venues" => "io_kind_venues",
+                "units" => "io_kind_units",
+                "booths" => "io_kind_booths",
+                "activities" => "io_kind_activities",
+                "materials" => "io_kind_materials",
+                "allocations" => "io_kind_allocations",
+                "media" => "io_kind_media",
+                "officials" => "io_kind_officials",
+                "disputes" => "io_kind_disputes",
+                "tasks" => "io_kind_tasks",
+                _ => "io_kind_tallies",
+            };
+            context! { kind => *k, label => lang.t(label) }
+        })
+        .collect();
+    context! { campaign => campaign, kinds => kinds, can_import => may_plan(viewer) }
+}
+
 pub(super) fn may_log(viewer: &Viewer) -> bool {
     viewer.caller.as_ref().is_some_and(|c| c.principal.role != eventday_domain::Role::Viewer)
 }
@@ -411,7 +437,11 @@ pub async fn venues(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
         fields,
         by_id(&venues, |v| v.id),
     );
-    render("venues.html", context! { venues => sv(&venues), ed => ed, can_edit => may_plan(&viewer), ..ctx })
+    let io = io_panel(&viewer, id, &["venues", "booths"]);
+    render(
+        "venues.html",
+        context! { venues => sv(&venues), ed => ed, io => io, can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Units taking part and their roles, with forms to add, change and remove participations and
@@ -469,7 +499,7 @@ pub async fn units(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
     );
     render(
         "units.html",
-        context! { rows => rows, ed => ed, unit_ed => unit_ed, can_edit => may_plan(&viewer), ..ctx },
+        context! { rows => rows, ed => ed, unit_ed => unit_ed, io => io_panel(&viewer, id, &["units"]), can_edit => may_plan(&viewer), ..ctx },
     )
 }
 
@@ -518,7 +548,7 @@ pub async fn materials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
     );
     render(
         "materials.html",
-        context! { data => sv(&data), items => items, ed => ed, can_edit => may_plan(&viewer), ..ctx },
+        context! { data => sv(&data), items => items, ed => ed, io => io_panel(&viewer, id, &["materials", "allocations"]), can_edit => may_plan(&viewer), ..ctx },
     )
 }
 
@@ -579,7 +609,10 @@ pub async fn media(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
         fields,
         data,
     );
-    render("media.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "media.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["media"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Officials present, with a form to add, change and remove them.
@@ -612,7 +645,10 @@ pub async fn officials(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
         fields,
         by_id(&items, |o| o.id),
     );
-    render("officials.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "officials.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["officials"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 /// Disputes received on the day, with a form to add, change and remove them and the status
@@ -664,7 +700,10 @@ pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
         fields,
         by_id(&items, |d| d.id),
     );
-    render("disputes.html", context! { rows => rows, ed => ed, can_edit => may_log(&viewer), ..ctx })
+    render(
+        "disputes.html",
+        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["disputes"]), can_edit => may_log(&viewer), ..ctx },
+    )
 }
 
 /// The report page: narrative sections to edit, language and layout, the PDF download.

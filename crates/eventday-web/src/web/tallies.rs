@@ -94,5 +94,8 @@ pub async fn tallies(
         fields,
         data,
     );
-    render("tallies.html", context! { rows => rows, ed => ed, can_edit => may_log(&viewer), ..ctx })
+    render(
+        "tallies.html",
+        context! { rows => rows, ed => ed, io => super::organizer::io_panel(&viewer, id, &["tallies"]), can_edit => may_log(&viewer), ..ctx },
+    )
 }

@@ -77,7 +77,10 @@ pub async fn tasks(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPa
         fields,
         by_id(&items, |t| t.id),
     );
-    render("tasks.html", context! { rows => rows, ed => ed, can_edit => may_plan(&viewer), ..ctx })
+    render(
+        "tasks.html",
+        context! { rows => rows, ed => ed, io => super::io_panel(&viewer, id, &["tasks"]), can_edit => may_plan(&viewer), ..ctx },
+    )
 }
 
 fn part_label(p: ClonePart) -> &'static str {
