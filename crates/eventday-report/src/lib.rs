@@ -11,6 +11,7 @@
 
 pub mod data;
 pub mod fmt;
+mod image;
 pub mod layout;
 mod pdf;
 

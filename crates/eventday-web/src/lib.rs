@@ -17,6 +17,7 @@ mod ops;
 mod pages;
 pub mod report;
 mod routes;
+pub mod zip_stream;
 pub mod security;
 mod submission;
 pub mod web;

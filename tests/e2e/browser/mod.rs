@@ -5,6 +5,7 @@
 mod driver;
 mod hierarchy;
 mod lead;
+mod photos;
 mod planning;
 mod preparation;
 mod tallies;

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+mod photos;
 mod results;
 mod sections;
 mod titles;
@@ -264,6 +265,7 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     sections::organization(c, d, &mut h)?;
     results::results(c, d, &mut h)?;
     sections::narrative(c, d, Part::Highlights, &mut h)?;
+    photos::photos(c, d, &mut h)?;
     sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
     sections::signature(c, d)
