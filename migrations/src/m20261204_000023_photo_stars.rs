@@ -35,7 +35,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name("ix_log_photos_starred").table("log_photos").to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("ix_log_photos_starred").table("log_photos").to_owned())
+            .await?;
         manager.alter_table(Table::alter().table("log_photos").drop_column("starred").take()).await?;
         manager.alter_table(Table::alter().table("log_photos").drop_column("caption").take()).await
     }

@@ -1123,7 +1123,8 @@ async fn sample(
                 .await
                 .expect("db")
                 .expect("photo");
-            let body = if path.ends_with("/star") { json!({"starred": true}) } else { json!({"caption": "现场"}) };
+            let body =
+                if path.ends_with("/star") { json!({"starred": true}) } else { json!({"caption": "现场"}) };
             let url = path.replace("{id}", &photo.id.to_string());
             (w.req(who, M::PUT, &url).json(&body), Writers::Log.expect(200))
         }

@@ -243,13 +243,15 @@ async fn load_campaign(
         crate::queries::insert_log_entry(tx, None, campaign_id, &entry, now).await?;
         for (k, p) in e.photos.iter().enumerate() {
             let field = format!("log_entries[{i}].photos[{k}].file");
-            let bytes = demo_photo(&p.file)
-                .ok_or_else(|| ValidationError::field(field.clone(), format!("unknown photo {:?}", p.file)))?;
+            let bytes = demo_photo(&p.file).ok_or_else(|| {
+                ValidationError::field(field.clone(), format!("unknown photo {:?}", p.file))
+            })?;
             let id = e.id.to_string();
             let row = crate::log::insert_photo(tx, &id, bytes.to_vec(), None, None)
                 .await?
                 .map_err(|r| ValidationError::field(field, r.to_string()))?;
-            let change = crate::photos::PhotoChange { starred: Some(p.starred), caption: Some(p.caption.clone()) };
+            let change =
+                crate::photos::PhotoChange { starred: Some(p.starred), caption: Some(p.caption.clone()) };
             crate::photos::curate_in(tx, row.id, &change, None).await?;
         }
     }

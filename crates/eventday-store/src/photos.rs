@@ -139,11 +139,8 @@ async fn voided_by_void(db: &impl ConnectionTrait, items: &mut [PhotoItem]) -> R
     struct Hit {
         id: String,
     }
-    let corrected: Vec<String> = items
-        .iter()
-        .filter(|p| p.entry_state == EntryState::Corrected)
-        .map(|p| p.entry_id.clone())
-        .collect();
+    let corrected: Vec<String> =
+        items.iter().filter(|p| p.entry_state == EntryState::Corrected).map(|p| p.entry_id.clone()).collect();
     if corrected.is_empty() {
         return Ok(());
     }

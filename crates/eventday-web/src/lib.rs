@@ -17,10 +17,10 @@ mod ops;
 mod pages;
 pub mod report;
 mod routes;
-pub mod zip_stream;
 pub mod security;
 mod submission;
 pub mod web;
+pub mod zip_stream;
 
 pub use error::{AppError, ErrorBody, ErrorCode, ErrorDetail};
 pub use routes::{openapi_document, route_table};

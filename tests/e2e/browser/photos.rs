@@ -27,7 +27,8 @@ async fn an_organizer_stars_a_photo_on_the_photos_page_and_the_report_shows_it()
         .json()
         .await
         .expect("JSON");
-    let rain = list.iter().find(|p| p["caption"].as_str().is_some_and(|s| s.contains("大雨中"))).expect("rain");
+    let rain =
+        list.iter().find(|p| p["caption"].as_str().is_some_and(|s| s.contains("大雨中"))).expect("rain");
     let id = rain["id"].as_i64().expect("id");
 
     let b = Browser::start(&chromium, &chromedriver, 1366, 900).await;
@@ -37,7 +38,11 @@ async fn an_organizer_stars_a_photo_on_the_photos_page_and_the_report_shows_it()
     b.wait_for("return location.pathname.endsWith('/photos')", "the photos page").await;
     assert!(b.text("#photos-summary").await.contains("2 张选入报告"), "the demo's two starred photos");
     let star = format!("button[data-star='{id}']");
-    assert_eq!(b.js(&format!("return document.querySelector(\"{star}\").getAttribute('aria-pressed')"), vec![]).await, "false");
+    assert_eq!(
+        b.js(&format!("return document.querySelector(\"{star}\").getAttribute('aria-pressed')"), vec![])
+            .await,
+        "false"
+    );
     b.click(&star).await;
     b.wait_for(
         &format!("return document.querySelector(\"{star}\").getAttribute('aria-pressed') === 'true'"),
@@ -71,7 +76,8 @@ async fn an_organizer_stars_a_photo_on_the_photos_page_and_the_report_shows_it()
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, &pdf).expect("write");
-    let out = std::process::Command::new("pdftotext").arg("-raw").arg(&path).arg("-").output().expect("pdftotext");
+    let out =
+        std::process::Command::new("pdftotext").arg("-raw").arg(&path).arg("-").output().expect("pdftotext");
     let text: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
     let section = text.split_once("活动剪影").map(|(_, s)| s.to_owned()).unwrap_or_default();
     assert!(section.contains("大雨中，同庆阁社区居民撑伞参加“维权活动进社区”"), "{section}");

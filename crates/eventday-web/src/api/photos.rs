@@ -129,19 +129,14 @@ pub(crate) async fn zip(
 }
 
 /// The archive's name for a photo: venue, local time and author, with its content's extension.
-fn entry_name(
-    p: &PhotoItem,
-    zone: chrono_tz::Tz,
-    taken: &mut std::collections::HashSet<String>,
-) -> String {
+fn entry_name(p: &PhotoItem, zone: chrono_tz::Tz, taken: &mut std::collections::HashSet<String>) -> String {
     let ext = match p.content_type.as_str() {
         "image/png" => "png",
         "image/webp" => "webp",
         _ => "jpg",
     };
     let time = p.time().with_timezone(&zone).format("%H%M").to_string();
-    let stem =
-        format!("{}_{time}_{}", name_part(&p.venue, "venue"), name_part(&p.author, "author"));
+    let stem = format!("{}_{time}_{}", name_part(&p.venue, "venue"), name_part(&p.author, "author"));
     unique_name(&stem, ext, taken)
 }
 

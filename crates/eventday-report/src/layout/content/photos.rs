@@ -49,6 +49,7 @@ pub(super) fn photos(c: &mut Composer<'_, '_>, d: &ReportData, h: &mut Headings)
         c.keep_together(c.heading_height() + first_row)?;
     }
     h.h1(c, "活动剪影", "The Day in Pictures")?;
+    c.space(4.0);
     for row in pictures.chunks(per_row) {
         // Captions first, to know the row's height.
         let captions: Vec<(Vec<crate::layout::TextLine>, String)> = row
@@ -70,7 +71,8 @@ pub(super) fn photos(c: &mut Composer<'_, '_>, d: &ReportData, h: &mut Headings)
                     }
                     lines.extend(more);
                 }
-                let alt = [first.as_str(), text].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
+                let alt =
+                    [first.as_str(), text].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
                 (lines, alt.join(t(lang, "：", ": ")))
             })
             .collect();
@@ -83,7 +85,8 @@ pub(super) fn photos(c: &mut Composer<'_, '_>, d: &ReportData, h: &mut Headings)
             let x = x0 + k as f32 * (cell_w + gap);
             // The picture fitted into its frame, centred, its proportions kept.
             let ratio = pic.px_w as f32 / pic.px_h as f32;
-            let (iw, ih) = if ratio >= cell_w / frame_h { (cell_w, cell_w / ratio) } else { (frame_h * ratio, frame_h) };
+            let (iw, ih) =
+                if ratio >= cell_w / frame_h { (cell_w, cell_w / ratio) } else { (frame_h * ratio, frame_h) };
             let frame = c.abs(x, 0.0);
             c.page.items.push((
                 frame,
