@@ -676,7 +676,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("nav_photos", "活动照片", "Photos"),
     ("photos_count", "共 {n} 张照片，其中 {s} 张选入报告", "{n} photos, {s} of them for the report"),
     (
-        "photos_hint",
+        "photos_page_hint",
         "选入报告的照片编入总结报告的“活动剪影”部分（每页2至6张，附说明）。",
         "Photos marked for the report go into its “The Day in Pictures” section (2 to 6 a page, with captions).",
     ),
