@@ -12,6 +12,11 @@ use axum::response::Html;
 use eventday_store::photos::{self, EntryState, PhotoItem};
 use minijinja::{Value, context};
 
+/// An hour of a venue's photos: its label ("09:00") and the photo cards.
+type Hour = (String, Vec<Value>);
+/// A venue's photos: its name, its id and its hours.
+type VenueGroup = (String, i32, Vec<Hour>);
+
 /// The venue chosen in `?venue=ID` (anything else: every venue).
 fn chosen_venue(query: Option<&str>) -> Option<i32> {
     query?.split('&').find_map(|kv| kv.strip_prefix("venue="))?.parse().ok()
@@ -66,7 +71,7 @@ pub async fn photos_page(
     let chosen = chosen_venue(query.as_deref()).filter(|v| venues.iter().any(|(id, _)| id == v));
     let shown: Vec<&PhotoItem> = all.iter().filter(|p| chosen.is_none_or(|v| p.venue_id == v)).collect();
     // Venue -> hour -> photos, in the listing's order (venues in plan order, then time).
-    let mut groups: Vec<(String, i32, Vec<(String, Vec<Value>)>)> = Vec::new();
+    let mut groups: Vec<VenueGroup> = Vec::new();
     for p in &shown {
         let hour = p.time().with_timezone(&zone).format("%H:00").to_string();
         if groups.last().is_none_or(|g| g.1 != p.venue_id) {
