@@ -456,11 +456,8 @@ async fn rollup_report(
         eprintln!("warning: no font has these characters; they show as boxes: {}", list.trim_end());
     }
     // A Word document is paginated by Word: only a PDF knows its pages.
-    let pages = if format == eventday_report::Format::Pdf {
-        format!("{} pages, ", out.pages)
-    } else {
-        String::new()
-    };
+    let pages =
+        if format == eventday_report::Format::Pdf { format!("{} pages, ", out.pages) } else { String::new() };
     println!(
         "wrote {} ({} districts, {pages}{} bytes) in {:.1} s",
         args.out.display(),

@@ -1170,6 +1170,20 @@ async fn sample(
                 .expect("photo");
             (w.req(who, M::GET, &format!("/api/v1/photos/{}", photo.id)), READERS)
         }
+        (M::PUT, "/api/v1/photos/{id}/star" | "/api/v1/photos/{id}/caption") => {
+            let e = w.venue_a_entry().await;
+            let photo = eventday_store::log::add_photo(store, &e, png_bytes(), None)
+                .await
+                .expect("db")
+                .expect("photo");
+            let body =
+                if path.ends_with("/star") { json!({"starred": true}) } else { json!({"caption": "现场"}) };
+            let url = path.replace("{id}", &photo.id.to_string());
+            (w.req(who, M::PUT, &url).json(&body), Writers::Log.expect(200))
+        }
+        (M::GET, "/api/v1/campaigns/{id}/photos" | "/api/v1/campaigns/{id}/photos.zip") => {
+            (w.req(who, M::GET, &path.replace("{id}", &c.to_string())), READERS)
+        }
         // Before the day: cloning, checklist, check-ins, messages.
         (M::GET, "/check-in/{id}/{participant}") => {
             let unit =

@@ -12,6 +12,7 @@ mod csv;
 mod foundation;
 mod helpers;
 mod ops;
+mod photos;
 mod preparation;
 mod real_data;
 mod report;

@@ -54,21 +54,26 @@ pub struct ReportData {
     pub settings: ReportSettings,
     /// The narrative exists only in the other language: the report leaves it out and says so.
     pub narrative_only_in_other_language: bool,
-    /// Photos of the day chosen for the report (活动剪影).
+    /// Photos marked "for the report", in the order the section shows them (活动剪影).
     #[serde(default)]
     pub photos: Vec<ReportPhoto>,
+    /// Starred photos the report could not show (a format it does not embed, or unreadable
+    /// bytes); the section says how many.
+    #[serde(default)]
+    pub photos_left_out: u64,
 }
 
-/// A photo of the day chosen for the report.
+/// A photo marked for the report, with what its caption says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportPhoto {
-    /// The venue it was taken at.
+    /// The venue's name in the report's language.
     pub venue: String,
-    /// Local time it was logged, "HH:MM".
+    /// Local time "HH:MM".
     pub time: String,
-    /// Its caption.
+    /// The caption (the photo's own, else its log entry's note).
     pub caption: String,
-    /// The image, JPEG or PNG.
+    /// JPEG or PNG bytes.
     pub bytes: Vec<u8>,
 }
 

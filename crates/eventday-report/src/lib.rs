@@ -13,6 +13,7 @@
 pub mod data;
 mod docx;
 pub mod fmt;
+mod image;
 pub mod layout;
 mod pdf;
 

@@ -86,7 +86,7 @@ fn nothing_is_drawn_outside_the_type_area() {
                     Item::Line(line) => {
                         (pt.x, pt.y - line.size * ASCENT, pt.x + line.width, pt.y + line.size * DESCENT)
                     }
-                    Item::Rect { w, h, .. } => (pt.x, pt.y, pt.x + w, pt.y + h),
+                    Item::Rect { w, h, .. } | Item::Image { w, h, .. } => (pt.x, pt.y, pt.x + w, pt.y + h),
                     Item::Rule { w, .. } => (pt.x, pt.y, pt.x + w, pt.y),
                     Item::Folio(_) => continue,
                 };

@@ -37,7 +37,7 @@ fn blank_share(p: &Page) -> f32 {
         .iter()
         .filter_map(|(pt, it)| match it {
             Item::Line(l) => Some(pt.y + l.size * DESCENT),
-            Item::Rect { h, .. } => Some(pt.y + h),
+            Item::Rect { h, .. } | Item::Image { h, .. } => Some(pt.y + h),
             Item::Rule { .. } => Some(pt.y),
             Item::Folio(_) => None,
         })

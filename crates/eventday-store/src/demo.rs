@@ -241,6 +241,19 @@ async fn load_campaign(
             note: e.note.clone(),
         };
         crate::queries::insert_log_entry(tx, None, campaign_id, &entry, now).await?;
+        for (k, p) in e.photos.iter().enumerate() {
+            let field = format!("log_entries[{i}].photos[{k}].file");
+            let bytes = demo_photo(&p.file).ok_or_else(|| {
+                ValidationError::field(field.clone(), format!("unknown photo {:?}", p.file))
+            })?;
+            let id = e.id.to_string();
+            let row = crate::log::insert_photo(tx, &id, bytes.to_vec(), None, None)
+                .await?
+                .map_err(|r| ValidationError::field(field, r.to_string()))?;
+            let change =
+                crate::photos::PhotoChange { starred: Some(p.starred), caption: Some(p.caption.clone()) };
+            crate::photos::curate_in(tx, row.id, &change, None).await?;
+        }
     }
 
     // A closed campaign's figures are final: its venues' days are submitted and accepted.
@@ -252,6 +265,19 @@ async fn load_campaign(
         }
     }
     Ok(campaign_id)
+}
+
+/// The photos shipped with the demo campaign (`assets/demo/photos/`: drawn illustrations of the
+/// day, not real photographs), by file name.
+const DEMO_PHOTOS: &[(&str, &[u8])] = &[
+    ("main-opening.jpg", include_bytes!("../../../assets/demo/photos/main-opening.jpg")),
+    ("main-platform.jpg", include_bytes!("../../../assets/demo/photos/main-platform.jpg")),
+    ("qiuchang-rain.jpg", include_bytes!("../../../assets/demo/photos/qiuchang-rain.jpg")),
+    ("siwei-classroom.jpg", include_bytes!("../../../assets/demo/photos/siwei-classroom.jpg")),
+];
+
+fn demo_photo(name: &str) -> Option<&'static [u8]> {
+    DEMO_PHOTOS.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
 }
 
 /// Counts rows in the main tables (for tests and the CLI's report of what a load did).

@@ -510,6 +510,10 @@ pub mod log_photo {
         /// When the photo was taken, as the phone said (the picture itself carries no EXIF).
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
         pub taken_at: Option<DateTimeUtc>,
+        /// The photo's own caption (empty: the log entry's note stands for it).
+        pub caption: String,
+        /// Marked "for the report": shown in the report's 活动剪影 section.
+        pub starred: bool,
     }
 
     /// No declared relations: joins are explicit in the store.

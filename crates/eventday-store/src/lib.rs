@@ -15,6 +15,7 @@ pub mod error;
 pub mod live;
 pub mod log;
 pub mod org_tree;
+pub mod photos;
 pub mod planning;
 pub mod preparation;
 pub mod queries;

@@ -19,6 +19,7 @@ mod routes;
 pub mod security;
 mod submission;
 pub mod web;
+pub mod zip_stream;
 
 pub use error::{AppError, ErrorBody, ErrorCode, ErrorDetail};
 pub use routes::{openapi_document, route_table};

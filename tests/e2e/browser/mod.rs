@@ -7,6 +7,7 @@ mod dashboard;
 mod driver;
 mod hierarchy;
 mod lead;
+mod photos;
 mod planning;
 mod preparation;
 mod tallies;

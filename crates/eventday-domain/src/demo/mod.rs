@@ -316,6 +316,23 @@ pub struct LogEntryRec {
     /// Note.
     #[serde(default, deserialize_with = "text_or_null")]
     pub note: String,
+    /// Photos attached to the entry (files shipped with the campaign file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoRec>,
+}
+
+/// A photo of a log entry in a campaign file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoRec {
+    /// File name among the photos shipped with the campaign file (`assets/demo/photos/`).
+    pub file: String,
+    /// The photo's own caption.
+    #[serde(default)]
+    pub caption: String,
+    /// Marked for the report.
+    #[serde(default)]
+    pub starred: bool,
 }
 
 impl LogEntryRec {

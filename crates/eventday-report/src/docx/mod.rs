@@ -164,12 +164,21 @@ impl P<'_> {
         // spacing, characters tracked to 28 a line), because LibreOffice gives a 16 pt character
         // two cells of a 15.8 pt character grid and would set 14 a line.
         out.push_str("<w:snapToGrid w:val=\"0\"/>");
-        out.push_str(&format!(
-            "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{}\" w:lineRule=\"exact\"/>",
-            self.before.max(0),
-            self.after.max(0),
-            self.line.max(20)
-        ));
+        if self.line <= 0 {
+            // A picture's paragraph grows with the picture.
+            out.push_str(&format!(
+                "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"240\" w:lineRule=\"auto\"/>",
+                self.before.max(0),
+                self.after.max(0)
+            ));
+        } else {
+            out.push_str(&format!(
+                "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{}\" w:lineRule=\"exact\"/>",
+                self.before.max(0),
+                self.after.max(0),
+                self.line.max(20)
+            ));
+        }
         if self.first.is_some() || self.right.is_some() {
             out.push_str("<w:ind");
             if let Some((chars, t)) = self.right {
@@ -223,6 +232,9 @@ pub(crate) struct Docx<W: Write> {
     table: Option<Table>,
     /// Colours of the bar images, `word/media/barN.png` with relationship `rIdBarN` (N from 1).
     bars: Vec<String>,
+    /// The day's photos, `word/media/photoN.{jpeg,png}` with relationship `rIdPhotoN`: written
+    /// into the package after the body.
+    pictures: Vec<crate::layout::Picture>,
     next_id: u32,
 }
 
@@ -247,6 +259,7 @@ impl<W: Write> Docx<W> {
             after_table: false,
             table: None,
             bars: Vec::new(),
+            pictures: Vec::new(),
             next_id: 1,
         };
         d.xml.push_str(parts::DOCUMENT_START);
@@ -264,9 +277,14 @@ impl<W: Write> Docx<W> {
         self.xml.push_str("</w:body></w:document>");
         self.zip.write(self.xml.as_bytes())?;
         self.xml.clear();
-        self.zip.file("word/_rels/document.xml.rels", parts::document_rels(self.bars.len()).as_bytes())?;
+        let kinds: Vec<&str> = self.pictures.iter().map(|p| picture_ext(p)).collect();
+        self.zip
+            .file("word/_rels/document.xml.rels", parts::document_rels(self.bars.len(), &kinds).as_bytes())?;
         for (i, c) in self.bars.iter().enumerate() {
             self.zip.file(&format!("word/media/bar{}.png", i + 1), &parts::solid_png(c))?;
+        }
+        for (i, p) in self.pictures.iter().enumerate() {
+            self.zip.file(&format!("word/media/photo{}.{}", i + 1, picture_ext(p)), &p.bytes)?;
         }
         Ok(self.zip.finish()?)
     }
@@ -602,6 +620,14 @@ impl<W: Write> Docx<W> {
     }
 }
 
+/// The file extension of a picture in the package.
+fn picture_ext(p: &crate::layout::Picture) -> &'static str {
+    match p.format {
+        crate::layout::PictureFormat::Jpeg => "jpeg",
+        crate::layout::PictureFormat::Png => "png",
+    }
+}
+
 fn align_ix(a: Align) -> usize {
     match a {
         Align::Left => 0,
@@ -789,7 +815,47 @@ impl<W: Write> Compose for Docx<W> {
             .collect();
         self.chart(caption, &groups, series)
     }
-    fn photos(&mut self, _photos: &[ReportPhoto]) -> Result<(), ReportError> {
+    fn photos(&mut self, photos: &[ReportPhoto]) -> Result<(), ReportError> {
+        // One photo a paragraph, centred, 60 % of the text width (proportions kept), kept with
+        // its caption under it: where and when in bold, then what it shows.
+        let lang = self.lang;
+        for photo in photos {
+            let Some(pic) = crate::layout::Picture::read(photo.bytes.clone()) else { continue };
+            let w = self.geo.area.w * 0.6;
+            let h = (w * pic.px_h as f32 / pic.px_w.max(1) as f32).min(self.geo.area.h * 0.45);
+            let w = h * pic.px_w as f32 / pic.px_h.max(1) as f32;
+            self.pictures.push(pic);
+            let n = self.pictures.len();
+            let id = self.next_id();
+            let (cx, cy) = (emu(w).max(1), emu(h).max(1));
+            let mut alt = String::new();
+            esc(&mut alt, &crate::layout::place_and_time(photo, lang));
+            let mut p = P { keep_next: true, keep_lines: true, jc: "center", before: 120, ..P::default() };
+            self.pending(&mut p);
+            self.xml.push_str("<w:p>");
+            p.write(&mut self.xml);
+            self.xml.push_str(&format!(
+                "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{id}\" name=\"photo {n}\" descr=\"{alt}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{id}\" name=\"photo{n}\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdPhoto{n}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+            ));
+            let head = TextStyle { bold: true, ..self.geo.small };
+            let pitch = self.geo.small_pitch;
+            let first = crate::layout::place_and_time(photo, lang);
+            let caption = photo.caption.trim().to_owned();
+            if !first.is_empty() {
+                let p = P { keep_next: !caption.is_empty(), line: tw(pitch), jc: "center", ..P::default() };
+                self.para(p, &head, &first)?;
+            }
+            if !caption.is_empty() {
+                let st = self.geo.small;
+                let p = P { line: tw(pitch), jc: "center", after: 120, ..P::default() };
+                self.para(p, &st, &caption)?;
+            }
+            self.flush_xml()?;
+        }
+        Ok(())
+    }
+    fn keep_heading_with_photos(&mut self, _photos: &[ReportPhoto]) -> Result<(), ReportError> {
+        // The heading keeps with the next paragraph (the first photo) by itself.
         Ok(())
     }
     fn keep_with_next_paragraph(&mut self, _h: f32) {

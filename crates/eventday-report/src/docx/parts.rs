@@ -185,8 +185,9 @@ fn package_rels() -> String {
     )
 }
 
-/// The document's relationships, with `bars` solid-colour pictures.
-pub(super) fn document_rels(bars: usize) -> String {
+/// The document's relationships, with `bars` solid-colour pictures and the photos (their file
+/// extensions, in order).
+pub(super) fn document_rels(bars: usize, photos: &[&str]) -> String {
     let mut s = format!(
         "{XML}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rIdStyles\" Type=\"{R}/styles\" Target=\"styles.xml\"/>\
@@ -198,6 +199,12 @@ pub(super) fn document_rels(bars: usize) -> String {
     for n in 1..=bars {
         s.push_str(&format!(
             "<Relationship Id=\"rIdBar{n}\" Type=\"{R}/image\" Target=\"media/bar{n}.png\"/>"
+        ));
+    }
+    for (i, ext) in photos.iter().enumerate() {
+        let n = i + 1;
+        s.push_str(&format!(
+            "<Relationship Id=\"rIdPhoto{n}\" Type=\"{R}/image\" Target=\"media/photo{n}.{ext}\"/>"
         ));
     }
     s.push_str("</Relationships>");

@@ -66,8 +66,11 @@ pub(crate) trait Compose {
         rows: &[(String, String, Vec<u64>)],
         series: &[Series<'_>],
     ) -> Result<(), ReportError>;
-    /// The day's photos (活动剪影); nothing yet in either back end.
+    /// The day's photos (活动剪影), each with its caption (where, when, what) under it; the
+    /// content places the heading and the note on photos left out.
     fn photos(&mut self, photos: &[ReportPhoto]) -> Result<(), ReportError>;
+    /// Keeps a level-1 heading with the first row of `photos` after it.
+    fn keep_heading_with_photos(&mut self, photos: &[ReportPhoto]) -> Result<(), ReportError>;
     /// The next paragraph's last lines stay on one page with `h` pt after them (the signature).
     fn keep_with_next_paragraph(&mut self, h: f32);
     /// Starts a new page unless a block of `h` pt fits on this one.
@@ -152,8 +155,12 @@ impl Compose for Composer<'_, '_> {
     ) -> Result<(), ReportError> {
         Composer::bar_chart_by_unit(self, caption, rows, series)
     }
-    fn photos(&mut self, _photos: &[ReportPhoto]) -> Result<(), ReportError> {
-        Ok(())
+    fn photos(&mut self, photos: &[ReportPhoto]) -> Result<(), ReportError> {
+        super::content::photo_grid(self, photos)
+    }
+    fn keep_heading_with_photos(&mut self, photos: &[ReportPhoto]) -> Result<(), ReportError> {
+        let h = super::content::photos_first_row_height(self, photos);
+        self.keep_together(h)
     }
     fn keep_with_next_paragraph(&mut self, h: f32) {
         Composer::keep_with_next_paragraph(self, h);

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+mod photos;
+pub(crate) use photos::{first_row_height as photos_first_row_height, grid as photo_grid, place_and_time};
 mod results;
 mod sections;
 pub use sections::narrative_part;
@@ -264,8 +266,8 @@ pub(crate) fn write_report(c: &mut dyn Compose, d: &ReportData) -> Result<(), Re
     sections::narrative(c, d, Part::Organization, &mut h)?;
     sections::organization(c, d, &mut h)?;
     results::results(c, d, &mut h)?;
-    c.photos(&d.photos)?;
     sections::narrative(c, d, Part::Highlights, &mut h)?;
+    photos::photos(c, d, &mut h)?;
     sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
     sections::signature(c, d)

@@ -22,8 +22,8 @@ mod text;
 
 pub(crate) use compose::{Compose, Series};
 pub(crate) use composer::{Composer, PageSink};
-pub(crate) use content::write_report;
 pub use content::{chinese_number, figure_list, layout_report, narrative_part, title_text};
+pub(crate) use content::{place_and_time, write_report};
 pub(crate) use rollup::write_rollup;
 pub use rollup::{layout_rollup, rollup_title};
 pub use sheet::{Sheet, layout_sheet};
@@ -198,6 +198,15 @@ pub enum Item {
         /// Outline colour and width.
         stroke: Option<(Rgb, f32)>,
     },
+    /// A picture scaled into `w` x `h`; the point is its top-left corner.
+    Image {
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+        /// The picture.
+        picture: Picture,
+    },
     /// A horizontal rule; the point is its left end.
     Rule {
         /// Length.
@@ -207,6 +216,50 @@ pub enum Item {
         /// Colour.
         color: Rgb,
     },
+}
+
+/// A picture as the data gave it (JPEG or PNG bytes), with its size in pixels read from its
+/// header; shared, not copied, between the layout and the PDF stage.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// The file's bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// What the bytes are.
+    pub format: PictureFormat,
+    /// Width in pixels.
+    pub px_w: u32,
+    /// Height in pixels.
+    pub px_h: u32,
+}
+
+impl std::fmt::Debug for Picture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Picture({:?} {}x{}, {} bytes)", self.format, self.px_w, self.px_h, self.bytes.len())
+    }
+}
+
+/// The formats a report embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PictureFormat {
+    /// JPEG (passed through to the PDF as it is).
+    Jpeg,
+    /// PNG (decoded and deflated again by the PDF stage).
+    Png,
+}
+
+impl Picture {
+    /// Reads a JPEG's or PNG's size from its header; `None` for anything else or a damaged header.
+    #[must_use]
+    pub fn read(bytes: Vec<u8>) -> Option<Self> {
+        let (format, (px_w, px_h)) = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            (PictureFormat::Jpeg, crate::image::jpeg_size(&bytes)?)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            (PictureFormat::Png, crate::image::png_size(&bytes)?)
+        } else {
+            return None;
+        };
+        (px_w > 0 && px_h > 0).then(|| Picture { bytes: std::sync::Arc::new(bytes), format, px_w, px_h })
+    }
 }
 
 /// A line of text made of runs, each in one face.

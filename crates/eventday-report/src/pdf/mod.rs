@@ -171,6 +171,8 @@ struct PdfWriter<'f, W: Write> {
     elems: HashMap<u32, OpenElem>,
     /// Per page, the parent-tree array object (structure element of each marked-content id).
     parent_tree: Vec<u32>,
+    /// Image XObjects written so far (`/Im{n}` is the `n`th, from 0).
+    images: Vec<u32>,
 }
 
 /// Text state inside the page's text section, so repeated fonts, spacing and colours are not re-set.
@@ -234,6 +236,7 @@ impl<'f, W: Write> PdfWriter<'f, W> {
             doc_kids: Vec::new(),
             elems: HashMap::new(),
             parent_tree: Vec::new(),
+            images: Vec::new(),
         };
         w.raw(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
         w.pages_id = w.alloc();
@@ -438,6 +441,19 @@ impl<'f, W: Write> PdfWriter<'f, W> {
                     }
                     nums(&mut c, &[p.x, h - p.y - rh, *w, *rh], op);
                 }
+                Item::Image { w, h: ih, picture } => match self.image(picture)? {
+                    Some(name) => {
+                        c.extend_from_slice(b"q\n");
+                        nums(&mut c, &[*w, 0.0, 0.0, *ih, p.x, h - p.y - ih], "cm");
+                        let _ = writeln!(c, "/Im{name} Do");
+                        c.extend_from_slice(b"Q\n");
+                    }
+                    // Unreadable pixels: a grey box where the photo would be, never a failure.
+                    None => {
+                        nums(&mut c, &[0.85, 0.85, 0.85], "rg");
+                        nums(&mut c, &[p.x, h - p.y - ih, *w, *ih], "re f");
+                    }
+                },
                 Item::Rule { w, thickness, color } => {
                     nums(&mut c, &clamp01(*color), "RG");
                     nums(&mut c, &[*thickness], "w");
@@ -473,6 +489,58 @@ impl<'f, W: Write> PdfWriter<'f, W> {
         self.packed_obj(page_id, &dict)?;
         self.page_ids.push(page_id);
         Ok(())
+    }
+
+    /// Writes a picture as an image XObject and returns its number (`/Im{n}`): a JPEG as it is
+    /// (`/DCTDecode`), a PNG's pixels deflated with its alpha as a soft mask; `None` when the
+    /// pixels cannot be read.
+    fn image(&mut self, pic: &crate::layout::Picture) -> Result<Option<usize>, ReportError> {
+        use crate::image::{decode_png, jpeg_frame};
+        use crate::layout::PictureFormat;
+        let id = match pic.format {
+            PictureFormat::Jpeg => {
+                let Some(f) = jpeg_frame(&pic.bytes) else { return Ok(None) };
+                let (space, decode) = match f.components {
+                    1 => ("/DeviceGray", ""),
+                    3 => ("/DeviceRGB", ""),
+                    4 if f.adobe => ("/DeviceCMYK", " /Decode [1 0 1 0 1 0 1 0]"),
+                    4 => ("/DeviceCMYK", ""),
+                    _ => return Ok(None),
+                };
+                let id = self.alloc();
+                let dict = format!(
+                    "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8{decode} /Filter /DCTDecode",
+                    f.width, f.height
+                );
+                self.stream_at(id, &dict, pic.bytes.to_vec(), false)?;
+                id
+            }
+            PictureFormat::Png => {
+                let Some(r) = decode_png(&pic.bytes) else { return Ok(None) };
+                let smask = match r.alpha {
+                    Some(a) => {
+                        let m = self.alloc();
+                        let dict = format!(
+                            "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray /BitsPerComponent 8",
+                            r.width, r.height
+                        );
+                        self.stream(m, &dict, a)?;
+                        format!(" /SMask {m} 0 R")
+                    }
+                    None => String::new(),
+                };
+                let space = if r.components == 1 { "/DeviceGray" } else { "/DeviceRGB" };
+                let id = self.alloc();
+                let dict = format!(
+                    "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8{smask}",
+                    r.width, r.height
+                );
+                self.stream(id, &dict, r.color)?;
+                id
+            }
+        };
+        self.images.push(id);
+        Ok(Some(self.images.len() - 1))
     }
 
     /// The page's parent-tree array (the element of each marked-content id) and the elements that end
@@ -661,13 +729,21 @@ impl<'f, W: Write> PdfWriter<'f, W> {
 
     /// Writes the fonts, the page tree, the metadata and the cross-reference table.
     fn finish(mut self, meta: &Meta) -> Result<W, ReportError> {
-        let mut res = String::from("<< /ProcSet [/PDF /Text] /Font <<");
+        let mut res = String::from("<< /ProcSet [/PDF /Text /ImageB /ImageC] /Font <<");
         for face in ALL_FACES {
             if let Some(id) = self.font(face)? {
                 let _ = write!(res, " /F{} {id} 0 R", face_index(face));
             }
         }
-        res.push_str(" >> >>");
+        res.push_str(" >>");
+        if !self.images.is_empty() {
+            res.push_str(" /XObject <<");
+            for (n, id) in self.images.iter().enumerate() {
+                let _ = write!(res, " /Im{n} {id} 0 R");
+            }
+            res.push_str(" >>");
+        }
+        res.push_str(" >>");
         let rid = self.resources_id;
         self.obj(rid, &res)?;
         let mut kids = String::with_capacity(self.page_ids.len() * 9 + 64);

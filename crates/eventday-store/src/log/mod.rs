@@ -391,18 +391,38 @@ pub async fn add_photo_taken(
     taken_at: Option<DateTime<Utc>>,
     actor: Option<i32>,
 ) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
+    let tx = store.write_tx().await?;
+    let row = match insert_photo(&tx, entry_id, bytes, taken_at, actor).await? {
+        Ok(row) => row,
+        Err(r) => return Ok(Err(r)),
+    };
+    tx.commit().await?;
+    Ok(Ok(row))
+}
+
+/// [`add_photo_taken`] inside `tx` (the demo loader attaches its photos in its one
+/// transaction): checks the bytes and the venue's day, writes, and records the audit event.
+///
+/// # Errors
+/// As [`add_photo`].
+pub(crate) async fn insert_photo(
+    tx: &impl ConnectionTrait,
+    entry_id: &str,
+    bytes: Vec<u8>,
+    taken_at: Option<DateTime<Utc>>,
+    actor: Option<i32>,
+) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
     if bytes.len() > photo::MAX_PHOTO_BYTES {
         return Ok(Err(PhotoRejection::TooLarge));
     }
     let Some(content_type) = photo::sniff_image(&bytes) else {
         return Ok(Err(PhotoRejection::NotAnImage));
     };
-    let tx = store.write_tx().await?;
     let entry = log_entry::Entity::find_by_id(entry_id.to_owned())
-        .one(&tx)
+        .one(tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "log entry", id: entry_id.chars().take(64).collect() })?;
-    crate::scope::ensure_venue_writable(&tx, entry.venue_id).await?;
+    crate::scope::ensure_venue_writable(tx, entry.venue_id).await?;
     let row = log_photo::ActiveModel {
         id: NotSet,
         log_entry_id: Set(entry_id.to_owned()),
@@ -412,11 +432,12 @@ pub async fn add_photo_taken(
         bytes: Set(bytes),
         created_at: Set(Utc::now()),
         taken_at: Set(taken_at),
+        caption: Set(String::new()),
+        starred: Set(false),
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
-    audit::record(&tx, actor, Action::Create, "log_photo", row.id, None, Some(&row)).await?;
-    tx.commit().await?;
+    audit::record(tx, actor, Action::Create, "log_photo", row.id, None, Some(&row)).await?;
     Ok(Ok(row))
 }
 
@@ -440,6 +461,8 @@ pub async fn list_photos(store: &Store, entry_id: &str) -> Result<Vec<log_photo:
             log_photo::Column::Sha256,
             log_photo::Column::CreatedAt,
             log_photo::Column::TakenAt,
+            log_photo::Column::Caption,
+            log_photo::Column::Starred,
         ])
         .expr_as(Expr::val(Vec::<u8>::new()), "bytes")
         .filter(log_photo::Column::LogEntryId.eq(entry_id))

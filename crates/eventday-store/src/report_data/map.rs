@@ -216,7 +216,8 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .collect(),
         settings: settings(f),
         narrative_only_in_other_language: f.narrative_only_in_other_language,
-        // The photos chosen for the report are read by the 活动剪影 section's own change.
+        // Read with their bytes by `campaign_report_data`, not part of the facts.
         photos: Vec::new(),
+        photos_left_out: 0,
     }
 }

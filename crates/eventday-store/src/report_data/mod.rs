@@ -56,7 +56,53 @@ pub async fn campaign_report_data(
     campaign_id: i32,
     lang: eventday_domain::Lang,
 ) -> Result<ReportData, StoreError> {
-    Ok(report_data(&report_facts(store, campaign_id, lang).await?))
+    let facts = report_facts(store, campaign_id, lang).await?;
+    let mut data = report_data(&facts);
+    let names: std::collections::HashMap<i32, String> =
+        facts.venues.iter().map(|v| (v.id, v.name.clone())).collect();
+    (data.photos, data.photos_left_out) = report_photos(store, campaign_id, &names).await?;
+    Ok(data)
+}
+
+/// The starred photos of a campaign for the report's 活动剪影 section, with their bytes, in the
+/// order of the photos page (venues in plan order, then time), and how many starred photos it
+/// cannot show: WebP (the PDF embeds JPEG and PNG only) and photos of voided log entries are
+/// left out; the section says how many were left out for their format.
+///
+/// # Errors
+/// Database errors.
+async fn report_photos(
+    store: &Store,
+    campaign_id: i32,
+    venue_names: &std::collections::HashMap<i32, String>,
+) -> Result<(Vec<eventday_report::ReportPhoto>, u64), StoreError> {
+    use crate::photos::{self, EntryState, PhotoFilter};
+    use sea_orm::EntityTrait;
+    let zone = crate::entities::campaign::Entity::find_by_id(campaign_id)
+        .one(store.conn())
+        .await?
+        .and_then(|c| eventday_domain::time::parse_zone(&c.timezone).ok())
+        .unwrap_or(chrono_tz::Asia::Shanghai);
+    let starred = PhotoFilter { venues: None, starred_only: true };
+    let mut shown = Vec::new();
+    let mut left_out = 0u64;
+    for p in photos::list(store, campaign_id, &starred).await? {
+        if p.entry_state == EntryState::Voided {
+            continue;
+        }
+        if !matches!(p.content_type.as_str(), "image/jpeg" | "image/png") {
+            left_out += 1;
+            continue;
+        }
+        let bytes = photos::bytes(store, p.id).await?;
+        shown.push(eventday_report::ReportPhoto {
+            venue: venue_names.get(&p.venue_id).cloned().unwrap_or_else(|| p.venue.clone()),
+            time: p.time().with_timezone(&zone).format("%H:%M").to_string(),
+            caption: p.shown_caption().to_owned(),
+            bytes,
+        });
+    }
+    Ok((shown, left_out))
 }
 
 /// Reads a campaign and writes the report's tables (summary, per venue, materials, media,

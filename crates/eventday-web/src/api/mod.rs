@@ -6,6 +6,7 @@
 //! the end-to-end test checks each route against every role.
 
 pub mod log;
+pub mod photos;
 pub mod planning;
 pub mod preparation;
 
@@ -74,6 +75,12 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Read(ENTRY), log::get_entry),
         documented!(Read(ENTRY), log::list_photos),
         documented!(Read(&[Path(Photo, "id")]), log::get_photo),
+        // The photos page's listing and archive: a lead gets their venues' photos only (the
+        // handlers filter); the star and caption are written by those who log at the venue.
+        documented!(Read(CAMPAIGN), photos::list),
+        documented!(Read(CAMPAIGN), photos::zip),
+        documented!(Log(&[Path(Photo, "id")]), photos::star),
+        documented!(Log(&[Path(Photo, "id")]), photos::caption),
         documented!(Organizer, list_audit),
         documented!(Read(CAMPAIGN), crate::report::report_pdf),
         documented!(Read(CAMPAIGN), crate::report::report_docx),

@@ -805,6 +805,37 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("decided_returned", "已退回。", "Returned."),
     ("no_children", "没有下级单位。", "No member organizations."),
     ("drill_down", "下级明细", "Members"),
+    // The day's notes and photos.
+    ("nav_photos", "活动照片", "Photos"),
+    ("photos_count", "共 {n} 张照片，其中 {s} 张选入报告", "{n} photos, {s} of them for the report"),
+    (
+        "photos_page_hint",
+        "选入报告的照片编入总结报告的“活动剪影”部分（每页2至6张，附说明）。",
+        "Photos marked for the report go into its “The Day in Pictures” section (2 to 6 a page, with captions).",
+    ),
+    ("photos_filter", "按会场查看", "Show a venue"),
+    ("photos_show", "查看", "Show"),
+    ("photos_zip", "下载全部照片（ZIP）", "Download all photos (ZIP)"),
+    (
+        "no_photos",
+        "还没有照片。会场负责人在手机记录页上传的照片会显示在这里。",
+        "No photos yet. Photos the venue leads attach on their phone page appear here.",
+    ),
+    ("photo_open", "查看大图", "View larger"),
+    ("photo_star", "选入报告", "Use in the report"),
+    ("photo_starred", "已选入报告", "In the report"),
+    ("photo_caption", "照片说明", "Caption"),
+    (
+        "photo_caption_hint",
+        "一行，最多200字；留空则使用记录的备注。",
+        "One line, at most 200 characters; leave it empty to use the log entry's note.",
+    ),
+    ("photo_edit_caption", "修改说明", "Edit caption"),
+    ("photo_corrected", "所属记录已更正", "Its log entry was corrected"),
+    ("photo_voided", "所属记录已作废", "Its log entry was voided"),
+    ("photo_by", "记录人", "By"),
+    ("photo_count_venue", "张", "photos"),
+    ("close", "关闭", "Close"),
 ];
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub(crate) mod invite_page;
 mod lead;
 mod lead_prep;
 mod organizer;
+mod photos;
 mod planner;
 mod rollup;
 mod tallies;
@@ -80,6 +81,8 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/tallies", Rule::Read(CAMPAIGN), tallies::tallies),
         page("/campaigns/{id}/activities", Rule::Read(CAMPAIGN), activities::activities),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
+        // A lead sees their venues' photos only (the handler filters).
+        page("/campaigns/{id}/photos", Rule::Read(CAMPAIGN), photos::photos_page),
         page("/campaigns/{id}/tasks", Rule::Read(CAMPAIGN), organizer::tasks),
         page("/campaigns/{id}/tasks/print", Rule::Read(CAMPAIGN), organizer::task_table),
         page("/campaigns/{id}/clone", Rule::Read(CAMPAIGN), organizer::clone_page),
@@ -160,6 +163,7 @@ fn campaign_nav(id: i32, viewer: &Viewer) -> Vec<(&'static str, String)> {
         "officials",
         "disputes",
         "tallies",
+        "photos",
         "check_in",
         "messages",
         "report",

@@ -54,6 +54,7 @@ fn leak_nav(active: &str) -> &'static str {
         "tallies" => "nav_tallies",
         "activities" => "nav_activities",
         "report" => "nav_report",
+        "photos" => "nav_photos",
         "invitations" => "nav_invitations",
         "tasks" => "nav_tasks",
         "messages" => "nav_messages",
