@@ -13,6 +13,7 @@ mod m20261201_000017_corrections;
 mod m20261202_000018_preparation;
 mod m20261202_000019_submissions;
 mod m20261203_000021_task_evidence;
+mod m20261204_000022_complaint_cases;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_preparation::Migration),
             Box::new(m20261202_000019_submissions::Migration),
             Box::new(m20261203_000021_task_evidence::Migration),
+            Box::new(m20261204_000022_complaint_cases::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+mod addendum;
 mod results;
 mod sections;
 mod titles;
@@ -266,7 +267,8 @@ fn write_report(c: &mut Composer<'_, '_>, d: &ReportData) -> Result<(), ReportEr
     sections::narrative(c, d, Part::Highlights, &mut h)?;
     sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
-    sections::signature(c, d)
+    sections::signature(c, d)?;
+    addendum::addendum(c, d)
 }
 
 /// The campaign as the opening sentence names it before "活动": its title without the

@@ -216,5 +216,6 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
             .collect(),
         settings: settings(f),
         narrative_only_in_other_language: f.narrative_only_in_other_language,
+        addendum: None,
     }
 }

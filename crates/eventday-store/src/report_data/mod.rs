@@ -54,7 +54,10 @@ pub async fn campaign_report_data(
     campaign_id: i32,
     lang: eventday_domain::Lang,
 ) -> Result<ReportData, StoreError> {
-    Ok(report_data(&report_facts(store, campaign_id, lang).await?))
+    let mut data = report_data(&report_facts(store, campaign_id, lang).await?);
+    // A signed report keeps its dispute figures; later outcomes go to its addendum.
+    crate::cases::apply_addendum(store, campaign_id, &mut data).await?;
+    Ok(data)
 }
 
 /// Reads a campaign and renders its summary report (the layout and PDF run on a blocking thread).
