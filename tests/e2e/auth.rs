@@ -928,6 +928,9 @@ async fn sample(
             let body = json!({"client_id": uuid::Uuid::new_v4(), "category": "食品", "consent": false});
             (w.req(who, M::POST, &format!("/api/v1/venues/{va}/cases")).json(&body), Writers::Log.expect(201))
         }
+        (M::GET, "/api/v1/campaigns/{id}/cases") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/cases")), READERS)
+        }
         (M::GET, "/case/{code}") => {
             let case = w.new_case().await;
             (w.req(who, M::GET, &format!("/case/{}", case["code"].as_str().expect("code"))), PUBLIC)
