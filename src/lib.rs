@@ -6,6 +6,7 @@ pub mod user_cmd;
 pub mod csv_cmd;
 
 pub mod campaign_cmd;
+pub mod cases_cmd;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -64,6 +65,8 @@ pub enum Command {
     ImportFolder(csv_cmd::ImportFolderArgs),
     /// Export one kind of a campaign's data as CSV (UTF-8 with BOM).
     Export(csv_cmd::ExportArgs),
+    /// Complaint cases: `purge` removes personal data past the retention period.
+    Cases(cases_cmd::CasesArgs),
 }
 
 /// Options of `demo`.
@@ -191,6 +194,9 @@ pub struct ServeArgs {
     /// [default: the Host the request came to].
     #[arg(long, env = "EVENTDAY_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The key for consumers' personal data in complaint cases.
+    #[command(flatten)]
+    pub case_key: cases_cmd::KeyArgs,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -280,6 +286,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => csv_cmd::import(&open(&args.db).await?, &args).await?,
         Command::ImportFolder(args) => csv_cmd::import_folder(&open(&args.db).await?, &args).await?,
         Command::Export(args) => csv_cmd::export(&open(&args.db).await?, &args).await?,
+        Command::Cases(args) => cases_cmd::run(args).await?,
     }
     Ok(())
 }
@@ -489,8 +496,17 @@ async fn serve(args: ServeArgs) -> Result<()> {
     println!("eventday is serving on http://{addr}");
     tracing::info!(%addr, "serving");
     eventday_store::accounts::warm_up().await;
-    let config =
-        eventday_web::WebConfig { secure_cookies: args.secure_cookies, public_url: args.public_url.clone() };
+    let case_key = cases_cmd::resolve_key(&args.case_key)?;
+    // Personal data past its retention period goes at every start, before anyone reads it.
+    let purged = cases_cmd::purge(&store).await?;
+    if purged > 0 {
+        tracing::info!(cases = purged, "purged personal data past its retention period");
+    }
+    let config = eventday_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        public_url: args.public_url.clone(),
+        case_key: Some(case_key),
+    };
     let app = eventday_web::router(eventday_web::AppState { store, config });
     // On a shutdown signal the server stops accepting and lets requests finish, but live feeds
     // (Server-Sent Events) never finish by themselves: after SHUTDOWN_GRACE the process ends

@@ -593,7 +593,7 @@ flush();
 
 // A service worker keeps this page and its assets so that it opens again without a connection;
 // this first visit is put in its cache at once (later visits are kept by the worker itself).
-const SW_CACHE = 'eventday-lead-v2';
+const SW_CACHE = 'eventday-lead-v3';
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/lead-sw.js', { scope: '/lead' })
     .then(() => navigator.serviceWorker.ready)

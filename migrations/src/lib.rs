@@ -13,6 +13,7 @@ mod m20261201_000017_corrections;
 mod m20261202_000018_preparation;
 mod m20261202_000019_submissions;
 mod m20261203_000021_task_evidence;
+mod m20261204_000022_complaint_cases;
 mod m20261204_000023_photo_stars;
 mod m20261205_000024_reopen_reason;
 mod m20261205_000025_invitation_revoked;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_preparation::Migration),
             Box::new(m20261202_000019_submissions::Migration),
             Box::new(m20261203_000021_task_evidence::Migration),
+            Box::new(m20261204_000022_complaint_cases::Migration),
             Box::new(m20261204_000023_photo_stars::Migration),
             Box::new(m20261205_000024_reopen_reason::Migration),
             Box::new(m20261205_000025_invitation_revoked::Migration),

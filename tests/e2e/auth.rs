@@ -909,6 +909,13 @@ impl World {
         (item.replace("{id}", &id.to_string()), again)
     }
 
+    /// A complaint case at venue A, with a consented phone.
+    async fn new_case(&self) -> Value {
+        let body = json!({"client_id": uuid::Uuid::new_v4(), "category": "食品", "consent": true,
+            "consumer_name": "张三", "consumer_phone": "13812341234"});
+        self.setup(reqwest::Method::POST, &format!("/api/v1/venues/{}/cases", self.venue_a), &body).await
+    }
+
     async fn venue_a_entry(&self) -> String {
         let entry = json!({"id": uuid::Uuid::new_v4().to_string(), "recorded_at": "2013-03-15T02:00:00Z",
             "author_name": "xx", "visitors": 3});
@@ -953,6 +960,41 @@ async fn sample(
         (M::GET, "/lead") => (w.req(who, M::GET, "/lead"), ANY_USER),
         (M::GET, "/lead/venues/{id}") => {
             (w.req(who, M::GET, &format!("/lead/venues/{va}")), LEAD_A_OR_ORGANIZER)
+        }
+        (M::GET, "/lead/venues/{id}/case") => {
+            (w.req(who, M::GET, &format!("/lead/venues/{va}/case")), LEAD_A_OR_ORGANIZER)
+        }
+        (M::POST, "/api/v1/venues/{id}/cases") => {
+            let body = json!({"client_id": uuid::Uuid::new_v4(), "category": "食品", "consent": false});
+            (w.req(who, M::POST, &format!("/api/v1/venues/{va}/cases")).json(&body), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/campaigns/{id}/cases") => {
+            (w.req(who, M::GET, &format!("/api/v1/campaigns/{c}/cases")), READERS)
+        }
+        (M::GET, "/case/{code}") => {
+            let case = w.new_case().await;
+            (w.req(who, M::GET, &format!("/case/{}", case["code"].as_str().expect("code"))), PUBLIC)
+        }
+        (M::GET, "/disputes/{id}/case" | "/disputes/{id}/case/slip" | "/api/v1/disputes/{id}/case") => {
+            let case = w.new_case().await;
+            (w.req(who, M::GET, &path.replace("{id}", &case["dispute_id"].to_string())), READERS)
+        }
+        (M::POST, "/api/v1/disputes/{id}/case/steps") => {
+            let case = w.new_case().await;
+            let url = format!("/api/v1/disputes/{}/case/steps", case["dispute_id"]);
+            (
+                w.req(who, M::POST, &url).json(&json!({"stage": "mediating", "on": "2013-03-15"})),
+                LEAD_A_OR_ORGANIZER,
+            )
+        }
+        (M::POST, "/api/v1/disputes/{id}/case/contact") => {
+            let case = w.new_case().await;
+            let url = format!("/api/v1/disputes/{}/case/contact", case["dispute_id"]);
+            (w.req(who, M::POST, &url), ORGANIZER_OF)
+        }
+        (M::PUT, "/api/v1/organizations/{id}/case-settings") => {
+            let url = format!("/api/v1/organizations/{}/case-settings", w.org);
+            (w.req(who, M::PUT, &url).json(&json!({"retention_days": 365})), ORGANIZER_OF)
         }
         (M::GET, "/venues/{id}/plan" | "/venues/{id}/plan/print") => {
             (w.req(who, M::GET, &path.replace("{id}", &va.to_string())), READERS)

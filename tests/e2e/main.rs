@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod browser;
+mod cases;
 mod cli;
 mod corrections;
 mod csv;

@@ -328,6 +328,64 @@ impl Default for Lang {
     }
 }
 
+vocabulary!(
+    /// Where a complaint case stands in its workflow (a case is a dispute with intake, receipt
+    /// and later outcomes; see [`crate::cases`]).
+    CaseStage, "case stage" {
+        /// Received at the booth.
+        Received => "received" / "已受理" / "received",
+        /// Being mediated by the association.
+        Mediating => "mediating" / "调解中" / "being mediated",
+        /// Referred to the enterprise through the online dispute resolution (ODR) system.
+        ReferredOdr => "referred_odr" / "已转ODR企业处理" / "referred to ODR" | "odr",
+        /// Referred to the 12315 platform (a case number is recorded).
+        #[serde(rename = "referred_12315")]
+        Referred12315 => "referred_12315" / "已转12315" / "referred to 12315" | "12315",
+        /// Settled (money may have been recovered).
+        Settled => "settled" / "已和解" / "settled",
+        /// Closed without settlement.
+        Closed => "closed" / "已结案" / "closed",
+    }
+);
+
+impl CaseStage {
+    /// Whether a case may move from `self` to `next`: received -> mediating -> settled /
+    /// referred to ODR / referred to 12315 / closed; an ODR case may still be settled, closed
+    /// or sent on to 12315; a 12315 case may still be settled or closed. Settled and closed end
+    /// a case.
+    #[must_use]
+    pub fn can_move_to(self, next: CaseStage) -> bool {
+        use CaseStage::*;
+        matches!(
+            (self, next),
+            (Received, Mediating | Settled | ReferredOdr | Referred12315 | Closed)
+                | (Mediating, Settled | ReferredOdr | Referred12315 | Closed)
+                | (ReferredOdr, Settled | Referred12315 | Closed)
+                | (Referred12315, Settled | Closed)
+        )
+    }
+
+    /// Whether this stage ends the case.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(self, CaseStage::Settled | CaseStage::Closed)
+    }
+
+    /// The status the case's dispute row takes, for the day's statistics: an ODR case is still
+    /// being worked on (the enterprise mediates it online), a 12315 case is referred to another
+    /// body.
+    #[must_use]
+    pub fn dispute_status(self) -> DisputeStatus {
+        match self {
+            CaseStage::Received => DisputeStatus::Received,
+            CaseStage::Mediating | CaseStage::ReferredOdr => DisputeStatus::Mediating,
+            CaseStage::Referred12315 => DisputeStatus::Referred,
+            CaseStage::Settled => DisputeStatus::Settled,
+            CaseStage::Closed => DisputeStatus::Closed,
+        }
+    }
+}
+
 impl DisputeStatus {
     /// Whether a dispute may move from `self` to `next`
     /// (received -> mediating -> settled/referred/closed; received may also go straight to an end).
@@ -384,6 +442,20 @@ mod tests {
         let err = "stadium".parse::<VenueKind>().err();
         let msg = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("main, sub"), "{msg}");
+    }
+
+    #[test]
+    fn a_case_moves_forward_and_an_odr_case_can_still_settle() {
+        use CaseStage::*;
+        assert!(Received.can_move_to(ReferredOdr) && ReferredOdr.can_move_to(Settled));
+        assert!(Referred12315.can_move_to(Closed) && !Referred12315.can_move_to(ReferredOdr));
+        assert!(
+            !Settled.can_move_to(Mediating)
+                && !Closed.can_move_to(Settled)
+                && !Received.can_move_to(Received)
+        );
+        assert_eq!(ReferredOdr.dispute_status(), DisputeStatus::Mediating);
+        assert_eq!(Referred12315.dispute_status(), DisputeStatus::Referred);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! pages, the API and the report alike.
 
 pub mod account;
+pub mod cases;
 pub mod csv;
 pub mod demo;
 pub mod error;
@@ -22,3 +23,4 @@ pub use totals::*;
 pub mod live;
 pub mod log;
 pub mod time;
+pub mod workdays;

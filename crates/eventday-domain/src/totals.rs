@@ -269,6 +269,26 @@ pub struct CampaignTotals {
 }
 
 impl CampaignTotals {
+    /// The dispute figures of (status, amount claimed fen, amount recovered fen) rows: the one
+    /// count the totals, the report and its addendum use.
+    #[must_use]
+    pub fn dispute_totals(rows: &[(DisputeStatus, i64, i64)]) -> DisputeTotals {
+        let mut disputes = DisputeTotals::default();
+        for &(status, claimed, recovered) in rows {
+            disputes.received += 1;
+            match status {
+                DisputeStatus::Received => {}
+                DisputeStatus::Mediating => disputes.mediating += 1,
+                DisputeStatus::Settled => disputes.settled += 1,
+                DisputeStatus::Referred => disputes.referred += 1,
+                DisputeStatus::Closed => disputes.closed += 1,
+            }
+            disputes.amount_claimed_fen = disputes.amount_claimed_fen.saturating_add(claimed);
+            disputes.amount_recovered_fen = disputes.amount_recovered_fen.saturating_add(recovered);
+        }
+        disputes
+    }
+
     /// Rolls the per-venue sums and the plan up into campaign totals.
     #[must_use]
     pub fn compute(input: &SummaryInput) -> Self {
@@ -341,19 +361,7 @@ impl CampaignTotals {
             *media_by_channel.entry(*channel).or_insert(0) += 1;
         }
 
-        let mut disputes = DisputeTotals::default();
-        for &(status, claimed, recovered) in &input.disputes {
-            disputes.received += 1;
-            match status {
-                DisputeStatus::Received => {}
-                DisputeStatus::Mediating => disputes.mediating += 1,
-                DisputeStatus::Settled => disputes.settled += 1,
-                DisputeStatus::Referred => disputes.referred += 1,
-                DisputeStatus::Closed => disputes.closed += 1,
-            }
-            disputes.amount_claimed_fen = disputes.amount_claimed_fen.saturating_add(claimed);
-            disputes.amount_recovered_fen = disputes.amount_recovered_fen.saturating_add(recovered);
-        }
+        let disputes = Self::dispute_totals(&input.disputes);
 
         CampaignTotals {
             figures,

@@ -61,6 +61,9 @@ pub struct ReportData {
     /// bytes); the section says how many.
     #[serde(default)]
     pub photos_left_out: u64,
+    /// The dated addendum (补充说明) of a signed report: case outcomes recorded since; `None`
+    /// when the report was not signed or nothing changed.
+    pub addendum: Option<Addendum>,
 }
 
 /// A photo marked for the report, with what its caption says.
@@ -440,4 +443,36 @@ impl Default for MediaRow {
             headline: String::new(),
         }
     }
+}
+
+/// The dated addendum (补充说明) of a signed report: the report's dispute figures stay as they were
+/// signed, and this lists what was recorded since and the figures as they are now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Addendum {
+    /// The day the report was signed (submitted).
+    pub signed_on: NaiveDate,
+    /// The day the addendum speaks of.
+    pub as_of: NaiveDate,
+    /// The dispute figures the report was signed with.
+    pub signed: DisputeSummary,
+    /// The dispute figures now.
+    pub now: DisputeSummary,
+    /// The case steps recorded since, oldest first.
+    pub changes: Vec<AddendumChange>,
+}
+
+/// One case step recorded after the report was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddendumChange {
+    /// The step's day.
+    pub on: NaiveDate,
+    /// The case's receipt code.
+    pub code: String,
+    /// Its category.
+    pub category: String,
+    /// Where it moved.
+    pub stage: eventday_domain::CaseStage,
+    /// Money recovered when settled, fen.
+    pub amount_recovered_fen: Option<i64>,
 }

@@ -48,6 +48,10 @@ pub enum Action {
     Return,
     /// An acceptance withdrawn by the parent (the figures unlocked).
     Withdraw,
+    /// A consumer's full name and phone viewed on a case page.
+    Reveal,
+    /// Personal data removed after its retention period.
+    Purge,
 }
 
 impl Action {
@@ -69,6 +73,8 @@ impl Action {
             Action::Accept => "accept",
             Action::Return => "return",
             Action::Withdraw => "withdraw",
+            Action::Reveal => "reveal",
+            Action::Purge => "purge",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 mod auth_cache;
 pub mod backup;
+pub mod cases;
 pub mod closing;
 pub mod completeness;
 pub mod csv_io;

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+mod cases;
 pub mod csv;
 pub mod doc_fixes;
 mod error;
@@ -38,6 +39,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The key for consumers' personal data (see [`WebConfig::case_key`]).
+    ///
+    /// # Errors
+    /// When no key is configured and the system has no randomness.
+    pub fn case_key(&self) -> Result<&eventday_store::cases::CaseKey, AppError> {
+        match &self.config.case_key {
+            Some(k) => Ok(k),
+            None => eventday_store::cases::CaseKey::process_key().map_err(AppError::from),
+        }
+    }
+
     /// State with default settings (plain-http cookies, links built from the `Host` header).
     #[must_use]
     pub fn new(store: Store) -> Self {
@@ -53,6 +65,9 @@ pub struct WebConfig {
     /// Base URL for links handed out (invitations), e.g. `https://eventday.example.org`;
     /// when unset, the request's `Host` is used.
     pub public_url: Option<String>,
+    /// The key that seals consumers' names and phones (`EVENTDAY_CASE_KEY`); without one a key
+    /// made for this process is used (values sealed with it do not open after a restart).
+    pub case_key: Option<eventday_store::cases::CaseKey>,
 }
 
 /// Largest request body accepted (bytes); bigger bodies get 413.

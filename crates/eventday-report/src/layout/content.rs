@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 mod photos;
 pub(crate) use photos::{first_row_height as photos_first_row_height, grid as photo_grid, place_and_time};
+mod addendum;
 mod results;
 mod sections;
 pub use sections::narrative_part;
@@ -270,7 +271,8 @@ pub(crate) fn write_report(c: &mut dyn Compose, d: &ReportData) -> Result<(), Re
     photos::photos(c, d, &mut h)?;
     sections::narrative(c, d, Part::Problems, &mut h)?;
     sections::next_steps(c, d, &mut h)?;
-    sections::signature(c, d)
+    sections::signature(c, d)?;
+    addendum::addendum(c, d)
 }
 
 /// The campaign as the opening sentence names it before "活动": its title without the

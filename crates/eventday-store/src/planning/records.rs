@@ -172,6 +172,11 @@ pub async fn move_dispute_in(
         .one(tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "dispute", id: id.to_string() })?;
+    if crate::cases::is_case(tx, id).await? {
+        return Err(StoreError::Conflict(format!(
+            "dispute {id} is a complaint case: record its steps on the case (POST /api/v1/disputes/{id}/case/steps)"
+        )));
+    }
     change.validate(before.status)?;
     ensure_venue_writable(tx, before.venue_id).await?;
     let mut am: dispute::ActiveModel = before.clone().into();

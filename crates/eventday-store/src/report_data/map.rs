@@ -219,5 +219,6 @@ pub fn report_data(f: &ReportFacts) -> ReportData {
         // Read with their bytes by `campaign_report_data`, not part of the facts.
         photos: Vec::new(),
         photos_left_out: 0,
+        addendum: None,
     }
 }

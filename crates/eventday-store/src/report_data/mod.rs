@@ -61,6 +61,8 @@ pub async fn campaign_report_data(
     let names: std::collections::HashMap<i32, String> =
         facts.venues.iter().map(|v| (v.id, v.name.clone())).collect();
     (data.photos, data.photos_left_out) = report_photos(store, campaign_id, &names).await?;
+    // A signed report keeps its dispute figures; later outcomes go to its addendum.
+    crate::cases::apply_addendum(store, campaign_id, &mut data).await?;
     Ok(data)
 }
 

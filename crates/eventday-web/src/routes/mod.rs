@@ -18,6 +18,7 @@ pub(crate) fn table() -> Vec<RouteSpec> {
     t.extend(auth::routes());
     t.extend(ops::routes());
     t.extend(crate::submission::routes());
+    t.extend(crate::cases::routes());
     t
 }
 

@@ -8,6 +8,7 @@
 
 mod activities;
 mod assets;
+mod cases;
 pub mod i18n;
 pub(crate) mod invite_page;
 mod lead;
@@ -58,6 +59,7 @@ where
 const CAMPAIGN: &[Target] = &[Target::Path(Entity::Campaign, "id")];
 const VENUE: &[Target] = &[Target::Path(Entity::Venue, "id")];
 const ORGANIZATION: &[Target] = &[Target::Path(Entity::Organization, "id")];
+const CASE: &[Target] = &[Target::Path(Entity::Dispute, "id")];
 
 /// Every page and asset route with its access rule (see [`crate::auth`]): campaign pages for
 /// those who may read the campaign, the planner for those who may read the venue (saving is the
@@ -78,6 +80,12 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/campaigns/{id}/media", Rule::Read(CAMPAIGN), organizer::media),
         page("/campaigns/{id}/officials", Rule::Read(CAMPAIGN), organizer::officials),
         page("/campaigns/{id}/disputes", Rule::Read(CAMPAIGN), organizer::disputes),
+        page("/campaigns/{id}/cases", Rule::Read(CAMPAIGN), cases::list),
+        page("/disputes/{id}/case", Rule::Read(CASE), cases::case_page),
+        page("/disputes/{id}/case/slip", Rule::Read(CASE), cases::slip),
+        // A receipt's status page: anyone with the code (8 characters of 31, not guessable);
+        // status only, no personal data.
+        page("/case/{code}", Rule::Public, cases::status),
         page("/campaigns/{id}/tallies", Rule::Read(CAMPAIGN), tallies::tallies),
         page("/campaigns/{id}/activities", Rule::Read(CAMPAIGN), activities::activities),
         page("/campaigns/{id}/report", Rule::Read(CAMPAIGN), organizer::report),
@@ -100,6 +108,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
         page("/lead", Rule::Authenticated, lead::choose),
         page("/lead/venues/{id}", Rule::Log(VENUE), lead::log_page),
+        page("/lead/venues/{id}/case", Rule::Log(VENUE), cases::intake),
     ]
 }
 

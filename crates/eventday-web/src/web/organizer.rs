@@ -284,9 +284,14 @@ async fn live_ctx(s: &AppState, lang: Lang, c: &campaign::Model) -> Result<Value
         PHASES.iter().map(|p| (*p, rows.iter().filter(|r| r.status == *p).count())).collect();
     let charts = charts_data(s, c, zone, t).await.page(lang)?;
     let submitted = rows.iter().filter(|r| r.day == "submitted").count();
+    let cases = eventday_domain::cases::CaseReconciliation::of(t);
     Ok(context! {
         phases => phases,
         submitted => submitted,
+        // The same sentence as the cases page and the report: "N cases recorded of M received".
+        cases => super::cases::reconcile_text(lang, &cases),
+        cases_over => cases.more_cases_than_complaints,
+        campaign_id => c.id,
         totals => context! {
             visitors => format_count(t.figures.visitors),
             consultations => format_count(t.figures.consultations),
@@ -701,9 +706,19 @@ pub async fn disputes(State(s): State<AppState>, viewer: Viewer, ApiPath(id): Ap
         fields,
         by_id(&items, |d| d.id),
     );
+    let summary = queries::campaign_summary(&s.store, id).await.page(lang)?;
+    let reconcile =
+        super::cases::reconcile_text(lang, &eventday_domain::cases::CaseReconciliation::of(&summary.totals));
     render(
         "disputes.html",
-        context! { rows => rows, ed => ed, io => io_panel(&viewer, id, &["disputes"]), can_edit => may_log(&viewer), ..ctx },
+        context! {
+            rows => rows,
+            ed => ed,
+            io => io_panel(&viewer, id, &["disputes"]),
+            can_edit => may_log(&viewer),
+            reconcile => reconcile,
+            ..ctx
+        },
     )
 }
 

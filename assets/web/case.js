@@ -1,0 +1,47 @@
+// The organizers' case page: the step form (the server checks the move and names any bad
+// field) and the full contact, shown on request (the server records every view).
+import { api, fieldMessage, say, t } from './app.js';
+
+const data = JSON.parse(document.getElementById('case-data').textContent);
+const id = data.dispute_id;
+const form = document.getElementById('step-form');
+const reveal = document.getElementById('reveal');
+
+if (reveal) {
+  reveal.addEventListener('click', async () => {
+    const r = await api('POST', `/api/v1/disputes/${id}/case/contact`);
+    if (!r.ok) return;
+    if (r.data.name) document.getElementById('case-name').textContent = r.data.name;
+    if (r.data.phone) document.getElementById('case-phone').textContent = r.data.phone;
+    reveal.disabled = true;
+  });
+}
+
+if (form) {
+  const stage = document.getElementById('step-stage');
+  const sync = () => {
+    document.getElementById('amount-wrap').hidden = stage.value !== 'settled';
+    document.getElementById('ref-wrap').hidden = stage.value !== 'referred_12315';
+  };
+  stage.addEventListener('change', sync);
+  sync();
+  form.on.value = data.today;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+    const body = { stage: stage.value, on: form.on.value, means: form.means.value.trim(), result: form.result.value.trim() };
+    if (stage.value === 'settled') {
+      const s = form.amount.value.trim() || '0';
+      if (!/^\d+(\.\d{1,2})?$/.test(s)) { document.getElementById('err-amount_recovered_fen').textContent = fieldMessage('must be a number'); return; }
+      body.amount_recovered_fen = Math.round(Number(s) * 100);
+    }
+    if (stage.value === 'referred_12315') body.reference_12315 = form.reference_12315.value.trim();
+    const r = await api('POST', `/api/v1/disputes/${id}/case/steps`, body);
+    if (r.ok) { location.reload(); return; }
+    for (const [k, v] of Object.entries(r.error?.fields || {})) {
+      const el = document.getElementById(`err-${k}`);
+      if (el) el.textContent = fieldMessage(v);
+    }
+    say(document.getElementById('step-msg'), r.error?.message || t('v_fix'), 'error');
+  });
+}

@@ -1,0 +1,195 @@
+// The lead's complaint intake. Like log entries, every case gets a client UUID and waits in a
+// queue in localStorage until the server has it; the server stores a case once per id. The
+// receipt code is made here too (8 characters of the same unambiguous alphabet the server uses),
+// so the consumer leaves with a code and link even while the phone is offline.
+//
+// Without the consent tick the name and phone fields are hidden and emptied: nothing of them is
+// stored on the phone or sent.
+import { api, fieldMessage, fmt, say, t } from './app.js';
+
+const data = JSON.parse(document.getElementById('page-data').textContent);
+const venueId = data.venue_id;
+const KEY = `eventday.cases.v1.venue.${venueId}`;
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+const form = document.getElementById('case-form');
+const msg = document.getElementById('case-msg');
+const consent = document.getElementById('c-consent');
+const contact = document.getElementById('contact');
+const anonNote = document.getElementById('anon-note');
+const takenEl = document.getElementById('taken');
+const pendingEl = document.getElementById('pending-count');
+const netEl = document.getElementById('net-state');
+
+function load() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch { return []; } }
+function save(q) {
+  // Every unsent case, and the latest sent ones for the list.
+  const unsent = q.filter((c) => c.state !== 'sent');
+  const sent = q.filter((c) => c.state === 'sent').slice(-20);
+  localStorage.setItem(KEY, JSON.stringify([...unsent, ...sent].sort((a, b) => a.queued_at - b.queued_at)));
+}
+function update(id, patch) {
+  const q = load();
+  const c = q.find((x) => x.body.client_id === id);
+  if (c) Object.assign(c, patch);
+  save(q);
+}
+
+function uuidv7() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i--) { b[i] = ms % 256; ms = Math.floor(ms / 256); }
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+function newCode() {
+  const b = new Uint8Array(8);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => ALPHABET[x % ALPHABET.length]).join('');
+}
+
+function showContact() {
+  contact.hidden = !consent.checked;
+  anonNote.hidden = consent.checked;
+  if (!consent.checked) { form.consumer_name.value = ''; form.consumer_phone.value = ''; }
+}
+consent.addEventListener('change', showContact);
+
+function fen(text) {
+  const s = String(text).trim();
+  if (s === '') return 0;
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return NaN;
+  return Math.round(Number(s) * 100);
+}
+
+function showErrors(errs) {
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const [k, v] of Object.entries(errs)) {
+    const el = document.getElementById(`err-${k}`);
+    if (el) el.textContent = v;
+  }
+}
+
+function bodyFromForm() {
+  const body = {
+    client_id: uuidv7(),
+    code: newCode(),
+    category: form.category.value.trim(),
+    description: form.description.value.trim(),
+    amount_claimed_fen: fen(form.amount.value),
+    consent: consent.checked,
+  };
+  const unit = form.enterprise_unit_id.value;
+  if (unit) body.enterprise_unit_id = Number(unit);
+  if (consent.checked) {
+    const name = form.consumer_name.value.trim();
+    const phone = form.consumer_phone.value.trim();
+    if (name) body.consumer_name = name;
+    if (phone) body.consumer_phone = phone;
+  }
+  return body;
+}
+
+function check(b) {
+  const errs = {};
+  if (!b.category) errs.category = t('v_required');
+  if (!Number.isInteger(b.amount_claimed_fen) || b.amount_claimed_fen < 0) errs.amount_claimed_fen = fieldMessage('must be a number');
+  if (b.consumer_phone && !/^\+?[\d\s()-]{5,24}$/.test(b.consumer_phone)) errs.consumer_phone = fieldMessage('must be a phone number (digits only)');
+  return errs;
+}
+
+const link = (code) => `${location.origin}/case/${code}`;
+
+function showReceipt(code) {
+  document.getElementById('receipt').hidden = false;
+  document.getElementById('receipt-code').textContent = code;
+  const a = document.getElementById('receipt-link');
+  a.href = `/case/${code}`;
+  a.textContent = link(code);
+}
+
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const body = bodyFromForm();
+  const errs = check(body);
+  showErrors(errs);
+  if (Object.keys(errs).length) { say(msg, t('v_fix'), 'error'); return; }
+  const q = load();
+  q.push({ body, state: 'pending', queued_at: Date.now() });
+  try { save(q); } catch { say(msg, t('save_failed'), 'error'); return; }
+  form.reset();
+  showContact();
+  showReceipt(body.code);
+  say(msg, t('queued'), 'ok');
+  render();
+  flush();
+});
+
+function render() {
+  const q = load();
+  pendingEl.textContent = fmt(q.filter((c) => c.state === 'pending').length);
+  takenEl.replaceChildren(...q.slice().reverse().map((c) => {
+    const li = document.createElement('li');
+    li.dataset.code = c.body.code;
+    li.dataset.state = c.state;
+    const a = document.createElement('a');
+    a.href = c.dispute_id ? `/disputes/${c.dispute_id}/case/slip` : `/case/${c.body.code}`;
+    a.textContent = c.body.code;
+    const st = document.createElement('span');
+    st.className = `st st-${c.state === 'pending' ? 'queued' : c.state}`;
+    st.textContent = t(c.state === 'pending' ? 'st_queued' : c.state === 'sent' ? 'st_sent' : 'st_rejected');
+    li.append(a, ` · ${c.body.category} `, st);
+    if (c.error) { const e = document.createElement('div'); e.className = 'small err-reason'; e.textContent = c.error; li.append(e); }
+    return li;
+  }));
+}
+
+function setNet(online) {
+  netEl.textContent = online ? t('online') : t('offline');
+  netEl.classList.toggle('off', !online);
+}
+
+const retryable = (r) => r.network || r.status >= 500 || [401, 403, 408, 429].includes(r.status);
+let flushing = false;
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    for (const c of load().filter((x) => x.state === 'pending')) {
+      const r = await api('POST', `/api/v1/venues/${venueId}/cases`, c.body);
+      if (!r.ok && retryable(r)) { setNet(!r.network); break; }
+      if (!r.ok) {
+        const fields = Object.entries(r.error?.fields || {}).map(([k, v]) => `${k}：${fieldMessage(v)}`);
+        update(c.body.client_id, { state: 'rejected', error: fields.join('；') || r.error?.message || `HTTP ${r.status}` });
+        continue;
+      }
+      // The server's code is the one that counts (the same unless this code was taken).
+      update(c.body.client_id, { state: 'sent', dispute_id: r.data.dispute_id, body: { ...c.body, code: r.data.code } });
+      setNet(true);
+    }
+  } finally {
+    flushing = false;
+    render();
+  }
+}
+
+document.getElementById('send-now').addEventListener('click', flush);
+window.addEventListener('online', () => { setNet(true); flush(); });
+window.addEventListener('offline', () => setNet(false));
+setInterval(flush, 30000);
+setNet(navigator.onLine);
+showContact();
+render();
+flush();
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/lead-sw.js', { scope: '/lead' })
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => caches.open('eventday-lead-v3'))
+    .then((cache) => cache.add(location.pathname + location.search))
+    .then(() => { document.body.dataset.offlineReady = '1'; })
+    .catch(() => { /* no offline copy: the page still works online */ });
+}

@@ -1,0 +1,221 @@
+//! The pages of complaint cases: the lead's intake form (offline, like the log), the organizers'
+//! case page (the only place a full phone is shown, on request and audited), the printable
+//! receipt slip with its QR code, the campaign's case list, and the public status page a
+//! consumer reaches from the receipt (status only: no name, phone, amount or description).
+
+use super::i18n::{PageLang, format_date};
+use super::organizer::{in_campaign, may_log, may_plan};
+use super::{PageError, PageResult, Viewer, base, render, sv};
+use crate::AppState;
+use crate::extract::ApiPath;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use eventday_domain::CaseStage;
+use eventday_domain::cases::{CONSENT_PURPOSE_EN, CONSENT_PURPOSE_ZH};
+use eventday_domain::money::format_yuan;
+use eventday_store::cases::{self, CaseView};
+use eventday_store::{planning, views};
+use minijinja::{Value, context};
+
+type Page = Result<Html<String>, PageError>;
+
+/// The link a receipt's QR code holds.
+fn status_link(s: &AppState, headers: &HeaderMap, code: &str) -> String {
+    let base = match &s.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_owned(),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            let scheme = if s.config.secure_cookies { "https" } else { "http" };
+            format!("{scheme}://{host}")
+        }
+    };
+    format!("{base}/case/{code}")
+}
+
+fn consent_purpose(lang: super::Lang) -> &'static str {
+    match lang {
+        super::Lang::Zh => CONSENT_PURPOSE_ZH,
+        super::Lang::En => CONSENT_PURPOSE_EN,
+    }
+}
+
+/// A case as pages show it (labels in the page's language; amounts in yuan).
+fn shown(c: &CaseView, lang: super::Lang) -> Value {
+    let steps: Vec<Value> = c
+        .steps
+        .iter()
+        .map(|s| {
+            context! {
+                stage => s.stage.label(lang),
+                on => format_date(lang, s.on),
+                means => s.means.clone(),
+                result => s.result.clone(),
+                recovered => s.amount_recovered_fen.map(format_yuan),
+                reference => s.reference_12315.clone(),
+            }
+        })
+        .collect();
+    context! {
+        c => sv(c),
+        stage => c.stage.label(lang),
+        received => format_date(lang, c.received_on),
+        claimed => format_yuan(c.amount_claimed_fen),
+        recovered => format_yuan(c.amount_recovered_fen),
+        deadline => c.odr_deadline.map(|d| format_date(lang, d)),
+        steps => steps,
+    }
+}
+
+/// The public status page of a receipt code: the stage and the days of each step, nothing else.
+/// An unknown code gets a 404 page (codes are 8 characters of 31: not guessable).
+pub async fn status(State(s): State<AppState>, viewer: Viewer, ApiPath(code): ApiPath<String>) -> Response {
+    let lang = viewer.lang;
+    let found = match cases::public_status(&s.store, &code).await {
+        Ok(f) => f,
+        Err(e) => return PageError::with(e, lang).into_response(),
+    };
+    let title = lang.t("case_status_page");
+    let ctx = match &found {
+        Some(p) => context! {
+            found => true,
+            code => p.code.clone(),
+            stage => p.stage.label(lang),
+            stage_key => p.stage.as_str(),
+            received => format_date(lang, p.received_on),
+            deadline => p.odr_deadline.map(|d| format_date(lang, d)),
+            steps => p.steps.iter().map(|(st, on)| context! { stage => st.label(lang), on => format_date(lang, *on) }).collect::<Vec<_>>(),
+            ..base(&viewer, title)
+        },
+        None => context! { found => false, ..base(&viewer, title) },
+    };
+    let status = if found.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    match render("case_status.html", ctx) {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The organizers' case page: everything about the case, the contact masked until an organizer
+/// asks for it (the API records each view), and the step form.
+pub async fn case_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let key = s.case_key().page(lang)?;
+    let c = cases::get(&s.store, key, id).await.page(lang)?;
+    let (_, ctx) = in_campaign(&s, &viewer, c.campaign_id, "disputes").await?;
+    let venue = planning::venues::get(&s.store, c.venue_id).await.page(lang)?;
+    let moves: Vec<(&str, &str)> = CaseStage::ALL
+        .iter()
+        .filter(|n| c.stage.can_move_to(**n))
+        .map(|n| (n.as_str(), n.label(lang)))
+        .collect();
+    let data = serde_json::json!({ "dispute_id": c.dispute_id, "today": cases::today() });
+    render(
+        "case.html",
+        context! {
+            case => shown(&c, lang),
+            venue => venue.name,
+            can_step => may_log(&viewer) && !moves.is_empty(),
+            moves => moves,
+            can_reveal => may_plan(&viewer),
+            provisional => c.odr_deadline_provisional,
+            data => sv(&data),
+            ..ctx
+        },
+    )
+}
+
+/// The printable receipt: the case code, its QR code linking to the public status page, the day,
+/// category and enterprise, and the consent statement when one was given. No phone or name.
+pub async fn slip(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i32>,
+) -> Page {
+    let lang = viewer.lang;
+    let key = s.case_key().page(lang)?;
+    let c = cases::get(&s.store, key, id).await.page(lang)?;
+    let link = status_link(&s, &headers, &c.code);
+    let qr = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| crate::AppError::Internal(std::sync::Arc::new(e)))
+        .page(lang)?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    let campaign = planning::campaigns::get(&s.store, c.campaign_id).await.page(lang)?;
+    render(
+        "case_slip.html",
+        context! {
+            case => shown(&c, lang),
+            link => link,
+            // The SVG is made here by the qrcode crate from the link (no user text inside).
+            qr_svg => Value::from_safe_string(qr),
+            campaign => sv(&campaign),
+            purpose => consent_purpose(lang),
+            ..base(&viewer, lang.t("case_receipt"))
+        },
+    )
+}
+
+/// A campaign's cases, newest first (contacts masked), with the reconciliation against the
+/// complaints the venues counted.
+pub async fn list(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let (_, ctx) = in_campaign(&s, &viewer, id, "disputes").await?;
+    let key = s.case_key().page(lang)?;
+    let rows: Vec<Value> =
+        cases::list(&s.store, key, id).await.page(lang)?.iter().map(|c| shown(c, lang)).collect();
+    let venues = planning::venues::list(&s.store, id).await.page(lang)?;
+    let summary = eventday_store::queries::campaign_summary(&s.store, id).await.page(lang)?;
+    let r = eventday_domain::cases::CaseReconciliation::of(&summary.totals);
+    render(
+        "cases.html",
+        context! {
+            rows => rows,
+            venues => sv(&venues),
+            can_take => may_log(&viewer),
+            reconcile => reconcile_text(lang, &r),
+            reconcile_over => r.more_cases_than_complaints,
+            ..ctx
+        },
+    )
+}
+
+/// "N cases recorded of M complaints received" in the page's language.
+pub(super) fn reconcile_text(lang: super::Lang, r: &eventday_domain::cases::CaseReconciliation) -> String {
+    lang.t("case_reconcile")
+        .replace("{n}", &super::i18n::format_count(r.recorded))
+        .replace("{m}", &super::i18n::format_count(r.received))
+}
+
+/// The lead's intake page for a venue (works offline: cases wait in the phone's queue).
+pub async fn intake(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
+    let lang = viewer.lang;
+    let venue = planning::venues::get(&s.store, id).await.page(lang)?;
+    let c = planning::campaigns::get(&s.store, venue.campaign_id).await.page(lang)?;
+    let names = views::unit_names(&s.store).await.page(lang)?;
+    let parts = planning::participations::list(&s.store, c.id).await.page(lang)?;
+    let mut units: Vec<Value> = parts
+        .iter()
+        .filter_map(|p| {
+            names
+                .get(&p.unit_id)
+                .map(|n| context! { id => p.unit_id, name => n, odr => p.reconciliation_member })
+        })
+        .collect();
+    units.sort_by_key(|u| !u.get_attr("odr").map(|v| v.is_true()).unwrap_or(false));
+    let data = serde_json::json!({ "venue_id": venue.id, "campaign_date": c.date });
+    let title = format!("{} · {}", lang.t("case_intake"), venue.name);
+    render(
+        "case_intake.html",
+        context! {
+            venue => sv(&venue),
+            campaign => sv(&c),
+            units => units,
+            purpose => consent_purpose(lang),
+            data => sv(&data),
+            ..base(&viewer, &title)
+        },
+    )
+}

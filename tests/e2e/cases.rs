@@ -1,0 +1,304 @@
+//! Complaint cases (issue 22): intake with and without consent, the public status page, the ODR
+//! clock and illegal moves, the signed report's addendum, and the purge of personal data — each
+//! checked in the raw database rows where personal data is concerned.
+
+use crate::helpers::{client_with_token, open_days, spawn_app, user_with_token};
+use eventday_domain::Role;
+use eventday_store::Store;
+use eventday_store::entities::{campaign, venue};
+use eventday_store::synthetic::{self, SyntheticSpec};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
+use serde_json::{Value, json};
+
+const PHONE: &str = "13812341234";
+const NAME: &str = "张三丰";
+
+async fn scalar(store: &Store, sql: &str) -> i64 {
+    let db = store.conn();
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("an integer")
+}
+
+async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// A synthetic district campaign (its days opened again), an organizer of the district, the
+/// campaign and one of its venues.
+async fn setting(store: &Store) -> (reqwest::Client, campaign::Model, i32) {
+    synthetic::generate(store, &SyntheticSpec { districts: 1, seed: 22, year: 2026 }, |_| {})
+        .await
+        .expect("generate");
+    let c = campaign::Entity::find()
+        .order_by_asc(campaign::Column::Id)
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("campaign");
+    open_days(store, c.id).await;
+    let v = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(c.id))
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("venue");
+    let login = format!("case-organizer-{}", uuid::Uuid::new_v4().simple());
+    let token = user_with_token(store, &login, Role::Organizer, Some(c.organization_id), vec![]).await;
+    (client_with_token(&token), c, v.id)
+}
+
+fn intake(consent: bool, name: Option<&str>, phone: Option<&str>) -> Value {
+    let mut b = json!({"client_id": uuid::Uuid::new_v4(), "category": "家用电器", "amount_claimed_fen": 50_000,
+        "description": "电视机屏幕一周后出现坏点", "consent": consent});
+    if let Some(n) = name {
+        b["consumer_name"] = json!(n);
+    }
+    if let Some(p) = phone {
+        b["consumer_phone"] = json!(p);
+    }
+    b
+}
+
+/// Rows of `table` whose text (every column, cast) contains `needle`.
+async fn rows_containing(store: &Store, table: &str, columns: &[&str], needle: &str) -> i64 {
+    let cond: Vec<String> =
+        columns.iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '') LIKE '%{needle}%'")).collect();
+    scalar(store, &format!("SELECT COUNT(*) FROM {table} WHERE {}", cond.join(" OR "))).await
+}
+
+#[tokio::test]
+async fn a_case_without_consent_stores_no_name_or_phone_and_the_status_page_shows_no_personal_data() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, _c, venue_id) = setting(store).await;
+    let url = app.url(&format!("/api/v1/venues/{venue_id}/cases"));
+
+    // A phone without the consent tick is refused, naming `consent`, and nothing is stored.
+    let (status, err) = send(org.post(&url).json(&intake(false, Some(NAME), Some(PHONE)))).await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["error"]["fields"]["consent"].is_string(), "{err}");
+    assert_eq!(scalar(store, "SELECT COUNT(*) FROM complaint_cases").await, 0);
+
+    // Anonymous: stored without a name or phone at all.
+    let (status, anon) = send(org.post(&url).json(&intake(false, None, None))).await;
+    assert_eq!(status, 201, "{anon}");
+    let id = anon["dispute_id"].as_i64().expect("id");
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM complaint_cases WHERE dispute_id = {id} AND consumer_name_enc IS NULL AND consumer_phone_enc IS NULL AND consent = FALSE")).await,
+        1
+    );
+    assert!(anon["consumer_phone_masked"].is_null());
+
+    // With consent: kept sealed (the raw row does not hold the number), shown masked.
+    let body = intake(true, Some(NAME), Some(PHONE));
+    let (status, case) = send(org.post(&url).json(&body)).await;
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["consumer_phone_masked"], "138****1234");
+    assert_eq!(case["consumer_name_masked"], "张*");
+    let code = case["code"].as_str().expect("code").to_owned();
+    assert_eq!(code.len(), 8);
+    let cols = ["consumer_name_enc", "consumer_phone_enc", "code", "client_id"];
+    assert_eq!(rows_containing(store, "complaint_cases", &cols, PHONE).await, 0);
+    assert_eq!(rows_containing(store, "complaint_cases", &cols, NAME).await, 0);
+    assert_eq!(
+        scalar(store, "SELECT COUNT(*) FROM complaint_cases WHERE consumer_phone_enc IS NOT NULL").await,
+        1
+    );
+    // A retry with the same client id answers the stored case.
+    let (status, again) = send(org.post(&url).json(&body)).await;
+    assert_eq!((status, &again["dispute_id"]), (200, &case["dispute_id"]));
+    assert_eq!(scalar(store, "SELECT COUNT(*) FROM complaint_cases").await, 2);
+
+    // The public status page: the stage, no name, phone, amount or description.
+    let page = reqwest::get(app.url(&format!("/case/{}", code.to_lowercase()))).await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(&code) && html.contains("已受理"), "{html}");
+    for secret in [PHONE, "1234", NAME, "张*", "500", "电视机", "家用电器"] {
+        assert!(!html.contains(secret), "the status page shows {secret}");
+    }
+    let missing = reqwest::get(app.url("/case/ZZZZZZZZ")).await.expect("page");
+    assert_eq!(missing.status().as_u16(), 404);
+
+    // The organizers' full view is audited, and the audit trail never holds the values.
+    let (status, full) =
+        send(org.post(app.url(&format!("/api/v1/disputes/{}/case/contact", case["dispute_id"])))).await;
+    assert_eq!(status, 200, "{full}");
+    assert_eq!((full["name"].as_str(), full["phone"].as_str()), (Some(NAME), Some(PHONE)));
+    assert_eq!(
+        scalar(store, "SELECT COUNT(*) FROM audit_events WHERE action = 'reveal' AND entity = 'case'").await,
+        1
+    );
+    for secret in [PHONE, NAME] {
+        assert_eq!(rows_containing(store, "audit_events", &["before", "after"], secret).await, 0, "{secret}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_odr_deadline_skips_a_weekend_and_a_public_holiday_and_illegal_moves_name_the_field() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, _c, venue_id) = setting(store).await;
+    let (_, case) =
+        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
+            .await;
+    let steps = app.url(&format!("/api/v1/disputes/{}/case/steps", case["dispute_id"]));
+
+    // Referred on Monday 15 June 2026: two weekends and the Dragon Boat Festival (19 June) skipped.
+    let (status, odr) = send(org.post(&steps).json(&json!({"stage": "referred_odr", "on": "2026-06-15",
+        "means": "ODR平台", "result": "已转企业"})))
+    .await;
+    assert_eq!(status, 200, "{odr}");
+    assert_eq!(odr["odr_deadline"], "2026-06-30");
+    assert_eq!(odr["stage"], "referred_odr");
+    assert_eq!(odr["overdue"], true, "the deadline is long past");
+
+    // Back to mediating is not a move a case makes: 422 naming `stage`, nothing changed.
+    let (status, err) = send(org.post(&steps).json(&json!({"stage": "mediating", "on": "2026-07-01"}))).await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["error"]["fields"]["stage"].is_string(), "{err}");
+    // Settling needs the amount; a 12315 referral its number.
+    let (status, err) = send(org.post(&steps).json(&json!({"stage": "settled", "on": "2026-07-01"}))).await;
+    assert!(status == 422 && err["error"]["fields"]["amount_recovered_fen"].is_string(), "{err}");
+    let (status, err) =
+        send(org.post(&steps).json(&json!({"stage": "referred_12315", "on": "2026-07-01"}))).await;
+    assert!(status == 422 && err["error"]["fields"]["reference_12315"].is_string(), "{err}");
+    // The dispute's own status move is refused for a case (it would bypass the case's steps).
+    let (status, _) = send(
+        org.post(app.url(&format!("/api/v1/disputes/{}/status", case["dispute_id"])))
+            .json(&json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, done) = send(org.post(&steps).json(&json!({"stage": "referred_12315", "on": "2026-07-02",
+        "reference_12315": "1234567890"})))
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["reference_12315"], "1234567890");
+    assert_eq!(done["steps"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        scalar(
+            store,
+            &format!(
+                "SELECT COUNT(*) FROM disputes WHERE id = {} AND status = 'referred'",
+                case["dispute_id"]
+            )
+        )
+        .await,
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_case_settled_after_the_report_was_submitted_appears_in_the_addendum_and_the_signed_figures_stay() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, c, venue_id) = setting(store).await;
+    let (_, case) =
+        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
+            .await;
+    let submit = app.url(&format!("/api/v1/campaigns/{}/submission/submit", c.id));
+    let (status, signed) = send(org.post(&submit).json(&json!({"note": "请审核"}))).await;
+    assert_eq!(status, 200, "{signed}");
+    let signed_settled = signed["figures"]["disputes"]["settled"].as_i64().expect("settled");
+    let signed_recovered = signed["figures"]["disputes"]["amount_recovered_fen"].as_i64().expect("recovered");
+    let before = eventday_store::report_data::campaign_report_data(store, c.id, eventday_domain::Lang::Zh)
+        .await
+        .expect("report data");
+    assert!(before.addendum.is_none(), "nothing changed yet");
+
+    // Weeks later the enterprise pays back 123.45 yuan.
+    let steps = app.url(&format!("/api/v1/disputes/{}/case/steps", case["dispute_id"]));
+    let (status, settled) = send(org.post(&steps).json(&json!({"stage": "settled", "on": "2026-04-10",
+        "means": "电话", "result": "企业退款", "amount_recovered_fen": 12_345})))
+    .await;
+    assert_eq!(status, 200, "{settled}");
+
+    let data = eventday_store::report_data::campaign_report_data(store, c.id, eventday_domain::Lang::Zh)
+        .await
+        .expect("report data");
+    // The body keeps the signed figures; the addendum has the new ones and the change.
+    assert_eq!(data.disputes.settled, u64::try_from(signed_settled).expect("count"));
+    assert_eq!(data.disputes.amount_recovered_fen, signed_recovered);
+    let a = data.addendum.as_ref().expect("an addendum");
+    assert_eq!(a.now.settled, a.signed.settled + 1);
+    assert_eq!(a.now.amount_recovered_fen, signed_recovered + 12_345);
+    assert_eq!(a.changes.len(), 1);
+    assert_eq!(a.changes[0].code, case["code"].as_str().expect("code"));
+    assert_eq!(a.changes[0].stage, eventday_domain::CaseStage::Settled);
+    assert_eq!(a.changes[0].amount_recovered_fen, Some(12_345));
+    // The stored submission is untouched, and the report renders with its addendum page.
+    let (_, state) = send(org.get(app.url(&format!("/api/v1/campaigns/{}/submission", c.id)))).await;
+    assert_eq!(state["submission"]["figures"]["disputes"]["settled"], signed_settled);
+    let pdf = org.get(app.url(&format!("/api/v1/campaigns/{}/report.pdf", c.id))).send().await.expect("pdf");
+    assert_eq!(pdf.status().as_u16(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, c, venue_id) = setting(store).await;
+    let (_, case) = send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(
+        true,
+        Some(NAME),
+        Some(PHONE),
+    )))
+    .await;
+    let id = case["dispute_id"].as_i64().expect("id");
+    let (status, _) = send(org.post(app.url(&format!("/api/v1/disputes/{id}/case/steps"))).json(&json!({
+        "stage": "settled", "on": "2026-03-16", "means": "现场", "result": "商家退款给消费者", "amount_recovered_fen": 30_000}))).await;
+    assert_eq!(status, 200);
+    let totals = || async {
+        eventday_store::queries::campaign_summary(store, c.id).await.expect("summary").totals.disputes
+    };
+    let stats = totals().await;
+
+    // Inside the retention period nothing goes; past it the personal data and free text do.
+    let today = eventday_store::cases::today();
+    assert_eq!(eventday_store::cases::purge(store, None, today).await.expect("purge").cases, 0);
+    let (status, _) = send(
+        org.put(app.url(&format!("/api/v1/organizations/{}/case-settings", c.organization_id)))
+            .json(&json!({"retention_days": 30})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let later = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("date");
+    assert_eq!(eventday_store::cases::purge(store, None, later).await.expect("purge").cases, 1);
+    assert_eq!(eventday_store::cases::purge(store, None, later).await.expect("purge").cases, 0, "once");
+
+    assert_eq!(totals().await, stats, "statistics intact");
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM disputes WHERE id = {id} AND status = 'settled' AND amount_recovered_fen = 30000 AND summary = ''")).await,
+        1
+    );
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM complaint_cases WHERE dispute_id = {id} AND consumer_name_enc IS NULL AND consumer_phone_enc IS NULL AND purged_at IS NOT NULL")).await,
+        1
+    );
+    for secret in [PHONE, NAME, "电视机", "商家退款"] {
+        assert_eq!(rows_containing(store, "case_steps", &["means", "result"], secret).await, 0, "{secret}");
+        assert_eq!(rows_containing(store, "disputes", &["summary", "category"], secret).await, 0, "{secret}");
+        assert_eq!(
+            rows_containing(store, "complaint_cases", &["consumer_name_enc", "consumer_phone_enc"], secret)
+                .await,
+            0
+        );
+    }
+    for secret in [PHONE, NAME] {
+        assert_eq!(rows_containing(store, "audit_events", &["before", "after"], secret).await, 0, "{secret}");
+    }
+    let (_, shown) = send(org.get(app.url(&format!("/api/v1/disputes/{id}/case")))).await;
+    assert!(shown["consumer_phone_masked"].is_null() && shown["purged_at"].is_string(), "{shown}");
+    app.stop().await;
+}
