@@ -118,6 +118,13 @@ impl Browser {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let (status, v) = self.try_call(method, path, body).await;
+        assert!(status.is_success(), "webdriver {method} {path}: {status} {v}");
+        v["value"].clone()
+    }
+
+    /// A WebDriver command's status and whole answer, without judging it.
+    async fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> (reqwest::StatusCode, Value) {
         let url = if path == "/session" {
             format!("{}{path}", self.base)
         } else {
@@ -131,8 +138,7 @@ impl Browser {
         let resp = req.send().await.unwrap_or_else(|e| panic!("webdriver {method} {path}: {e}"));
         let status = resp.status();
         let v: Value = resp.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "webdriver {method} {path}: {status} {v}");
-        v["value"].clone()
+        (status, v)
     }
 
     /// Runs a Chrome DevTools Protocol command.
@@ -176,16 +182,27 @@ impl Browser {
         el[ELEMENT].as_str().expect("element reference").to_owned()
     }
 
-    /// Clicks an element (scrolled into view first).
+    /// Clicks an element (scrolled into view first). A page that re-renders the element between
+    /// finding and clicking it (a list refreshed from the server) gets the new one clicked.
     pub async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        // Centre it first: the lead page's sticky status bar would cover an element at the top.
-        self.js(
-            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true",
-            vec![el.clone()],
-        )
-        .await;
-        self.call("POST", &format!("/element/{}/click", Self::id(&el)), None).await;
+        for attempt in 0..3 {
+            let el = self.find(css).await;
+            // Centre it first: the lead page's sticky status bar would cover an element at the top.
+            let (_, moved) = self
+                .try_call(
+                    "POST",
+                    "/execute/sync",
+                    Some(json!({"script": "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'}); return true", "args": [el.clone()]})),
+                )
+                .await;
+            let (status, v) = self.try_call("POST", &format!("/element/{}/click", Self::id(&el)), None).await;
+            if status.is_success() {
+                return;
+            }
+            let stale = v["value"]["error"] == "stale element reference"
+                || moved["value"]["error"] == "stale element reference";
+            assert!(stale && attempt < 2, "webdriver click {css}: {status} {v}");
+        }
     }
 
     /// Types into an element.

@@ -4,18 +4,14 @@
 
 use super::caller::Caller;
 use super::handlers::{body, path_id};
-use super::rules::{RouteSpec, Rule, Target, documented, route};
-use crate::web::Viewer;
-use crate::web::i18n::PageLang as _;
-use crate::web::invite_page::{self, InvitePage};
+use super::rules::{RouteSpec, Rule, Target, documented};
 use crate::{AppError, AppState, ErrorBody};
-use axum::Form;
 use axum::Json;
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use eventday_store::accounts::{self, INVITATION_TTL, InvitationInfo, InvitationProblem};
+use eventday_store::accounts::{self, INVITATION_TTL, InvitationInfo};
 use eventday_store::scope::Entity;
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +24,6 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Rule::Plan(INVITATION), qr_svg),
         documented!(Rule::Plan(INVITATION), qr_png),
         documented!(Rule::Plan(INVITATION), revoke),
-        route(Method::GET, "/invite/{token}", Rule::Public, page),
-        route(Method::POST, "/invite/{token}", Rule::Public, accept),
     ]
 }
 
@@ -211,125 +205,4 @@ fn png_of(code: &qrcode::QrCode) -> Result<Vec<u8>, png::EncodingError> {
     w.write_image_data(&pixels)?;
     w.finish()?;
     Ok(out)
-}
-
-#[tracing::instrument(skip_all)]
-async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(token): Path<String>,
-) -> Result<Response, AppError> {
-    Ok(match accounts::open_invitation(&state.store, &token).await? {
-        Ok(view) => invite_page::page(
-            &viewer,
-            StatusCode::OK,
-            InvitePage::Form { venue: &view.venue_name, error: None, login: "", display_name: "" },
-        ),
-        Err(p) => problem_page(&viewer, p),
-    })
-}
-
-fn problem_page(viewer: &Viewer, p: InvitationProblem) -> Response {
-    let status = match p {
-        InvitationProblem::Unknown => StatusCode::NOT_FOUND,
-        InvitationProblem::Expired | InvitationProblem::Used | InvitationProblem::Revoked => StatusCode::GONE,
-    };
-    invite_page::page(viewer, status, InvitePage::Problem(p))
-}
-
-/// Signs the lead who just accepted in and sends them to their venue's logging page (a lead
-/// invited for one venue has one; with several, the choice of venues). `None` when the sign-in
-/// does not succeed (e.g. throttled): the caller shows the "log in now" page instead.
-async fn signed_in(
-    state: &AppState,
-    login: &str,
-    password: String,
-    address: &str,
-) -> Result<Option<Response>, AppError> {
-    let accounts::LoginOutcome::Success { principal, session_token, .. } =
-        accounts::login(&state.store, login, &password, address).await?
-    else {
-        return Ok(None);
-    };
-    let cookie = super::caller::session_set_cookie(Some(&session_token), state.config.secure_cookies)?;
-    let to = match principal.venue_ids.iter().collect::<Vec<_>>().as_slice() {
-        [one] => format!("/lead/venues/{one}"),
-        _ => "/lead".to_owned(),
-    };
-    Ok(Some(
-        (
-            StatusCode::SEE_OTHER,
-            [
-                (header::SET_COOKIE, cookie),
-                (
-                    header::LOCATION,
-                    to.parse().map_err(|e: axum::http::header::InvalidHeaderValue| {
-                        AppError::Internal(std::sync::Arc::new(e))
-                    })?,
-                ),
-            ],
-        )
-            .into_response(),
-    ))
-}
-
-#[derive(Deserialize)]
-struct AcceptForm {
-    login: String,
-    #[serde(default)]
-    display_name: String,
-    password: String,
-}
-
-#[tracing::instrument(skip_all)]
-async fn accept(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(token): Path<String>,
-    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
-    f: Result<Form<AcceptForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let lang = viewer.lang;
-    let view = match accounts::open_invitation(&state.store, &token).await? {
-        Ok(v) => v,
-        Err(p) => return Ok(problem_page(&viewer, p)),
-    };
-    let Ok(Form(f)) = f else {
-        let form = InvitePage::Form {
-            venue: &view.venue_name,
-            error: Some(lang.t("invite_fill").to_owned()),
-            login: "",
-            display_name: "",
-        };
-        return Ok(invite_page::page(&viewer, StatusCode::BAD_REQUEST, form));
-    };
-    let refused = |msg: String| {
-        let form = InvitePage::Form {
-            venue: &view.venue_name,
-            error: Some(msg),
-            login: &f.login,
-            display_name: &f.display_name,
-        };
-        Ok(invite_page::page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, form))
-    };
-    if f.login.trim().is_empty() || f.password.is_empty() {
-        return refused(lang.t("invite_fill").to_owned());
-    }
-    match accounts::accept_invitation(&state.store, &token, &f.login, &f.display_name, f.password.clone())
-        .await
-    {
-        Ok(Ok(user)) => {
-            let address = connect.map_or_else(|| "unknown".to_owned(), |e| e.0.0.ip().to_string());
-            if let Some(r) = signed_in(&state, &f.login, f.password, &address).await? {
-                return Ok(r);
-            }
-            Ok(invite_page::page(&viewer, StatusCode::OK, InvitePage::Done { login: &user.login }))
-        }
-        Ok(Err(p)) => Ok(problem_page(&viewer, p)),
-        Err(eventday_store::StoreError::Invalid(v)) => refused(invite_page::form_error(lang, &v.fields)),
-        Err(eventday_store::StoreError::Constraint {
-            kind: eventday_store::ConstraintKind::Unique, ..
-        }) => refused(lang.t("invite_login_taken").to_owned()),
-        Err(e) => Err(e.into()),
-    }
 }

@@ -51,8 +51,8 @@ mod handlers;
 mod invite;
 pub(crate) mod rules;
 
-pub(crate) use caller::identify;
 pub use caller::{Caller, Credential};
+pub(crate) use caller::{identify, session_set_cookie};
 pub use eventday_store::scope::Entity;
 pub(crate) use rules::documented;
 pub use rules::{RouteInfo, RouteSpec, Rule, Target, route};

@@ -106,6 +106,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         page("/organizations/{id}/rollup/live", Rule::Read(ORGANIZATION), rollup::rollup_live),
         page("/venues/{id}/plan", Rule::Read(VENUE), planner::plan),
         page("/venues/{id}/plan/print", Rule::Read(VENUE), planner::print),
+        // The link on a lead's invitation card: the page, and accepting it.
+        page("/invite/{token}", Rule::Public, invite_page::show),
+        route(Method::POST, "/invite/{token}", Rule::Public, invite_page::accept),
         page("/lead", Rule::Authenticated, lead::choose),
         page("/lead/venues/{id}", Rule::Log(VENUE), lead::log_page),
         page("/lead/venues/{id}/case", Rule::Log(VENUE), cases::intake),
