@@ -201,29 +201,6 @@ fn text_field(field: &str, text: &str, required: bool) -> Result<String, StoreEr
     Ok(t.to_owned())
 }
 
-/// The dispute figures a campaign's report was signed with: those of its submission while it is
-/// submitted or accepted (a returned submission is being worked on again).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Signed {
-    /// When it was submitted.
-    pub at: DateTime<Utc>,
-    /// The dispute figures then.
-    pub disputes: eventday_domain::DisputeTotals,
-}
-
-/// The figures the campaign's report was signed with (see [`Signed`]), if any.
-///
-/// # Errors
-/// A database error.
-pub async fn signed_figures(store: &Store, campaign_id: i32) -> Result<Option<Signed>, StoreError> {
-    let Some(r) = row(store.conn(), campaign_id).await? else { return Ok(None) };
-    if r.status == SubmissionStatus::Returned {
-        return Ok(None);
-    }
-    let totals: Option<eventday_domain::CampaignTotals> = serde_json::from_str(&r.figures).ok();
-    Ok(totals.map(|t| Signed { at: r.submitted_at, disputes: t.disputes }))
-}
-
 /// What a district sends: a note, and a client-made id so that a retried submission is stored
 /// once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -462,7 +439,7 @@ async fn lock_campaign(tx: &impl ConnectionTrait, campaign_id: i32) -> Result<()
     Ok(())
 }
 
-pub use crate::submission_lock::ensure_campaign_writable;
+pub use crate::submission_lock::{Signed, ensure_campaign_writable, signed_figures};
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

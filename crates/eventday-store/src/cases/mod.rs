@@ -184,14 +184,6 @@ async fn find_dispute(db: &impl ConnectionTrait, id: i32) -> Result<dispute::Mod
         .ok_or(StoreError::NotFound { entity: "dispute", id: id.to_string() })
 }
 
-/// Whether dispute `id` is a case (its status then moves only through [`record_step`]).
-///
-/// # Errors
-/// A database error.
-pub async fn is_case(db: &impl ConnectionTrait, id: i32) -> Result<bool, StoreError> {
-    Ok(complaint_case::Entity::find_by_id(id).one(db).await?.is_some())
-}
-
 async fn new_code(db: &impl ConnectionTrait) -> Result<String, StoreError> {
     for _ in 0..8 {
         let mut b = [0u8; rules::CODE_LEN];
@@ -718,7 +710,9 @@ pub async fn addendum(
     store: &Store,
     campaign_id: i32,
 ) -> Result<Option<eventday_report::Addendum>, StoreError> {
-    let Some(signed) = crate::submission::signed_figures(store, campaign_id).await? else { return Ok(None) };
+    let Some(signed) = crate::submission_lock::signed_figures(store, campaign_id).await? else {
+        return Ok(None);
+    };
     let disputes =
         dispute::Entity::find().filter(dispute::Column::CampaignId.eq(campaign_id)).all(store.conn()).await?;
     let now = eventday_domain::CampaignTotals::dispute_totals(

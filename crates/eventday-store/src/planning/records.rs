@@ -172,7 +172,7 @@ pub async fn move_dispute_in(
         .one(tx)
         .await?
         .ok_or(StoreError::NotFound { entity: "dispute", id: id.to_string() })?;
-    if crate::cases::is_case(tx, id).await? {
+    if crate::submission_lock::is_case(tx, id).await? {
         return Err(StoreError::Conflict(format!(
             "dispute {id} is a complaint case: record its steps on the case (POST /api/v1/disputes/{id}/case/steps)"
         )));
