@@ -77,6 +77,8 @@ const HELP: &[(&str, &str)] = &[
     ("import", "Import a CSV file of one kind"),
     ("import-folder", "Import a folder of CSV files"),
     ("export", "Export one kind of a campaign's data as CSV"),
+    ("cases", "Complaint cases"),
+    ("cases purge", "Remove consumers' names, phones and free text"),
 ];
 
 /// Every command and subcommand of the command line, as its words (`user add`).

@@ -5,10 +5,10 @@
 
 use super::ONE_AT_A_TIME;
 use super::driver::{Browser, programs};
-use crate::helpers::{TEST_PASSWORD, spawn_app, user_with_token};
+use crate::helpers::{TEST_PASSWORD, client_with_token, spawn_app, user_with_token};
 use eventday_domain::Role;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::Value;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
 
 const AXE: &str = include_str!("vendor/axe.min.js");
 
@@ -66,7 +66,7 @@ async fn axe_finds_no_violation_in_any_page_at_360_and_1366_px() {
         .expect("participations")
         .expect("a participating unit")
         .unit_id;
-    user_with_token(store, "axe-organizer", Role::Organizer, Some(org), vec![]).await;
+    let token = user_with_token(store, "axe-organizer", Role::Organizer, Some(org), vec![]).await;
     let me = eventday_store::entities::user::Entity::find()
         .filter(eventday_store::entities::user::Column::Login.eq("axe-organizer"))
         .one(store.conn())
@@ -83,6 +83,29 @@ async fn axe_finds_no_violation_in_any_page_at_360_and_1366_px() {
     .await
     .expect("an invitation");
 
+    // A complaint case with the consumer's consent, for the case pages (the demo day is
+    // closed: opened again to take it).
+    store
+        .conn()
+        .execute_unprepared("UPDATE venues SET day_status = 'open', accepted_at = NULL")
+        .await
+        .expect("open the demo venues");
+    let case: Value = client_with_token(&token)
+        .post(app.url(&format!("/api/v1/venues/{venue}/cases")))
+        .json(
+            &json!({"client_id": uuid::Uuid::new_v4(), "category": "家用电器", "amount_claimed_fen": 50_000,
+            "description": "电视机屏幕一周后出现坏点", "consent": true, "consumer_name": "张三",
+            "consumer_phone": "13800001234"}),
+        )
+        .send()
+        .await
+        .expect("intake")
+        .json()
+        .await
+        .expect("the case");
+    let dispute = case["dispute_id"].as_i64().expect("a case");
+    let code = case["code"].as_str().expect("its receipt code").to_owned();
+
     // Public pages are looked at signed out, the others as an organizer.
     let mut public = Vec::new();
     let mut pages = Vec::new();
@@ -98,6 +121,10 @@ async fn axe_finds_no_violation_in_any_page_at_360_and_1366_px() {
             r.path.replace("{id}", &org.to_string())
         } else if r.path == "/invite/{token}" {
             format!("/invite/{invitation}")
+        } else if r.path.starts_with("/disputes/{id}") {
+            r.path.replace("{id}", &dispute.to_string())
+        } else if r.path == "/case/{code}" {
+            format!("/case/{code}")
         } else {
             r.path.clone()
         };
