@@ -835,6 +835,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("photo_voided", "所属记录已作废", "Its log entry was voided"),
     ("photo_by", "记录人", "By"),
     ("photo_count_venue", "张", "photos"),
+    ("photo_one", "张", "photo"),
     ("close", "关闭", "Close"),
     ("nav_cases", "投诉案件", "Complaint cases"),
     ("case_intake", "受理投诉", "Take a complaint"),
