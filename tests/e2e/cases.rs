@@ -2,33 +2,16 @@
 //! clock and illegal moves, the signed report's addendum, and the purge of personal data — each
 //! checked in the raw database rows where personal data is concerned.
 
-use crate::helpers::{client_with_token, open_days, spawn_app, user_with_token};
+use crate::helpers::{client_with_token, open_days, scalar, send, spawn_app, user_with_token};
 use eventday_domain::Role;
 use eventday_store::Store;
 use eventday_store::entities::{campaign, venue};
 use eventday_store::synthetic::{self, SyntheticSpec};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 const PHONE: &str = "13812341234";
 const NAME: &str = "张三丰";
-
-async fn scalar(store: &Store, sql: &str) -> i64 {
-    let db = store.conn();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .expect("a row");
-    row.try_get_by_index::<i64>(0).expect("an integer")
-}
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 /// A synthetic district campaign (its days opened again), an organizer of the district, the
 /// campaign and one of its venues.

@@ -266,3 +266,23 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The one integer a SQL query answers (`SELECT COUNT(*) …`), read straight from the database.
+pub async fn scalar(store: &Store, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let db = store.conn();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("an integer")
+}
+
+/// Sends a request and returns its status and its body as JSON (or as a string when it is not).
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}

@@ -1,7 +1,8 @@
 //! Event-day operations: roll-ups, the synthetic province, backups and the live feed.
 
 use crate::helpers::{
-    ServerProcess as Server, TestDb, client_with_token, run_eventday as eventday, spawn_app, user_with_token,
+    ServerProcess as Server, TestDb, client_with_token, run_eventday as eventday, scalar, spawn_app,
+    user_with_token,
 };
 use chrono::{Duration as ChronoDuration, TimeZone, Utc};
 use eventday_domain::Role;
@@ -19,16 +20,6 @@ use std::time::Duration;
 
 fn spec(districts: u32, seed: u64) -> SyntheticSpec {
     SyntheticSpec { districts, seed, year: 2026 }
-}
-
-async fn scalar(store: &Store, sql: &str) -> i64 {
-    let db = store.conn();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .expect("a row");
-    row.try_get_by_index::<i64>(0).expect("an integer")
 }
 
 /// Figures of every campaign summed the slow way, from the log entries themselves.

@@ -2,36 +2,17 @@
 //! an accepted submission puts on a campaign's figures, completeness, and the "accepted only"
 //! roll-up.
 
-use crate::helpers::{client_with_token, spawn_app, user_with_token};
+use crate::helpers::{client_with_token, scalar, send, spawn_app, user_with_token};
 use eventday_domain::Role;
 use eventday_store::Store;
 use eventday_store::entities::{audit_event, campaign, organization, venue};
 use eventday_store::synthetic::{self, SyntheticSpec};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 async fn organizer_of(store: &Store, organization_id: i32) -> reqwest::Client {
     let login = format!("organizer-{organization_id}-{}", uuid::Uuid::new_v4().simple());
     client_with_token(&user_with_token(store, &login, Role::Organizer, Some(organization_id), vec![]).await)
-}
-
-async fn scalar(store: &Store, sql: &str) -> i64 {
-    let db = store.conn();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .expect("a row");
-    row.try_get_by_index::<i64>(0).expect("an integer")
-}
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 /// The campaigns of a synthetic province, in id order, with their organizations.

@@ -323,19 +323,13 @@ async fn charts_data(
     let first = hourly.iter().map(|r| r.1).min().unwrap_or(9);
     let last = hourly.iter().map(|r| r.1).max().map_or(17, |h| h.max(first + 2).min(23));
     let hours: Vec<u32> = (first..=last).collect();
+    let by_cell: HashMap<(i64, u32), i64> = hourly.iter().map(|&(v, h, n)| ((i64::from(v), h), n)).collect();
     let venues: Vec<serde_json::Value> = t
         .per_venue
         .iter()
         .map(|v| {
-            let per_hour: Vec<i64> = hours
-                .iter()
-                .map(|h| {
-                    hourly
-                        .iter()
-                        .filter(|r| i64::from(r.0) == v.venue_id && r.1 == *h)
-                        .fold(0_i64, |a, r| a.saturating_add(r.2))
-                })
-                .collect();
+            let per_hour: Vec<i64> =
+                hours.iter().map(|h| by_cell.get(&(v.venue_id, *h)).copied().unwrap_or(0)).collect();
             serde_json::json!({ "name": v.name, "per_hour": per_hour })
         })
         .collect();
