@@ -55,7 +55,7 @@ function showCard(venue, inv) {
     revoke.className = 'small-btn';
     revoke.dataset.revoke = inv.invitation.id;
     revoke.textContent = t('inv_revoke');
-    revoke.setAttribute('aria-label', `${t('inv_revoke')}：${venue.name}`);
+    revoke.setAttribute('aria-label', `${t('inv_revoke')}${t('colon')}${venue.name}`);
     li.dataset.invitation = inv.invitation.id;
     li.append(st, small, ' ', revoke);
     list.prepend(li);

@@ -461,7 +461,7 @@ function refusal(r) {
   if (r.status === 409) return /corrected/.test(r.error?.message || '') ? t('refused_corrected') : t('refused_conflict');
   if (r.status === 404) return t('refused_not_found');
   const label = (k) => (k.startsWith('materials.') ? materialNames.get(k.slice(10)) || k : t(k === 'author_name' ? 'author' : k === 'corrects' ? 'correct' : k));
-  const fields = Object.entries(r.error?.fields || {}).map(([k, v]) => `${label(k)}：${fieldMessage(v)}`);
+  const fields = Object.entries(r.error?.fields || {}).map(([k, v]) => `${label(k)}${t('colon')}${fieldMessage(v)}`);
   return fields.length ? fields.join('；') : (r.error?.message || `HTTP ${r.status}`);
 }
 
@@ -523,7 +523,7 @@ async function flush() {
         if (!r.ok) {
           const why = refusal(r);
           update(e.id, { state: 'rejected', error: why });
-          say(msg, `${t('st_rejected')}：${why}`, 'error');
+          say(msg, `${t('st_rejected')}${t('colon')}${why}`, 'error');
           continue;
         }
         stored = true;

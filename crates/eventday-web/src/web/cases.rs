@@ -164,18 +164,50 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPat
     let lang = viewer.lang;
     let (_, ctx) = in_campaign(&s, &viewer, id, "disputes").await?;
     let key = s.case_key().page(lang)?;
-    let rows: Vec<Value> =
-        cases::list(&s.store, key, id).await.page(lang)?.iter().map(|c| shown(c, lang)).collect();
+    let files = cases::list(&s.store, key, id).await.page(lang)?;
+    let with_file: std::collections::HashSet<i32> = files.iter().map(|c| c.dispute_id).collect();
+    // Every dispute recorded is a case of the campaign (the figures count them all); those taken
+    // with the intake form also have a case file: a receipt code, steps and contacts.
+    let mut rows: Vec<(chrono::NaiveDate, i32, Value)> = files
+        .iter()
+        .map(|c| {
+            let v = shown(c, lang);
+            (c.received_on, c.dispute_id, context! { file => true, ..v })
+        })
+        .collect();
+    let names = views::unit_names(&s.store).await.page(lang)?;
+    for d in planning::disputes::list(&s.store, id).await.page(lang)? {
+        if with_file.contains(&d.id) {
+            continue;
+        }
+        let v = context! {
+            file => false,
+            c => context! {
+                dispute_id => d.id,
+                category => d.category.clone(),
+                enterprise => d.enterprise_unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+            },
+            stage => d.status.label(lang),
+            received => format_date(lang, d.received_on),
+            recovered => format_yuan(d.amount_recovered_fen),
+        };
+        rows.push((d.received_on, d.id, v));
+    }
+    rows.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
     let summary = eventday_store::queries::campaign_summary(&s.store, id).await.page(lang)?;
     let r = eventday_domain::cases::CaseReconciliation::of(&summary.totals);
+    let with_receipt = lang
+        .t("case_with_receipt")
+        .replace("{k}", &super::i18n::format_count(i64::try_from(files.len()).unwrap_or(i64::MAX)));
     render(
         "cases.html",
         context! {
-            rows => rows,
+            rows => rows.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
             venues => sv(&venues),
             can_take => may_log(&viewer),
             reconcile => reconcile_text(lang, &r),
+            with_receipt => with_receipt,
             reconcile_over => r.more_cases_than_complaints,
             ..ctx
         },

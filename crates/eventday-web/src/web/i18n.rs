@@ -120,6 +120,9 @@ static EN: LazyLock<BTreeMap<&'static str, &'static str>> =
 const STRINGS: &[(&str, &str, &str)] = &[
     ("app_name", "“3·15”活动", "“3·15” campaign"),
     ("skip_to_content", "跳到正文", "Skip to content"),
+    // Punctuation between a label and its value.
+    ("colon", "：", ": "),
+    ("clause_sep", "；", "; "),
     ("nav_label", "活动导航", "Campaign navigation"),
     ("switch_lang", "English", "中文"),
     ("sign_in", "登录", "Sign in"),
@@ -671,6 +674,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("task_table", "工作分工表", "Task table"),
     ("nav_clone", "沿用上届", "New from this one"),
     ("nav_messages", "通知会场", "Messages"),
+    ("messages_sent", "已发通知", "Messages sent"),
     ("nav_check_in", "签到", "Sign-in"),
     ("add_default_tasks", "添加默认筹备事项", "Add the default checklist"),
     ("add_task", "添加事项", "Add task"),
@@ -891,6 +895,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("case_open", "查看案件", "Open case"),
     ("case_purged", "个人信息已按保存期限删除", "Personal data removed after the retention period"),
     ("case_none", "暂无案件。", "No cases yet."),
+    (
+        "case_with_receipt",
+        "其中{k}件有受理回执，消费者可凭回执编号查询办理进度",
+        "{k} of them have a receipt code the consumer can look up",
+    ),
+    ("case_no_file", "无回执", "no receipt"),
     ("case_queued_here", "本机登记的案件", "Cases taken on this phone"),
     ("case_reconcile", "已登记案件{n}件，当天受理投诉{m}件", "{n} cases recorded of {m} complaints received"),
     (
