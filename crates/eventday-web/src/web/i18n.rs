@@ -345,6 +345,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lang_zh", "中文", "Chinese"),
     ("lang_en", "英文", "English"),
     ("download_pdf", "下载 PDF", "Download PDF"),
+    ("download_report", "下载报告", "Download the report"),
     ("download_word", "下载 Word", "Download Word"),
     ("report_settings", "报告设置", "Report settings"),
     ("rs_title", "标题", "Title"),

@@ -745,7 +745,13 @@ pub async fn report(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     };
     render(
         "report.html",
-        context! { groups => groups, rs => sv(&settings), missing_narrative => missing_narrative, ..ctx },
+        context! {
+            groups => groups,
+            rs => sv(&settings),
+            default_date => format_date(lang, settings.default_report_date),
+            missing_narrative => missing_narrative,
+            ..ctx
+        },
     )
 }
 
