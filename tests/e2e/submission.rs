@@ -572,3 +572,23 @@ async fn the_reporting_page_pages_its_rows_shows_submissions_decides_and_lists_t
     assert!(html.contains(">Accepted<"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_reporting_page_without_a_year_shows_the_latest_year_that_had_campaigns() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let out = synthetic::generate(store, &SyntheticSpec { districts: 3, seed: 9, year: 2024 }, |_| {})
+        .await
+        .expect("generate");
+    let province = out.province_id;
+    let as_province = organizer_of(store, province).await;
+    let (status, html) = page(&as_province, app.url(&format!("/organizations/{province}/rollup"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("· 2024 · eventday</title>"), "{}", &html[..html.len().min(600)]);
+    let (_, api) =
+        send(as_province.get(app.url(&format!("/api/v1/organizations/{province}/rollup?year=2024")))).await;
+    let visitors = api["totals"]["figures"]["visitors"].as_i64().expect("visitors");
+    assert!(visitors > 0, "{api}");
+    assert_eq!(total_shown(&html, "接待群众"), visitors, "the 2024 figures, not an empty year");
+    app.stop().await;
+}

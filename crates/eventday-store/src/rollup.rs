@@ -233,6 +233,33 @@ pub async fn organization_name(store: &Store, organization_id: i32) -> Result<St
         .ok_or(StoreError::NotFound { entity: "organization", id: organization_id.to_string() })
 }
 
+#[derive(FromQueryResult)]
+struct YearRow {
+    year: Option<i32>,
+}
+
+/// The latest year, not after `up_to`, of a campaign run by `organization_id` or any of its
+/// descendants; `None` when there is none.
+///
+/// # Errors
+/// A database error.
+pub async fn latest_campaign_year(
+    store: &Store,
+    organization_id: i32,
+    up_to: i32,
+) -> Result<Option<i32>, StoreError> {
+    let db = store.conn();
+    let st = statement(
+        db.get_database_backend(),
+        &format!(
+            "{TREE} SELECT MAX(c.year) AS year FROM tree t JOIN campaigns c ON c.organization_id = t.id \
+             WHERE c.year <= ?"
+        ),
+        vec![organization_id.into(), up_to.into()],
+    );
+    Ok(YearRow::find_by_statement(st).one(db).await?.and_then(|r| r.year))
+}
+
 /// Totals of every campaign of `year` run by `organization_id` or any of its descendants.
 ///
 /// # Errors

@@ -44,13 +44,12 @@ struct Choice {
 }
 
 impl Choice {
-    fn read(q: &HashMap<String, String>) -> Choice {
-        let this_year = Utc::now().with_timezone(&ZONE).year();
+    fn read(q: &HashMap<String, String>, default_year: i32) -> Choice {
         let year = q
             .get("year")
             .and_then(|y| y.trim().parse::<i32>().ok())
             .filter(|y| (1980..=2200).contains(y))
-            .unwrap_or(this_year);
+            .unwrap_or(default_year);
         let basis = q.get("basis").and_then(|b| Basis::parse(b)).unwrap_or_default();
         let after = q.get("after").and_then(|a| a.trim().parse::<i32>().ok());
         let limit = q
@@ -203,6 +202,14 @@ async fn live_ctx(s: &AppState, viewer: &Viewer, id: i32, choice: &Choice) -> Re
     })
 }
 
+/// The year a page shows when none is asked for: the latest year up to this one in which the
+/// organization or one below it held a campaign (an association looking back at its last
+/// campaign sees it, not an empty year), else this year.
+async fn default_year(s: &AppState, id: i32) -> Result<i32, eventday_store::StoreError> {
+    let this_year = Utc::now().with_timezone(&ZONE).year();
+    Ok(rollup::latest_campaign_year(&s.store, id, this_year).await?.unwrap_or(this_year))
+}
+
 /// The reporting page of an organization.
 pub async fn rollup(
     State(s): State<AppState>,
@@ -211,7 +218,7 @@ pub async fn rollup(
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let lang = viewer.lang;
-    let choice = Choice::read(&q);
+    let choice = Choice::read(&q, default_year(&s, id).await.page(lang)?);
     let name = rollup::organization_name(&s.store, id).await.page(lang)?;
     let live = live_ctx(&s, &viewer, id, &choice).await?;
     let cutoff = eventday_store::submission::cutoff(s.store.conn(), id, choice.year).await.page(lang)?;
@@ -241,7 +248,7 @@ pub async fn rollup_live(
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let lang = viewer.lang;
-    let choice = Choice::read(&q);
+    let choice = Choice::read(&q, default_year(&s, id).await.page(lang)?);
     let live = live_ctx(&s, &viewer, id, &choice).await?;
     render(
         "rollup_live.html",
@@ -266,9 +273,9 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).into(), (*v).into()))
             .collect();
-        let c = Choice::read(&q);
+        let c = Choice::read(&q, 2013);
         assert_eq!(c.basis, Basis::Logged);
         assert_eq!(c.after, Some(7));
-        assert!((1980..=2200).contains(&c.year));
+        assert_eq!(c.year, 2013);
     }
 }
