@@ -177,6 +177,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("nav_materials", "物资分配", "Materials"),
     ("nav_media", "媒体报道", "Media"),
     ("nav_officials", "出席领导", "Officials"),
+    ("name_withheld", "（姓名不公开）", "(name withheld)"),
     ("nav_disputes", "投诉纠纷", "Disputes"),
     ("nav_tallies", "收尾统计", "Closing tallies"),
     ("whole_venue", "整个会场", "Whole venue"),
