@@ -124,20 +124,26 @@ fn change(now: i64, before: i64) -> (String, &'static str) {
     if pct >= 0.0 { (format!("+{pct:.1}%"), "yoy-up") } else { (format!("−{:.1}%", -pct), "yoy-down") }
 }
 
-fn figure_rows(lang: Lang, now: &Figures, before: &Figures) -> Vec<Value> {
+/// The figures of the year and of the year before; `before` is `None` when no campaign was held
+/// that year (its figures are unknown: "—", not zeros).
+fn figure_rows(lang: Lang, now: &Figures, before: Option<&Figures>) -> Vec<Value> {
+    let b = before.copied().unwrap_or_default();
     let items: [(&'static str, i64, i64, bool); 5] = [
-        ("visitors", now.visitors, before.visitors, false),
-        ("consultations", now.consultations, before.consultations, false),
-        ("complaints_received", now.complaints_received, before.complaints_received, false),
-        ("complaints_settled", now.complaints_settled, before.complaints_settled, false),
-        ("money_recovered", now.money_recovered_fen, before.money_recovered_fen, true),
+        ("visitors", now.visitors, b.visitors, false),
+        ("consultations", now.consultations, b.consultations, false),
+        ("complaints_received", now.complaints_received, b.complaints_received, false),
+        ("complaints_settled", now.complaints_settled, b.complaints_settled, false),
+        ("money_recovered", now.money_recovered_fen, b.money_recovered_fen, true),
     ];
     items
         .iter()
         .map(|(key, n, b, money)| {
-            let (text, class) = change(*n, *b);
             let show = |v: i64| if *money { format_yuan(v) } else { format_count(v) };
-            context! { label => lang.t(key), now => show(*n), before => show(*b), change => text, class => class }
+            let (before_text, (text, class)) = match before {
+                Some(_) => (show(*b), change(*n, *b)),
+                None => ("—".to_owned(), ("—".to_owned(), "")),
+            };
+            context! { label => lang.t(key), now => show(*n), before => before_text, change => text, class => class }
         })
         .collect()
 }
@@ -187,7 +193,7 @@ async fn live_ctx(s: &AppState, viewer: &Viewer, id: i32, choice: &Choice) -> Re
     Ok(context! {
         rows => rows,
         charts => sv(charts),
-        figures => figure_rows(lang, &totals.figures, &before.figures),
+        figures => figure_rows(lang, &totals.figures, (before.districts > 0).then_some(&before.figures)),
         districts => format_count(page.totals.districts),
         campaigns => format_count(totals.districts),
         by_status => sv(page.totals.by_status),
@@ -265,6 +271,17 @@ mod tests {
         assert_eq!(change(110, 100).0, "+10.0%");
         assert_eq!(change(90, 100), ("−10.0%".to_owned(), "yoy-down"));
         assert_eq!(change(5, 0).0, "—");
+    }
+
+    #[test]
+    fn a_year_without_campaigns_before_shows_dashes_not_zeros() {
+        let now = Figures { visitors: 120, ..Figures::default() };
+        let rows = figure_rows(Lang::En, &now, None);
+        let first = &rows[0];
+        assert_eq!(first.get_attr("now").ok().map(|v| v.to_string()).as_deref(), Some("120"));
+        assert_eq!(first.get_attr("before").ok().map(|v| v.to_string()).as_deref(), Some("—"));
+        let zero_before = figure_rows(Lang::En, &now, Some(&Figures::default()));
+        assert_eq!(zero_before[0].get_attr("before").ok().map(|v| v.to_string()).as_deref(), Some("0"));
     }
 
     #[test]
