@@ -122,6 +122,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("skip_to_content", "跳到正文", "Skip to content"),
     // Punctuation between a label and its value.
     ("colon", "：", ": "),
+    ("error_code", "错误代码", "Error code"),
     ("clause_sep", "；", "; "),
     ("nav_label", "活动导航", "Campaign navigation"),
     ("switch_lang", "English", "中文"),
