@@ -500,7 +500,7 @@ async fn the_error_page_offers_signing_in_only_to_visitors_who_are_not_signed_in
     let resp = page(Who::LeadB, &format!("/lead/venues/{}", w.venue_a)).await.expect("page");
     assert_eq!(resp.status().as_u16(), 403);
     let html = resp.text().await.expect("html");
-    assert!(html.contains("无权查看") && html.contains("已登录：lead-b"), "{html}");
+    assert!(html.contains("无权查看") && html.contains("已登录：</span>lead-b"), "{html}");
     assert!(!html.contains("id=\"signin-link\""), "no sign-in link for a signed-in user: {html}");
     // A record that does not exist, asked for by a signed-in organizer.
     let resp = page(Who::Organizer, "/campaigns/999999").await.expect("page");
