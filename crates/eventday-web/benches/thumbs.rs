@@ -13,7 +13,7 @@ fn photo(width: u32, height: u32) -> Vec<u8> {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let grain = (seed % 48) as u32;
+        let grain = (seed % 12) as u32;
         let r = (x * 255 / width + grain) % 256;
         let g = (y * 255 / height + grain) % 256;
         let b = ((x + y) * 255 / (width + height) + grain / 2) % 256;
