@@ -373,7 +373,7 @@ async function serverThumbs(id, into) {
   }
   for (const pid of photoIds.get(id)) {
     const img = document.createElement('img');
-    img.src = `/api/v1/photos/${pid}`;
+    img.src = `/api/v1/photos/${pid}/thumb`;
     img.alt = t('photo');
     into.append(img);
   }

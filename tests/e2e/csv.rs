@@ -402,3 +402,43 @@ async fn the_checklist_imports_with_chinese_headers_all_or_nothing_and_exports_a
     assert_eq!("tasks".parse::<Kind>(), Ok(Kind::Tasks), "a kind of the command line");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_planner_downloads_one_venues_booths_and_a_venue_is_refused_for_other_kinds() {
+    let mut app = spawn_app().await;
+    let id = load_demo(&app.db.store).await;
+    app.act_as_organizer_of(id).await;
+    let get = |path: String| app.client.get(app.url(&path)).send();
+    let venues: Vec<serde_json::Value> =
+        get(format!("/api/v1/campaigns/{id}/venues")).await.expect("venues").json().await.expect("json");
+    let mut checked = 0;
+    for v in &venues {
+        let vid = v["id"].as_i64().expect("id");
+        let booths: Vec<serde_json::Value> =
+            get(format!("/api/v1/venues/{vid}/booths")).await.expect("booths").json().await.expect("json");
+        let resp =
+            get(format!("/api/v1/campaigns/{id}/export/booths.csv?venue={vid}")).await.expect("export");
+        assert_eq!(resp.status().as_u16(), 200);
+        let text = resp.text().await.expect("text");
+        let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(rows.len(), booths.len(), "{}: {text}", v["name"]);
+        let name = v["name"].as_str().expect("name");
+        assert!(rows.iter().all(|r| r.contains(name)), "only {name}'s booths: {text}");
+        checked += usize::from(!booths.is_empty());
+        let resp = get(format!("/api/v1/campaigns/{id}/export/booths.xlsx?venue={vid}")).await.expect("xlsx");
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(resp.headers()["content-type"], csv_io::XLSX_CONTENT_TYPE);
+    }
+    assert!(checked >= 2, "the demo has booths in several venues");
+
+    let resp = get(format!("/api/v1/campaigns/{id}/export/booths.csv?venue=999999")).await.expect("export");
+    assert_eq!(resp.status().as_u16(), 404, "a venue not in the campaign");
+    let vid = venues[0]["id"].as_i64().expect("id");
+    for bad in [format!("venues.csv?venue={vid}"), "booths.csv?venue=abc".to_owned()] {
+        let resp = get(format!("/api/v1/campaigns/{id}/export/{bad}")).await.expect("export");
+        assert_eq!(resp.status().as_u16(), 400, "{bad}");
+        let err: serde_json::Value = resp.json().await.expect("json");
+        assert!(err["error"]["fields"]["venue"].is_string(), "{err}");
+    }
+    app.stop().await;
+}

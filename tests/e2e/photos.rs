@@ -1,7 +1,7 @@
 //! The day's photos: the star "for the report" reaching the report's 活动剪影 section, who may
-//! star, and the streamed ZIP with its index.
+//! star, the streamed ZIP with its index, and the thumbnails the photos page shows.
 
-use crate::helpers::{TestApp, client_with_token, spawn_app, user_with_token};
+use crate::helpers::{TestApp, client_with_token, scalar, spawn_app, user_with_token};
 use eventday_domain::Role;
 use serde_json::{Value, json};
 use std::process::Command;
@@ -237,5 +237,133 @@ async fn the_photo_archive_names_each_photo_by_venue_time_and_author_and_indexes
     let names: Vec<String> = unzip(&z.bytes().await.expect("body")).into_iter().map(|e| e.0).collect();
     let theirs = all.iter().filter(|p| p["venue_id"] == all[0]["venue_id"]).count();
     assert_eq!(names.len(), theirs + 1, "{names:?}");
+    app.stop().await;
+}
+
+/// A thumbnail request: status, content type, ETag and body.
+async fn get_thumb(client: &reqwest::Client, app: &TestApp, id: i64) -> (u16, String, String, Vec<u8>) {
+    let resp = client.get(app.url(&format!("/api/v1/photos/{id}/thumb"))).send().await.expect("thumb");
+    let status = resp.status().as_u16();
+    let header = |h: &str| resp.headers().get(h).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let (ct, etag) = (header("content-type"), header("etag"));
+    (status, ct, etag, resp.bytes().await.expect("body").to_vec())
+}
+
+#[tokio::test]
+async fn a_thumbnail_is_a_small_jpeg_made_once_kept_in_the_database_and_served_only_to_readers() {
+    let mut app = spawn_app().await;
+    let (c, org) = demo(&mut app).await;
+    let all = photos(&app.client, &app, c).await;
+    let first = &all[0];
+    let id = first["id"].as_i64().expect("id");
+    let count = "SELECT COUNT(*) FROM photo_thumbs";
+    assert_eq!(scalar(&app.db.store, count).await, 0, "none made before they are asked for");
+
+    // A JPEG no larger than 320 pixels on its longest side, of the 640×480 photo.
+    let (status, ct, etag, made) = get_thumb(&app.client, &app, id).await;
+    assert_eq!(status, 200);
+    assert_eq!(ct, "image/jpeg");
+    let img = image::load_from_memory_with_format(&made, image::ImageFormat::Jpeg).expect("a JPEG");
+    assert_eq!((img.width(), img.height()), (320, 240));
+    let original = eventday_store::photos::bytes(&app.db.store, id).await.expect("bytes");
+    assert!(made.len() < original.len(), "{} bytes for the {}-byte photo", made.len(), original.len());
+    let sha = eventday_domain::photo::sha256_hex(&original);
+    assert!(etag.contains(&sha), "the ETag comes from the photo's checksum: {etag}");
+    assert_eq!(scalar(&app.db.store, count).await, 1, "kept in the database");
+
+    // Asked again: served from the database, the same bytes, no second row.
+    let (status, _, etag_again, again) = get_thumb(&app.client, &app, id).await;
+    assert_eq!((status, &etag_again), (200, &etag));
+    assert!(again == made, "the kept thumbnail");
+    assert_eq!(scalar(&app.db.store, count).await, 1);
+    // A browser holding it is told so.
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/photos/{id}/thumb")))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("thumb");
+    assert_eq!(resp.status().as_u16(), 304);
+
+    // A thumbnail that went missing is made again.
+    use sea_orm::ConnectionTrait;
+    app.db.store.conn().execute_unprepared("DELETE FROM photo_thumbs").await.expect("delete");
+    let (status, _, _, remade) = get_thumb(&app.client, &app, id).await;
+    assert_eq!(status, 200);
+    assert!(image::load_from_memory_with_format(&remade, image::ImageFormat::Jpeg).is_ok());
+    assert_eq!(scalar(&app.db.store, count).await, 1, "made again and kept");
+
+    // Those who may see the photo itself, and no one else: a lead of the campaign (as for the
+    // photo), but not someone signed out, nor an organizer of an unrelated organization.
+    let other = all.iter().find(|p| p["venue_id"] != first["venue_id"]).expect("another venue");
+    let venue = i32::try_from(other["venue_id"].as_i64().expect("venue")).expect("id");
+    let lead = client_with_token(
+        &user_with_token(&app.db.store, "thumb-lead", Role::Lead, Some(org), vec![venue]).await,
+    );
+    let photo_status = |who: &reqwest::Client| {
+        let url = app.url(&format!("/api/v1/photos/{id}"));
+        let req = who.get(url);
+        async move { req.send().await.expect("photo").status().as_u16() }
+    };
+    let (status, ..) = get_thumb(&lead, &app, id).await;
+    assert_eq!(status, photo_status(&lead).await, "as for the photo itself");
+    assert_eq!(status, 200);
+    use sea_orm::ActiveModelTrait;
+    let unrelated = eventday_store::entities::organization::ActiveModel {
+        id: sea_orm::NotSet,
+        name: sea_orm::Set("无关协会".into()),
+        name_en: sea_orm::Set(None),
+        parent_id: sea_orm::Set(None),
+        created_at: sea_orm::Set(chrono::Utc::now()),
+    }
+    .insert(app.db.store.conn())
+    .await
+    .expect("organization");
+    let outsider = client_with_token(
+        &user_with_token(&app.db.store, "thumb-outsider", Role::Organizer, Some(unrelated.id), vec![]).await,
+    );
+    let (status, _, _, body) = get_thumb(&outsider, &app, id).await;
+    assert_eq!(status, 403, "an unrelated organization's organizer");
+    assert_eq!(photo_status(&outsider).await, 403);
+    assert!(body != made, "and no picture");
+    let (status, ..) = get_thumb(&reqwest::Client::new(), &app, id).await;
+    assert_eq!(status, 401, "signed out");
+    let (status, ..) = get_thumb(&app.client, &app, 999_999).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_photo_that_cannot_be_decoded_is_served_as_it_is_in_place_of_its_thumbnail() {
+    use sea_orm::{ActiveModelTrait, NotSet, Set};
+    let mut app = spawn_app().await;
+    let (c, _) = demo(&mut app).await;
+    let all = photos(&app.client, &app, c).await;
+    // Bytes that start like a PNG (accepted at upload by their magic bytes) but are not one.
+    let mut broken = b"\x89PNG\r\n\x1a\n".to_vec();
+    broken.extend((0..500u32).map(|i| (i % 251) as u8));
+    let row = eventday_store::entities::log_photo::ActiveModel {
+        id: NotSet,
+        log_entry_id: Set(all[0]["entry_id"].as_str().expect("entry").to_owned()),
+        content_type: Set("image/png".into()),
+        size_bytes: Set(i64::try_from(broken.len()).expect("size")),
+        sha256: Set(eventday_domain::photo::sha256_hex(&broken)),
+        bytes: Set(broken.clone()),
+        created_at: Set(chrono::Utc::now()),
+        taken_at: Set(None),
+        caption: Set(String::new()),
+        starred: Set(false),
+    }
+    .insert(app.db.store.conn())
+    .await
+    .expect("photo");
+    for _ in 0..2 {
+        let (status, ct, _, body) = get_thumb(&app.client, &app, row.id).await;
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "the original, so the page shows something");
+        assert!(body == broken);
+    }
+    let failed = scalar(&app.db.store, "SELECT COUNT(*) FROM photo_thumbs WHERE bytes IS NULL").await;
+    assert_eq!(failed, 1, "kept as not decodable, not tried again on every request");
     app.stop().await;
 }

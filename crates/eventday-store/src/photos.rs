@@ -336,3 +336,76 @@ pub async fn bytes(store: &Store, photo_id: i64) -> Result<Vec<u8>, StoreError> 
         .await?;
     b.ok_or(StoreError::NotFound { entity: "photo", id: photo_id.to_string() })
 }
+
+/// What serving a photo's thumbnail needs: the photo's checksum and type, and its thumbnail as
+/// stored (see [`thumb`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThumbLookup {
+    /// The photo's SHA-256 (lowercase hex), for the thumbnail's ETag.
+    pub sha256: String,
+    /// The photo's content type (served with the original when no thumbnail could be made).
+    pub content_type: String,
+    /// `None`: not made yet; `Some(None)`: the photo could not be decoded, the original stands
+    /// for it; `Some(Some(jpeg))`: the thumbnail.
+    pub thumb: Option<Option<Vec<u8>>>,
+}
+
+/// A photo's thumbnail as stored, without reading the photo's own bytes.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown photo, database errors.
+pub async fn thumb(store: &Store, photo_id: i64) -> Result<ThumbLookup, StoreError> {
+    #[derive(FromQueryResult)]
+    struct Found {
+        sha256: String,
+        content_type: String,
+        made: bool,
+        bytes: Option<Vec<u8>>,
+    }
+    let db = store.conn();
+    let sql = "SELECT p.sha256 AS sha256, p.content_type AS content_type, \
+         (t.photo_id IS NOT NULL) AS made, t.bytes AS bytes \
+         FROM log_photos p LEFT JOIN photo_thumbs t ON t.photo_id = p.id WHERE p.id = ?";
+    let found = Found::find_by_statement(statement(db.get_database_backend(), sql, vec![photo_id.into()]))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "photo", id: photo_id.to_string() })?;
+    Ok(ThumbLookup {
+        sha256: found.sha256,
+        content_type: found.content_type,
+        thumb: found.made.then_some(found.bytes),
+    })
+}
+
+/// A thumbnail made of a photo: JPEG bytes and their size in pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewThumb {
+    /// The JPEG.
+    pub bytes: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Keeps a photo's thumbnail (`None`: the photo could not be decoded, so that it is not tried
+/// again on every request). The first one stored stays: two servers making the same thumbnail
+/// at once store it once.
+///
+/// # Errors
+/// Database errors (an unknown or deleted photo among them: the row refers to it).
+pub async fn save_thumb(store: &Store, photo_id: i64, made: Option<&NewThumb>) -> Result<(), StoreError> {
+    let db = store.conn();
+    let sql = "INSERT INTO photo_thumbs (photo_id, width, height, bytes, created_at) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (photo_id) DO NOTHING";
+    let size = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let values: Vec<sea_orm::Value> = vec![
+        photo_id.into(),
+        made.map_or(0, |t| size(t.width)).into(),
+        made.map_or(0, |t| size(t.height)).into(),
+        sea_orm::Value::Bytes(made.map(|t| t.bytes.clone())),
+        Utc::now().into(),
+    ];
+    db.execute_raw(statement(db.get_database_backend(), sql, values)).await?;
+    Ok(())
+}

@@ -56,6 +56,16 @@ pub(crate) struct ExportQuery {
     lang: Option<String>,
 }
 
+/// Query of a campaign's data export.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DataExportQuery {
+    /// Header language: zh (default) or en.
+    lang: Option<String>,
+    /// Only this venue's rows (booths only): the file a venue's planner offers.
+    venue: Option<i32>,
+}
+
 fn parse_path(p: Result<Path<(i32, String)>, PathRejection>) -> Result<(i32, String), AppError> {
     let Path(v) = p.map_err(|_| AppError::BadRequest("campaign id must be a whole number".into()))?;
     Ok(v)
@@ -108,23 +118,41 @@ pub(crate) async fn import(
 #[utoipa::path(
     get,
     path = "/api/v1/campaigns/{id}/export/{file}",
-    params(("id" = i32, Path, description = "campaign"), ("file" = String, Path, description = "KIND.csv or KIND.xlsx, e.g. log-entries.csv"), ExportQuery),
+    params(("id" = i32, Path, description = "campaign"), ("file" = String, Path, description = "KIND.csv or KIND.xlsx, e.g. log-entries.csv"), DataExportQuery),
     responses(
         (status = 200, description = "the CSV file or the workbook", content_type = "text/csv"),
-        (status = 404, description = "unknown campaign or kind"),
+        (status = 400, description = "bad language, or a venue asked of a kind other than booths"),
+        (status = 404, description = "unknown campaign, kind, or a venue not in the campaign"),
     )
 )]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn export(
     State(state): State<AppState>,
     path: Result<Path<(i32, String)>, PathRejection>,
-    Query(q): Query<ExportQuery>,
+    query: Result<Query<DataExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let (id, file) = parse_path(path)?;
     let (kind, format) = kind_and_format(&file)?;
+    let Query(q) = query.map_err(|_| venue_error("must be a whole number"))?;
     let lang = export_lang(q.lang.as_deref())?;
-    let bytes = csv_io::export_as(&state.store, id, kind, lang, format).await?;
-    Ok(download(format!("campaign-{id}-{kind}.{}", format.extension()), format.content_type(), bytes))
+    let (bytes, name) = match q.venue {
+        None => {
+            (csv_io::export_as(&state.store, id, kind, lang, format).await?, format!("campaign-{id}-{kind}"))
+        }
+        Some(v) if kind == Kind::Booths => (
+            csv_io::export_venue_booths(&state.store, id, v, lang, format).await?,
+            format!("venue-{v}-{kind}"),
+        ),
+        Some(_) => return Err(venue_error("applies to booths only")),
+    };
+    Ok(download(format!("{name}.{}", format.extension()), format.content_type(), bytes))
+}
+
+/// 400 naming the export's `venue` parameter.
+fn venue_error(why: &str) -> AppError {
+    let mut fields = eventday_domain::FieldErrors::new();
+    fields.insert("venue".into(), why.to_owned());
+    AppError::Malformed { message: format!("venue {why}"), fields }
 }
 
 /// The kind and format a file name asks for: `KIND.csv`, `KIND.xlsx`, or a bare `KIND` (CSV).

@@ -19,6 +19,7 @@ pub mod report;
 mod routes;
 pub mod security;
 mod submission;
+pub mod thumbnail;
 pub mod web;
 pub mod zip_stream;
 

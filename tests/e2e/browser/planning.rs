@@ -262,6 +262,58 @@ async fn an_organizer_draws_booths_is_told_why_an_overlap_is_refused_edits_and_d
     app.stop().await;
 }
 
+#[tokio::test]
+async fn an_organizer_imports_booths_on_the_planner_after_seeing_the_dry_run_and_sees_the_new_booth_drawn() {
+    let Some((chromium, chromedriver)) = programs("planner_import") else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let csv = "会场,主题,类型,X（米）,Y（米）,宽（米）,深（米）,旋转（度）,参与单位\r\n\
+               江滩主会场,导入的专题展位,咨询,14,5,3,2,0,\r\n";
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("展位.csv");
+    std::fs::write(&file, csv).expect("file");
+    let b = Browser::start(&chromium, &chromedriver, 1280, 900).await;
+    sign_in(&b, &app, "organizer1").await;
+    b.goto(&app.url(&format!("/venues/{}/plan", f.venue))).await;
+    wait_booths(&b, 2).await;
+    // This venue's booths are offered for download beside the campaign's.
+    let href = b
+        .js("return document.querySelector('.io-links a[href*=\"venue=\"]').getAttribute('href')", vec![])
+        .await;
+    assert!(href.as_str().is_some_and(|h| h.contains(&format!("booths.csv?venue={}", f.venue))), "{href}");
+
+    b.type_into("#io-file", &file.to_string_lossy()).await;
+    b.click("#io-check").await;
+    b.wait_for(
+        "return document.getElementById('io-result').textContent.includes('将新增 1 条')",
+        "the dry run's counts in words",
+    )
+    .await;
+    assert_eq!(booth_ids(&app, f.venue).await.len(), 2, "a dry run writes nothing");
+    b.click("#io-confirm").await;
+    // The page loads again and draws the imported booth where the file put it.
+    wait_booths(&b, 3).await;
+    b.wait_for(
+        "return document.getElementById('io-result').textContent.includes('已导入')",
+        "the import's result after the reload",
+    )
+    .await;
+    let ids = booth_ids(&app, f.venue).await;
+    assert_eq!(ids.len(), 3);
+    let added = ids.iter().copied().find(|id| *id != f.booth_a && *id != f.booth_b).expect("the new booth");
+    let (_, d) = get(&app, &format!("/api/v1/booths/{added}")).await;
+    assert_eq!(
+        (d["topic"].as_str(), d["x"].as_f64(), d["y"].as_f64()),
+        (Some("导入的专题展位"), Some(14.0), Some(5.0))
+    );
+    let g = format!(".booth[data-id='{added}']");
+    assert!(b.text(&format!("{g} title")).await.contains("导入的专题展位"), "drawn on the plan");
+    assert_eq!(b.js(&format!("return document.querySelector(\"{g}\").dataset.x"), vec![]).await, json!("14"));
+    b.quit().await;
+    app.stop().await;
+}
+
 /// The number of pages of a PDF written by Chromium (its page objects).
 pub(super) fn pdf_pages(pdf: &[u8]) -> usize {
     let text = String::from_utf8_lossy(pdf);

@@ -421,26 +421,56 @@ pub async fn export_as(
     lang: Lang,
     format: Format,
 ) -> Result<Vec<u8>, StoreError> {
-    let rows = export_rows(store, campaign_id, kind, lang).await?;
+    let rows = export_rows(store, campaign_id, kind, lang, None).await?;
+    write_as(kind, lang, format, &rows)
+}
+
+/// The booths of one venue of a campaign, as [`export_as`] writes the campaign's: the file the
+/// venue's planner offers, imported like any booths file.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown campaign or a venue not in it, database errors.
+pub async fn export_venue_booths(
+    store: &Store,
+    campaign_id: i32,
+    venue_id: i32,
+    lang: Lang,
+    format: Format,
+) -> Result<Vec<u8>, StoreError> {
+    let rows = export_rows(store, campaign_id, Kind::Booths, lang, Some(venue_id)).await?;
+    write_as(Kind::Booths, lang, format, &rows)
+}
+
+fn write_as(kind: Kind, lang: Lang, format: Format, rows: &[Vec<String>]) -> Result<Vec<u8>, StoreError> {
     match format {
-        Format::Csv => Ok(write_file(kind, lang, &rows)),
-        Format::Xlsx => export_workbook(kind, lang, &rows).map_err(|e| StoreError::Io(e.to_string())),
+        Format::Csv => Ok(write_file(kind, lang, rows)),
+        Format::Xlsx => export_workbook(kind, lang, rows).map_err(|e| StoreError::Io(e.to_string())),
     }
 }
 
-/// The cells of one kind's export, row by row in column order.
+/// The cells of one kind's export, row by row in column order; with `venue`, the booths of
+/// that venue only.
 async fn export_rows(
     store: &Store,
     campaign_id: i32,
     kind: Kind,
     lang: Lang,
+    venue: Option<i32>,
 ) -> Result<Vec<Vec<String>>, StoreError> {
     let db = store.conn();
     let (_, zone) = load_campaign(db, campaign_id).await?;
     let venues = venue_list(db, campaign_id).await?;
+    if let Some(v) = venue
+        && !venues.iter().any(|m| m.id == v)
+    {
+        return Err(StoreError::NotFound { entity: "venue", id: v.to_string() });
+    }
     let unit_names = unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let booths = booth::Entity::find()
-        .filter(booth::Column::VenueId.is_in(venues.iter().map(|v| v.id)))
+        .filter(
+            booth::Column::VenueId
+                .is_in(venues.iter().map(|v| v.id).filter(|v| venue.is_none_or(|x| x == *v))),
+        )
         .order_by_asc(booth::Column::Id)
         .all(db)
         .await?;

@@ -4,8 +4,8 @@ use crate::extract::{Actor, ApiJson, ApiPath, ApiQuery, uploaded_file};
 use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use eventday_domain::FieldErrors;
 use eventday_domain::inputs::LogEntryInput;
@@ -153,12 +153,19 @@ pub async fn list_photos(
     Ok(Json(store_log::list_photos(&s.store, &id).await?))
 }
 
-/// A photo's bytes, with the content type judged at upload.
+/// A photo's bytes, with the content type judged at upload; cached by the browser for a week,
+/// the ETag (the photo's SHA-256) answering `If-None-Match` with 304.
 #[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "log",
     params(("id" = i64, Path, description = "photo id")),
-    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 400, body = ErrorBody),
+    responses((status = 200, content_type = "image/*", body = Vec<u8>),
+        (status = 304, description = "the caller's copy is current"), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-pub async fn get_photo(State(s): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
+pub async fn get_photo(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     let p = store_log::get_photo(&s.store, id).await?;
-    Ok(([(header::CONTENT_TYPE, p.content_type)], p.bytes).into_response())
+    let etag = format!("\"{}\"", p.sha256);
+    Ok(super::photos::image_response(&headers, &etag, &p.content_type, p.bytes))
 }

@@ -75,6 +75,7 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Read(ENTRY), log::get_entry),
         documented!(Read(ENTRY), log::list_photos),
         documented!(Read(&[Path(Photo, "id")]), log::get_photo),
+        documented!(Read(&[Path(Photo, "id")]), photos::thumb),
         // The photos page's listing and archive: a lead gets their venues' photos only (the
         // handlers filter); the star and caption are written by those who log at the venue.
         documented!(Read(CAMPAIGN), photos::list),

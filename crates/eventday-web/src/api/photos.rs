@@ -9,7 +9,7 @@ use crate::{AppError, AppState, ErrorBody};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use eventday_domain::Role;
 use eventday_store::photos::{self, PhotoChange, PhotoFilter, PhotoItem};
@@ -84,6 +84,106 @@ pub(crate) async fn caption(
 ) -> Result<Json<PhotoItem>, AppError> {
     let change = PhotoChange { starred: None, caption: Some(input.caption) };
     Ok(Json(photos::curate(&s.store, id, &change, actor).await?))
+}
+
+/// How long a browser keeps a photo or its thumbnail without asking again: a photo's bytes never
+/// change (its ETag, from its SHA-256, answers a later question with 304).
+pub(crate) const PHOTO_CACHE: &str = "private, max-age=604800, immutable";
+
+/// Whether `If-None-Match` names `etag` (or `*`), weak or strong.
+pub(crate) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag))
+}
+
+/// A photo's bytes (or its thumbnail's) with its type and cache headers; 304 when the caller
+/// has them already.
+pub(crate) fn image_response(
+    headers: &HeaderMap,
+    etag: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Response {
+    let mut resp = if not_modified(headers, etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = bytes.into_response();
+        if let Ok(v) = HeaderValue::from_str(content_type) {
+            r.headers_mut().insert(header::CONTENT_TYPE, v);
+        }
+        r
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(PHOTO_CACHE));
+    resp
+}
+
+/// A photo's thumbnail: a JPEG at most 320 pixels on its longest side, upright by the photo's
+/// EXIF orientation. Made on the first request (decoding on a blocking thread, two at a time)
+/// and kept in the database, so every server instance serves the same one afterwards; a photo
+/// that cannot be decoded is served as it is, so that a page still shows something. Cached by
+/// the browser for a week; the ETag (from the photo's SHA-256) answers `If-None-Match` with 304.
+#[utoipa::path(get, path = "/api/v1/photos/{id}/thumb", tag = "log",
+    params(("id" = i64, Path, description = "photo id")),
+    responses((status = 200, content_type = "image/jpeg", body = crate::openapi::Binary),
+        (status = 304, description = "the caller's copy is current"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn thumb(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let found = photos::thumb(&s.store, id).await?;
+    let etag = format!("\"{}-t{}\"", found.sha256, crate::thumbnail::SIDE);
+    if not_modified(&headers, &etag) {
+        return Ok(image_response(&headers, &etag, "", Vec::new()));
+    }
+    let (content_type, bytes) = match found.thumb {
+        Some(Some(jpeg)) => ("image/jpeg".to_owned(), jpeg),
+        Some(None) => (found.content_type, photos::bytes(&s.store, id).await?),
+        None => {
+            let original = photos::bytes(&s.store, id).await?;
+            match make_thumb(&s.store, id, original).await? {
+                Ok(jpeg) => ("image/jpeg".to_owned(), jpeg),
+                Err(original) => (found.content_type, original),
+            }
+        }
+    };
+    Ok(image_response(&headers, &etag, &content_type, bytes))
+}
+
+/// Makes and keeps a photo's thumbnail: its JPEG, or the original back when it cannot be
+/// decoded (kept as such, so that it is not tried on every request). Keeping is best effort: a
+/// failure to store is logged and the thumbnail served all the same.
+async fn make_thumb(
+    store: &eventday_store::Store,
+    id: i64,
+    original: Vec<u8>,
+) -> Result<Result<Vec<u8>, Vec<u8>>, AppError> {
+    let slot = crate::thumbnail::SLOTS.acquire().await;
+    let (original, made) = tokio::task::spawn_blocking(move || {
+        let made = crate::thumbnail::make(&original);
+        (original, made)
+    })
+    .await
+    .map_err(|e| AppError::Internal(std::sync::Arc::new(e)))?;
+    drop(slot);
+    let made = made
+        .map_err(
+            |e| tracing::info!(photo_id = id, error = %e, "photo not decoded; its thumbnail is the photo"),
+        )
+        .ok();
+    if let Err(e) = photos::save_thumb(store, id, made.as_ref()).await {
+        tracing::warn!(photo_id = id, error = %e, "thumbnail not kept");
+    }
+    Ok(made.map(|t| t.bytes).ok_or(original))
 }
 
 /// Pieces sent through the response at most this size, so a photo's bytes leave in steps.

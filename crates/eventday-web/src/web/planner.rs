@@ -33,6 +33,12 @@ async fn plan_ctx(s: &AppState, viewer: &Viewer, id: i32) -> Result<Value, PageE
     let cols: Vec<i64> = (0..=venue.width_m.floor() as i64).collect();
     let rows: Vec<i64> = (0..=venue.depth_m.floor() as i64).collect();
     let title = format!("{} · {}", lang.t("planner_title"), venue.name);
+    // The venues page's import and export panel, for booths, this venue's offered first.
+    let io = context! {
+        venue => venue.id,
+        note => lang.t("io_booths_note"),
+        ..super::organizer::io_panel(viewer, c.id, &["booths"])
+    };
     Ok(context! {
         venue => sv(&venue),
         booths => sv(&booths),
@@ -44,6 +50,7 @@ async fn plan_ctx(s: &AppState, viewer: &Viewer, id: i32) -> Result<Value, PageE
         campaign => sv(&c),
         nav => sv(campaign_nav(c.id, viewer)),
         active => "venues",
+        io => io,
         ..base(viewer, &title)
     })
 }
