@@ -900,6 +900,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("case_link", "进度查询链接", "Progress link"),
     ("case_printed_on", "受理日期", "Received on"),
+    (
+        "case_lookup_locked",
+        "从您的网络查询了太多不存在的案件编号，请{m}分钟后再试。",
+        "Too many unknown case codes were looked up from your network; please try again in {m} min.",
+    ),
 ];
 
 #[cfg(test)]
