@@ -93,6 +93,16 @@ const FIELD_MESSAGES_ZH = [
   [/^give both width and depth, or neither/, () => '长和宽要么都填，要么都不填（尚无平面图）'],
   [/^a file may be at most (\d+) bytes$/, (m) => `文件不能超过 ${Math.floor(Number(m[1]) / 1048576)} MB`],
   [/^only photos \(JPEG, PNG, WebP\) and PDF files are accepted/, () => '只接受照片（JPEG、PNG、WebP）或 PDF 文件'],
+  [/^must be a phone number \(digits only\)$/, () => '只能填写电话号码（数字）'],
+  [/^must have (\d+) to (\d+) digits$/, (m) => `应为 ${m[1]} 到 ${m[2]} 位数字`],
+  [/^a name or phone is kept only when the consumer ticks the consent statement$/, () => '消费者勾选同意后才能记录姓名和电话'],
+  [/^must be \d+ letters and digits of the receipt alphabet$/, () => '不是有效的案件编号'],
+  [/^this receipt code is already in use$/, () => '这个案件编号已被使用'],
+  [/^must not be before the day the case was received$/, () => '不能早于受理日期'],
+  [/^is required when settling/, () => '和解时必填（未挽回金额填 0）'],
+  [/^the 12315 case number is required$/, () => '必须填写12315案件编号'],
+  [/^is recorded only when referring to 12315$/, () => '仅在转12315时填写'],
+  [/^a case that is \w+ cannot move to \w+$/, () => '当前进度不能改为所选进度'],
 ];
 
 // What the JSON reader says of a value of the wrong type, in plain words (both languages).

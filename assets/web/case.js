@@ -1,6 +1,6 @@
 // The organizers' case page: the step form (the server checks the move and names any bad
 // field) and the full contact, shown on request (the server records every view).
-import { api, fieldMessage, say, t } from './app.js';
+import { api, errorText, failureText, fieldMessage, say, t } from './app.js';
 
 const data = JSON.parse(document.getElementById('case-data').textContent);
 const id = data.dispute_id;
@@ -32,7 +32,7 @@ if (form) {
     const body = { stage: stage.value, on: form.on.value, means: form.means.value.trim(), result: form.result.value.trim() };
     if (stage.value === 'settled') {
       const s = form.amount.value.trim() || '0';
-      if (!/^\d+(\.\d{1,2})?$/.test(s)) { document.getElementById('err-amount_recovered_fen').textContent = fieldMessage('must be a number'); return; }
+      if (!/^\d+(\.\d{1,2})?$/.test(s)) { document.getElementById('err-amount_recovered_fen').textContent = t('must_be_number'); return; }
       body.amount_recovered_fen = Math.round(Number(s) * 100);
     }
     if (stage.value === 'referred_12315') body.reference_12315 = form.reference_12315.value.trim();
@@ -42,6 +42,8 @@ if (form) {
       const el = document.getElementById(`err-${k}`);
       if (el) el.textContent = fieldMessage(v);
     }
-    say(document.getElementById('step-msg'), r.error?.message || t('v_fix'), 'error');
+    // The API's own message is for programs: the page says it in its words.
+    const fields = Object.keys(r.error?.fields || {}).length > 0;
+    say(document.getElementById('step-msg'), fields ? errorText(r.error) : failureText(r), 'error');
   });
 }

@@ -5,7 +5,7 @@
 //
 // Without the consent tick the name and phone fields are hidden and emptied: nothing of them is
 // stored on the phone or sent.
-import { api, fieldMessage, fmt, say, t } from './app.js';
+import { api, errorText, failureText, fieldMessage, fmt, say, t } from './app.js';
 
 const data = JSON.parse(document.getElementById('page-data').textContent);
 const venueId = data.venue_id;
@@ -96,8 +96,14 @@ function bodyFromForm() {
 function check(b) {
   const errs = {};
   if (!b.category) errs.category = t('v_required');
-  if (!Number.isInteger(b.amount_claimed_fen) || b.amount_claimed_fen < 0) errs.amount_claimed_fen = fieldMessage('must be a number');
-  if (b.consumer_phone && !/^\+?[\d\s()-]{5,24}$/.test(b.consumer_phone)) errs.consumer_phone = fieldMessage('must be a phone number (digits only)');
+  if (!Number.isInteger(b.amount_claimed_fen) || b.amount_claimed_fen < 0) errs.amount_claimed_fen = t('must_be_number');
+  // The server's rule (a leading +, digits, and spaces, hyphens or brackets between them; 5 to
+  // 20 digits), checked here so that a case is not refused after the consumer left with a receipt.
+  if (b.consumer_phone) {
+    const digits = b.consumer_phone.replace(/[\s()-]/g, '');
+    if (!/^\+?\d+$/.test(digits)) errs.consumer_phone = fieldMessage('must be a phone number (digits only)');
+    else if (!/^\+?\d{5,20}$/.test(digits)) errs.consumer_phone = fieldMessage('must have 5 to 20 digits');
+  }
   return errs;
 }
 
@@ -162,8 +168,9 @@ async function flush() {
       const r = await api('POST', `/api/v1/venues/${venueId}/cases`, c.body);
       if (!r.ok && retryable(r)) { setNet(!r.network); break; }
       if (!r.ok) {
-        const fields = Object.entries(r.error?.fields || {}).map(([k, v]) => `${k}：${fieldMessage(v)}`);
-        update(c.body.client_id, { state: 'rejected', error: fields.join('；') || r.error?.message || `HTTP ${r.status}` });
+        // The reason in the page's words: each field by its label, never the API's field name.
+        const fields = Object.keys(r.error?.fields || {}).length > 0;
+        update(c.body.client_id, { state: 'rejected', error: fields ? errorText(r.error) : failureText(r) });
         continue;
       }
       // The server's code is the one that counts (the same unless this code was taken).

@@ -285,3 +285,99 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
     assert!(shown["consumer_phone_masked"].is_null() && shown["purged_at"].is_string(), "{shown}");
     app.stop().await;
 }
+
+/// A status page lookup from `client`: the status, the `Retry-After` seconds, the HTML.
+async fn look_up(client: &reqwest::Client, url: &str) -> (u16, Option<i64>, String) {
+    let resp = client.get(url).header("Accept", "text/html").send().await.expect("status page");
+    let status = resp.status().as_u16();
+    let retry = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+    (status, retry, resp.text().await.expect("html"))
+}
+
+#[tokio::test]
+async fn looking_up_thirty_unknown_codes_locks_the_address_for_every_code_and_a_known_code_never_counts() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, _c, venue_id) = setting(store).await;
+    let (status, case) =
+        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
+            .await;
+    assert_eq!(status, 201, "{case}");
+    let code = case["code"].as_str().expect("code").to_owned();
+    let real = app.url(&format!("/case/{code}"));
+    let anyone = reqwest::Client::new();
+    let key = "case-lookup:127.0.0.1";
+    let misses = |k: &str| format!("SELECT COUNT(*) FROM login_throttle WHERE \"key\" = '{k}'");
+
+    // A consumer checking their case again and again is never locked out, nor counted.
+    for i in 0..40 {
+        let (status, _, html) = look_up(&anyone, &real).await;
+        assert_eq!(status, 200, "lookup {i}");
+        assert!(html.contains(&code), "lookup {i}");
+    }
+    assert_eq!(scalar(store, &misses(key)).await, 0, "a known code never counts");
+
+    // Thirty unknown codes (well-formed or not) within the window: each is a 404 and counts.
+    let unknown = |i: usize| {
+        let a = eventday_domain::cases::CODE_ALPHABET;
+        if i % 10 == 9 { format!("not-a-code-{i}") } else { format!("ZZZZZZZ{}", char::from(a[i % a.len()])) }
+    };
+    for i in 0..30 {
+        let (status, retry, _) = look_up(&anyone, &app.url(&format!("/case/{}", unknown(i)))).await;
+        assert_eq!((status, retry), (404, None), "miss {i}");
+    }
+    let failures = scalar(
+        store,
+        &format!("SELECT COUNT(*) FROM login_throttle WHERE \"key\" = '{key}' AND failures = 30 AND locked_until IS NOT NULL"),
+    )
+    .await;
+    assert_eq!(failures, 1, "the counter lives in the database, locked");
+
+    // Now every lookup from this address waits, the real code too: 429, Retry-After, and words.
+    let (status, retry, html) = look_up(&anyone, &real).await;
+    assert_eq!(status, 429, "{html}");
+    let retry = retry.expect("Retry-After");
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    let minutes = (retry + 59) / 60;
+    assert!(html.contains("查询了太多不存在的案件编号"), "{html}");
+    assert!(html.contains(&format!("请{minutes}分钟后再试")), "the wait in minutes: {html}");
+    assert!(!html.contains(&code) && !html.contains("已受理"), "no status while locked");
+    let (status, retry, html) = look_up(&anyone, &format!("{real}?lang=en")).await;
+    assert_eq!(status, 429);
+    let minutes = (retry.expect("Retry-After") + 59) / 60;
+    assert!(html.contains("Too many unknown case codes"), "{html}");
+    assert!(html.contains(&format!("try again in {minutes} min")), "{html}");
+    let (status, retry, _) = look_up(&anyone, &app.url("/case/ZZZZZZZZ")).await;
+    assert_eq!((status, retry.is_some()), (429, true), "an unknown code waits too");
+    // Refused lookups are not counted further: the lock ends when it said it would.
+    assert_eq!(
+        scalar(
+            store,
+            &format!("SELECT COUNT(*) FROM login_throttle WHERE \"key\" = '{key}' AND failures = 30")
+        )
+        .await,
+        1
+    );
+
+    // Another address is not affected (loopback is 127.0.0.0/8: the client binds 127.0.0.2).
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let (status, _, html) = look_up(&other, &real).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("已受理"));
+    let (status, _, _) = look_up(&other, &app.url("/case/ZZZZZZZZ")).await;
+    assert_eq!(status, 404);
+    assert_eq!(scalar(store, &misses("case-lookup:127.0.0.2")).await, 1);
+
+    // Logins keep their own counters: an attempt from the locked address is answered (401).
+    let (status, _) = send(
+        anyone
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"login": "nobody", "password": "wrong password!"})),
+    )
+    .await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}

@@ -1,5 +1,5 @@
 //! Rules for accounts: what a login name and a password must look like, and how failed logins
-//! are throttled. The store keeps the counters; the arithmetic lives here so it is tested once.
+//! (and lookups of unknown case codes) are throttled. The store keeps the counters; the arithmetic lives here so it is tested once.
 
 use crate::error::{FieldErrors, ValidationError};
 use chrono::{DateTime, Duration, Utc};
@@ -49,7 +49,8 @@ pub fn check_credentials(login: &str, password: &str) -> Result<(), ValidationEr
     ValidationError::check(errors)
 }
 
-/// How many failed logins are tolerated, and for how long they count.
+/// How many failures (wrong logins, lookups of unknown case codes) are tolerated, and for how
+/// long they count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
     /// Failures within `window` that lock the key.
@@ -67,6 +68,11 @@ impl ThrottlePolicy {
     /// Per client address: twenty failures in 15 minutes (any login names) lock the address.
     pub const ADDRESS: ThrottlePolicy =
         ThrottlePolicy { max_failures: 20, window: Duration::minutes(15), lockout: Duration::minutes(15) };
+    /// Per client address on the public case status page: thirty lookups of unknown receipt
+    /// codes in 15 minutes lock the address for 15 minutes. A consumer mistypes a code a few
+    /// times; guessing one of 31^8 codes needs billions of tries.
+    pub const CASE_LOOKUP: ThrottlePolicy =
+        ThrottlePolicy { max_failures: 30, window: Duration::minutes(15), lockout: Duration::minutes(15) };
 }
 
 /// A throttle counter as stored.

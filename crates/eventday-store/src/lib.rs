@@ -28,6 +28,7 @@ pub mod submission;
 pub mod submission_lock;
 mod sums;
 pub mod synthetic;
+mod throttle;
 mod ttl_cache;
 pub mod views;
 

@@ -3,6 +3,7 @@
 //! with `EVENTDAY_REQUIRE_BROWSER=1` a missing browser fails them instead.
 
 mod a11y;
+mod cases;
 mod dashboard;
 mod driver;
 mod hierarchy;

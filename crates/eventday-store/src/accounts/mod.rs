@@ -4,7 +4,8 @@
 //! Secrets never rest in the database: session ids, API tokens and invitation tokens are random
 //! 256-bit values handed to the client once; only their SHA-256 is stored. Passwords are stored
 //! as argon2id PHC strings, hashed off the async runtime (`spawn_blocking`). Throttle counters
-//! live in the `login_throttle` table so that several server instances enforce one limit.
+//! live in the `login_throttle` table so that several server instances enforce one limit (see
+//! [`crate::throttle`]).
 //!
 //! One file per seam: [`secrets`] (random values, hashes, passwords), [`users`], [`sessions`]
 //! (login, throttling, sessions), [`tokens`] (API tokens) and [`invitations`]. The organization

@@ -7,27 +7,17 @@ use super::{
 use crate::Store;
 use crate::entities::{login_throttle, session, user};
 use crate::error::StoreError;
+use crate::throttle;
 use chrono::{DateTime, Utc};
 use eventday_domain::FieldErrors;
 use eventday_domain::account::{ThrottlePolicy, ThrottleState, check_login, normalize_login};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
 
 fn throttle_keys(login: &str, address: &str) -> [(String, ThrottlePolicy); 2] {
     [
         (format!("account:{}", login.chars().take(150).collect::<String>()), ThrottlePolicy::ACCOUNT),
         (format!("address:{address}"), ThrottlePolicy::ADDRESS),
     ]
-}
-
-fn state_of(m: &login_throttle::Model) -> ThrottleState {
-    ThrottleState {
-        failures: m.failures,
-        window_started_at: m.window_started_at,
-        locked_until: m.locked_until,
-    }
 }
 
 /// Seconds until this login name or address may try again, if either is locked.
@@ -38,33 +28,9 @@ pub async fn throttled_for(store: &Store, login: &str, address: &str) -> Result<
     let now = Utc::now();
     let mut wait = None;
     for (key, _) in throttle_keys(&normalize_login(login), address) {
-        if let Some(row) = login_throttle::Entity::find_by_id(key).one(store.conn()).await? {
-            wait = wait.max(state_of(&row).retry_after(now));
-        }
+        wait = wait.max(throttle::retry_after(store.conn(), &key, now).await?);
     }
     Ok(wait)
-}
-
-/// Reads a throttle row inside `tx`, creating it first when missing, locked against concurrent
-/// attempts until `tx` ends (PostgreSQL: `FOR UPDATE`; SQLite: the write transaction is
-/// `BEGIN IMMEDIATE`, one at a time).
-async fn locked_row(
-    tx: &DatabaseTransaction,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<login_throttle::Model>, StoreError> {
-    let backend = tx.get_database_backend();
-    // A fresh row counts nothing yet: ThrottleState::after_failure makes it 1.
-    tx.execute_raw(crate::sql::statement(
-        backend,
-        "INSERT INTO login_throttle (\"key\", failures, window_started_at, locked_until) \
-         VALUES (?, 0, ?, NULL) ON CONFLICT (\"key\") DO NOTHING",
-        vec![key.into(), now.into()],
-    ))
-    .await?;
-    let q = login_throttle::Entity::find_by_id(key.to_owned());
-    let q = if backend == DbBackend::Postgres { q.lock_exclusive() } else { q };
-    Ok(q.one(tx).await?)
 }
 
 /// Counts a login attempt against its login name and address before its password is checked,
@@ -76,8 +42,8 @@ async fn count_attempt(store: &Store, login: &str, address: &str) -> Result<Opti
     let tx = store.write_tx().await?;
     let mut rows = Vec::new();
     for (key, policy) in throttle_keys(login, address) {
-        let row = locked_row(&tx, &key, now).await?;
-        rows.push((key, policy, row.as_ref().map(state_of)));
+        let row = throttle::locked_row(&tx, &key, now).await?;
+        rows.push((key, policy, row.as_ref().map(throttle::state_of)));
     }
     let wait = rows.iter().filter_map(|(_, _, s)| s.and_then(|s| s.retry_after(now))).max();
     if wait.is_some() {
@@ -85,15 +51,7 @@ async fn count_attempt(store: &Store, login: &str, address: &str) -> Result<Opti
         return Ok(wait);
     }
     for (key, policy, state) in rows {
-        let next = ThrottleState::after_failure(state, policy, now);
-        login_throttle::ActiveModel {
-            key: Set(key),
-            failures: Set(next.failures),
-            window_started_at: Set(next.window_started_at),
-            locked_until: Set(next.locked_until),
-        }
-        .update(&tx)
-        .await?;
+        throttle::store_state(&tx, key, ThrottleState::after_failure(state, policy, now)).await?;
     }
     tx.commit().await?;
     Ok(None)
@@ -106,17 +64,11 @@ async fn forgive_attempt(store: &Store, login: &str, address: &str) -> Result<()
     let [(account, _), (address_key, policy)] = throttle_keys(login, address);
     let tx = store.write_tx().await?;
     login_throttle::Entity::delete_by_id(account).exec(&tx).await?;
-    if let Some(row) = locked_row(&tx, &address_key, now).await? {
+    if let Some(row) = throttle::locked_row(&tx, &address_key, now).await? {
         let failures = (row.failures - 1).max(0);
         let locked_until = row.locked_until.filter(|_| failures >= policy.max_failures);
-        login_throttle::ActiveModel {
-            key: Set(address_key),
-            failures: Set(failures),
-            window_started_at: Set(row.window_started_at),
-            locked_until: Set(locked_until),
-        }
-        .update(&tx)
-        .await?;
+        let state = ThrottleState { failures, window_started_at: row.window_started_at, locked_until };
+        throttle::store_state(&tx, address_key, state).await?;
     }
     tx.commit().await?;
     Ok(())

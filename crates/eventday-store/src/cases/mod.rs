@@ -29,6 +29,7 @@ use crate::entities::{campaign, dispute, participation, unit, venue};
 use crate::error::{ConstraintKind, StoreError};
 use crate::planning::invalid;
 use chrono::{DateTime, NaiveDate, Utc};
+use eventday_domain::account::ThrottlePolicy;
 use eventday_domain::cases::{self as rules, CaseIntake, CaseStepInput, Contact};
 use eventday_domain::inputs::DisputeInput;
 use eventday_domain::{CaseStage, DisputeTotals, workdays};
@@ -556,6 +557,49 @@ pub async fn public_status(store: &Store, code: &str) -> Result<Option<PublicSta
         odr_deadline: (m.stage == CaseStage::ReferredOdr).then_some(m.odr_deadline).flatten(),
         steps: steps.into_iter().map(|s| (s.stage, s.on_date)).collect(),
     }))
+}
+
+/// What a lookup of a receipt code from a client address answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// The case's public status.
+    Found(PublicStatus),
+    /// No case has this code; the miss was counted against the address.
+    Unknown,
+    /// The address looked up too many unknown codes lately: every lookup from it (of a known
+    /// code too) waits this many seconds.
+    Throttled {
+        /// Seconds until the address may look up again.
+        retry_after_secs: i64,
+    },
+}
+
+/// The throttle key of the status page's lookups from a client address.
+fn lookup_key(address: &str) -> String {
+    format!("case-lookup:{address}")
+}
+
+/// The public status page's lookup of `code` from client `address`. The page is public and
+/// relies on codes being unguessable, so lookups of unknown (or malformed) codes are counted per
+/// address in the database, where every server instance sees them
+/// ([`ThrottlePolicy::CASE_LOOKUP`]); a locked address is refused every lookup until the lock
+/// ends. A known code never counts.
+///
+/// # Errors
+/// A database error.
+pub async fn lookup(store: &Store, code: &str, address: &str) -> Result<Lookup, StoreError> {
+    let key = lookup_key(address);
+    let now = Utc::now();
+    if let Some(retry_after_secs) = crate::throttle::retry_after(store.conn(), &key, now).await? {
+        return Ok(Lookup::Throttled { retry_after_secs });
+    }
+    if let Some(found) = public_status(store, code).await? {
+        return Ok(Lookup::Found(found));
+    }
+    let tx = store.write_tx().await?;
+    crate::throttle::count_failure(&tx, key, ThrottlePolicy::CASE_LOOKUP, now).await?;
+    tx.commit().await?;
+    Ok(Lookup::Unknown)
 }
 
 /// The retention period of an organization's consumers' personal data, in days.

@@ -81,7 +81,9 @@ pub(crate) struct LogoutResponse {
     logged_out: bool,
 }
 
-fn client_address(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+/// The client's IP address as throttle counters key it ("unknown" when the server was started
+/// without connection info).
+pub(crate) fn client_address(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
     connect.map_or_else(|| "unknown".to_owned(), |Extension(ConnectInfo(a))| a.ip().to_string())
 }
 

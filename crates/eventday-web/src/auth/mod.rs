@@ -54,6 +54,7 @@ pub(crate) mod rules;
 pub use caller::{Caller, Credential};
 pub(crate) use caller::{identify, session_set_cookie};
 pub use eventday_store::scope::Entity;
+pub(crate) use handlers::client_address;
 pub(crate) use rules::documented;
 pub use rules::{RouteInfo, RouteSpec, Rule, Target, route};
 

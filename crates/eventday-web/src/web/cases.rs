@@ -8,15 +8,17 @@ use super::organizer::{in_campaign, may_log, may_plan};
 use super::{PageError, PageResult, Viewer, base, render, sv};
 use crate::AppState;
 use crate::extract::ApiPath;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::Extension;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use eventday_domain::CaseStage;
 use eventday_domain::cases::{CONSENT_PURPOSE_EN, CONSENT_PURPOSE_ZH};
 use eventday_domain::money::format_yuan;
-use eventday_store::cases::{self, CaseView};
+use eventday_store::cases::{self, CaseView, Lookup};
 use eventday_store::{planning, views};
 use minijinja::{Value, context};
+use std::net::SocketAddr;
 
 type Page = Result<Html<String>, PageError>;
 
@@ -68,30 +70,57 @@ fn shown(c: &CaseView, lang: super::Lang) -> Value {
 }
 
 /// The public status page of a receipt code: the stage and the days of each step, nothing else.
-/// An unknown code gets a 404 page (codes are 8 characters of 31: not guessable).
-pub async fn status(State(s): State<AppState>, viewer: Viewer, ApiPath(code): ApiPath<String>) -> Response {
+/// An unknown code gets a 404 page (codes are 8 characters of 31: not guessable), and an address
+/// that looked up too many unknown codes gets a 429 page saying when to try again (with
+/// `Retry-After`), for every code until its lock ends.
+pub async fn status(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ApiPath(code): ApiPath<String>,
+) -> Response {
     let lang = viewer.lang;
-    let found = match cases::public_status(&s.store, &code).await {
+    let address = crate::auth::client_address(connect);
+    let found = match cases::lookup(&s.store, &code, &address).await {
         Ok(f) => f,
         Err(e) => return PageError::with(e, lang).into_response(),
     };
     let title = lang.t("case_status_page");
-    let ctx = match &found {
-        Some(p) => context! {
-            found => true,
-            code => p.code.clone(),
-            stage => p.stage.label(lang),
-            stage_key => p.stage.as_str(),
-            received => format_date(lang, p.received_on),
-            deadline => p.odr_deadline.map(|d| format_date(lang, d)),
-            steps => p.steps.iter().map(|(st, on)| context! { stage => st.label(lang), on => format_date(lang, *on) }).collect::<Vec<_>>(),
-            ..base(&viewer, title)
-        },
-        None => context! { found => false, ..base(&viewer, title) },
+    let (status, ctx, retry_after) = match &found {
+        Lookup::Found(p) => (
+            StatusCode::OK,
+            context! {
+                found => true,
+                code => p.code.clone(),
+                stage => p.stage.label(lang),
+                stage_key => p.stage.as_str(),
+                received => format_date(lang, p.received_on),
+                deadline => p.odr_deadline.map(|d| format_date(lang, d)),
+                steps => p.steps.iter().map(|(st, on)| context! { stage => st.label(lang), on => format_date(lang, *on) }).collect::<Vec<_>>(),
+                ..base(&viewer, title)
+            },
+            None,
+        ),
+        Lookup::Unknown => (StatusCode::NOT_FOUND, context! { found => false, ..base(&viewer, title) }, None),
+        Lookup::Throttled { retry_after_secs } => {
+            let secs = (*retry_after_secs).max(1);
+            let minutes = (secs + 59) / 60;
+            let locked = lang.t("case_lookup_locked").replace("{m}", &super::i18n::format_count(minutes));
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                context! { found => false, locked => locked, ..base(&viewer, title) },
+                Some(secs),
+            )
+        }
     };
-    let status = if found.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
     match render("case_status.html", ctx) {
-        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], html).into_response(),
+        Ok(html) => {
+            let mut resp = (status, [(header::CACHE_CONTROL, "no-store")], html).into_response();
+            if let Some(secs) = retry_after {
+                resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            resp
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -922,6 +922,26 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("case_link", "进度查询链接", "Progress link"),
     ("case_printed_on", "受理日期", "Received on"),
+    // Fields of cases as the API names them, for messages naming a field (app.js fieldLabel).
+    ("field_consumer_name", "消费者姓名", "Consumer's name"),
+    ("field_consumer_phone", "联系电话", "Phone"),
+    ("field_consent", "同意记录姓名和电话", "Consent"),
+    ("field_code", "案件编号", "Case code"),
+    ("field_client_id", "案件标识", "Case id"),
+    ("field_description", "投诉内容", "What happened"),
+    ("field_amount_claimed_fen", "争议金额", "Amount in dispute"),
+    ("field_enterprise_unit_id", "被投诉企业", "Enterprise"),
+    ("field_stage", "办理进度", "Stage"),
+    ("field_on", "日期", "Date"),
+    ("field_means", "办理方式", "By what means"),
+    ("field_result", "办理结果", "Result"),
+    ("field_amount_recovered_fen", "挽回金额", "Money recovered"),
+    ("field_reference_12315", "12315案件编号", "12315 case number"),
+    (
+        "case_lookup_locked",
+        "从您的网络查询了太多不存在的案件编号，请{m}分钟后再试。",
+        "Too many unknown case codes were looked up from your network; please try again in {m} min.",
+    ),
 ];
 
 #[cfg(test)]
