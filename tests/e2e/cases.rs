@@ -256,22 +256,33 @@ async fn evidence_photos_are_stored_once_refused_when_not_images_and_kept_from_o
     let (status, again) =
         send(org.post(&upload).header("content-type", "application/octet-stream").body(png(1))).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]), "{again}");
-    let count = || async { scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await };
+    let count = || async {
+        scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await
+    };
     assert_eq!(count().await, 1);
     // One audit event for the one photo stored, without its bytes.
     assert_eq!(
-        scalar(store, "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND action = 'create'").await,
+        scalar(
+            store,
+            "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND action = 'create'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        scalar(store, "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND after LIKE '%\"bytes\"%'").await,
+        scalar(
+            store,
+            "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND after LIKE '%\"bytes\"%'"
+        )
+        .await,
         0
     );
 
     // Not an image by its bytes (whatever it claims to be): 422 naming `file`, nothing stored.
-    let (status, err) =
-        send(org.post(&upload).header("content-type", "image/jpeg").body(b"<html>not a photo</html>".to_vec()))
-            .await;
+    let (status, err) = send(
+        org.post(&upload).header("content-type", "image/jpeg").body(b"<html>not a photo</html>".to_vec()),
+    )
+    .await;
     assert_eq!(status, 422, "{err}");
     assert!(err["error"]["fields"]["file"].is_string(), "{err}");
     assert_eq!(count().await, 1);
@@ -310,7 +321,15 @@ async fn evidence_photos_are_stored_once_refused_when_not_images_and_kept_from_o
         (lead_b.get(&bytes_url).send().await.expect("r").status().as_u16(), "bytes"),
         (lead_b.get(&upload).send().await.expect("r").status().as_u16(), "list"),
         (
-            lead_b.post(&upload).header("content-type", "image/png").body(png(2)).send().await.expect("r").status().as_u16(),
+            lead_b
+                .post(&upload)
+                .header("content-type", "image/png")
+                .body(png(2))
+                .send()
+                .await
+                .expect("r")
+                .status()
+                .as_u16(),
             "upload",
         ),
     ] {
@@ -393,11 +412,17 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
     assert_eq!(eventday_store::cases::purge(store, None, later).await.expect("purge").cases, 0, "once");
 
     assert_eq!(totals().await, stats, "statistics intact");
-    assert_eq!(scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await, 0);
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await,
+        0
+    );
     assert_eq!(scalar(store, "SELECT COUNT(*) FROM case_evidence").await, 0);
     // The case's audit events are all still there, without the description or the step's result
     // (searched in the raw JSON), and with their other fields as written.
-    assert_eq!(scalar(store, &format!("SELECT COUNT(*) FROM audit_events WHERE {of_case}")).await, audit_events);
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM audit_events WHERE {of_case}")).await,
+        audit_events
+    );
     assert_eq!(audit_with("电视机").await, 0);
     assert_eq!(audit_with("商家退款").await, 0);
     assert!(audit_with("\"amount_recovered_fen\":30000").await > 0, "other fields stay");

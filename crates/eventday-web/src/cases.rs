@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// personal data: only the case's venue's leads and the campaign's organizers get them (not
 /// viewers nor other venues' leads, and never the public status page).
 pub(crate) fn routes() -> Vec<RouteSpec> {
-    use Entity::{CaseEvidence, Campaign, Dispute, Organization, Venue};
+    use Entity::{Campaign, CaseEvidence, Dispute, Organization, Venue};
     const VENUE: &[Target] = &[Target::Path(Venue, "id")];
     const CAMPAIGN: &[Target] = &[Target::Path(Campaign, "id")];
     const CASE: &[Target] = &[Target::Path(Dispute, "id")];
@@ -33,9 +33,9 @@ pub(crate) fn routes() -> Vec<RouteSpec> {
         documented!(Rule::Read(CAMPAIGN), list_cases),
         documented!(Rule::Read(CASE), get_case),
         documented!(Rule::Log(CASE), record_step),
-        documented!(Rule::Log(CASE), add_evidence, limit = crate::api::log::PHOTO_BODY_LIMIT),
-        documented!(Rule::Log(CASE), list_evidence),
-        documented!(Rule::Log(EVIDENCE), get_evidence),
+        documented!(Rule::Log(CASE), add_case_evidence, limit = crate::api::log::PHOTO_BODY_LIMIT),
+        documented!(Rule::Log(CASE), list_case_evidence),
+        documented!(Rule::Log(EVIDENCE), get_case_evidence),
         documented!(Rule::Plan(CASE), reveal_contact),
         documented!(Rule::Plan(ORG), set_retention),
     ]
@@ -169,7 +169,7 @@ fn photo_too_large() -> AppError {
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn add_evidence(
+async fn add_case_evidence(
     State(s): State<AppState>,
     Actor(actor): Actor,
     ApiPath(id): ApiPath<i32>,
@@ -191,7 +191,7 @@ async fn add_evidence(
     params(("id" = i32, Path, description = "dispute id")),
     responses((status = 200, body = Vec<case_evidence::Model>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn list_evidence(
+async fn list_case_evidence(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<i32>,
 ) -> Result<Json<Vec<case_evidence::Model>>, AppError> {
@@ -205,7 +205,10 @@ async fn list_evidence(
     responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn get_evidence(State(s): State<AppState>, ApiPath(id): ApiPath<i32>) -> Result<Response, AppError> {
+async fn get_case_evidence(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Response, AppError> {
     let e = cases::get_evidence(&s.store, id).await?;
     Ok((
         [

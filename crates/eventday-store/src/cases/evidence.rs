@@ -75,8 +75,10 @@ pub async fn add_evidence(
     if let Some(row) = same_photo(&tx, dispute_id, &sha256).await? {
         return Ok(Ok((row, false)));
     }
-    let count =
-        case_evidence::Entity::find().filter(case_evidence::Column::DisputeId.eq(dispute_id)).count(&tx).await?;
+    let count = case_evidence::Entity::find()
+        .filter(case_evidence::Column::DisputeId.eq(dispute_id))
+        .count(&tx)
+        .await?;
     if count >= MAX_EVIDENCE_PER_CASE {
         return Err(invalid("file", format!("a case keeps at most {MAX_EVIDENCE_PER_CASE} photos")));
     }

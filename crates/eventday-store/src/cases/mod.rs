@@ -695,7 +695,8 @@ pub async fn purge(store: &Store, actor: Option<i32>, today: NaiveDate) -> Resul
                 photos_deleted: u64,
             }
             let what = PhotosPurged { photos_deleted: photos };
-            audit::record(&tx, actor, Action::Purge, "case_evidence", m.dispute_id, None, Some(&what)).await?;
+            audit::record(&tx, actor, Action::Purge, "case_evidence", m.dispute_id, None, Some(&what))
+                .await?;
         }
         audit::record(
             &tx,

@@ -11,9 +11,9 @@ use crate::extract::ApiPath;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use eventday_domain::{CaseStage, Role};
 use eventday_domain::cases::{CONSENT_PURPOSE_EN, CONSENT_PURPOSE_ZH};
 use eventday_domain::money::format_yuan;
+use eventday_domain::{CaseStage, Role};
 use eventday_store::cases::{self, CaseView};
 use eventday_store::{planning, views};
 use minijinja::{Value, context};
@@ -237,8 +237,7 @@ pub async fn intake(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
     let data = serde_json::json!({ "venue_id": venue.id, "campaign_date": c.date,
         "max_evidence": cases::INTAKE_EVIDENCE });
     let title = format!("{} · {}", lang.t("case_intake"), venue.name);
-    let evidence_hint =
-        lang.t("case_evidence_hint").replace("{n}", &cases::INTAKE_EVIDENCE.to_string());
+    let evidence_hint = lang.t("case_evidence_hint").replace("{n}", &cases::INTAKE_EVIDENCE.to_string());
     render(
         "case_intake.html",
         context! {
