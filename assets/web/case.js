@@ -1,6 +1,8 @@
 // The organizers' case page: the step form (the server checks the move and names any bad
-// field) and the full contact, shown on request (the server records every view).
+// field), the full contact, shown on request (the server records every view), and adding an
+// evidence photo (shrunk and stripped of its EXIF block here; the server judges the bytes).
 import { api, errorText, failureText, fieldMessage, say, t } from './app.js';
+import { dataUrlToBlob, shrink } from './photo-shrink.js';
 
 const data = JSON.parse(document.getElementById('case-data').textContent);
 const id = data.dispute_id;
@@ -45,5 +47,27 @@ if (form) {
     // The API's own message is for programs: the page says it in its words.
     const fields = Object.keys(r.error?.fields || {}).length > 0;
     say(document.getElementById('step-msg'), fields ? errorText(r.error) : failureText(r), 'error');
+  });
+}
+
+const evidenceForm = document.getElementById('evidence-form');
+if (evidenceForm) {
+  const input = document.getElementById('evidence-file');
+  const err = document.getElementById('err-file');
+  const msg = document.getElementById('evidence-msg');
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    err.textContent = '';
+    let url = null;
+    try { url = await shrink(file, 4 * 1024 * 1024); } catch { url = null; }
+    // A file the browser cannot draw goes as it is: the server says why it is refused.
+    const body = url ? dataUrlToBlob(url) : file;
+    const r = await api('POST', `/api/v1/disputes/${id}/case/evidence`, body, { timeout: 60000 });
+    input.value = '';
+    if (r.ok) { say(msg, t('case_evidence_added'), 'ok'); location.reload(); return; }
+    const why = r.error?.fields?.file;
+    if (why) err.textContent = fieldMessage(why);
+    say(msg, r.error?.message || t('v_fix'), 'error');
   });
 }

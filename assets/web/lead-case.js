@@ -5,12 +5,20 @@
 //
 // Without the consent tick the name and phone fields are hidden and emptied: nothing of them is
 // stored on the phone or sent.
+//
+// Evidence photos (a receipt, the product) wait with their case, shrunk on the phone, and are
+// sent one by one once the server has the case. The server keeps a picture once per case, so a
+// photo sent again after a lost answer is not stored twice.
 import { api, errorText, failureText, fieldMessage, fmt, say, t } from './app.js';
+import { dataUrlToBlob, shrink } from './photo-shrink.js';
 
 const data = JSON.parse(document.getElementById('page-data').textContent);
 const venueId = data.venue_id;
 const KEY = `eventday.cases.v1.venue.${venueId}`;
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const MAX_EVIDENCE = data.max_evidence || 4;
+// Small enough that a few cases' photos fit in the phone's localStorage beside the log's queue.
+const EVIDENCE_BYTES = 400 * 1024;
 
 const form = document.getElementById('case-form');
 const msg = document.getElementById('case-msg');
@@ -20,6 +28,8 @@ const anonNote = document.getElementById('anon-note');
 const takenEl = document.getElementById('taken');
 const pendingEl = document.getElementById('pending-count');
 const netEl = document.getElementById('net-state');
+const evidenceInput = document.getElementById('c-evidence');
+const previewsEl = document.getElementById('evidence-previews');
 
 function load() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch { return []; } }
 function save(q) {
@@ -32,8 +42,45 @@ function update(id, patch) {
   const q = load();
   const c = q.find((x) => x.body.client_id === id);
   if (c) Object.assign(c, patch);
+  if (c && c.state === 'sent') delete c.photos;
   save(q);
 }
+
+// ---- evidence photos of the case being taken -------------------------------------------------
+
+let evidence = []; // data URLs
+
+function renderPreviews() {
+  previewsEl.replaceChildren(...evidence.map((url, i) => {
+    const wrap = document.createElement('span');
+    const img = document.createElement('img');
+    img.src = url;
+    img.alt = t('case_evidence_alt').replace('{n}', fmt(i + 1));
+    const rm = document.createElement('button');
+    rm.type = 'button';
+    rm.className = 'small-btn';
+    rm.textContent = t('remove');
+    rm.addEventListener('click', () => { evidence.splice(i, 1); renderPreviews(); });
+    wrap.append(img, rm);
+    return wrap;
+  }));
+}
+
+evidenceInput.addEventListener('change', async () => {
+  document.getElementById('err-file').textContent = '';
+  for (const file of evidenceInput.files) {
+    if (evidence.length >= MAX_EVIDENCE) {
+      document.getElementById('err-file').textContent = t('case_evidence_too_many').replace('{n}', fmt(MAX_EVIDENCE));
+      break;
+    }
+    let url = null;
+    try { url = await shrink(file, EVIDENCE_BYTES); } catch { url = null; }
+    if (!url) { say(msg, t('case_evidence_unreadable'), 'error'); continue; }
+    evidence.push(url);
+  }
+  evidenceInput.value = '';
+  renderPreviews();
+});
 
 function uuidv7() {
   const b = new Uint8Array(16);
@@ -124,9 +171,11 @@ form.addEventListener('submit', (ev) => {
   showErrors(errs);
   if (Object.keys(errs).length) { say(msg, t('v_fix'), 'error'); return; }
   const q = load();
-  q.push({ body, state: 'pending', queued_at: Date.now() });
+  q.push({ body, photos: evidence.slice(), state: 'pending', queued_at: Date.now() });
   try { save(q); } catch { say(msg, t('save_failed'), 'error'); return; }
   form.reset();
+  evidence = [];
+  renderPreviews();
   showContact();
   showReceipt(body.code);
   say(msg, t('queued'), 'ok');
@@ -136,7 +185,7 @@ form.addEventListener('submit', (ev) => {
 
 function render() {
   const q = load();
-  pendingEl.textContent = fmt(q.filter((c) => c.state === 'pending').length);
+  pendingEl.textContent = fmt(q.filter((c) => c.state === 'pending' || c.state === 'photo').length);
   takenEl.replaceChildren(...q.slice().reverse().map((c) => {
     const li = document.createElement('li');
     li.dataset.code = c.body.code;
@@ -145,9 +194,17 @@ function render() {
     a.href = c.dispute_id ? `/disputes/${c.dispute_id}/case/slip` : `/case/${c.body.code}`;
     a.textContent = c.body.code;
     const st = document.createElement('span');
-    st.className = `st st-${c.state === 'pending' ? 'queued' : c.state}`;
-    st.textContent = t(c.state === 'pending' ? 'st_queued' : c.state === 'sent' ? 'st_sent' : 'st_rejected');
+    const waiting = c.state === 'pending' || c.state === 'photo';
+    st.className = `st st-${waiting ? 'queued' : c.state}`;
+    st.textContent = t(waiting ? 'st_queued' : c.state === 'sent' ? 'st_sent' : 'st_rejected');
     li.append(a, ` · ${c.body.category} `, st);
+    const left = (c.photos || []).length;
+    if (left) {
+      const p = document.createElement('span');
+      p.className = 'small muted evidence-left';
+      p.textContent = ` · ${t('case_evidence_waiting').replace('{n}', fmt(left))}`;
+      li.append(p);
+    }
     if (c.error) { const e = document.createElement('div'); e.className = 'small err-reason'; e.textContent = c.error; li.append(e); }
     return li;
   }));
@@ -158,24 +215,44 @@ function setNet(online) {
   netEl.classList.toggle('off', !online);
 }
 
+// The reason in the page's words: each field by its label, never the API's field name.
+function refusal(r) {
+  const fields = Object.keys(r.error?.fields || {}).length > 0;
+  return fields ? errorText(r.error) : failureText(r);
+}
+
 const retryable = (r) => r.network || r.status >= 500 || [401, 403, 408, 429].includes(r.status);
 let flushing = false;
 async function flush() {
   if (flushing) return;
   flushing = true;
   try {
-    for (const c of load().filter((x) => x.state === 'pending')) {
-      const r = await api('POST', `/api/v1/venues/${venueId}/cases`, c.body);
-      if (!r.ok && retryable(r)) { setNet(!r.network); break; }
-      if (!r.ok) {
-        // The reason in the page's words: each field by its label, never the API's field name.
-        const fields = Object.keys(r.error?.fields || {}).length > 0;
-        update(c.body.client_id, { state: 'rejected', error: fields ? errorText(r.error) : failureText(r) });
-        continue;
+    for (const c of load().filter((x) => x.state === 'pending' || x.state === 'photo')) {
+      let disputeId = c.dispute_id;
+      if (c.state === 'pending') {
+        const r = await api('POST', `/api/v1/venues/${venueId}/cases`, c.body);
+        if (!r.ok && retryable(r)) { setNet(!r.network); break; }
+        if (!r.ok) {
+          update(c.body.client_id, { state: 'rejected', error: refusal(r) });
+          continue;
+        }
+        // The server's code is the one that counts (the same unless this code was taken).
+        disputeId = r.data.dispute_id;
+        const state = (c.photos || []).length ? 'photo' : 'sent';
+        update(c.body.client_id, { state, dispute_id: disputeId, body: { ...c.body, code: r.data.code } });
+        setNet(true);
       }
-      // The server's code is the one that counts (the same unless this code was taken).
-      update(c.body.client_id, { state: 'sent', dispute_id: r.data.dispute_id, body: { ...c.body, code: r.data.code } });
-      setNet(true);
+      // The case is stored: its photos follow, one at a time, each removed once the server has it.
+      let left = (load().find((x) => x.body.client_id === c.body.client_id)?.photos) || [];
+      let stop = false;
+      while (left.length) {
+        const r = await api('POST', `/api/v1/disputes/${disputeId}/case/evidence`, dataUrlToBlob(left[0]), { timeout: 60000 });
+        if (!r.ok && retryable(r)) { setNet(!r.network); stop = true; break; }
+        left = left.slice(1);
+        update(c.body.client_id, { photos: left, error: r.ok ? undefined : refusal(r) });
+      }
+      if (stop) break;
+      update(c.body.client_id, { state: 'sent' });
     }
   } finally {
     flushing = false;
@@ -195,7 +272,7 @@ flush();
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/lead-sw.js', { scope: '/lead' })
     .then(() => navigator.serviceWorker.ready)
-    .then(() => caches.open('eventday-lead-v3'))
+    .then(() => caches.open('eventday-lead-v4'))
     .then((cache) => cache.add(location.pathname + location.search))
     .then(() => { document.body.dataset.offlineReady = '1'; })
     .catch(() => { /* no offline copy: the page still works online */ });

@@ -2,8 +2,8 @@
 // assets open again without a connection. Pages and assets go to the network first and fall
 // back to the copy kept here (also when the network takes over 3 s); the API is never touched
 // (entries wait in the page's own queue in localStorage, and are sent by the page).
-const CACHE = 'eventday-lead-v3';
-const SHELL = ['/assets/app.css', '/assets/app.js', '/assets/lead.js', '/assets/lead-prep.js', '/assets/lead-case.js'];
+const CACHE = 'eventday-lead-v4';
+const SHELL = ['/assets/app.css', '/assets/app.js', '/assets/lead.js', '/assets/lead-prep.js', '/assets/lead-case.js', '/assets/photo-shrink.js'];
 
 self.addEventListener('install', (ev) => {
   ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -9,6 +9,7 @@
 // can be corrected or voided: the correction is an entry of its own that names the one it
 // corrects, queued and sent like any other.
 import { api, fieldMessage, fmt, lang, rememberCsrf, say, t } from './app.js';
+import { dataUrlToBlob, shrink } from './photo-shrink.js';
 
 const data = JSON.parse(document.getElementById('page-data').textContent);
 const venueId = data.venue_id;
@@ -226,24 +227,6 @@ function uuidv7() {
 
 let photos = []; // [{ data: dataURL, taken_at: ISO string }]
 
-// Drawing through a canvas re-encodes the picture without its EXIF block, so the GPS position
-// never leaves the phone; the capture time is kept beside it (the file's own time).
-async function shrink(file) {
-  const bmp = await createImageBitmap(file);
-  for (const side of [1600, 1280, 1024, 800]) {
-    const scale = Math.min(1, side / Math.max(bmp.width, bmp.height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(bmp.width * scale);
-    canvas.height = Math.round(bmp.height * scale);
-    canvas.getContext('2d').drawImage(bmp, 0, 0, canvas.width, canvas.height);
-    for (const quality of [0.82, 0.7, 0.55]) {
-      const url = canvas.toDataURL('image/jpeg', quality);
-      if (Math.floor((url.length - url.indexOf(',') - 1) * 3 / 4) <= MAX_PHOTO_BYTES) return url;
-    }
-  }
-  return null;
-}
-
 function renderPreviews() {
   previewsEl.replaceChildren(...photos.map((p, i) => {
     const wrap = document.createElement('span');
@@ -263,22 +246,13 @@ function renderPreviews() {
 form.photo.addEventListener('change', async () => {
   for (const file of form.photo.files) {
     let url = null;
-    try { url = await shrink(file); } catch { url = null; }
+    try { url = await shrink(file, MAX_PHOTO_BYTES); } catch { url = null; }
     if (!url) { say(msg, t('photo_too_big'), 'error'); continue; }
     photos.push({ data: url, taken_at: new Date(file.lastModified || Date.now()).toISOString() });
   }
   form.photo.value = '';
   renderPreviews();
 });
-
-function dataUrlToBlob(url) {
-  const [head, b64] = url.split(',');
-  const type = head.slice(5).split(';')[0] || 'application/octet-stream';
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type });
-}
 
 // Steppers: − and + change the number beside them, never below zero.
 form.addEventListener('click', (ev) => {
@@ -593,7 +567,7 @@ flush();
 
 // A service worker keeps this page and its assets so that it opens again without a connection;
 // this first visit is put in its cache at once (later visits are kept by the worker itself).
-const SW_CACHE = 'eventday-lead-v3';
+const SW_CACHE = 'eventday-lead-v4';
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/lead-sw.js', { scope: '/lead' })
     .then(() => navigator.serviceWorker.ready)

@@ -18,6 +18,7 @@ mod m20261204_000023_photo_stars;
 mod m20261205_000024_reopen_reason;
 mod m20261205_000025_invitation_revoked;
 mod m20261206_000026_photo_thumbs;
+mod m20261206_000027_case_evidence;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_reopen_reason::Migration),
             Box::new(m20261205_000025_invitation_revoked::Migration),
             Box::new(m20261206_000026_photo_thumbs::Migration),
+            Box::new(m20261206_000027_case_evidence::Migration),
         ]
     }
 }

@@ -992,6 +992,23 @@ async fn sample(
             let url = format!("/api/v1/disputes/{}/case/contact", case["dispute_id"]);
             (w.req(who, M::POST, &url), ORGANIZER_OF)
         }
+        (M::POST, "/api/v1/disputes/{id}/case/evidence") => {
+            let case = w.new_case().await;
+            let url = format!("/api/v1/disputes/{}/case/evidence", case["dispute_id"]);
+            let r = w.req(who, M::POST, &url).header("content-type", "image/png");
+            (r.body(png_bytes()), Writers::Log.expect(201))
+        }
+        (M::GET, "/api/v1/disputes/{id}/case/evidence" | "/api/v1/case-evidence/{id}") => {
+            // Personal data: the case's venue's leads and the campaign's organizers only.
+            let case = w.new_case().await;
+            let dispute = i32::try_from(case["dispute_id"].as_i64().expect("id")).expect("i32");
+            let (photo, _) = eventday_store::cases::add_evidence(store, None, dispute, png_bytes())
+                .await
+                .expect("db")
+                .expect("a photo");
+            let id = if path.starts_with("/api/v1/disputes") { dispute } else { photo.id };
+            (w.req(who, M::GET, &path.replace("{id}", &id.to_string())), LEAD_A_OR_ORGANIZER)
+        }
         (M::PUT, "/api/v1/organizations/{id}/case-settings") => {
             let url = format!("/api/v1/organizations/{}/case-settings", w.org);
             (w.req(who, M::PUT, &url).json(&json!({"retention_days": 365})), ORGANIZER_OF)

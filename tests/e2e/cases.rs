@@ -1,6 +1,6 @@
 //! Complaint cases (issue 22): intake with and without consent, the public status page, the ODR
-//! clock and illegal moves, the signed report's addendum, and the purge of personal data — each
-//! checked in the raw database rows where personal data is concerned.
+//! clock and illegal moves, the signed report's addendum, evidence photos, and the purge of
+//! personal data — each checked in the raw database rows where personal data is concerned.
 
 use crate::helpers::{client_with_token, open_days, scalar, send, spawn_app, user_with_token};
 use eventday_domain::Role;
@@ -54,6 +54,13 @@ async fn rows_containing(store: &Store, table: &str, columns: &[&str], needle: &
     let cond: Vec<String> =
         columns.iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '') LIKE '%{needle}%'")).collect();
     scalar(store, &format!("SELECT COUNT(*) FROM {table} WHERE {}", cond.join(" OR "))).await
+}
+
+/// A small PNG by its magic bytes, different for each `n`.
+fn png(n: u8) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend((0..300u32).map(|i| u8::try_from(i % 251).unwrap_or(0) ^ n));
+    b
 }
 
 #[tokio::test]
@@ -228,6 +235,125 @@ async fn a_case_settled_after_the_report_was_submitted_appears_in_the_addendum_a
 }
 
 #[tokio::test]
+async fn evidence_photos_are_stored_once_refused_when_not_images_and_kept_from_other_venues_and_the_public() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, c, venue_id) = setting(store).await;
+    let (_, case) = send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(
+        true,
+        Some(NAME),
+        Some(PHONE),
+    )))
+    .await;
+    let id = case["dispute_id"].as_i64().expect("id");
+    let upload = app.url(&format!("/api/v1/disputes/{id}/case/evidence"));
+
+    // Stored once: the same picture sent again (a retry after a lost answer) answers the stored row.
+    let (status, first) = send(org.post(&upload).header("content-type", "image/png").body(png(1))).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["content_type"], "image/png");
+    assert!(first.get("bytes").is_none(), "{first}");
+    let (status, again) =
+        send(org.post(&upload).header("content-type", "application/octet-stream").body(png(1))).await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]), "{again}");
+    let count = || async {
+        scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await
+    };
+    assert_eq!(count().await, 1);
+    // One audit event for the one photo stored, without its bytes.
+    assert_eq!(
+        scalar(
+            store,
+            "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND action = 'create'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            store,
+            "SELECT COUNT(*) FROM audit_events WHERE entity = 'case_evidence' AND after LIKE '%\"bytes\"%'"
+        )
+        .await,
+        0
+    );
+
+    // Not an image by its bytes (whatever it claims to be): 422 naming `file`, nothing stored.
+    let (status, err) = send(
+        org.post(&upload).header("content-type", "image/jpeg").body(b"<html>not a photo</html>".to_vec()),
+    )
+    .await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["error"]["fields"]["file"].is_string(), "{err}");
+    assert_eq!(count().await, 1);
+
+    // The organizer sees it: in the list, as bytes, and as a thumbnail with alt text on the case page.
+    let (status, list) = send(org.get(&upload)).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let bytes_url = app.url(&format!("/api/v1/case-evidence/{}", first["id"]));
+    let got = org.get(&bytes_url).send().await.expect("photo");
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
+    assert_eq!(got.bytes().await.expect("bytes").to_vec(), png(1));
+    let page = org.get(app.url(&format!("/disputes/{id}/case"))).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    let thumb = format!("src=\"/api/v1/case-evidence/{}\"", first["id"]);
+    assert!(html.contains(&thumb) && html.contains("alt=\"证据照片 1\""), "{html}");
+    assert!(html.contains("id=\"evidence-file\""), "the organizer may add photos");
+
+    // Another venue's lead of the same campaign: the case page, but no photos, and no photo route.
+    let other = venue::Entity::find()
+        .filter(venue::Column::CampaignId.eq(c.id))
+        .filter(venue::Column::Id.ne(venue_id))
+        .one(store.conn())
+        .await
+        .expect("db")
+        .expect("another venue");
+    let login = format!("case-lead-b-{}", uuid::Uuid::new_v4().simple());
+    let lead_b = client_with_token(&user_with_token(store, &login, Role::Lead, None, vec![other.id]).await);
+    let page = lead_b.get(app.url(&format!("/disputes/{id}/case"))).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    assert!(!html.contains("/api/v1/case-evidence/") && !html.contains("evidence-file"), "{html}");
+    for (status, what) in [
+        (lead_b.get(&bytes_url).send().await.expect("r").status().as_u16(), "bytes"),
+        (lead_b.get(&upload).send().await.expect("r").status().as_u16(), "list"),
+        (
+            lead_b
+                .post(&upload)
+                .header("content-type", "image/png")
+                .body(png(2))
+                .send()
+                .await
+                .expect("r")
+                .status()
+                .as_u16(),
+            "upload",
+        ),
+    ] {
+        assert_eq!(status, 403, "another venue's lead got the {what}");
+    }
+    // The case's own lead gets them.
+    let login = format!("case-lead-a-{}", uuid::Uuid::new_v4().simple());
+    let lead_a = client_with_token(&user_with_token(store, &login, Role::Lead, None, vec![venue_id]).await);
+    assert_eq!(lead_a.get(&bytes_url).send().await.expect("r").status().as_u16(), 200);
+
+    // The public: no bytes, and the status page neither shows nor links them.
+    assert_eq!(reqwest::get(&bytes_url).await.expect("r").status().as_u16(), 401);
+    let status_page = reqwest::get(app.url(&format!("/case/{}", case["code"].as_str().expect("code"))))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(status_page.contains(case["code"].as_str().expect("code")), "{status_page}");
+    assert!(!status_page.contains("case-evidence") && !status_page.contains("<img"), "{status_page}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows() {
     let app = spawn_app().await;
     let store = &app.db.store;
@@ -242,6 +368,31 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
     let (status, _) = send(org.post(app.url(&format!("/api/v1/disputes/{id}/case/steps"))).json(&json!({
         "stage": "settled", "on": "2026-03-16", "means": "现场", "result": "商家退款给消费者", "amount_recovered_fen": 30_000}))).await;
     assert_eq!(status, 200);
+    for n in [1, 2] {
+        let (status, _) = send(
+            org.post(app.url(&format!("/api/v1/disputes/{id}/case/evidence")))
+                .header("content-type", "image/png")
+                .body(png(n)),
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    // Before the purge the trail holds the free text as it was written (what the purge must take out).
+    let of_case = format!(
+        "((entity = 'dispute' AND entity_id = '{id}') OR (entity = 'case_step' AND entity_id IN (SELECT CAST(id AS TEXT) FROM case_steps WHERE dispute_id = {id})))"
+    );
+    let audit_with = |needle: &'static str| {
+        let of_case = of_case.clone();
+        async move {
+            scalar(
+                store,
+                &format!("SELECT COUNT(*) FROM audit_events WHERE {of_case} AND (COALESCE(before, '') LIKE '%{needle}%' OR COALESCE(after, '') LIKE '%{needle}%')"),
+            )
+            .await
+        }
+    };
+    assert!(audit_with("电视机").await > 0 && audit_with("商家退款").await > 0, "the trail held the text");
+    let audit_events = scalar(store, &format!("SELECT COUNT(*) FROM audit_events WHERE {of_case}")).await;
     let totals = || async {
         eventday_store::queries::campaign_summary(store, c.id).await.expect("summary").totals.disputes
     };
@@ -262,6 +413,34 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
 
     assert_eq!(totals().await, stats, "statistics intact");
     assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await,
+        0
+    );
+    assert_eq!(scalar(store, "SELECT COUNT(*) FROM case_evidence").await, 0);
+    // The case's audit events are all still there, without the description or the step's result
+    // (searched in the raw JSON), and with their other fields as written.
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM audit_events WHERE {of_case}")).await,
+        audit_events
+    );
+    assert_eq!(audit_with("电视机").await, 0);
+    assert_eq!(audit_with("商家退款").await, 0);
+    assert!(audit_with("\"amount_recovered_fen\":30000").await > 0, "other fields stay");
+    assert!(audit_with("\"category\":\"家用电器\"").await > 0, "other fields stay");
+    assert!(audit_with("\"means\":\"现场\"").await > 0, "other fields stay");
+    assert_eq!(
+        scalar(store, &format!("SELECT COUNT(*) FROM audit_events WHERE action = 'purge' AND entity = 'case_evidence' AND entity_id = '{id}' AND after LIKE '%\"photos_deleted\":2%'")).await,
+        1
+    );
+    // A purged case takes no new photos (they are personal data too).
+    let (status, err) = send(
+        org.post(app.url(&format!("/api/v1/disputes/{id}/case/evidence")))
+            .header("content-type", "image/png")
+            .body(png(3)),
+    )
+    .await;
+    assert!(status == 422 && err["error"]["fields"]["file"].is_string(), "{status} {err}");
+    assert_eq!(
         scalar(store, &format!("SELECT COUNT(*) FROM disputes WHERE id = {id} AND status = 'settled' AND amount_recovered_fen = 30000 AND summary = ''")).await,
         1
     );
@@ -278,7 +457,7 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
             0
         );
     }
-    for secret in [PHONE, NAME] {
+    for secret in [PHONE, NAME, "电视机", "商家退款"] {
         assert_eq!(rows_containing(store, "audit_events", &["before", "after"], secret).await, 0, "{secret}");
     }
     let (_, shown) = send(org.get(app.url(&format!("/api/v1/disputes/{id}/case")))).await;

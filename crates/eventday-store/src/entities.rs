@@ -880,6 +880,36 @@ pub mod task_evidence {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Table `case_evidence`.
+pub mod case_evidence {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `case_evidence`: a photo attached to a complaint case (its dispute), written
+    /// only through `cases::add_evidence` and deleted by the case's purge.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CaseEvidence))]
+    #[sea_orm(table_name = "case_evidence")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub dispute_id: i32,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        #[serde(skip)]
+        pub bytes: Vec<u8>,
+        pub created_by: Option<i32>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations: joins are explicit in the store.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Table `campaign_sources`.
 pub mod campaign_source {
     use sea_orm::entity::prelude::*;

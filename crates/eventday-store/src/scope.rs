@@ -290,6 +290,8 @@ pub enum Entity {
     LogEntry,
     /// `log_photos`
     Photo,
+    /// `case_evidence` (a photo on a complaint case)
+    CaseEvidence,
     /// `users`
     User,
     /// `invitations`
@@ -446,6 +448,18 @@ pub async fn locate(
         }
         Entity::Dispute => {
             let v = dispute::Entity::find_by_id(n32).one(db).await?.map(|r| r.venue_id);
+            at_venue(db, v).await
+        }
+        Entity::CaseEvidence => {
+            // The case's id only: a photo's bytes stay in the database (up to 5 MiB each).
+            let d: Option<i32> = case_evidence::Entity::find_by_id(n32)
+                .select_only()
+                .column(case_evidence::Column::DisputeId)
+                .into_tuple()
+                .one(db)
+                .await?;
+            let Some(d) = d else { return Ok(None) };
+            let v = dispute::Entity::find_by_id(d).one(db).await?.map(|r| r.venue_id);
             at_venue(db, v).await
         }
         Entity::Tally => {

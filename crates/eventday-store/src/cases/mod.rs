@@ -11,16 +11,20 @@
 //! details, keyed by the dispute's id; `case_steps` holds each step. Purging personal data then
 //! touches only the case's own columns and free text, and every statistic stays.
 //!
-//! **One write function per step**: [`intake`], [`record_step`], [`reveal_contact`] (a view of the
-//! full phone, audited), [`purge`] and [`set_retention`]; each validates, writes and records its
+//! **One write function per step**: [`intake`], [`record_step`], [`add_evidence`] (a photo, from
+//! the intake or the case page), [`reveal_contact`] (a view of the full phone, audited),
+//! [`purge`] and [`set_retention`]; each validates, writes and records its
 //! audit event in one transaction. Steps are recorded after the day too, also once the day was
 //! accepted or the campaign submitted: outcomes arrive weeks later, and the report keeps the
 //! figures it was signed with and lists the changes in its addendum ([`addendum`]).
 
 mod entity;
+mod evidence;
 mod key;
+mod scrub;
 
 pub use entity::{case_setting, case_step, complaint_case};
+pub use evidence::{INTAKE_EVIDENCE, MAX_EVIDENCE_PER_CASE, add_evidence, get_evidence, list_evidence};
 pub use key::CaseKey;
 
 use crate::Store;
@@ -662,9 +666,15 @@ pub struct Purged {
 
 /// Removes the personal data of every case received more than its organization's retention
 /// period before `today`: the sealed name and phone, the description and the steps' result text
-/// (free text may name people). The statistics stay: the dispute's status, amounts and dates, the
-/// steps' stages, days and amounts, and the receipt code. Each case purged is one transaction
-/// with its audit event. Run by `eventday cases purge` and at every start.
+/// (free text may name people), and the evidence photos (deleted). The same free text is also
+/// taken out of the case's earlier audit events, which recorded it when it was written: the
+/// `summary` field of the before and after states of the dispute's events (entity `dispute`, its
+/// id) and the `result` field of its steps' events (entity `case_step`, each step's id) are set
+/// to `""`; every other field of those events, and every event, stays. The statistics stay: the
+/// dispute's status, amounts and dates, the steps' stages, days and amounts, and the receipt
+/// code. Each case purged is one transaction with its audit events (a `purge` of the case, and
+/// of its photos when it had any: how many, never their bytes). Run by `eventday cases purge`
+/// and at every start.
 ///
 /// # Errors
 /// A database error (cases purged before it stay purged).
@@ -713,6 +723,25 @@ pub async fn purge(store: &Store, actor: Option<i32>, today: NaiveDate) -> Resul
             .filter(case_step::Column::DisputeId.eq(m.dispute_id))
             .exec(&tx)
             .await?;
+        let photos = evidence::delete_in(&tx, m.dispute_id).await?;
+        let step_ids: Vec<String> = case_step::Entity::find()
+            .filter(case_step::Column::DisputeId.eq(m.dispute_id))
+            .all(&tx)
+            .await?
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect();
+        scrub::blank_audit_field(&tx, "dispute", &[m.dispute_id.to_string()], "summary").await?;
+        scrub::blank_audit_field(&tx, "case_step", &step_ids, "result").await?;
+        if photos > 0 {
+            #[derive(Serialize)]
+            struct PhotosPurged {
+                photos_deleted: u64,
+            }
+            let what = PhotosPurged { photos_deleted: photos };
+            audit::record(&tx, actor, Action::Purge, "case_evidence", m.dispute_id, None, Some(&what))
+                .await?;
+        }
         audit::record(
             &tx,
             actor,

@@ -367,6 +367,19 @@ pub enum PhotoRejection {
     NotAnImage,
 }
 
+/// Checks an uploaded photo as every photo route does (log entries, complaint cases): at most
+/// [`photo::MAX_PHOTO_BYTES`], and a JPEG, PNG or WebP by its bytes. Answers the content type
+/// judged by the bytes.
+///
+/// # Errors
+/// Why the photo is refused.
+pub fn judge_photo(bytes: &[u8]) -> Result<&'static str, PhotoRejection> {
+    if bytes.len() > photo::MAX_PHOTO_BYTES {
+        return Err(PhotoRejection::TooLarge);
+    }
+    photo::sniff_image(bytes).ok_or(PhotoRejection::NotAnImage)
+}
+
 /// Attaches a photo to a log entry, stored in the database so every server instance serves it.
 ///
 /// # Errors
@@ -412,11 +425,9 @@ pub(crate) async fn insert_photo(
     taken_at: Option<DateTime<Utc>>,
     actor: Option<i32>,
 ) -> Result<Result<log_photo::Model, PhotoRejection>, StoreError> {
-    if bytes.len() > photo::MAX_PHOTO_BYTES {
-        return Ok(Err(PhotoRejection::TooLarge));
-    }
-    let Some(content_type) = photo::sniff_image(&bytes) else {
-        return Ok(Err(PhotoRejection::NotAnImage));
+    let content_type = match judge_photo(&bytes) {
+        Ok(t) => t,
+        Err(r) => return Ok(Err(r)),
     };
     let entry = log_entry::Entity::find_by_id(entry_id.to_owned())
         .one(tx)

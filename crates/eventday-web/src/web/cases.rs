@@ -12,9 +12,9 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use eventday_domain::CaseStage;
 use eventday_domain::cases::{CONSENT_PURPOSE_EN, CONSENT_PURPOSE_ZH};
 use eventday_domain::money::format_yuan;
+use eventday_domain::{CaseStage, Role};
 use eventday_store::cases::{self, CaseView, Lookup};
 use eventday_store::{planning, views};
 use minijinja::{Value, context};
@@ -125,8 +125,20 @@ pub async fn status(
     }
 }
 
+/// Whether the viewer may see a case's evidence photos: the campaign's organizers (whom the
+/// case page's rule already admitted) and the leads of the case's venue; not viewers, nor the
+/// leads of other venues (the photo routes answer them 403 too).
+fn may_see_evidence(viewer: &Viewer, venue_id: i32) -> bool {
+    viewer.caller.as_ref().is_some_and(|c| match c.principal.role {
+        Role::Organizer => true,
+        Role::Lead => c.principal.venue_ids.contains(&venue_id),
+        Role::Viewer => false,
+    })
+}
+
 /// The organizers' case page: everything about the case, the contact masked until an organizer
-/// asks for it (the API records each view), and the step form.
+/// asks for it (the API records each view), the evidence photos (thumbnails linking to the full
+/// picture, for those who may see them) and the step form.
 pub async fn case_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPath<i32>) -> Page {
     let lang = viewer.lang;
     let key = s.case_key().page(lang)?;
@@ -138,11 +150,28 @@ pub async fn case_page(State(s): State<AppState>, viewer: Viewer, ApiPath(id): A
         .filter(|n| c.stage.can_move_to(**n))
         .map(|n| (n.as_str(), n.label(lang)))
         .collect();
+    let show_evidence = may_see_evidence(&viewer, c.venue_id);
+    let evidence: Vec<Value> = if show_evidence {
+        cases::list_evidence(&s.store, c.dispute_id)
+            .await
+            .page(lang)?
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                context! { id => e.id, alt => lang.t("case_evidence_alt").replace("{n}", &(i + 1).to_string()) }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let data = serde_json::json!({ "dispute_id": c.dispute_id, "today": cases::today() });
     render(
         "case.html",
         context! {
             case => shown(&c, lang),
+            show_evidence => show_evidence,
+            evidence => evidence,
+            can_add_evidence => show_evidence && c.purged_at.is_none(),
             venue => venue.name,
             can_step => may_log(&viewer) && !moves.is_empty(),
             moves => moves,
@@ -266,8 +295,10 @@ pub async fn intake(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
         })
         .collect();
     units.sort_by_key(|u| !u.get_attr("odr").map(|v| v.is_true()).unwrap_or(false));
-    let data = serde_json::json!({ "venue_id": venue.id, "campaign_date": c.date });
+    let data = serde_json::json!({ "venue_id": venue.id, "campaign_date": c.date,
+        "max_evidence": cases::INTAKE_EVIDENCE });
     let title = format!("{} · {}", lang.t("case_intake"), venue.name);
+    let evidence_hint = lang.t("case_evidence_hint").replace("{n}", &cases::INTAKE_EVIDENCE.to_string());
     render(
         "case_intake.html",
         context! {
@@ -275,6 +306,7 @@ pub async fn intake(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiP
             campaign => sv(&c),
             units => units,
             purpose => consent_purpose(lang),
+            evidence_hint => evidence_hint,
             data => sv(&data),
             ..base(&viewer, &title)
         },

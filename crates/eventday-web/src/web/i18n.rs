@@ -942,6 +942,19 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "从您的网络查询了太多不存在的案件编号，请{m}分钟后再试。",
         "Too many unknown case codes were looked up from your network; please try again in {m} min.",
     ),
+    ("case_evidence", "证据照片", "Evidence photos"),
+    (
+        "case_evidence_hint",
+        "小票、商品或门店照片，最多{n}张；无网络时随案件保存在本机，稍后自动上传",
+        "A receipt, the product or the shop, up to {n}; kept on this phone with the case and sent later when offline",
+    ),
+    ("case_evidence_alt", "证据照片 {n}", "Evidence photo {n}"),
+    ("case_evidence_none", "暂无证据照片。", "No evidence photos."),
+    ("case_evidence_add", "添加证据照片", "Add an evidence photo"),
+    ("case_evidence_added", "照片已保存", "Photo saved"),
+    ("case_evidence_too_many", "每个案件在此最多添加{n}张照片", "At most {n} photos per case here"),
+    ("case_evidence_unreadable", "无法读取这张照片", "This photo cannot be read"),
+    ("case_evidence_waiting", "{n}张照片待上传", "{n} photos waiting to be sent"),
 ];
 
 #[cfg(test)]
