@@ -333,18 +333,18 @@ vocabulary!(
     /// and later outcomes; see [`crate::cases`]).
     CaseStage, "case stage" {
         /// Received at the booth.
-        Received => "received" / "已受理" / "received",
+        Received => "received" / "已受理" / "Received",
         /// Being mediated by the association.
-        Mediating => "mediating" / "调解中" / "being mediated",
+        Mediating => "mediating" / "调解中" / "Being mediated",
         /// Referred to the enterprise through the online dispute resolution (ODR) system.
-        ReferredOdr => "referred_odr" / "已转ODR企业处理" / "referred to ODR" | "odr",
+        ReferredOdr => "referred_odr" / "已转ODR企业处理" / "Referred to ODR" | "odr",
         /// Referred to the 12315 platform (a case number is recorded).
         #[serde(rename = "referred_12315")]
-        Referred12315 => "referred_12315" / "已转12315" / "referred to 12315" | "12315",
+        Referred12315 => "referred_12315" / "已转12315" / "Referred to 12315" | "12315",
         /// Settled (money may have been recovered).
-        Settled => "settled" / "已和解" / "settled",
+        Settled => "settled" / "已和解" / "Settled",
         /// Closed without settlement.
-        Closed => "closed" / "已结案" / "closed",
+        Closed => "closed" / "已结案" / "Closed",
     }
 );
 
