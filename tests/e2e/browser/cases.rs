@@ -117,6 +117,16 @@ async fn a_complaint_taken_offline_with_consent_is_stored_once_and_followed_from
     // The signal drops; the consumer agrees to their name and phone being kept.
     b.offline(true).await;
     fill(&b, Some(unit), true).await;
+    // A photo of the receipt goes with the case: shrunk on the phone, kept until the case is in.
+    let dir = tempfile::tempdir().expect("dir");
+    let photo = dir.path().join("小票.png");
+    std::fs::write(&photo, super::preparation::RED_PNG).expect("photo");
+    b.type_into("#c-evidence", &photo.to_string_lossy()).await;
+    b.wait_for(
+        "return document.querySelectorAll('#evidence-previews img').length === 1",
+        "the photo's preview",
+    )
+    .await;
     b.click("#c-submit").await;
     // The receipt is there at once: the code and the link to the status page.
     b.wait_for("return !document.querySelector('#receipt').hidden", "the receipt").await;
@@ -132,6 +142,7 @@ async fn a_complaint_taken_offline_with_consent_is_stored_once_and_followed_from
     assert_eq!(b.js("return document.querySelector('#contact').hidden", vec![]).await, json!(true));
     screenshots(&b, "case-receipt-offline", 360, false).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_cases").await, 0, "nothing reached the server");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_evidence").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM disputes").await, 0);
 
     // The signal returns: the queue sends the case.
@@ -188,6 +199,11 @@ async fn a_complaint_taken_offline_with_consent_is_stored_once_and_followed_from
     b.wait_text("#pending-count", "0").await;
     b.wait_text(&format!("#taken li[data-code='{code}'] .st"), "已保存到服务器").await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_cases").await, 1, "stored exactly once");
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM case_evidence WHERE dispute_id = {id}")).await,
+        1,
+        "the photo followed its case, once"
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM disputes").await, 1);
     // Once sent, the phone's list links to the printable slip.
     let href = b
@@ -224,6 +240,11 @@ async fn a_complaint_taken_offline_with_consent_is_stored_once_and_followed_from
     let case_page = app.url(&format!("/disputes/{id}/case"));
     b.goto(&case_page).await;
     assert_eq!(b.text("#case-phone").await, PHONE_MASKED, "masked until asked for");
+    assert_eq!(
+        b.js("return document.querySelectorAll('#case-evidence img').length", vec![]).await,
+        json!(1),
+        "the organizer sees the photo taken at the booth"
+    );
     step(&b, "referred_odr", "ODR平台", "已转企业处理", None, "已转ODR企业处理").await;
     let deadline = b.text("#case-deadline").await;
     assert!(deadline.contains('年') && deadline.contains('日'), "{deadline}");
