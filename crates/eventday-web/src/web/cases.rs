@@ -251,7 +251,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, ApiPath(id): ApiPat
         };
         rows.push((d.received_on, d.id, v));
     }
-    rows.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.0, r.1)));
     let venues = planning::venues::list(&s.store, id).await.page(lang)?;
     let summary = eventday_store::queries::campaign_summary(&s.store, id).await.page(lang)?;
     let r = eventday_domain::cases::CaseReconciliation::of(&summary.totals);
