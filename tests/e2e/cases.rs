@@ -2,7 +2,7 @@
 //! clock and illegal moves, the signed report's addendum, evidence photos, and the purge of
 //! personal data — each checked in the raw database rows where personal data is concerned.
 
-use crate::helpers::{client_with_token, open_days, scalar, send, spawn_app, user_with_token};
+use crate::helpers::{TestApp, client_with_token, open_days, scalar, send, spawn_app, user_with_token};
 use eventday_domain::Role;
 use eventday_store::Store;
 use eventday_store::entities::{campaign, venue};
@@ -50,6 +50,11 @@ fn intake(consent: bool, name: Option<&str>, phone: Option<&str>) -> Value {
 }
 
 /// Rows of `table` whose text (every column, cast) contains `needle`.
+/// Takes a case at the venue as `org`: the status and the answer.
+async fn take(app: &TestApp, org: &reqwest::Client, venue_id: i32, body: Value) -> (u16, Value) {
+    send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&body)).await
+}
+
 async fn rows_containing(store: &Store, table: &str, columns: &[&str], needle: &str) -> i64 {
     let cond: Vec<String> =
         columns.iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '') LIKE '%{needle}%'")).collect();
@@ -137,9 +142,7 @@ async fn an_odr_deadline_skips_a_weekend_and_a_public_holiday_and_illegal_moves_
     let app = spawn_app().await;
     let store = &app.db.store;
     let (org, _c, venue_id) = setting(store).await;
-    let (_, case) =
-        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
-            .await;
+    let (_, case) = take(&app, &org, venue_id, intake(false, None, None)).await;
     let steps = app.url(&format!("/api/v1/disputes/{}/case/steps", case["dispute_id"]));
 
     // Referred on Monday 15 June 2026: two weekends and the Dragon Boat Festival (19 June) skipped.
@@ -193,9 +196,7 @@ async fn a_case_settled_after_the_report_was_submitted_appears_in_the_addendum_a
     let app = spawn_app().await;
     let store = &app.db.store;
     let (org, c, venue_id) = setting(store).await;
-    let (_, case) =
-        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
-            .await;
+    let (_, case) = take(&app, &org, venue_id, intake(false, None, None)).await;
     let submit = app.url(&format!("/api/v1/campaigns/{}/submission/submit", c.id));
     let (status, signed) = send(org.post(&submit).json(&json!({"note": "请审核"}))).await;
     assert_eq!(status, 200, "{signed}");
@@ -239,12 +240,7 @@ async fn evidence_photos_are_stored_once_refused_when_not_images_and_kept_from_o
     let app = spawn_app().await;
     let store = &app.db.store;
     let (org, c, venue_id) = setting(store).await;
-    let (_, case) = send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(
-        true,
-        Some(NAME),
-        Some(PHONE),
-    )))
-    .await;
+    let (_, case) = take(&app, &org, venue_id, intake(true, Some(NAME), Some(PHONE))).await;
     let id = case["dispute_id"].as_i64().expect("id");
     let upload = app.url(&format!("/api/v1/disputes/{id}/case/evidence"));
 
@@ -358,12 +354,7 @@ async fn purge_leaves_the_statistics_intact_and_no_personal_data_in_the_raw_rows
     let app = spawn_app().await;
     let store = &app.db.store;
     let (org, c, venue_id) = setting(store).await;
-    let (_, case) = send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(
-        true,
-        Some(NAME),
-        Some(PHONE),
-    )))
-    .await;
+    let (_, case) = take(&app, &org, venue_id, intake(true, Some(NAME), Some(PHONE))).await;
     let id = case["dispute_id"].as_i64().expect("id");
     let (status, _) = send(org.post(app.url(&format!("/api/v1/disputes/{id}/case/steps"))).json(&json!({
         "stage": "settled", "on": "2026-03-16", "means": "现场", "result": "商家退款给消费者", "amount_recovered_fen": 30_000}))).await;
@@ -478,9 +469,7 @@ async fn looking_up_thirty_unknown_codes_locks_the_address_for_every_code_and_a_
     let app = spawn_app().await;
     let store = &app.db.store;
     let (org, _c, venue_id) = setting(store).await;
-    let (status, case) =
-        send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&intake(false, None, None)))
-            .await;
+    let (status, case) = take(&app, &org, venue_id, intake(false, None, None)).await;
     assert_eq!(status, 201, "{case}");
     let code = case["code"].as_str().expect("code").to_owned();
     let real = app.url(&format!("/case/{code}"));
