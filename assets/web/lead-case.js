@@ -164,6 +164,28 @@ function showReceipt(code) {
   a.textContent = link(code);
 }
 
+// A case the server refused is corrected in the form and sent again under its own client id and
+// receipt code: the consumer already holds that code, so it must stay the case's code.
+let editing = null;
+
+function editRefused(c) {
+  editing = c.body.client_id;
+  form.reset();
+  form.category.value = c.body.category || '';
+  form.description.value = c.body.description || '';
+  form.amount.value = c.body.amount_claimed_fen ? (c.body.amount_claimed_fen / 100).toFixed(2) : '';
+  form.enterprise_unit_id.value = c.body.enterprise_unit_id ? String(c.body.enterprise_unit_id) : '';
+  consent.checked = !!c.body.consent;
+  showContact();
+  if (c.body.consent) {
+    form.consumer_name.value = c.body.consumer_name || '';
+    form.consumer_phone.value = c.body.consumer_phone || '';
+  }
+  showErrors({});
+  say(msg, `${t('edit_resend')}${t('colon')}${c.body.code}`, 'ok');
+  form.category.focus();
+}
+
 form.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const body = bodyFromForm();
@@ -171,13 +193,24 @@ form.addEventListener('submit', (ev) => {
   showErrors(errs);
   if (Object.keys(errs).length) { say(msg, t('v_fix'), 'error'); return; }
   const q = load();
-  q.push({ body, photos: evidence.slice(), state: 'pending', queued_at: Date.now() });
+  const refused = editing && q.find((c) => c.body.client_id === editing && c.state === 'rejected');
+  if (refused) {
+    Object.assign(refused, {
+      body: { ...body, client_id: refused.body.client_id, code: refused.body.code },
+      photos: [...(refused.photos || []), ...evidence],
+      state: 'pending',
+      error: undefined,
+    });
+  } else {
+    q.push({ body, photos: evidence.slice(), state: 'pending', queued_at: Date.now() });
+  }
+  editing = null;
   try { save(q); } catch { say(msg, t('save_failed'), 'error'); return; }
   form.reset();
   evidence = [];
   renderPreviews();
   showContact();
-  showReceipt(body.code);
+  showReceipt(refused ? refused.body.code : body.code);
   say(msg, t('queued'), 'ok');
   render();
   flush();
@@ -206,6 +239,14 @@ function render() {
       li.append(p);
     }
     if (c.error) { const e = document.createElement('div'); e.className = 'small err-reason'; e.textContent = c.error; li.append(e); }
+    if (c.state === 'rejected') {
+      const fix = document.createElement('button');
+      fix.type = 'button';
+      fix.className = 'small-btn edit-case';
+      fix.textContent = t('edit_resend');
+      fix.addEventListener('click', () => editRefused(c));
+      li.append(fix);
+    }
     return li;
   }));
 }

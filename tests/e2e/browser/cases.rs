@@ -1,7 +1,8 @@
 //! A complaint case from the booth to its settlement (issue 22), on a lead's phone at 360 px: taken
 //! offline with the consumer's consent, the receipt given at once, sent once when the signal
 //! returns, its public status page free of personal data, and an organizer referring it to ODR
-//! and later settling it; and a case the server refuses, said in the page's words.
+//! and later settling it; and a case the server refuses, said in the page's words, corrected and
+//! sent again under the receipt code the consumer holds.
 
 use super::driver::{Browser, programs};
 use super::{ONE_AT_A_TIME, fixture, post, screenshots, sign_in};
@@ -282,7 +283,7 @@ async fn a_complaint_taken_offline_with_consent_is_stored_once_and_followed_from
 }
 
 #[tokio::test]
-async fn a_case_the_server_refuses_says_why_with_the_fields_label_not_its_api_name() {
+async fn a_case_the_server_refuses_says_why_in_words_and_is_corrected_and_sent_under_its_receipt_code() {
     if programs("case_refused").is_none() {
         return;
     }
@@ -323,6 +324,28 @@ async fn a_case_the_server_refuses_says_why_with_the_fields_label_not_its_api_na
     assert!(!reason.contains("consumer_phone") && !reason.contains("digits"), "{reason}");
     assert_eq!(b.text("#taken li[data-state=rejected] .st").await, "被拒绝");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_cases").await, 0);
+
+    // The lead corrects it and sends it again under the receipt code the consumer holds.
+    let code = with_cases(&b, "return q[0].body.code").await;
+    let code = code.as_str().expect("code").to_owned();
+    b.click("#taken li[data-state=rejected] .edit-case").await;
+    b.wait_for(
+        "return document.querySelector('#c-category').value === '餐饮'",
+        "the refused case in the form",
+    )
+    .await;
+    assert_eq!(b.js("return document.querySelector('#c-phone').value", vec![]).await, json!("12"));
+    b.js("document.querySelector('#c-phone').value = ''; return true", vec![]).await;
+    b.type_into("#c-phone", PHONE).await;
+    b.click("#c-submit").await;
+    b.wait_text(&format!("#taken li[data-code='{code}'] .st"), "已保存到服务器").await;
+    assert_eq!(b.text("#receipt-code").await, code, "the same receipt");
+    assert_eq!(with_cases(&b, "return q.length").await, json!(1), "corrected, not queued twice");
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM complaint_cases WHERE code = '{code}'")).await,
+        1,
+        "stored under the code the consumer holds"
+    );
     b.quit().await;
     app.stop().await;
 }
