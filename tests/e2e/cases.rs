@@ -49,12 +49,12 @@ fn intake(consent: bool, name: Option<&str>, phone: Option<&str>) -> Value {
     b
 }
 
-/// Rows of `table` whose text (every column, cast) contains `needle`.
 /// Takes a case at the venue as `org`: the status and the answer.
 async fn take(app: &TestApp, org: &reqwest::Client, venue_id: i32, body: Value) -> (u16, Value) {
     send(org.post(app.url(&format!("/api/v1/venues/{venue_id}/cases"))).json(&body)).await
 }
 
+/// Rows of `table` whose text (every column, cast) contains `needle`.
 async fn rows_containing(store: &Store, table: &str, columns: &[&str], needle: &str) -> i64 {
     let cond: Vec<String> =
         columns.iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '') LIKE '%{needle}%'")).collect();
@@ -232,6 +232,54 @@ async fn a_case_settled_after_the_report_was_submitted_appears_in_the_addendum_a
     assert_eq!(state["submission"]["figures"]["disputes"]["settled"], signed_settled);
     let pdf = org.get(app.url(&format!("/api/v1/campaigns/{}/report.pdf", c.id))).send().await.expect("pdf");
     assert_eq!(pdf.status().as_u16(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_campaigns_case_list_shows_each_case_as_its_own_page_does() {
+    let app = spawn_app().await;
+    let store = &app.db.store;
+    let (org, c, venue_id) = setting(store).await;
+    let (status, unit) =
+        send(org.post(app.url("/api/v1/units")).json(&json!({"name": "江城电器商行", "kind": "enterprise"})))
+            .await;
+    assert_eq!(status, 201, "{unit}");
+    let unit_id = unit["id"].as_i64().expect("unit id");
+    let (status, p) = send(
+        org.post(app.url(&format!("/api/v1/campaigns/{}/participations", c.id)))
+            .json(&json!({"unit_id": unit_id, "reconciliation_member": true})),
+    )
+    .await;
+    assert_eq!(status, 201, "{p}");
+    let mut with_enterprise = intake(true, Some(NAME), Some(PHONE));
+    with_enterprise["enterprise_unit_id"] = json!(unit_id);
+    let (_, first) = take(&app, &org, venue_id, with_enterprise).await;
+    let (_, second) = take(&app, &org, venue_id, intake(false, None, None)).await;
+    let steps = app.url(&format!("/api/v1/disputes/{}/case/steps", first["dispute_id"]));
+    for step in [
+        json!({"stage": "mediating", "on": "2026-03-16", "means": "电话", "result": "约谈企业"}),
+        json!({"stage": "settled", "on": "2026-03-20", "means": "面谈", "result": "退款", "amount_recovered_fen": 20_000}),
+    ] {
+        let (status, body) = send(org.post(&steps).json(&step)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, list) = send(org.get(app.url(&format!("/api/v1/campaigns/{}/cases", c.id)))).await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().expect("a list").clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    for case in [&second, &first] {
+        let id = case["dispute_id"].as_i64().expect("id");
+        let (_, one) = send(org.get(app.url(&format!("/api/v1/disputes/{id}/case")))).await;
+        let listed = list.iter().find(|c| c["dispute_id"] == one["dispute_id"]).expect("listed");
+        assert_eq!(listed, &one, "the list and the case page agree");
+    }
+    let (_, one) = send(org.get(app.url(&format!("/api/v1/disputes/{}/case", first["dispute_id"])))).await;
+    assert_eq!(one["steps"].as_array().map(Vec::len), Some(2), "{one}");
+    assert_eq!(
+        (&one["enterprise_unit_id"], &one["enterprise"], &one["odr_member"]),
+        (&json!(unit_id), &json!("江城电器商行"), &json!(true)),
+        "{one}"
+    );
     app.stop().await;
 }
 

@@ -42,6 +42,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The longest retention period an organization may set, in days (ten years).
 pub const MAX_RETENTION_DAYS: i32 = 3_650;
@@ -506,9 +507,59 @@ pub async fn list(store: &Store, key: &CaseKey, campaign_id: i32) -> Result<Vec<
         .order_by_desc(complaint_case::Column::DisputeId)
         .all(store.conn())
         .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The cases' disputes, steps, enterprises and memberships in four queries, not four a case.
+    let db = store.conn();
+    let ids: Vec<i32> = rows.iter().map(|m| m.dispute_id).collect();
+    let disputes: HashMap<i32, dispute::Model> = dispute::Entity::find()
+        .filter(dispute::Column::CampaignId.eq(campaign_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let mut steps: HashMap<i32, Vec<case_step::Model>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for st in case_step::Entity::find()
+            .filter(case_step::Column::DisputeId.is_in(chunk.iter().copied()))
+            .order_by_asc(case_step::Column::Id)
+            .all(db)
+            .await?
+        {
+            steps.entry(st.dispute_id).or_default().push(st);
+        }
+    }
+    let members: HashMap<i32, bool> = participation::Entity::find()
+        .filter(participation::Column::CampaignId.eq(campaign_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.unit_id, p.reconciliation_member))
+        .collect();
+    let unit_ids: Vec<i32> = disputes.values().filter_map(|d| d.enterprise_unit_id).collect();
+    let mut names: HashMap<i32, String> = HashMap::new();
+    for chunk in unit_ids.chunks(500) {
+        for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
+            names.insert(u.id, u.name);
+        }
+    }
+    let today = today();
     let mut out = Vec::with_capacity(rows.len());
     for m in &rows {
-        out.push(view(store, key, m).await?);
+        let d = disputes
+            .get(&m.dispute_id)
+            .ok_or(StoreError::NotFound { entity: "dispute", id: m.dispute_id.to_string() })?;
+        let (enterprise, odr_member) = match d.enterprise_unit_id {
+            Some(u) => {
+                (names.get(&u).cloned().unwrap_or_default(), members.get(&u).copied().unwrap_or(false))
+            }
+            None => (String::new(), false),
+        };
+        let contact = open_contact(key, m)?;
+        let case_steps = steps.remove(&m.dispute_id).unwrap_or_default();
+        out.push(assemble(m, d, case_steps, enterprise, odr_member, &contact, today));
     }
     Ok(out)
 }
