@@ -44,12 +44,13 @@ struct Choice {
 }
 
 impl Choice {
+    /// The year asked for, when it is one.
+    fn asked_year(q: &HashMap<String, String>) -> Option<i32> {
+        q.get("year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| (1980..=2200).contains(y))
+    }
+
     fn read(q: &HashMap<String, String>, default_year: i32) -> Choice {
-        let year = q
-            .get("year")
-            .and_then(|y| y.trim().parse::<i32>().ok())
-            .filter(|y| (1980..=2200).contains(y))
-            .unwrap_or(default_year);
+        let year = Self::asked_year(q).unwrap_or(default_year);
         let basis = q.get("basis").and_then(|b| Basis::parse(b)).unwrap_or_default();
         let after = q.get("after").and_then(|a| a.trim().parse::<i32>().ok());
         let limit = q
@@ -208,12 +209,21 @@ async fn live_ctx(s: &AppState, viewer: &Viewer, id: i32, choice: &Choice) -> Re
     })
 }
 
-/// The year a page shows when none is asked for: the latest year up to this one in which the
+/// What a page asked for; without a (valid) year, the latest year up to this one in which the
 /// organization or one below it held a campaign (an association looking back at its last
-/// campaign sees it, not an empty year), else this year.
-async fn default_year(s: &AppState, id: i32) -> Result<i32, eventday_store::StoreError> {
+/// campaign sees it, not an empty year), else this year. The database is asked only then: the
+/// page's live refreshes name their year.
+async fn choice(
+    s: &AppState,
+    id: i32,
+    q: &HashMap<String, String>,
+) -> Result<Choice, eventday_store::StoreError> {
+    if let Some(year) = Choice::asked_year(q) {
+        return Ok(Choice::read(q, year));
+    }
     let this_year = Utc::now().with_timezone(&ZONE).year();
-    Ok(rollup::latest_campaign_year(&s.store, id, this_year).await?.unwrap_or(this_year))
+    let year = rollup::latest_campaign_year(&s.store, id, this_year).await?.unwrap_or(this_year);
+    Ok(Choice::read(q, year))
 }
 
 /// The reporting page of an organization.
@@ -224,7 +234,7 @@ pub async fn rollup(
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let lang = viewer.lang;
-    let choice = Choice::read(&q, default_year(&s, id).await.page(lang)?);
+    let choice = choice(&s, id, &q).await.page(lang)?;
     let name = rollup::organization_name(&s.store, id).await.page(lang)?;
     let live = live_ctx(&s, &viewer, id, &choice).await?;
     let cutoff = eventday_store::submission::cutoff(s.store.conn(), id, choice.year).await.page(lang)?;
@@ -254,7 +264,7 @@ pub async fn rollup_live(
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let lang = viewer.lang;
-    let choice = Choice::read(&q, default_year(&s, id).await.page(lang)?);
+    let choice = choice(&s, id, &q).await.page(lang)?;
     let live = live_ctx(&s, &viewer, id, &choice).await?;
     render(
         "rollup_live.html",
